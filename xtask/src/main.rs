@@ -1,22 +1,32 @@
 //! Project tasks that are not part of `cargo test`: evaluations on the real data in
 //! `../shared/data`, benchmarks, model training. Run as `cargo xtask <task> [args]`.
 //!
-//! Each task lives in its own module with a `run(args)` entry point.
+//! Each task lives in its own module with a `run(args)` entry point and one row in [`TASKS`].
 
 use anyhow::{Result, bail};
 
+type Task = fn(&[String]) -> Result<()>;
+
+/// Every task: name, one-line description, entry point.
+const TASKS: &[(&str, &str, Task)] = &[];
+
 fn main() -> Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let Some((task, rest)) = args.split_first() else {
-        bail!(
+    let usage = || {
+        let list: Vec<String> = TASKS
+            .iter()
+            .map(|(name, about, _)| format!("  {name:<20} {about}"))
+            .collect();
+        format!(
             "usage: cargo xtask <task> [args]\n\ntasks:\n{}",
-            TASKS.join("\n")
-        );
+            list.join("\n")
+        )
     };
-    let _ = rest;
-    match task.as_str() {
-        _ => bail!("unknown task {task:?}\n\ntasks:\n{}", TASKS.join("\n")),
+    let Some((task, rest)) = args.split_first() else {
+        bail!("{}", usage());
+    };
+    match TASKS.iter().find(|(name, _, _)| name == task) {
+        Some((_, _, run)) => run(rest),
+        None => bail!("unknown task {task:?}\n\n{}", usage()),
     }
 }
-
-const TASKS: &[&str] = &[];
