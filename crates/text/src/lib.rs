@@ -9,11 +9,13 @@ use std::ops::Range;
 
 mod normalize;
 mod paragraphs;
+mod quotes;
 mod sentences;
 mod tokens;
 
 pub use normalize::{Normalized, normalize};
 pub use paragraphs::paragraphs;
+pub use quotes::{Quotation, QuoteFamily, QuoteMark, QuoteRole, quotations, quote_mark};
 pub use sentences::sentences;
 pub use tokens::{fold, is_stopword, words};
 
