@@ -1,0 +1,76 @@
+//! `parallax ingest PATH...`: read articles and store them, in batches of one transaction each.
+
+use std::path::PathBuf;
+
+use anyhow::{Context as _, Result};
+use store::Store;
+
+use crate::{Context, Outcome};
+
+/// Read articles from files, folders or stdin and add them to the store
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Files or folders (searched recursively) to read; `-` reads standard input
+    #[arg(required = true, value_name = "PATH")]
+    paths: Vec<PathBuf>,
+    /// Articles written per transaction; a crash loses at most one batch, which a re-run stores
+    #[arg(long, default_value_t = 500, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    batch: u64,
+}
+
+pub fn run(args: Args, context: &Context) -> Result<Outcome> {
+    let mut store = Store::open(&context.data)?;
+    let inputs: Vec<String> = args.paths.iter().map(|p| p.display().to_string()).collect();
+    let run = store.begin_run(&inputs)?;
+    let progress = context.progress("articles");
+    let config = ingest::Config::default();
+
+    let (mut read, mut new, mut existing, mut failed) = (0u64, 0u64, 0u64, 0u64);
+    let mut batch = Vec::new();
+    let mut flush = |store: &mut Store, batch: &mut Vec<ingest::Article>| -> Result<()> {
+        let added = store
+            .add_articles(run, batch)
+            .context("storing a batch of articles")?;
+        new += added.new;
+        existing += added.existing;
+        batch.clear();
+        Ok(())
+    };
+    for result in ingest::read_inputs(&args.paths, &config) {
+        match result {
+            Ok(article) => {
+                read += 1;
+                progress.inc(1);
+                if read.is_multiple_of(64) {
+                    progress.set_message(article.source.path.clone());
+                }
+                for warning in &article.warnings {
+                    tracing::info!(source = %article.source, "{warning}");
+                }
+                batch.push(article);
+                if batch.len() as u64 >= args.batch {
+                    flush(&mut store, &mut batch)?;
+                }
+            }
+            Err(error) => {
+                failed += 1;
+                progress.suspend(|| context.report(&error));
+            }
+        }
+    }
+    flush(&mut store, &mut batch)?;
+    store.finish_run(run, failed)?;
+    progress.finish_and_clear();
+
+    context.note(&format!(
+        "read {read} articles: {new} new, {existing} already stored, {failed} failed \
+         (store: {}, {} articles)",
+        store.path().display(),
+        store.article_count()?
+    ));
+    Ok(if failed == 0 {
+        Outcome::Done
+    } else {
+        Outcome::SomeFailed
+    })
+}

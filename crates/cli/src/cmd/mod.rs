@@ -1,0 +1,30 @@
+//! One module per subcommand, each with its `Args` (clap derive) and a `run(args, context)`.
+//! A new subcommand is a new file here plus one variant and one match arm below.
+
+mod articles;
+mod extract;
+mod ingest;
+mod show;
+
+use anyhow::Result;
+
+use crate::{Context, Outcome};
+
+#[derive(Debug, clap::Subcommand)]
+pub enum Command {
+    Ingest(ingest::Args),
+    Articles(articles::Args),
+    Show(show::Args),
+    Extract(extract::Args),
+}
+
+impl Command {
+    pub fn run(self, context: &Context) -> Result<Outcome> {
+        match self {
+            Command::Ingest(args) => ingest::run(args, context),
+            Command::Articles(args) => articles::run(args, context),
+            Command::Show(args) => show::run(args, context),
+            Command::Extract(args) => extract::run(args, context),
+        }
+    }
+}

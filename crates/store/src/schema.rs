@@ -1,0 +1,100 @@
+//! The schema, as an append-only list of migrations. The database's `PRAGMA user_version` is the
+//! number of steps already applied; each step runs in its own transaction, so a store is always
+//! at exactly one version. Never edit a step that has shipped: add a new one.
+
+use std::path::Path;
+
+use rusqlite::{Connection, TransactionBehavior};
+
+use crate::StoreError;
+
+/// Step `i` takes the schema from version `i` to `i + 1`.
+const MIGRATIONS: &[&str] = &[
+    // 1: articles, their full-text index and the ingest log.
+    r#"
+    CREATE TABLE articles (
+        -- Ingest order; also the rowid the full-text index points at.
+        seq           INTEGER PRIMARY KEY,
+        -- Content hash from `ingest::article_id`: the same article is stored once.
+        id            TEXT NOT NULL UNIQUE,
+        source_path   TEXT NOT NULL,
+        source_record INTEGER,
+        url           TEXT,
+        outlet        TEXT,
+        title         TEXT,
+        authors       TEXT NOT NULL,          -- JSON array of strings
+        published     TEXT,                   -- RFC 3339 with the offset the article gave
+        published_ts  INTEGER,                -- the same instant in Unix seconds, for ordering
+        dateline      TEXT,
+        language      TEXT,
+        text          TEXT NOT NULL,
+        original      TEXT NOT NULL,
+        summary_only  INTEGER NOT NULL,
+        warnings      TEXT NOT NULL,          -- JSON array of strings
+        ingested_at   TEXT NOT NULL           -- RFC 3339, UTC
+    );
+    CREATE INDEX articles_by_published ON articles (published_ts);
+    CREATE INDEX articles_by_outlet ON articles (outlet);
+
+    CREATE VIRTUAL TABLE articles_fts USING fts5 (
+        title, text,
+        content = 'articles', content_rowid = 'seq',
+        tokenize = 'unicode61 remove_diacritics 2'
+    );
+    CREATE TRIGGER articles_fts_insert AFTER INSERT ON articles BEGIN
+        INSERT INTO articles_fts (rowid, title, text) VALUES (new.seq, new.title, new.text);
+    END;
+    CREATE TRIGGER articles_fts_delete AFTER DELETE ON articles BEGIN
+        INSERT INTO articles_fts (articles_fts, rowid, title, text)
+        VALUES ('delete', old.seq, old.title, old.text);
+    END;
+
+    CREATE TABLE ingest_runs (
+        id                INTEGER PRIMARY KEY,
+        started_at        TEXT NOT NULL,
+        -- NULL while running, and forever for a run that was killed: its committed batches stay.
+        finished_at       TEXT,
+        inputs            TEXT NOT NULL,      -- JSON array of the paths given
+        articles_new      INTEGER NOT NULL DEFAULT 0,
+        articles_existing INTEGER NOT NULL DEFAULT 0,
+        failures          INTEGER NOT NULL DEFAULT 0
+    );
+    "#,
+];
+
+/// The schema version this program writes.
+pub const VERSION: i64 = MIGRATIONS.len() as i64;
+
+/// Brings the database up to [`VERSION`]. Refuses a database from a newer program.
+pub(crate) fn migrate(conn: &mut Connection, path: &Path) -> Result<(), StoreError> {
+    loop {
+        // IMMEDIATE takes the write lock before reading the version, so two processes opening a
+        // new store at once cannot both apply the same step.
+        let tx = conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(|source| StoreError::sql("start migration", path, source))?;
+        let version: i64 = tx
+            .pragma_query_value(None, "user_version", |row| row.get(0))
+            .map_err(|source| StoreError::sql("read schema version", path, source))?;
+        if version > VERSION {
+            return Err(StoreError::TooNew {
+                path: path.to_owned(),
+                found: version,
+                known: VERSION,
+            });
+        }
+        let Some(step) = MIGRATIONS.get(version as usize) else {
+            return Ok(());
+        };
+        let failed = |source| StoreError::Migrate {
+            path: path.to_owned(),
+            version: version + 1,
+            source,
+        };
+        tx.execute_batch(step).map_err(failed)?;
+        tx.pragma_update(None, "user_version", version + 1)
+            .map_err(failed)?;
+        tx.commit().map_err(failed)?;
+        tracing::info!(path = %path.display(), version = version + 1, "migrated store");
+    }
+}
