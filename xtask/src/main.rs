@@ -3,12 +3,30 @@
 //!
 //! Each task lives in its own module with a `run(args)` entry point and one row in [`TASKS`].
 
+mod ner;
+
 use anyhow::{Result, bail};
 
 type Task = fn(&[String]) -> Result<()>;
 
 /// Every task: name, one-line description, entry point.
-const TASKS: &[(&str, &str, Task)] = &[];
+const TASKS: &[(&str, &str, Task)] = &[
+    (
+        "train-ner",
+        "train the named-entity tagger on CoNLL-2003",
+        ner::train_task,
+    ),
+    (
+        "eval-ner",
+        "score the named-entity tagger on CoNLL-2003 dev and test",
+        ner::eval_task,
+    ),
+    (
+        "bench-ner",
+        "time entity recognition on the Multi-News articles",
+        ner::bench_task,
+    ),
+];
 
 fn main() -> Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();

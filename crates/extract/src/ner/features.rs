@@ -1,0 +1,408 @@
+//! Feature extraction for the tagger: every feature is a 64-bit hash of a template and the
+//! values it looks at, folded into a fixed number of weight buckets (feature hashing), so the
+//! model needs no feature dictionary.
+//!
+//! Features look only at token strings (never part-of-speech or chunk tags, which real articles
+//! do not have), the sentence, the document and, in the second stage, the first stage's tags.
+
+use std::collections::HashMap;
+
+use super::gazetteer::Gazetteer;
+use super::tags::{NTYPES, Tag};
+
+/// The hashed views of one token that the templates combine.
+#[derive(Debug, Clone)]
+pub(crate) struct TokenView {
+    word: u64,
+    lower: u64,
+    shape: u64,
+    short_shape: u64,
+    cap: u64,
+    prefixes: [u64; 4],
+    suffixes: [u64; 4],
+    /// Word classes learned from unlabeled text, at several granularities (0 when unknown).
+    classes: [u64; 3],
+    /// The lower-cased form's hash before mixing, used as a key for document statistics.
+    pub(crate) key: u64,
+    pub(crate) capitalised: bool,
+}
+
+/// Capitalisation classes.
+const CAP_LOWER: u64 = 1;
+const CAP_INIT: u64 = 2;
+const CAP_ALL: u64 = 3;
+const CAP_ONE: u64 = 4;
+const CAP_MIXED: u64 = 5;
+const CAP_DIGIT: u64 = 6;
+const CAP_NONE: u64 = 7;
+
+/// Canonical form of a token for features: curly quotes and apostrophes become straight ones,
+/// as in the training data.
+pub(crate) fn canonical(word: &str) -> std::borrow::Cow<'_, str> {
+    if word.is_ascii() {
+        return word.into();
+    }
+    word.chars()
+        .map(|c| match c {
+            '’' | '‘' | '`' | '´' => '\'',
+            '“' | '”' | '„' | '«' | '»' => '"',
+            '—' | '–' => '-',
+            c => c,
+        })
+        .collect::<String>()
+        .into()
+}
+
+/// The lower-cased form with every digit replaced by `0`.
+pub(crate) fn lower_form(word: &str) -> String {
+    word.chars()
+        .flat_map(char::to_lowercase)
+        .map(|c| if c.is_ascii_digit() { '0' } else { c })
+        .collect()
+}
+
+pub(crate) fn hash_str(s: &str) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in s.bytes() {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    mix(h, 0x51_7cc1_b727_220a)
+}
+
+#[inline]
+pub(crate) fn mix(a: u64, b: u64) -> u64 {
+    let x = (a ^ b.rotate_left(29)).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    let x = (x ^ (x >> 32)).wrapping_mul(0xd6e8_feb8_6659_fd93);
+    x ^ (x >> 32)
+}
+
+impl TokenView {
+    pub(crate) fn new(word: &str, classes: Option<&HashMap<u64, u16>>) -> TokenView {
+        let word = canonical(word);
+        let lower = lower_form(&word);
+        let chars: Vec<char> = lower.chars().collect();
+        let mut prefixes = [0; 4];
+        let mut suffixes = [0; 4];
+        for n in 1..=4 {
+            if chars.len() > n {
+                prefixes[n - 1] = hash_str(&chars[..n].iter().collect::<String>());
+                suffixes[n - 1] = hash_str(&chars[chars.len() - n..].iter().collect::<String>());
+            }
+        }
+        let (shape, short_shape) = shapes(&word);
+        let cap = cap_class(&word);
+        let key = hash_str(&lower);
+        let class_hashes = match classes.and_then(|c| c.get(&key)) {
+            Some(&c) => [
+                mix(u64::from(c >> 8), 1),
+                mix(u64::from(c >> 4), 2),
+                mix(u64::from(c), 3),
+            ],
+            None => [0; 3],
+        };
+        TokenView {
+            word: hash_str(&word),
+            lower: key,
+            shape: hash_str(&shape),
+            short_shape: hash_str(&short_shape),
+            cap,
+            prefixes,
+            suffixes,
+            classes: class_hashes,
+            key,
+            capitalised: matches!(cap, CAP_INIT | CAP_ALL | CAP_ONE | CAP_MIXED),
+        }
+    }
+
+    fn boundary(which: u64) -> TokenView {
+        let h = mix(which, 0xb0);
+        TokenView {
+            word: h,
+            lower: h,
+            shape: h,
+            short_shape: h,
+            cap: 0,
+            prefixes: [0; 4],
+            suffixes: [0; 4],
+            classes: [h; 3],
+            key: h,
+            capitalised: false,
+        }
+    }
+}
+
+fn shapes(word: &str) -> (String, String) {
+    let mut long = String::new();
+    let mut short = String::new();
+    for c in word.chars() {
+        let s = if c.is_uppercase() {
+            'X'
+        } else if c.is_lowercase() {
+            'x'
+        } else if c.is_numeric() {
+            'd'
+        } else {
+            c
+        };
+        if long.len() < 8 {
+            long.push(s);
+        }
+        if !short.ends_with(s) {
+            short.push(s);
+        }
+    }
+    (long, short)
+}
+
+fn cap_class(word: &str) -> u64 {
+    let mut upper = 0;
+    let mut lower = 0;
+    let mut digit = 0;
+    let mut first_upper = false;
+    for (i, c) in word.chars().enumerate() {
+        if c.is_uppercase() {
+            upper += 1;
+            if i == 0 {
+                first_upper = true;
+            }
+        } else if c.is_lowercase() {
+            lower += 1;
+        } else if c.is_numeric() {
+            digit += 1;
+        }
+    }
+    if upper + lower == 0 {
+        if digit > 0 { CAP_DIGIT } else { CAP_NONE }
+    } else if upper == 0 {
+        CAP_LOWER
+    } else if lower == 0 {
+        if upper == 1 { CAP_ONE } else { CAP_ALL }
+    } else if first_upper && upper == 1 {
+        CAP_INIT
+    } else {
+        CAP_MIXED
+    }
+}
+
+/// What the document says about a word's case: seen capitalised mid-sentence, seen in lower
+/// case, both or neither (besides this occurrence). Headlines are all capitals and the first
+/// word of a sentence is always capitalised; elsewhere in the document the same word shows
+/// whether it is a name.
+#[derive(Debug, Default, Clone, Copy)]
+pub(crate) struct CaseEvidence {
+    capitalised: u32,
+    lower: u32,
+}
+
+/// A document prepared for feature extraction.
+pub(crate) struct DocView {
+    pub(crate) sentences: Vec<Vec<TokenView>>,
+    /// Per sentence: every letter in it is upper case (a headline).
+    all_caps: Vec<bool>,
+    case: HashMap<u64, CaseEvidence>,
+    /// Per sentence and token: gazetteer feature hashes.
+    gazetteer: Vec<Vec<Vec<u64>>>,
+}
+
+impl DocView {
+    pub(crate) fn new(
+        sentences: &[Vec<&str>],
+        classes: Option<&HashMap<u64, u16>>,
+        gazetteer: Option<&Gazetteer>,
+    ) -> DocView {
+        let views: Vec<Vec<TokenView>> = sentences
+            .iter()
+            .map(|s| s.iter().map(|w| TokenView::new(w, classes)).collect())
+            .collect();
+        let all_caps: Vec<bool> = sentences
+            .iter()
+            .map(|s| {
+                let mut letters = 0;
+                let upper = s.iter().all(|w| {
+                    w.chars().all(|c| {
+                        if c.is_alphabetic() {
+                            letters += 1;
+                        }
+                        !c.is_lowercase()
+                    })
+                });
+                upper && letters > 3
+            })
+            .collect();
+        let mut case: HashMap<u64, CaseEvidence> = HashMap::new();
+        for (s, sent) in views.iter().enumerate() {
+            if all_caps[s] {
+                continue;
+            }
+            for (i, t) in sent.iter().enumerate() {
+                let e = case.entry(t.key).or_default();
+                if t.cap == CAP_LOWER {
+                    e.lower += 1;
+                } else if t.capitalised && i > 0 {
+                    e.capitalised += 1;
+                }
+            }
+        }
+        let gazetteer = views
+            .iter()
+            .map(|s| match gazetteer {
+                Some(g) => g.features(&s.iter().map(|t| t.key).collect::<Vec<_>>()),
+                None => vec![Vec::new(); s.len()],
+            })
+            .collect();
+        DocView {
+            sentences: views,
+            all_caps,
+            case,
+            gazetteer,
+        }
+    }
+}
+
+/// Appends the first-stage features of token `i` of sentence `s` to `out`.
+pub(crate) fn local_features(doc: &DocView, s: usize, i: usize, out: &mut Vec<u64>) {
+    let sent = &doc.sentences[s];
+    let start = TokenView::boundary(1);
+    let end = TokenView::boundary(2);
+    let at = |k: isize| -> &TokenView {
+        let j = i as isize + k;
+        if j < 0 {
+            &start
+        } else if j as usize >= sent.len() {
+            &end
+        } else {
+            &sent[j as usize]
+        }
+    };
+    let (p2, p1, t, n1, n2) = (at(-2), at(-1), at(0), at(1), at(2));
+    let caps = u64::from(doc.all_caps[s]);
+    let first = u64::from(i == 0);
+    let f = |template: u64, a: u64, b: u64| mix(mix(template, a), b);
+    out.push(f(0, 0, 0));
+    out.push(f(1, t.lower, 0));
+    out.push(f(2, t.word, 0));
+    out.push(f(3, p1.lower, 0));
+    out.push(f(4, n1.lower, 0));
+    out.push(f(5, p2.lower, 0));
+    out.push(f(6, n2.lower, 0));
+    out.push(f(7, p1.lower, t.lower));
+    out.push(f(8, t.lower, n1.lower));
+    out.push(f(9, p1.word, t.cap));
+    out.push(f(10, t.shape, 0));
+    out.push(f(11, p1.short_shape, t.shape));
+    out.push(f(12, t.shape, n1.short_shape));
+    out.push(f(13, mix(p1.short_shape, t.short_shape), n1.short_shape));
+    out.push(f(14, p2.short_shape, 0));
+    out.push(f(15, n2.short_shape, 0));
+    for k in 0..4 {
+        if t.prefixes[k] != 0 {
+            out.push(f(16 + k as u64, t.prefixes[k], 0));
+        }
+        if t.suffixes[k] != 0 {
+            out.push(f(20 + k as u64, t.suffixes[k], 0));
+        }
+    }
+    out.push(f(24, t.cap, first));
+    out.push(f(25, t.cap, caps));
+    out.push(f(26, mix(p1.cap, t.cap), n1.cap));
+    out.push(f(27, t.lower, caps));
+    out.push(f(28, n1.word, t.cap));
+    let case = doc.case.get(&t.key).copied().unwrap_or_default();
+    let mine = u64::from(t.cap == CAP_LOWER || (t.capitalised && i > 0 && caps == 0));
+    let evidence =
+        u64::from(case.capitalised > mine as u32) | u64::from(case.lower > mine as u32) << 1;
+    out.push(f(29, evidence, mix(t.cap, first | caps << 1)));
+    for k in 0..3 {
+        if t.classes[k] != 0 {
+            out.push(f(30 + k as u64, t.classes[k], 0));
+        }
+        if p1.classes[k] != 0 && k < 2 {
+            out.push(f(33 + k as u64, p1.classes[k], 0));
+        }
+        if n1.classes[k] != 0 && k < 2 {
+            out.push(f(35 + k as u64, n1.classes[k], 0));
+        }
+    }
+    if t.classes[2] != 0 {
+        out.push(f(37, t.classes[2], t.cap));
+    }
+    for &g in &doc.gazetteer[s][i] {
+        out.push(f(38, g, 0));
+        out.push(f(39, g, t.cap));
+    }
+}
+
+/// What the first stage said about a document: its tags, and per word (lower case) how often it
+/// was tagged as each entity type (index 0 = outside).
+pub(crate) struct FirstPass {
+    pub(crate) tags: Vec<Vec<Tag>>,
+    types: HashMap<u64, [u16; NTYPES + 1]>,
+}
+
+impl FirstPass {
+    pub(crate) fn new(doc: &DocView, tags: Vec<Vec<Tag>>) -> FirstPass {
+        let mut types: HashMap<u64, [u16; NTYPES + 1]> = HashMap::new();
+        for (sent, sent_tags) in doc.sentences.iter().zip(&tags) {
+            for (t, tag) in sent.iter().zip(sent_tags) {
+                if !t.capitalised {
+                    continue;
+                }
+                let e = types.entry(t.key).or_default();
+                let k = tag.kind().map_or(0, |k| k as usize + 1);
+                e[k] = e[k].saturating_add(1);
+            }
+        }
+        FirstPass { tags, types }
+    }
+}
+
+/// Appends the second-stage features of token `i` of sentence `s`: the first stage's tags
+/// around it and what the first stage said about the same word elsewhere in the document.
+pub(crate) fn global_features(
+    doc: &DocView,
+    first: &FirstPass,
+    s: usize,
+    i: usize,
+    out: &mut Vec<u64>,
+) {
+    let f = |template: u64, a: u64, b: u64| mix(mix(template + 100, a), b);
+    let tags = &first.tags[s];
+    let tag_at = |k: isize| -> u64 {
+        let j = i as isize + k;
+        if j < 0 || j as usize >= tags.len() {
+            99
+        } else {
+            u64::from(tags[j as usize].0)
+        }
+    };
+    let t = &doc.sentences[s][i];
+    out.push(f(0, tag_at(0), 0));
+    out.push(f(1, tag_at(-1), tag_at(0)));
+    out.push(f(2, tag_at(0), tag_at(1)));
+    out.push(f(3, tag_at(0), t.cap));
+    if !t.capitalised {
+        return;
+    }
+    let Some(counts) = first.types.get(&t.key) else {
+        return;
+    };
+    let mut counts = *counts;
+    let own = tags[i].kind().map_or(0, |k| k as usize + 1);
+    counts[own] = counts[own].saturating_sub(1);
+    let total: u32 = counts.iter().map(|&c| u32::from(c)).sum();
+    if total == 0 {
+        out.push(f(4, 0, 0));
+        return;
+    }
+    let best = (0..counts.len())
+        .max_by_key(|&k| (counts[k], usize::MAX - k))
+        .unwrap_or(0);
+    out.push(f(5, best as u64, 0));
+    out.push(f(6, best as u64, tag_at(0)));
+    for (k, &c) in counts.iter().enumerate() {
+        if c > 0 {
+            out.push(f(7, k as u64, 0));
+        }
+    }
+}

@@ -1,0 +1,95 @@
+//! Lists of known names by entity type, matched as whole token sequences (case-insensitive).
+//!
+//! Built from the training labels (and a few hand-written lists); a match is a hint to the
+//! tagger, never a decision.
+
+use std::collections::HashMap;
+
+use super::features::{canonical, hash_str, lower_form, mix};
+
+/// The longest name, in tokens, that is looked up.
+pub(crate) const MAX_LEN: usize = 6;
+
+/// Known names: key = hash of the lower-cased token sequence, value = bit set of entity types.
+#[derive(Debug, Clone, Default)]
+pub struct Gazetteer {
+    names: HashMap<u64, u8>,
+    /// The entries as text, for saving: `(type bits, lower-cased tokens joined by spaces)`.
+    pub(crate) entries: Vec<(u8, String)>,
+}
+
+impl Gazetteer {
+    /// Adds `tokens` as a name of the types in `kinds` (bit `k` = type `k`).
+    pub fn add(&mut self, tokens: &[&str], kinds: u8) {
+        if tokens.is_empty() || tokens.len() > MAX_LEN {
+            return;
+        }
+        let keys: Vec<u64> = tokens
+            .iter()
+            .map(|t| hash_str(&lower_form(&canonical(t))))
+            .collect();
+        let key = sequence_key(&keys);
+        let slot = self.names.entry(key).or_insert(0);
+        if *slot & kinds != kinds {
+            *slot |= kinds;
+            let text: Vec<String> = tokens.iter().map(|t| lower_form(&canonical(t))).collect();
+            self.entries.push((kinds, text.join(" ")));
+        }
+    }
+
+    /// Number of names.
+    pub fn len(&self) -> usize {
+        self.names.len()
+    }
+
+    /// Whether there are no names.
+    pub fn is_empty(&self) -> bool {
+        self.names.is_empty()
+    }
+
+    /// Per token of a sentence (given as token keys): feature hashes for the longest name that
+    /// starts at each position, saying the type and where in the name the token is.
+    pub(crate) fn features(&self, keys: &[u64]) -> Vec<Vec<u64>> {
+        let mut out = vec![Vec::new(); keys.len()];
+        if self.names.is_empty() {
+            return out;
+        }
+        for start in 0..keys.len() {
+            let mut key = 0;
+            let mut best = None;
+            for len in 1..=MAX_LEN.min(keys.len() - start) {
+                key = extend_key(key, keys[start + len - 1]);
+                if let Some(&kinds) = self.names.get(&key) {
+                    best = Some((len, kinds));
+                }
+            }
+            let Some((len, kinds)) = best else { continue };
+            for k in 0..8u64 {
+                if kinds & (1 << k) == 0 {
+                    continue;
+                }
+                for (j, feats) in out[start..start + len].iter_mut().enumerate() {
+                    let pos = if len == 1 {
+                        0
+                    } else if j == 0 {
+                        1
+                    } else if j + 1 == len {
+                        3
+                    } else {
+                        2
+                    };
+                    feats.push(mix(k + 1, pos));
+                }
+            }
+        }
+        out
+    }
+}
+
+fn extend_key(key: u64, token: u64) -> u64 {
+    mix(key ^ 0x6a7, token)
+}
+
+fn sequence_key(keys: &[u64]) -> u64 {
+    keys.iter().fold(0, |k, &t| extend_key(k, t))
+}

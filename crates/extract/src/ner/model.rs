@@ -1,0 +1,535 @@
+//! The tagger's model: hashed feature weights per tag for one or two stages, tag transition
+//! weights, and the gazetteer and word classes the features need; decoding with Viterbi; and
+//! a compact binary format (quantised weights, zero runs collapsed).
+//!
+//! Decoding is deterministic and never panics on any input, including an empty sentence.
+
+use std::collections::HashMap;
+
+use super::features::{self, DocView, FirstPass, hash_str, lower_form};
+use super::gazetteer::Gazetteer;
+use super::tags::{NTAGS, Tag};
+
+/// Why model bytes could not be read.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum ModelError {
+    /// The bytes do not start with the model's magic number (or come from another version).
+    #[error("not a parallax ner model (bad magic number)")]
+    BadMagic,
+    /// The bytes end before the model does.
+    #[error("model truncated at byte {0}")]
+    Truncated(usize),
+    /// A field holds a value the format does not allow.
+    #[error("model field {0} is invalid")]
+    Invalid(&'static str),
+}
+
+const MAGIC: &[u8; 8] = b"PLXNER03";
+
+/// Feature weights: full precision while training, 8-bit when loaded from bytes.
+#[derive(Debug, Clone)]
+pub(crate) enum Weights {
+    Float(Vec<f32>),
+    Quantised { values: Vec<i8>, scale: f32 },
+}
+
+/// One stage of the tagger: a first-order linear-chain model over IOB2 tags.
+#[derive(Debug, Clone)]
+pub(crate) struct Stage {
+    pub(crate) bits: u32,
+    pub(crate) weights: Weights,
+    /// `trans[prev][cur]`.
+    pub(crate) trans: [[f32; NTAGS]; NTAGS],
+    pub(crate) start: [f32; NTAGS],
+}
+
+/// Hashed features of one sentence: bucket numbers, `offsets[i]..offsets[i + 1]` for token `i`.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct SentenceFeatures {
+    pub(crate) buckets: Vec<u32>,
+    pub(crate) offsets: Vec<u32>,
+}
+
+impl SentenceFeatures {
+    pub(crate) fn len(&self) -> usize {
+        self.offsets.len().saturating_sub(1)
+    }
+
+    pub(crate) fn token(&self, i: usize) -> &[u32] {
+        &self.buckets[self.offsets[i] as usize..self.offsets[i + 1] as usize]
+    }
+}
+
+/// Hashes features with `extract(i, out)` for `n` tokens into buckets of `2^bits`.
+pub(crate) fn sentence_features(
+    n: usize,
+    bits: u32,
+    mut extract: impl FnMut(usize, &mut Vec<u64>),
+) -> SentenceFeatures {
+    let mut out = SentenceFeatures {
+        buckets: Vec::with_capacity(n * 48),
+        offsets: Vec::with_capacity(n + 1),
+    };
+    out.offsets.push(0);
+    let mut hashes = Vec::with_capacity(64);
+    for i in 0..n {
+        hashes.clear();
+        extract(i, &mut hashes);
+        out.buckets.extend(hashes.iter().map(|&h| bucket(h, bits)));
+        out.offsets.push(out.buckets.len() as u32);
+    }
+    out
+}
+
+#[inline]
+pub(crate) fn bucket(hash: u64, bits: u32) -> u32 {
+    (hash >> (64 - bits)) as u32
+}
+
+impl Stage {
+    /// Per-token tag scores from the feature weights alone.
+    pub(crate) fn emissions(&self, feats: &SentenceFeatures) -> Vec<[f32; NTAGS]> {
+        (0..feats.len())
+            .map(|i| {
+                let mut acc = [0f32; NTAGS];
+                match &self.weights {
+                    Weights::Float(w) => {
+                        for &b in feats.token(i) {
+                            let row = &w[b as usize * NTAGS..][..NTAGS];
+                            for (a, r) in acc.iter_mut().zip(row) {
+                                *a += r;
+                            }
+                        }
+                    }
+                    Weights::Quantised { values, scale } => {
+                        let mut sum = [0i32; NTAGS];
+                        for &b in feats.token(i) {
+                            let row = &values[b as usize * NTAGS..][..NTAGS];
+                            for (a, &r) in sum.iter_mut().zip(row) {
+                                *a += i32::from(r);
+                            }
+                        }
+                        for (a, s) in acc.iter_mut().zip(sum) {
+                            *a = s as f32 * scale;
+                        }
+                    }
+                }
+                acc
+            })
+            .collect()
+    }
+
+    pub(crate) fn decode(&self, feats: &SentenceFeatures) -> Vec<Tag> {
+        viterbi(&self.emissions(feats), &self.trans, &self.start)
+    }
+
+    /// The same stage with 8-bit weights.
+    pub(crate) fn quantised(&self) -> Stage {
+        let Weights::Float(w) = &self.weights else {
+            return self.clone();
+        };
+        let mut mags: Vec<f32> = w.iter().map(|x| x.abs()).filter(|&x| x > 0.0).collect();
+        let scale = if mags.is_empty() {
+            1.0
+        } else {
+            let k = (mags.len() as f64 * 0.9999) as usize;
+            let k = k.min(mags.len() - 1);
+            let (_, &mut top, _) = mags.select_nth_unstable_by(k, f32::total_cmp);
+            (top / 127.0).max(f32::MIN_POSITIVE)
+        };
+        let values = w
+            .iter()
+            .map(|&x| (x / scale).round().clamp(-127.0, 127.0) as i8)
+            .collect();
+        Stage {
+            bits: self.bits,
+            weights: Weights::Quantised { values, scale },
+            trans: self.trans,
+            start: self.start,
+        }
+    }
+}
+
+/// The best tag sequence under first-order scores, allowing only valid IOB2 sequences.
+pub(crate) fn viterbi(
+    emissions: &[[f32; NTAGS]],
+    trans: &[[f32; NTAGS]; NTAGS],
+    start: &[f32; NTAGS],
+) -> Vec<Tag> {
+    let n = emissions.len();
+    if n == 0 {
+        return Vec::new();
+    }
+    let mut back = vec![[0u8; NTAGS]; n];
+    let mut score = [f32::NEG_INFINITY; NTAGS];
+    for t in Tag::all() {
+        if t.may_follow(None) {
+            score[t.0 as usize] = start[t.0 as usize] + emissions[0][t.0 as usize];
+        }
+    }
+    for i in 1..n {
+        let mut next = [f32::NEG_INFINITY; NTAGS];
+        for cur in Tag::all() {
+            let c = cur.0 as usize;
+            let mut best = f32::NEG_INFINITY;
+            let mut arg = 0u8;
+            for prev in Tag::all() {
+                if !cur.may_follow(Some(prev)) {
+                    continue;
+                }
+                let s = score[prev.0 as usize] + trans[prev.0 as usize][c];
+                if s > best {
+                    best = s;
+                    arg = prev.0;
+                }
+            }
+            next[c] = best + emissions[i][c];
+            back[i][c] = arg;
+        }
+        score = next;
+    }
+    let mut last = 0u8;
+    let mut best = f32::NEG_INFINITY;
+    for (t, &s) in score.iter().enumerate() {
+        if s > best {
+            best = s;
+            last = t as u8;
+        }
+    }
+    let mut out = vec![Tag(last); n];
+    for i in (1..n).rev() {
+        last = back[i][last as usize];
+        out[i - 1] = Tag(last);
+    }
+    out
+}
+
+/// A trained tagger with everything its features need.
+#[derive(Debug, Clone)]
+pub struct Model {
+    pub(crate) first: Stage,
+    pub(crate) second: Option<Stage>,
+    pub(crate) gazetteer: Gazetteer,
+    /// Word classes: `(lower-cased word, class)`; the class is a 12-bit path, coarse bits first.
+    pub(crate) class_words: Vec<(String, u16)>,
+    pub(crate) classes: HashMap<u64, u16>,
+}
+
+impl Model {
+    pub(crate) fn new(
+        first: Stage,
+        second: Option<Stage>,
+        gazetteer: Gazetteer,
+        class_words: Vec<(String, u16)>,
+    ) -> Model {
+        let classes = class_map(&class_words);
+        Model {
+            first,
+            second,
+            gazetteer,
+            class_words,
+            classes,
+        }
+    }
+
+    /// Tags the sentences of one document (given as tokens). The document matters: the second
+    /// stage looks at how the same word was tagged in the other sentences.
+    pub fn tag_document(&self, sentences: &[Vec<&str>]) -> Vec<Vec<Tag>> {
+        let doc = self.doc_view(sentences);
+        let first: Vec<Vec<Tag>> = (0..sentences.len())
+            .map(|s| self.first.decode(&self.local(&doc, s, self.first.bits)))
+            .collect();
+        match &self.second {
+            None => first,
+            Some(second) => {
+                let pass = FirstPass::new(&doc, first);
+                (0..sentences.len())
+                    .map(|s| second.decode(&global(&doc, &pass, s, second.bits)))
+                    .collect()
+            }
+        }
+    }
+
+    pub(crate) fn doc_view(&self, sentences: &[Vec<&str>]) -> DocView {
+        DocView::new(sentences, Some(&self.classes), Some(&self.gazetteer))
+    }
+
+    fn local(&self, doc: &DocView, s: usize, bits: u32) -> SentenceFeatures {
+        local(doc, s, bits)
+    }
+
+    /// The same model with 8-bit weights, as it is saved.
+    pub fn quantised(&self) -> Model {
+        Model {
+            first: self.first.quantised(),
+            second: self.second.as_ref().map(Stage::quantised),
+            gazetteer: self.gazetteer.clone(),
+            class_words: self.class_words.clone(),
+            classes: self.classes.clone(),
+        }
+    }
+
+    /// Number of names in the gazetteer.
+    pub fn gazetteer_len(&self) -> usize {
+        self.gazetteer.len()
+    }
+
+    /// Saves the model (quantised) in the format [`Model::from_bytes`] reads.
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let mut out = MAGIC.to_vec();
+        out.extend((self.class_words.len() as u32).to_le_bytes());
+        for (w, c) in &self.class_words {
+            put_str(&mut out, w);
+            out.extend(c.to_le_bytes());
+        }
+        out.extend((self.gazetteer.entries.len() as u32).to_le_bytes());
+        for (kinds, name) in &self.gazetteer.entries {
+            out.push(*kinds);
+            put_str(&mut out, name);
+        }
+        let stages: Vec<&Stage> = std::iter::once(&self.first).chain(&self.second).collect();
+        out.push(stages.len() as u8);
+        for stage in stages {
+            let q = stage.quantised();
+            let Weights::Quantised { values, scale } = &q.weights else {
+                continue;
+            };
+            out.push(q.bits as u8);
+            out.extend(scale.to_le_bytes());
+            for x in q.start.iter().chain(q.trans.iter().flatten()) {
+                out.extend(x.to_le_bytes());
+            }
+            let packed = pack(values);
+            out.extend((packed.len() as u32).to_le_bytes());
+            out.extend(packed);
+        }
+        out
+    }
+
+    /// Reads a model saved by [`Model::to_bytes`].
+    pub fn from_bytes(bytes: &[u8]) -> Result<Model, ModelError> {
+        let mut r = Reader { bytes, pos: 0 };
+        if r.take(MAGIC.len())? != MAGIC {
+            return Err(ModelError::BadMagic);
+        }
+        let n = r.u32()? as usize;
+        let mut class_words = Vec::with_capacity(n.min(1 << 20));
+        for _ in 0..n {
+            let w = r.str()?;
+            let c = u16::from_le_bytes(r.array()?);
+            class_words.push((w, c));
+        }
+        let n = r.u32()? as usize;
+        let mut gazetteer = Gazetteer::default();
+        for _ in 0..n {
+            let kinds = r.array::<1>()?[0];
+            let name = r.str()?;
+            let tokens: Vec<&str> = name.split(' ').collect();
+            gazetteer.add(&tokens, kinds);
+        }
+        let nstages = r.array::<1>()?[0];
+        if !(1..=2).contains(&nstages) {
+            return Err(ModelError::Invalid("stage count"));
+        }
+        let mut stages = Vec::new();
+        for _ in 0..nstages {
+            let bits = u32::from(r.array::<1>()?[0]);
+            if !(8..=26).contains(&bits) {
+                return Err(ModelError::Invalid("bucket bits"));
+            }
+            let scale = f32::from_le_bytes(r.array()?);
+            let mut start = [0f32; NTAGS];
+            for x in &mut start {
+                *x = f32::from_le_bytes(r.array()?);
+            }
+            let mut trans = [[0f32; NTAGS]; NTAGS];
+            for x in trans.iter_mut().flatten() {
+                *x = f32::from_le_bytes(r.array()?);
+            }
+            let len = r.u32()? as usize;
+            let values = unpack(r.take(len)?, (1usize << bits) * NTAGS)
+                .ok_or(ModelError::Invalid("weights"))?;
+            stages.push(Stage {
+                bits,
+                weights: Weights::Quantised { values, scale },
+                trans,
+                start,
+            });
+        }
+        let second = if stages.len() == 2 {
+            stages.pop()
+        } else {
+            None
+        };
+        let first = stages.pop().ok_or(ModelError::Invalid("stage count"))?;
+        Ok(Model::new(first, second, gazetteer, class_words))
+    }
+}
+
+pub(crate) fn local(doc: &DocView, s: usize, bits: u32) -> SentenceFeatures {
+    sentence_features(doc.sentences[s].len(), bits, |i, out| {
+        features::local_features(doc, s, i, out)
+    })
+}
+
+pub(crate) fn global(doc: &DocView, pass: &FirstPass, s: usize, bits: u32) -> SentenceFeatures {
+    sentence_features(doc.sentences[s].len(), bits, |i, out| {
+        features::local_features(doc, s, i, out);
+        features::global_features(doc, pass, s, i, out);
+    })
+}
+
+pub(crate) fn class_map(words: &[(String, u16)]) -> HashMap<u64, u16> {
+    words
+        .iter()
+        .map(|(w, c)| (hash_str(&lower_form(w)), *c))
+        .collect()
+}
+
+fn put_str(out: &mut Vec<u8>, s: &str) {
+    let b = &s.as_bytes()[..s.len().min(255)];
+    // Never cut inside a character: drop the whole string if it is too long.
+    let b = if std::str::from_utf8(b).is_ok() {
+        b
+    } else {
+        &[]
+    };
+    out.push(b.len() as u8);
+    out.extend(b);
+}
+
+/// Collapses runs of zero bytes: repeated `(varint zeros, varint n, n literal bytes)`.
+fn pack(values: &[i8]) -> Vec<u8> {
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < values.len() {
+        let z = values[i..].iter().take_while(|&&v| v == 0).count();
+        i += z;
+        let mut n = 0;
+        // A literal run ends at the next run of at least 3 zeros.
+        while i + n < values.len() {
+            if values[i + n] == 0 && values[i + n..].iter().take(3).all(|&v| v == 0) {
+                break;
+            }
+            n += 1;
+        }
+        put_varint(&mut out, z);
+        put_varint(&mut out, n);
+        out.extend(values[i..i + n].iter().map(|&v| v as u8));
+        i += n;
+    }
+    out
+}
+
+fn unpack(bytes: &[u8], len: usize) -> Option<Vec<i8>> {
+    let mut out = Vec::with_capacity(len);
+    let mut r = Reader { bytes, pos: 0 };
+    while r.pos < bytes.len() {
+        let z = r.varint().ok()?;
+        let n = r.varint().ok()?;
+        if out.len() + z + n > len {
+            return None;
+        }
+        out.resize(out.len() + z, 0);
+        out.extend(r.take(n).ok()?.iter().map(|&b| b as i8));
+    }
+    out.resize(len, 0);
+    Some(out)
+}
+
+fn put_varint(out: &mut Vec<u8>, mut v: usize) {
+    while v >= 0x80 {
+        out.push((v as u8 & 0x7f) | 0x80);
+        v >>= 7;
+    }
+    out.push(v as u8);
+}
+
+struct Reader<'a> {
+    bytes: &'a [u8],
+    pos: usize,
+}
+
+impl<'a> Reader<'a> {
+    fn take(&mut self, n: usize) -> Result<&'a [u8], ModelError> {
+        let end = self
+            .pos
+            .checked_add(n)
+            .ok_or(ModelError::Truncated(self.pos))?;
+        let out = self
+            .bytes
+            .get(self.pos..end)
+            .ok_or(ModelError::Truncated(self.pos))?;
+        self.pos = end;
+        Ok(out)
+    }
+
+    fn array<const N: usize>(&mut self) -> Result<[u8; N], ModelError> {
+        let mut a = [0u8; N];
+        a.copy_from_slice(self.take(N)?);
+        Ok(a)
+    }
+
+    fn u32(&mut self) -> Result<u32, ModelError> {
+        Ok(u32::from_le_bytes(self.array()?))
+    }
+
+    fn str(&mut self) -> Result<String, ModelError> {
+        let n = self.array::<1>()?[0] as usize;
+        std::str::from_utf8(self.take(n)?)
+            .map(str::to_owned)
+            .map_err(|_| ModelError::Invalid("string"))
+    }
+
+    fn varint(&mut self) -> Result<usize, ModelError> {
+        let mut v = 0usize;
+        for shift in (0..64).step_by(7) {
+            let b = self.array::<1>()?[0];
+            v |= usize::from(b & 0x7f) << shift;
+            if b & 0x80 == 0 {
+                return Ok(v);
+            }
+        }
+        Err(ModelError::Invalid("varint"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pack_round_trips() {
+        let v: Vec<i8> = vec![0, 0, 0, 5, -3, 0, 7, 0, 0, 0, 0, 1, 0, 0];
+        assert_eq!(unpack(&pack(&v), v.len()), Some(v));
+        assert_eq!(unpack(&pack(&[]), 0), Some(vec![]));
+    }
+
+    #[test]
+    fn rejects_bad_bytes() {
+        assert_eq!(
+            Model::from_bytes(b"nope").err(),
+            Some(ModelError::Truncated(0))
+        );
+        assert_eq!(
+            Model::from_bytes(b"NOTAMODELATALL").err(),
+            Some(ModelError::BadMagic)
+        );
+        let mut b = MAGIC.to_vec();
+        b.extend([1, 0]);
+        assert!(matches!(
+            Model::from_bytes(&b),
+            Err(ModelError::Truncated(_))
+        ));
+    }
+
+    #[test]
+    fn viterbi_never_starts_inside() {
+        let mut em = [[0f32; NTAGS]; 2];
+        em[0][2] = 10.0; // I-PER at the start is not allowed
+        em[1][2] = 10.0;
+        let tags = viterbi(&em, &[[0.0; NTAGS]; NTAGS], &[0.0; NTAGS]);
+        assert_eq!(tags, [Tag(1), Tag(2)]);
+        assert!(viterbi(&[], &[[0.0; NTAGS]; NTAGS], &[0.0; NTAGS]).is_empty());
+    }
+}

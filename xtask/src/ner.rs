@@ -1,0 +1,310 @@
+//! Named-entity tasks: train the tagger on CoNLL-2003 (`train-ner`), score it conlleval-style
+//! on the dev and test sets (`eval-ner`), and time it on real articles (`bench-ner`).
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use anyhow::{Context, Result, bail};
+use extract::ner::train::{Document, TrainConfig, train};
+use extract::ner::{EntityKind, Model, Tag, chunks};
+
+const DATA: &str = "../shared/data";
+const MODEL: &str = "crates/extract/models/ner.bin";
+
+fn data_dir() -> PathBuf {
+    std::env::var_os("PARALLAX_DATA").map_or_else(|| PathBuf::from(DATA), PathBuf::from)
+}
+
+/// `cargo xtask train-ner [--out PATH] [--epochs N] [--bits N] [--folds N] [--one-stage]
+/// [--no-gazetteer] [--no-classes]`: trains on `eng.train`, reports dev (`eng.testa`) scores of
+/// the full-precision and the saved model, and writes the model.
+pub fn train_task(args: &[String]) -> Result<()> {
+    let mut config = TrainConfig::default();
+    let mut out = PathBuf::from(MODEL);
+    let mut use_classes = true;
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        let mut value = |name: &str| {
+            it.next()
+                .with_context(|| format!("{name} needs a value"))
+                .cloned()
+        };
+        match a.as_str() {
+            "--out" => out = PathBuf::from(value("--out")?),
+            "--epochs" => config.epochs = value("--epochs")?.parse()?,
+            "--bits" => config.bits = value("--bits")?.parse()?,
+            "--folds" => config.folds = value("--folds")?.parse()?,
+            "--seed" => config.seed = value("--seed")?.parse()?,
+            "--one-stage" => config.second_stage = false,
+            "--no-gazetteer" => config.gazetteer = false,
+            "--no-classes" => use_classes = false,
+            other => bail!("unknown argument {other:?}"),
+        }
+    }
+    let dir = data_dir().join("conll2003");
+    let started = Instant::now();
+    let docs = read_conll(&dir.join("eng.train"))?;
+    let classes = if use_classes {
+        let t = Instant::now();
+        let c = word_classes(&data_dir(), &docs)?;
+        eprintln!(
+            "word classes: {} words in {:.1}s",
+            c.len(),
+            t.elapsed().as_secs_f64()
+        );
+        c
+    } else {
+        Vec::new()
+    };
+    let names = Vec::new();
+    let model = train(&docs, classes, &names, &config, &mut |line| {
+        eprintln!("{line}")
+    });
+    let seconds = started.elapsed().as_secs_f64();
+    let dev = read_conll(&dir.join("eng.testa"))?;
+    let float = score(&model, &dev);
+    let bytes = model.to_bytes();
+    let saved = Model::from_bytes(&bytes).context("reading back the model just trained")?;
+    let quant = score(&saved, &dev);
+    std::fs::write(&out, &bytes).with_context(|| format!("writing {}", out.display()))?;
+    println!(
+        "trained in {seconds:.1}s; eng.testa F1 {:.4} (full precision) {:.4} (saved); {} bytes to {}",
+        float.overall().2,
+        quant.overall().2,
+        bytes.len(),
+        out.display()
+    );
+    Ok(())
+}
+
+/// `cargo xtask eval-ner [--model PATH]`: conlleval scores on `eng.testa` and `eng.testb`.
+pub fn eval_task(args: &[String]) -> Result<()> {
+    let path = match args {
+        [] => PathBuf::from(MODEL),
+        [flag, p] if flag == "--model" => PathBuf::from(p),
+        _ => bail!("usage: cargo xtask eval-ner [--model PATH]"),
+    };
+    let bytes = std::fs::read(&path).with_context(|| format!("reading {}", path.display()))?;
+    let model = Model::from_bytes(&bytes).with_context(|| format!("reading {}", path.display()))?;
+    let dir = data_dir().join("conll2003");
+    for set in ["eng.testa", "eng.testb"] {
+        let docs = read_conll(&dir.join(set))?;
+        let t = Instant::now();
+        let s = score(&model, &docs);
+        let tokens: usize = docs.iter().flat_map(|d| &d.sentences).map(Vec::len).sum();
+        println!(
+            "{set} ({} documents, {tokens} tokens, tagged in {:.2}s)",
+            docs.len(),
+            t.elapsed().as_secs_f64()
+        );
+        println!(
+            "  {:<8} {:>9} {:>9} {:>9} {:>6}",
+            "type", "precision", "recall", "F1", "gold"
+        );
+        let (p, r, f) = s.overall();
+        println!(
+            "  {:<8} {p:>9.4} {r:>9.4} {f:>9.4} {:>6}",
+            "overall",
+            s.gold_total()
+        );
+        for kind in EntityKind::ALL {
+            let (p, r, f) = s.of(kind);
+            let gold = s.counts.get(&kind).map_or(0, |c| c.gold);
+            println!("  {:<8} {p:>9.4} {r:>9.4} {f:>9.4} {gold:>6}", kind.conll());
+        }
+    }
+    Ok(())
+}
+
+/// `cargo xtask bench-ner [--repeat N]`: entities and entity grouping over the Multi-News
+/// articles, one thread; reports articles per second.
+pub fn bench_task(args: &[String]) -> Result<()> {
+    let repeat: usize = match args {
+        [] => 3,
+        [flag, n] if flag == "--repeat" => n.parse()?,
+        _ => bail!("usage: cargo xtask bench-ner [--repeat N]"),
+    };
+    let path = data_dir().join("multi-news-200/multi_news_test200.jsonl");
+    let raw =
+        std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
+    let mut articles = Vec::new();
+    for (n, line) in raw.lines().enumerate() {
+        let v: serde_json::Value = serde_json::from_str(line)
+            .with_context(|| format!("{}:{}: bad json", path.display(), n + 1))?;
+        for d in v["documents"].as_array().into_iter().flatten() {
+            if let Some(s) = d.as_str() {
+                articles.push(text::normalize(s).text);
+            }
+        }
+    }
+    let bytes: usize = articles.iter().map(String::len).sum();
+    // Load the model before timing.
+    extract::ner::bundled_model().context("the bundled model does not load")?;
+    let mut mentions = 0;
+    let t = Instant::now();
+    for _ in 0..repeat {
+        mentions = 0;
+        for a in &articles {
+            let found = extract::ner::entities(a);
+            mentions += found.len();
+            std::hint::black_box(found);
+        }
+    }
+    let secs = t.elapsed().as_secs_f64() / repeat as f64;
+    println!(
+        "{} articles ({:.1} MB), {mentions} mentions: {:.3}s per pass, {:.0} articles/s, {:.2} MB/s (one thread)",
+        articles.len(),
+        bytes as f64 / 1e6,
+        secs,
+        articles.len() as f64 / secs,
+        bytes as f64 / 1e6 / secs
+    );
+    Ok(())
+}
+
+/// Reads a CoNLL-2003 file (`word POS chunk tag`, blank lines between sentences) and splits it
+/// into documents. The files have no `-DOCSTART-` lines, so a document is taken to begin at the
+/// sentence before a dateline (`LONDON 1996-08-30`), which is how Reuters stories start.
+pub fn read_conll(path: &Path) -> Result<Vec<Document>> {
+    let raw =
+        std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+    let mut sentences: Vec<(Vec<String>, Vec<Tag>)> = Vec::new();
+    let mut words = Vec::new();
+    let mut tags = Vec::new();
+    for (n, line) in raw.lines().enumerate() {
+        let line = line.trim_end();
+        if line.is_empty() {
+            if !words.is_empty() {
+                sentences.push((std::mem::take(&mut words), std::mem::take(&mut tags)));
+            }
+            continue;
+        }
+        let fields: Vec<&str> = line.split(' ').collect();
+        let (Some(word), Some(tag)) = (fields.first(), fields.last()) else {
+            bail!("{}:{}: empty line", path.display(), n + 1);
+        };
+        if fields.len() < 2 || word.starts_with("-DOCSTART-") {
+            continue;
+        }
+        let tag = Tag::parse(tag)
+            .with_context(|| format!("{}:{}: bad tag {tag:?}", path.display(), n + 1))?;
+        words.push((*word).to_owned());
+        tags.push(tag);
+    }
+    if !words.is_empty() {
+        sentences.push((words, tags));
+    }
+    let is_dateline = |s: &[String]| {
+        s.len() <= 8
+            && s.last().is_some_and(|w| {
+                let b = w.as_bytes();
+                b.len() == 10
+                    && b[4] == b'-'
+                    && b[7] == b'-'
+                    && b.iter().filter(|c| c.is_ascii_digit()).count() == 8
+            })
+    };
+    let mut docs: Vec<Document> = Vec::new();
+    let mut current = Document::default();
+    for (i, (words, tags)) in sentences.iter().enumerate() {
+        let next_is_dateline = sentences.get(i + 1).is_some_and(|(w, _)| is_dateline(w));
+        if next_is_dateline && !current.sentences.is_empty() {
+            docs.push(std::mem::take(&mut current));
+        }
+        current.sentences.push(words.clone());
+        current.tags.push(tags.clone());
+    }
+    if !current.sentences.is_empty() {
+        docs.push(current);
+    }
+    Ok(docs)
+}
+
+#[derive(Debug, Default, Clone, Copy)]
+struct Counts {
+    gold: usize,
+    predicted: usize,
+    correct: usize,
+}
+
+/// conlleval's entity-level exact-match counts, per type.
+#[derive(Debug, Default)]
+pub struct Score {
+    counts: BTreeMap<EntityKind, Counts>,
+}
+
+fn prf(c: Counts) -> (f64, f64, f64) {
+    let p = if c.predicted == 0 {
+        0.0
+    } else {
+        c.correct as f64 / c.predicted as f64
+    };
+    let r = if c.gold == 0 {
+        0.0
+    } else {
+        c.correct as f64 / c.gold as f64
+    };
+    let f = if p + r == 0.0 {
+        0.0
+    } else {
+        2.0 * p * r / (p + r)
+    };
+    (p, r, f)
+}
+
+impl Score {
+    fn total(&self) -> Counts {
+        self.counts.values().fold(Counts::default(), |a, c| Counts {
+            gold: a.gold + c.gold,
+            predicted: a.predicted + c.predicted,
+            correct: a.correct + c.correct,
+        })
+    }
+
+    fn gold_total(&self) -> usize {
+        self.total().gold
+    }
+
+    /// Micro precision, recall and F1 over all types.
+    pub fn overall(&self) -> (f64, f64, f64) {
+        prf(self.total())
+    }
+
+    fn of(&self, kind: EntityKind) -> (f64, f64, f64) {
+        prf(self.counts.get(&kind).copied().unwrap_or_default())
+    }
+}
+
+/// Tags every document with `model` and counts entities conlleval-style.
+pub fn score(model: &Model, docs: &[Document]) -> Score {
+    let mut score = Score::default();
+    for doc in docs {
+        let sents: Vec<Vec<&str>> = doc
+            .sentences
+            .iter()
+            .map(|s| s.iter().map(String::as_str).collect())
+            .collect();
+        let predicted = model.tag_document(&sents);
+        for (gold, pred) in doc.tags.iter().zip(&predicted) {
+            let g = chunks(gold);
+            let p = chunks(pred);
+            for (_, k) in &g {
+                score.counts.entry(*k).or_default().gold += 1;
+            }
+            for (span, k) in &p {
+                let c = score.counts.entry(*k).or_default();
+                c.predicted += 1;
+                if g.iter().any(|(gs, gk)| gs == span && gk == k) {
+                    c.correct += 1;
+                }
+            }
+        }
+    }
+    score
+}
+
+/// Word classes from unlabeled text: the CoNLL training text and the other local corpora.
+fn word_classes(_dir: &Path, _docs: &[Document]) -> Result<Vec<(String, u16)>> {
+    Ok(Vec::new())
+}
