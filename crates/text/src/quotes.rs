@@ -99,11 +99,21 @@ pub fn quotations(text: &str) -> Vec<Quotation> {
         let p = &text[para.clone()];
         let continuing = pending.take();
         let mut stack: Vec<Open> = Vec::new();
-        let mut prev: Option<char> = None;
-        let mut chars = p.char_indices().peekable();
-        while let Some((i, c)) = chars.next() {
-            let next = chars.peek().map(|&(_, n)| n);
+        let bytes = p.as_bytes();
+        let mut i = 0;
+        // Every quote mark is ASCII or starts with one of these lead bytes (always a character
+        // boundary), so the scan can skip everything else.
+        while let Some(k) = bytes[i..]
+            .iter()
+            .position(|b| matches!(b, b'"' | b'\'' | 0xC2 | 0xE2 | 0xE3 | 0xEF))
+        {
+            i += k;
+            let Some(c) = p[i..].chars().next() else {
+                break;
+            };
             if let Some(mark) = quote_mark(c) {
+                let prev = p[..i].chars().next_back();
+                let next = p[i + c.len_utf8()..].chars().next();
                 let at = para.start + i;
                 let end = at + c.len_utf8();
                 let context = Context {
@@ -145,7 +155,7 @@ pub fn quotations(text: &str) -> Vec<Quotation> {
                     Action::Ignore => {}
                 }
             }
-            prev = Some(c);
+            i += c.len_utf8();
         }
         while let Some(e) = stack.pop() {
             let (family, outermost) = (e.family, e.depth == 0);
