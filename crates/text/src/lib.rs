@@ -7,12 +7,14 @@
 
 use std::ops::Range;
 
+mod dateline;
 mod normalize;
 mod paragraphs;
 mod quotes;
 mod sentences;
 mod tokens;
 
+pub use dateline::{Dateline, dateline, looks_like_headline};
 pub use normalize::{Normalized, normalize};
 pub use paragraphs::paragraphs;
 pub use quotes::{Quotation, QuoteFamily, QuoteMark, QuoteRole, quotations, quote_mark};

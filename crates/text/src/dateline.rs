@@ -1,0 +1,495 @@
+//! The opening of a news body: a dateline (`WASHINGTON (Reuters) -`, `AFP, WASHINGTON —`,
+//! `(CNN)`, `LONDON —`, `NEW YORK, March 3 (Reuters) -`) with the place and outlet it names, and
+//! whether the first short line of a plain-text article reads as its headline.
+//!
+//! Only the very start of the text is looked at, and only shapes that wire services use: an
+//! ordinary first sentence ("The President said — ...") must never be taken for a dateline.
+
+use crate::Span;
+
+/// A dateline at the start of an article body.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Dateline {
+    /// From the first character of the text through the separator (`—`, `-`, `--`) or the
+    /// closing parenthesis; the body starts at the first non-space character after it.
+    pub span: Span,
+    /// The place as written (`"WASHINGTON"`, `"NEW YORK"`), without the region or date after it.
+    pub place: Option<String>,
+    /// The outlet as written (`"Reuters"`, `"AP"`, `"dpa"`).
+    pub outlet: Option<String>,
+}
+
+/// The dateline `text` opens with, if any.
+pub fn dateline(text: &str) -> Option<Dateline> {
+    let start = text.len() - text.trim_start().len();
+    let head = &text[start..];
+    let line = &head[..head.find('\n').unwrap_or(head.len())];
+    let (len, place, outlet) = parse(line)?;
+    Some(Dateline {
+        span: start..start + len,
+        place,
+        outlet,
+    })
+}
+
+/// Whether `line`, the first line of a plain-text article, reads as a headline: short, not
+/// ending like a sentence, starting with a capital, and neither a dateline nor a byline.
+pub fn looks_like_headline(line: &str) -> bool {
+    let line = line.trim();
+    let words: Vec<&str> = line.split_whitespace().collect();
+    if line.is_empty() || line.len() > 160 || line.contains('\n') || words.len() > 20 {
+        return false;
+    }
+    let first = line.chars().next().unwrap_or(' ');
+    let starts_well = first.is_uppercase()
+        || first.is_ascii_digit()
+        || (first.is_alphabetic() && !first.is_lowercase())
+        || matches!(first, '"' | '“' | '‘' | '\'' | '«' | '„');
+    let last_word = words.last().copied().unwrap_or("");
+    let ends_badly = line.ends_with([',', ';', ':', '—', '-'])
+        || (line.ends_with('.') && !line.ends_with("...") && !is_initialism(last_word));
+    let byline = words.first() == Some(&"By") && words.len() <= 6;
+    starts_well
+        && !ends_badly
+        && !byline
+        && line.chars().filter(|c| c.is_alphabetic()).count() >= 2
+        && !line.contains("://")
+        && !line.contains('@')
+        && dateline(line).is_none()
+        && crate::sentences(line).len() == 1
+}
+
+/// Parses a dateline at the start of `line`: its length, place and outlet.
+fn parse(line: &str) -> Option<(usize, Option<String>, Option<String>)> {
+    let mut c = Cursor { s: line, pos: 0 };
+    // (CNN) —
+    if line.starts_with('(') {
+        let outlet = c.outlet()?;
+        let end = c.separator().unwrap_or(c.pos);
+        return Some((end, None, Some(outlet)));
+    }
+    let first = c.name()?;
+    let mut outlet = None;
+    let place;
+    if is_known_outlet(first) && c.eat(',') {
+        // AFP, WASHINGTON —
+        outlet = Some(first.to_owned());
+        c.spaces();
+        place = c.name()?;
+        if !is_all_caps(place) {
+            return None;
+        }
+    } else {
+        place = first;
+    }
+    // , March 3  /  , France  /  , D.C.
+    let mut extras = 0;
+    loop {
+        let save = c.pos;
+        if !c.eat(',') {
+            break;
+        }
+        c.spaces();
+        match c.name() {
+            Some(_) if extras < 3 => extras += 1,
+            _ => {
+                c.pos = save;
+                break;
+            }
+        }
+    }
+    let before_paren = c.pos;
+    c.spaces();
+    if outlet.is_none() && c.peek() == Some('(') {
+        match c.outlet() {
+            Some(o) => outlet = Some(o),
+            None => c.pos = before_paren,
+        }
+    }
+    let sep = c.separator();
+    let caps = is_all_caps(place);
+    let known = outlet.as_deref().is_some_and(is_known_outlet);
+    let accepted = match (&outlet, sep) {
+        // A place in capitals with an outlet, or a title-case place with a known outlet.
+        (Some(_), _) => caps || known,
+        (None, Some(_)) => caps,
+        (None, None) => false,
+    };
+    if !accepted || NOT_PLACES.contains(&place) {
+        return None;
+    }
+    let end = sep.unwrap_or(c.pos);
+    let place = collapse(place);
+    if outlet.is_none() && is_known_outlet(&place) {
+        return Some((end, None, Some(place)));
+    }
+    Some((end, Some(place), outlet))
+}
+
+struct Cursor<'a> {
+    s: &'a str,
+    pos: usize,
+}
+
+impl<'a> Cursor<'a> {
+    fn rest(&self) -> &'a str {
+        &self.s[self.pos..]
+    }
+
+    fn peek(&self) -> Option<char> {
+        self.rest().chars().next()
+    }
+
+    fn eat(&mut self, ch: char) -> bool {
+        if self.peek() == Some(ch) {
+            self.pos += ch.len_utf8();
+            true
+        } else {
+            false
+        }
+    }
+
+    fn spaces(&mut self) {
+        let rest = self.rest();
+        self.pos += rest.len() - rest.trim_start_matches([' ', '\t']).len();
+    }
+
+    /// One to five words separated by single spaces, each starting with a capital or a digit.
+    fn name(&mut self) -> Option<&'a str> {
+        let start = self.pos;
+        let mut end = start;
+        let mut words = 0;
+        loop {
+            let save = self.pos;
+            if words > 0 && !self.eat(' ') {
+                break;
+            }
+            match self.word() {
+                Some(w) if w.starts_with(|c: char| c.is_uppercase() || c.is_ascii_digit()) => {
+                    words += 1;
+                    end = self.pos;
+                    if words == 5 {
+                        break;
+                    }
+                }
+                _ => {
+                    self.pos = save;
+                    break;
+                }
+            }
+        }
+        self.pos = end;
+        (words > 0).then(|| &self.s[start..end])
+    }
+
+    /// Letters and digits with inner (or, for abbreviations, final) `.`, `'`, `’`, `-`, `&`.
+    fn word(&mut self) -> Option<&'a str> {
+        let rest = self.rest();
+        let mut end = 0;
+        let mut chars = rest.char_indices().peekable();
+        while let Some((i, ch)) = chars.next() {
+            let next = chars.peek().map(|&(_, n)| n);
+            let ok = ch.is_alphanumeric()
+                || (end > 0
+                    && match ch {
+                        '.' => true,
+                        '\'' | '’' | '-' | '&' => next.is_some_and(char::is_alphanumeric),
+                        _ => false,
+                    });
+            if !ok {
+                break;
+            }
+            end = i + ch.len_utf8();
+        }
+        if end == 0 {
+            return None;
+        }
+        self.pos += end;
+        Some(&rest[..end])
+    }
+
+    /// `(Reuters)`: a short name in parentheses; the cursor ends after `)`.
+    fn outlet(&mut self) -> Option<String> {
+        let save = self.pos;
+        let found = self
+            .eat('(')
+            .then(|| self.name_or_lower())
+            .flatten()
+            .filter(|_| self.eat(')'));
+        if found.is_none() {
+            self.pos = save;
+        }
+        found.filter(|o| o.len() <= 40 && !o.contains(|c: char| c.is_ascii_digit()))
+    }
+
+    /// A name, or one known outlet written in lower case (`dpa`).
+    fn name_or_lower(&mut self) -> Option<String> {
+        if let Some(n) = self.name() {
+            return Some(collapse(n));
+        }
+        let save = self.pos;
+        match self.word() {
+            Some(w) if is_known_outlet(w) => Some(w.to_owned()),
+            _ => {
+                self.pos = save;
+                None
+            }
+        }
+    }
+
+    /// ` — `, ` - `, ` -- `, `—`: returns the offset just after the separator.
+    fn separator(&mut self) -> Option<usize> {
+        let save = self.pos;
+        self.spaces();
+        let rest = self.rest();
+        let (len, needs_space) = if rest.starts_with("--") {
+            (2, false)
+        } else if rest.starts_with(['—', '–', '―']) {
+            (3, false)
+        } else if rest.starts_with('-') {
+            (1, true)
+        } else {
+            self.pos = save;
+            return None;
+        };
+        let after = &rest[len..];
+        if needs_space && !(after.is_empty() || after.starts_with(char::is_whitespace)) {
+            self.pos = save;
+            return None;
+        }
+        self.pos += len;
+        Some(self.pos)
+    }
+}
+
+fn is_all_caps(s: &str) -> bool {
+    s.chars().filter(|c| c.is_alphabetic()).count() >= 2 && s.chars().all(|c| !c.is_lowercase())
+}
+
+fn is_initialism(word: &str) -> bool {
+    let w = word.trim_end_matches('.');
+    !w.is_empty()
+        && w.split('.')
+            .all(|p| p.chars().count() == 1 && p.chars().all(char::is_alphabetic))
+}
+
+fn collapse(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+fn is_known_outlet(name: &str) -> bool {
+    OUTLETS.iter().any(|o| o.eq_ignore_ascii_case(name))
+}
+
+const OUTLETS: &[&str] = &[
+    "AAP",
+    "ABC",
+    "AFP",
+    "Agence France-Presse",
+    "Al Jazeera",
+    "ANI",
+    "ANSA",
+    "AP",
+    "APA",
+    "Associated Press",
+    "BBC",
+    "Bernama",
+    "Bloomberg",
+    "CBS",
+    "CNN",
+    "CNN Business",
+    "CP",
+    "dpa",
+    "EFE",
+    "Fox News",
+    "IANS",
+    "Interfax",
+    "IRNA",
+    "Kyodo",
+    "NBC",
+    "NPR",
+    "PA",
+    "PTI",
+    "Reuters",
+    "RIA Novosti",
+    "TASS",
+    "The Canadian Press",
+    "UPI",
+    "Xinhua",
+    "Yonhap",
+];
+
+/// Capitalised openings that are labels, not places.
+const NOT_PLACES: &[&str] = &[
+    "BREAKING",
+    "BREAKING NEWS",
+    "UPDATE",
+    "UPDATED",
+    "EXCLUSIVE",
+    "WATCH",
+    "LIVE",
+    "ANALYSIS",
+    "OPINION",
+    "CORRECTION",
+    "EDITOR'S NOTE",
+    "EDITORS NOTE",
+    "FILE",
+    "PHOTO",
+    "VIDEO",
+    "NOTE",
+    "URGENT",
+    "FLASH",
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// `expected`: the dateline text, place and outlet, or `None` for no dateline.
+    fn check(input: &str, expected: Option<(&str, Option<&str>, Option<&str>)>) {
+        let got = dateline(input);
+        let got = got.as_ref().map(|d| {
+            (
+                &input[d.span.clone()],
+                d.place.as_deref(),
+                d.outlet.as_deref(),
+            )
+        });
+        assert_eq!(got, expected, "dateline of {input:?}");
+    }
+
+    #[test]
+    fn wire_datelines() {
+        check(
+            "WASHINGTON (Reuters) - The Senate voted.",
+            Some((
+                "WASHINGTON (Reuters) -",
+                Some("WASHINGTON"),
+                Some("Reuters"),
+            )),
+        );
+        check(
+            "WASHINGTON (AP) — The Senate voted.",
+            Some(("WASHINGTON (AP) —", Some("WASHINGTON"), Some("AP"))),
+        );
+        check(
+            "AFP, WASHINGTON — The Senate voted.",
+            Some(("AFP, WASHINGTON —", Some("WASHINGTON"), Some("AFP"))),
+        );
+        check(
+            "(CNN) The Senate voted.",
+            Some(("(CNN)", None, Some("CNN"))),
+        );
+        check("(CNN)The Senate voted.", Some(("(CNN)", None, Some("CNN"))));
+        check(
+            "(Reuters) - Shares fell.",
+            Some(("(Reuters) -", None, Some("Reuters"))),
+        );
+        check(
+            "LONDON — Rain fell.",
+            Some(("LONDON —", Some("LONDON"), None)),
+        );
+        check("LONDON—Rain fell.", Some(("LONDON—", Some("LONDON"), None)));
+        check(
+            "NEW YORK, March 3 (Reuters) - Stocks rose.",
+            Some((
+                "NEW YORK, March 3 (Reuters) -",
+                Some("NEW YORK"),
+                Some("Reuters"),
+            )),
+        );
+        check(
+            "PARIS, France (AFP) -- Strikes spread.",
+            Some(("PARIS, France (AFP) --", Some("PARIS"), Some("AFP"))),
+        );
+        check(
+            "BERLIN, Jan 5 (dpa) – Snow fell.",
+            Some(("BERLIN, Jan 5 (dpa) –", Some("BERLIN"), Some("dpa"))),
+        );
+        check(
+            "  ST. LOUIS, Mo. (AP) — A storm hit.",
+            Some(("ST. LOUIS, Mo. (AP) —", Some("ST. LOUIS"), Some("AP"))),
+        );
+        check(
+            "WASHINGTON, D.C. — Congress met.",
+            Some(("WASHINGTON, D.C. —", Some("WASHINGTON"), None)),
+        );
+        check(
+            "Washington (Reuters) - Title case with a known outlet.",
+            Some((
+                "Washington (Reuters) -",
+                Some("Washington"),
+                Some("Reuters"),
+            )),
+        );
+        check(
+            "SÃO PAULO (Reuters) - Coffee rose.",
+            Some(("SÃO PAULO (Reuters) -", Some("SÃO PAULO"), Some("Reuters"))),
+        );
+        check("AFP — Text.", Some(("AFP —", None, Some("AFP"))));
+    }
+
+    #[test]
+    fn ordinary_openings_are_not_datelines() {
+        check("The President said — in a speech — that...", None);
+        check("President Biden (D) - said nothing.", None);
+        check("Apple (AAPL) - shares rose.", None);
+        check("US President Joe Biden said.", None);
+        check("BREAKING — Something happened.", None);
+        check("NATO is meeting today.", None);
+        check("LONDON is rainy.", None);
+        check("WASHINGTON-based groups said.", None);
+        check("(This story has been corrected) The...", None);
+        check("", None);
+        check("—", None);
+    }
+
+    #[test]
+    fn headlines() {
+        let yes = [
+            "Storm hits coast as thousands flee",
+            "Senate Passes Budget Bill After Late-Night Session",
+            "Why the U.S. economy keeps surprising",
+            "‘We will not give up,’ says mayor",
+            "Biden visits the U.S.",
+            "3 things to know about the vote",
+        ];
+        let no = [
+            "",
+            "The Senate voted on Tuesday to pass the bill, which now goes to the House.",
+            "It rained.",
+            "By Jane Doe",
+            "WASHINGTON (Reuters) - The Senate voted",
+            "lower case start here",
+            "https://example.com/story",
+            "One sentence. Another sentence",
+        ];
+        for h in yes {
+            assert!(looks_like_headline(h), "{h:?} should look like a headline");
+        }
+        for h in no {
+            assert!(
+                !looks_like_headline(h),
+                "{h:?} should not look like a headline"
+            );
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn never_panics(s in any::<String>()) {
+            if let Some(d) = dateline(&s) {
+                prop_assert!(s.is_char_boundary(d.span.start) && s.is_char_boundary(d.span.end));
+            }
+            let _ = looks_like_headline(&s);
+        }
+
+        #[test]
+        fn never_panics_on_dateline_like_text(s in "[A-Z]{0,8}[ ,]{0,2}[A-Za-z0-9]{0,6} ?\\(?[A-Za-z]{0,7}\\)? ?(—|-|--|–)? ?[a-z ]{0,5}") {
+            if let Some(d) = dateline(&s) {
+                prop_assert!(d.span.end <= s.len());
+            }
+        }
+    }
+}
