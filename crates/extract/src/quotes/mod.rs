@@ -1,1 +1,113 @@
-//! Quotations and their speakers.
+//! Quotations and their speakers: every direct quote, partial quote and piece of reported speech
+//! in an article, with its cue ("said", "according to") and its speaker resolved to a full name
+//! when the article allows it; and the same quote carried by several outlets grouped into one.
+//!
+//! Works on an article's normalised text (paragraphs separated by `"\n\n"`); every span is a byte
+//! range of that text, and slicing the text by a quote's span gives its `text`. Rules only: no
+//! I/O, no model, deterministic. A speaker that the text does not pin down stays unknown: the
+//! rules never pick a name by guessing.
+
+mod attribution;
+mod group;
+mod marks;
+mod speakers;
+mod tokens;
+
+pub use group::{Appearance, QuoteGroup, Relation, group_quotes};
+pub use speakers::find_people;
+
+use serde::Serialize;
+use text::Span;
+
+/// What kind of quotation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum QuoteKind {
+    /// A whole statement in quote marks.
+    Direct,
+    /// Quoted words inside the writer's own sentence: called the plan "a recipe for disaster".
+    Partial,
+    /// Reported speech without quote marks: the minister said he plans to resign.
+    Indirect,
+}
+
+/// Grammatical gender, as far as honorifics, first names and pronouns tell.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Gender {
+    Female,
+    Male,
+}
+
+/// A person mentioned in the text, as the entity recogniser (or [`find_people`]) found it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PersonMention {
+    /// Byte range of the name in the text.
+    pub span: Span,
+    /// The name as written, titles allowed ("Mr. Brel", "Elena Varga").
+    pub name: String,
+    /// Gender if the recogniser knows it.
+    pub gender: Option<Gender>,
+}
+
+/// The verb or phrase that marks a quotation as someone's: "said", "told", "according to".
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Cue {
+    pub text: String,
+    pub span: Span,
+}
+
+/// Who said it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Speaker {
+    /// Byte range of the mention that names the speaker at this quote ("he", "the president",
+    /// "Varga"); for a continuation quote, the mention at the quote it continues.
+    pub span: Span,
+    /// Full name when the article allows it ("Elena Varga"); an organisation's name as written;
+    /// `None` when the mention does not resolve (an unresolved "he", "a spokesman").
+    pub name: Option<String>,
+    /// The role given in the mention or its apposition ("spokesman", "president").
+    pub role: Option<String>,
+}
+
+/// One quotation in one article.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Quote {
+    /// The quoted or reported content, without the quote marks.
+    pub text: String,
+    /// Byte range of `text` in the article text.
+    pub span: Span,
+    pub kind: QuoteKind,
+    pub cue: Option<Cue>,
+    pub speaker: Option<Speaker>,
+}
+
+/// Every quotation in `text`, in order of position. `people` are the persons an entity
+/// recogniser found; pass [`find_people`]`(text)` when there is none.
+pub fn extract_quotes(text: &str, people: &[PersonMention]) -> Vec<Quote> {
+    attribution::extract(text, people)
+}
+
+/// Every quotation in `text`, with people found by the built-in name heuristic.
+pub fn quotes(text: &str) -> Vec<Quote> {
+    extract_quotes(text, &find_people(text))
+}
+
+/// The full name each of `people` resolves to within `text` ("Varga" → "Elena Varga"), in the
+/// order given; evaluation uses it to compare speakers by name.
+pub fn full_names(text: &str, people: &[PersonMention]) -> Vec<String> {
+    let resolved = speakers::People::build(text, people);
+    people
+        .iter()
+        .map(|m| {
+            resolved
+                .mentions
+                .iter()
+                .find(|(s, _)| *s == m.span)
+                .map_or_else(
+                    || m.name.clone(),
+                    |(_, pi)| resolved.persons[*pi].full.clone(),
+                )
+        })
+        .collect()
+}

@@ -1,0 +1,1338 @@
+//! The attribution rules: find cues, the source phrase next to each cue and the content it
+//! governs, sentence by sentence, then attach quotations that have no cue of their own to the
+//! speaker of the quote before them.
+//!
+//! Patterns, with `S` the source, `C` the cue and `Q` the content:
+//! `S C [that] Q.` · `Q, S C.` · `Q, C S.` · `According to S, Q.` · `Q, according to S.` ·
+//! `S, who ..., C Q.` · `S C: "Q"` · `S called X "Q"` (partial) · a quote paragraph after a
+//! quote (continuation).
+
+use super::marks::{self, Region};
+use super::speakers::{NOT_PERSON, People, ROLE_WORDS, is_honorific, role_key, strip_possessive};
+use super::tokens::{Tok, is_closing_mark, is_opening_mark, sentences, tokenize};
+use super::{Cue, Gender, PersonMention, Quote, QuoteKind, Speaker};
+use text::Span;
+
+/// Verbs that introduce what someone said, wrote or thinks.
+const SAY: &[&str] = &[
+    "said",
+    "says",
+    "say",
+    "saying",
+    "told",
+    "tells",
+    "tell",
+    "added",
+    "adds",
+    "warned",
+    "warns",
+    "tweeted",
+    "tweets",
+    "wrote",
+    "writes",
+    "argued",
+    "argues",
+    "claimed",
+    "claims",
+    "explained",
+    "explains",
+    "noted",
+    "notes",
+    "stated",
+    "states",
+    "declared",
+    "declares",
+    "insisted",
+    "insists",
+    "asked",
+    "asks",
+    "announced",
+    "announces",
+    "acknowledged",
+    "acknowledges",
+    "admitted",
+    "admits",
+    "suggested",
+    "suggests",
+    "reported",
+    "reports",
+    "recalled",
+    "recalls",
+    "replied",
+    "responded",
+    "stressed",
+    "urged",
+    "predicted",
+    "predicts",
+    "promised",
+    "promises",
+    "vowed",
+    "vows",
+    "complained",
+    "conceded",
+    "countered",
+    "contended",
+    "maintained",
+    "maintains",
+    "observed",
+    "posted",
+    "remarked",
+    "repeated",
+    "joked",
+    "boasted",
+    "believes",
+    "believed",
+    "believe",
+    "thinks",
+    "thought",
+    "think",
+    "estimated",
+    "estimates",
+    "alleged",
+    "alleges",
+    "confirmed",
+    "confirms",
+    "denied",
+    "denies",
+    "cautioned",
+    "emphasized",
+    "emphasised",
+    "quipped",
+    "shouted",
+    "wondered",
+    "disclosed",
+    "revealed",
+    "testified",
+    "assured",
+    "informed",
+    "blasted",
+    "slammed",
+    "charged",
+    "continued",
+    "agreed",
+    "agrees",
+    "concluded",
+    "contends",
+    "argue",
+    "claim",
+    "insist",
+    "warn",
+    "predict",
+    "fear",
+    "fears",
+    "feared",
+    "hopes",
+    "hoped",
+    "expects",
+    "expected",
+    "knows",
+    "knew",
+    "learned",
+    "found",
+    "showed",
+    "shows",
+    "indicated",
+    "indicates",
+    "accused",
+    "pointed",
+    "mused",
+    "conceded",
+    "worried",
+    "worries",
+    "hinted",
+    "signaled",
+    "signalled",
+    "decided",
+    "explained",
+    "reiterated",
+    "reaffirmed",
+    "proclaimed",
+    "retorted",
+    "demanded",
+    "pledged",
+    "questioned",
+    "opined",
+];
+
+/// Verbs that take a listener before the content: "told reporters he would".
+const TELL: &[&str] = &[
+    "told", "tells", "tell", "assured", "informed", "warned", "urged", "reminded", "asked",
+];
+
+/// Verbs that introduce quoted words inside the writer's sentence.
+const PARTIAL_CUES: &[&str] = &[
+    "called",
+    "calls",
+    "described",
+    "describes",
+    "dubbed",
+    "labeled",
+    "labelled",
+    "branded",
+    "termed",
+];
+
+/// Words that may stand between a source and its cue: "Varga has also said".
+const BETWEEN: &[&str] = &[
+    "has",
+    "have",
+    "had",
+    "also",
+    "later",
+    "previously",
+    "then",
+    "recently",
+    "repeatedly",
+    "once",
+    "again",
+    "reportedly",
+    "would",
+    "will",
+    "could",
+    "may",
+    "might",
+    "did",
+    "does",
+    "do",
+    "is",
+    "was",
+    "were",
+    "are",
+    "been",
+    "flatly",
+    "publicly",
+    "privately",
+    "quickly",
+    "simply",
+    "just",
+    "first",
+    "earlier",
+    "further",
+    "still",
+    "even",
+    "often",
+    "never",
+    "not",
+    "already",
+    "long",
+    "frequently",
+    "told",
+    "reportedly",
+    "allegedly",
+    "openly",
+    "angrily",
+    "bluntly",
+    "clearly",
+    "correctly",
+    "falsely",
+    "wrongly",
+    "initially",
+    "ultimately",
+    "finally",
+];
+
+const PRONOUNS: &[&str] = &["he", "she", "they", "it", "we", "i", "you"];
+
+/// Determiners and possessives that start a source phrase.
+const DETS: &[&str] = &[
+    "the", "a", "an", "his", "her", "their", "its", "our", "my", "your", "this", "these", "those",
+    "another", "some", "many", "several", "both", "other", "most", "two", "three", "one", "four",
+    "five", "few", "all", "no", "each", "any", "such",
+];
+
+/// Words after which the content of `S C ...` begins.
+const TIME_WORDS: &[&str] = &[
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+    "yesterday",
+    "today",
+    "tonight",
+    "earlier",
+    "later",
+    "recently",
+    "again",
+    "also",
+    "previously",
+    "then",
+    "repeatedly",
+    "publicly",
+    "privately",
+    "flatly",
+    "bluntly",
+    "simply",
+    "late",
+    "early",
+];
+
+/// Words that end a source phrase going left.
+const STOP: &[&str] = &[
+    "that", "and", "but", "or", "which", "when", "while", "as", "because", "if", "after", "before",
+    "since", "although", "though", "where", "so", "than", "what", "how", "why", "who", "whom",
+    "whose", "to", "in", "on", "with", "by", "from", "into", "about", "not", "be", "being", "is",
+    "was", "were", "are", "has", "have", "had", "will", "would", "could", "should", "can", "may",
+    "might", "must", "do", "does", "did", "said", "says", "told", "there", "here", "now", "only",
+    "just", "also", "even", "still", "like", "unlike", "then", "until", "unless", "whether",
+    "once", "nor", "for", "at", "of", "up", "out", "over", "against", "during", "without",
+    "within", "through", "under", "him", "her", "them", "us", "me", "this", "these", "those", "it",
+    "its", "each", "every", "very", "too", "more", "less",
+];
+
+struct Np {
+    start: usize,
+    end: usize,
+}
+
+/// One attribution found in a sentence.
+struct Found {
+    content: (usize, usize),
+    cue: (usize, usize),
+    source: Option<Np>,
+    /// The cue introduces quoted words only (`called the plan "..."`).
+    partial_only: bool,
+}
+
+struct Ctx<'a> {
+    text: &'a str,
+    toks: Vec<Tok>,
+    regions: Vec<Region>,
+    people: People,
+}
+
+pub(super) fn extract(text: &str, mentions: &[PersonMention]) -> Vec<Quote> {
+    let cx = Ctx {
+        text,
+        toks: tokenize(text),
+        regions: marks::regions(text),
+        people: People::build(text, mentions),
+    };
+    let mut out: Vec<Quote> = Vec::new();
+    let mut done = vec![false; cx.regions.len()];
+    // The speaker of the last direct quote, and the paragraph it was in.
+    let mut last: Option<(Speaker, usize)> = None;
+    // A speaker announced with a colon and no content yet: `Varga said:`.
+    let mut pending: Option<(Speaker, Cue)> = None;
+    let paras = text::paragraphs(text);
+    for (pi, para) in paras.iter().enumerate() {
+        let protected: Vec<Span> = cx.regions.iter().map(Region::outer).collect();
+        for (a, b) in sentences(&cx.toks, para, &protected) {
+            // Skip the part of a paragraph that continues a quote already emitted.
+            let mut a = a;
+            while a < b && cx.region_at(cx.toks[a].span.start).is_some_and(|r| done[r]) {
+                a += 1;
+            }
+            if a >= b {
+                continue;
+            }
+            let found = cx.attributions(a, b);
+            let mut used: Vec<Span> = Vec::new();
+            for f in &found {
+                let cue = cx.cue(f.cue);
+                let speaker = f.source.as_ref().map(|np| cx.speaker(np));
+                let (cs, ce) = f.content;
+                if ce <= cs {
+                    // `Varga said:` with the quote in the next sentence or paragraph.
+                    if let Some(s) = speaker {
+                        pending = Some((s, cue));
+                    }
+                    continue;
+                }
+                let span = cx.toks[cs].span.start..cx.toks[ce - 1].span.end;
+                let whole = cx.whole_region(cs, ce);
+                let inside: Vec<usize> = (0..cx.regions.len())
+                    .filter(|&r| !done[r] && overlaps(&cx.regions[r].content, &span))
+                    .collect();
+                if let (Some(r), false) = (whole, f.partial_only) {
+                    done[r] = true;
+                    let q = cx.quote(
+                        cx.regions[r].content.clone(),
+                        QuoteKind::Direct,
+                        Some(cue.clone()),
+                        speaker.clone(),
+                    );
+                    used.push(cx.regions[r].outer());
+                    out.push(q);
+                    if let Some(s) = &speaker {
+                        last = Some((s.clone(), pi));
+                    }
+                } else {
+                    if !f.partial_only {
+                        out.push(cx.quote(
+                            cx.trim(span.clone()),
+                            QuoteKind::Indirect,
+                            Some(cue.clone()),
+                            speaker.clone(),
+                        ));
+                    }
+                    for r in inside {
+                        done[r] = true;
+                        out.push(cx.quote(
+                            cx.regions[r].content.clone(),
+                            QuoteKind::Partial,
+                            Some(cue.clone()),
+                            speaker.clone(),
+                        ));
+                    }
+                    used.push(span.clone());
+                }
+                // `"A," she said, "B."`: a quote after the cue in the same sentence.
+                let after = cx.toks[f.cue.1.min(b - 1)].span.start;
+                for (r, reg) in cx.regions.iter().enumerate() {
+                    if done[r]
+                        || reg.open.start < after
+                        || reg.open.start >= cx.toks[b - 1].span.end
+                    {
+                        continue;
+                    }
+                    if words_in(cx.text, &reg.content) >= 2 && whole.is_some() {
+                        done[r] = true;
+                        out.push(cx.quote(
+                            reg.content.clone(),
+                            QuoteKind::Direct,
+                            Some(cue.clone()),
+                            speaker.clone(),
+                        ));
+                    }
+                }
+            }
+            // Quotes in this sentence that no cue claimed.
+            let s_span = cx.toks[a].span.start..cx.toks[b - 1].span.end;
+            for (r, reg) in cx.regions.iter().enumerate() {
+                if done[r] {
+                    continue;
+                }
+                let outer = reg.outer();
+                if !(outer.start < s_span.end && s_span.start < outer.end) {
+                    continue;
+                }
+                if used.iter().any(|u| overlaps(u, &reg.content)) {
+                    continue;
+                }
+                // A quote that runs on into the next paragraph is handled where it ends.
+                if outer.end > para.end && reg.close.is_some() {
+                    continue;
+                }
+                let standalone = cx.covers_sentence(&outer, a, b);
+                if !standalone || words_in(text, &reg.content) < 2 {
+                    continue;
+                }
+                done[r] = true;
+                let (speaker, cue) = if let Some((s, c)) = pending.take() {
+                    (Some(s), Some(c))
+                } else if let Some((s, lp)) = &last {
+                    if *lp + 1 >= pi {
+                        (Some(s.clone()), None)
+                    } else {
+                        (None, None)
+                    }
+                } else {
+                    (None, None)
+                };
+                if let Some(s) = &speaker {
+                    last = Some((s.clone(), pi));
+                }
+                out.push(cx.quote(reg.content.clone(), QuoteKind::Direct, cue, speaker));
+            }
+        }
+        let runs_on =
+            cx.regions.iter().enumerate().any(|(r, reg)| {
+                !done[r] && reg.open.start < para.end && reg.outer().end > para.end
+            });
+        if pending.is_some() && !runs_on && !text[para.clone()].trim_end().ends_with(':') {
+            pending = None;
+        }
+    }
+    out.sort_by_key(|q| (q.span.start, q.span.end, q.kind));
+    out.dedup_by(|a, b| a.span == b.span);
+    out
+}
+
+fn overlaps(a: &Span, b: &Span) -> bool {
+    a.start < b.end && b.start < a.end
+}
+
+fn words_in(text: &str, span: &Span) -> usize {
+    text.get(span.clone()).map_or(0, |s| text::words(s).len())
+}
+
+impl Ctx<'_> {
+    fn word(&self, i: usize) -> &str {
+        if self.toks[i].word {
+            &self.toks[i].lower
+        } else {
+            ""
+        }
+    }
+
+    fn region_at(&self, offset: usize) -> Option<usize> {
+        self.regions
+            .iter()
+            .position(|r| r.outer().start <= offset && offset < r.outer().end)
+    }
+
+    fn in_region(&self, i: usize) -> bool {
+        let at = self.toks[i].span.start;
+        self.regions
+            .iter()
+            .any(|r| r.open.start < at && at < r.outer().end)
+    }
+
+    fn quote(
+        &self,
+        span: Span,
+        kind: QuoteKind,
+        cue: Option<Cue>,
+        speaker: Option<Speaker>,
+    ) -> Quote {
+        Quote {
+            text: self.text[span.clone()].to_owned(),
+            span,
+            kind,
+            cue,
+            speaker,
+        }
+    }
+
+    fn cue(&self, (s, e): (usize, usize)) -> Cue {
+        let span = self.toks[s].span.start..self.toks[e - 1].span.end;
+        Cue {
+            text: self.text[span.clone()].to_owned(),
+            span,
+        }
+    }
+
+    /// `span` without trailing sentence punctuation or leading commas.
+    fn trim(&self, span: Span) -> Span {
+        let s = &self.text[span.clone()];
+        let t = s.trim_end_matches(['.', ',', ';', ':', ' ']);
+        let lead = t.len() - t.trim_start_matches([',', ':', ' ']).len();
+        if lead >= t.len() {
+            return span;
+        }
+        span.start + lead..span.start + t.len()
+    }
+
+    /// The region that makes up the whole of tokens `cs..ce` (ignoring punctuation around it).
+    fn whole_region(&self, cs: usize, ce: usize) -> Option<usize> {
+        let mut s = cs;
+        while s < ce && !self.toks[s].word && !is_opening_mark(self.toks[s].first) {
+            s += 1;
+        }
+        let mut e = ce;
+        while e > s && !self.toks[e - 1].word && !is_closing_mark(self.toks[e - 1].first) {
+            e -= 1;
+        }
+        if s >= e {
+            return None;
+        }
+        let start = self.toks[s].span.start;
+        let end = self.toks[e - 1].span.end;
+        let r = self.region_at(start)?;
+        let outer = self.regions[r].outer();
+        // The quote may start before this sentence when it runs over several paragraphs.
+        let covers = (outer.start == start || start > outer.start) && outer.end + 1 >= end;
+        covers.then_some(r)
+    }
+
+    /// The quote spans the whole sentence `a..b` except punctuation.
+    fn covers_sentence(&self, outer: &Span, a: usize, b: usize) -> bool {
+        (a..b).all(|i| {
+            let t = &self.toks[i];
+            !t.word || (outer.start <= t.span.start && t.span.end <= outer.end)
+        })
+    }
+
+    /// All attributions of the sentence `a..b`, left to right, never overlapping.
+    fn attributions(&self, a: usize, b: usize) -> Vec<Found> {
+        let mut out: Vec<Found> = Vec::new();
+        let mut i = a;
+        while i < b {
+            if !self.toks[i].word
+                || self.in_region(i)
+                || out.iter().any(|f| f.content.0 <= i && i < f.content.1)
+            {
+                i += 1;
+                continue;
+            }
+            let w = self.word(i);
+            let found = if w == "according" && i + 1 < b && self.word(i + 1) == "to" {
+                self.according(a, b, i)
+            } else if SAY.contains(&w) && !self.toks[i].cap {
+                self.say(a, b, i)
+            } else if PARTIAL_CUES.contains(&w) && !self.toks[i].cap {
+                self.partial(a, b, i)
+            } else {
+                None
+            };
+            match found {
+                Some(f) => {
+                    i = f.cue.1.max(f.content.1).max(i + 1);
+                    out.push(f);
+                }
+                None => i += 1,
+            }
+        }
+        out
+    }
+
+    /// `According to S, Q.` and `Q, according to S.`
+    fn according(&self, a: usize, b: usize, i: usize) -> Option<Found> {
+        let np = self.right_np(i + 2, b)?;
+        let cue = (i, i + 2);
+        let content_before = self.content_before(a, i);
+        if let Some(end) = content_before {
+            return Some(Found {
+                content: (a, end),
+                cue,
+                source: Some(np),
+                partial_only: false,
+            });
+        }
+        let mut s = np.end;
+        while s < b && !self.toks[s].word && !is_opening_mark(self.toks[s].first) {
+            s += 1;
+        }
+        let e = self.content_end(s, b);
+        (e > s + 1).then_some(Found {
+            content: (s, e),
+            cue,
+            source: Some(np),
+            partial_only: false,
+        })
+    }
+
+    /// A cue verb at `i`.
+    fn say(&self, a: usize, b: usize, i: usize) -> Option<Found> {
+        let cue_end = self.cue_end(i, b);
+        let cue = (i, cue_end);
+        if let Some(np) = self.left_np(a, i) {
+            // `Q, S C.`: content before the source, little after the cue.
+            if let Some(end) = self.content_before(a, np.start)
+                && self.tail_is_short(cue_end, b)
+            {
+                return Some(Found {
+                    content: (a, end),
+                    cue,
+                    source: Some(np),
+                    partial_only: false,
+                });
+            }
+            let s = self.content_start(i, cue_end, b);
+            if s >= b || (s + 1 == b && !self.toks[s].word) {
+                // `S C:` with the content to follow.
+                let colon = self.toks[b - 1].is_punct(':');
+                return colon.then_some(Found {
+                    content: (s, s),
+                    cue,
+                    source: Some(np),
+                    partial_only: false,
+                });
+            }
+            let e = self.content_end(s, b);
+            if e > s + 1 || (e == s + 1 && self.toks[s].word) {
+                return Some(Found {
+                    content: (s, e),
+                    cue,
+                    source: Some(np),
+                    partial_only: false,
+                });
+            }
+            return None;
+        }
+        // `Q, C S.`: inverted, after a comma or a closing quote.
+        if i > a {
+            let np = self.right_np(cue_end, b)?;
+            let end = self.content_before(a, i)?;
+            return Some(Found {
+                content: (a, end),
+                cue,
+                source: Some(np),
+                partial_only: false,
+            });
+        }
+        None
+    }
+
+    /// `S called the plan "Q"`: only the quoted words are the speaker's.
+    fn partial(&self, a: usize, b: usize, i: usize) -> Option<Found> {
+        let np = self.left_np(a, i)?;
+        let after = self.toks[i].span.end;
+        let limit = self.toks[b - 1].span.end;
+        let r = self
+            .regions
+            .iter()
+            .find(|r| r.open.start >= after && r.open.start < limit)?;
+        let cs = self
+            .toks
+            .partition_point(|t| t.span.start < r.content.start);
+        let ce = self.toks.partition_point(|t| t.span.start < r.content.end);
+        (ce > cs).then_some(Found {
+            content: (cs, ce),
+            cue: (i, i + 1),
+            source: Some(np),
+            partial_only: true,
+        })
+    }
+
+    /// The cue with a fixed phrase after it: "said in a statement", "told reporters".
+    fn cue_end(&self, i: usize, b: usize) -> usize {
+        const PHRASES: &[&[&str]] = &[
+            &["in", "a", "statement"],
+            &["in", "an", "interview"],
+            &["in", "a", "tweet"],
+            &["in", "a", "speech"],
+            &["in", "a", "post"],
+            &["on", "twitter"],
+            &["on", "facebook"],
+            &["reporters"],
+            &["out"],
+        ];
+        for p in PHRASES {
+            if i + p.len() < b
+                && p.iter()
+                    .enumerate()
+                    .all(|(k, w)| self.word(i + 1 + k) == *w)
+            {
+                if p == &["reporters"] && !TELL.contains(&self.word(i)) {
+                    continue;
+                }
+                if p == &["out"] && self.word(i) != "pointed" {
+                    continue;
+                }
+                return i + 1 + p.len();
+            }
+        }
+        i + 1
+    }
+
+    /// Where the content of `S C ...` starts: at "that" if it comes soon, after the listener of
+    /// "told", after time words and punctuation otherwise.
+    fn content_start(&self, i: usize, cue_end: usize, b: usize) -> usize {
+        for k in cue_end..b.min(cue_end + 12) {
+            if self.toks[k].is_punct(',') || self.toks[k].is_punct(':') || self.in_region(k) {
+                break;
+            }
+            if self.word(k) == "that" {
+                return k;
+            }
+        }
+        let mut s = cue_end;
+        if TELL.contains(&self.word(i)) && cue_end == i + 1 {
+            // The listener: "told the Associated Press", "told reporters".
+            if s < b && DETS.contains(&self.word(s)) {
+                s += 1;
+            }
+            while s < b && self.toks[s].word && self.toks[s].cap {
+                s += 1;
+            }
+            if s == cue_end && s < b && self.toks[s].word && !PRONOUNS.contains(&self.word(s)) {
+                s += 1;
+            }
+        }
+        loop {
+            if s >= b {
+                return s;
+            }
+            let w = self.word(s);
+            if (!self.toks[s].word && matches!(self.toks[s].first, ',' | ':' | '—' | '–'))
+                || TIME_WORDS.contains(&w)
+            {
+                s += 1;
+            } else if w == "on" && s + 1 < b && TIME_WORDS.contains(&self.word(s + 1)) {
+                s += 2;
+            } else {
+                return s;
+            }
+        }
+    }
+
+    /// The end of content starting at `s`: the sentence end without its final stop.
+    fn content_end(&self, s: usize, b: usize) -> usize {
+        let mut e = b;
+        while e > s
+            && !self.toks[e - 1].word
+            && matches!(
+                self.toks[e - 1].first,
+                '.' | '!' | '?' | ',' | ';' | ':' | ')'
+            )
+            && !self.in_region(e - 1)
+        {
+            e -= 1;
+        }
+        e
+    }
+
+    /// When the tokens before `k` are a comma (or comma and closing mark) after at least two
+    /// words of content starting at `a`, the end of that content (exclusive).
+    fn content_before(&self, a: usize, k: usize) -> Option<usize> {
+        if k < a + 3 {
+            return None;
+        }
+        let t1 = &self.toks[k - 1];
+        let boundary = if t1.is_punct(',') || t1.is_punct('—') {
+            Some(k - 1)
+        } else if !t1.word && is_closing_mark(t1.first) {
+            // `"Q," S C` and `"Q" S C`.
+            Some(k)
+        } else {
+            None
+        }?;
+        let words = (a..boundary).filter(|&x| self.toks[x].word).count();
+        let quoted = !self.toks[a].word && is_opening_mark(self.toks[a].first);
+        (words >= 2 || (words == 1 && quoted)).then_some(boundary)
+    }
+
+    /// Whether what follows the cue is only a time, a place phrase or an apposition, so that the
+    /// content is before the source: `..., Varga said on Monday.`
+    fn tail_is_short(&self, cue_end: usize, b: usize) -> bool {
+        let rest: Vec<usize> = (cue_end..b).filter(|&k| self.toks[k].word).collect();
+        if rest.is_empty() {
+            return true;
+        }
+        if self.toks[cue_end].is_punct(',') {
+            return true;
+        }
+        let first = self.word(rest[0]);
+        if matches!(
+            first,
+            "on" | "in"
+                | "at"
+                | "during"
+                | "after"
+                | "before"
+                | "while"
+                | "when"
+                | "of"
+                | "to"
+                | "about"
+                | "from"
+        ) {
+            return true;
+        }
+        rest.len() <= 3 && !rest.iter().any(|&k| self.word(k) == "that")
+    }
+
+    /// The source phrase that ends right before the cue at `cue`.
+    fn left_np(&self, a: usize, cue: usize) -> Option<Np> {
+        let mut e = cue;
+        while e > a
+            && self.toks[e - 1].word
+            && BETWEEN.contains(&self.word(e - 1))
+            && !self.toks[e - 1].cap
+        {
+            e -= 1;
+        }
+        if e == a {
+            return None;
+        }
+        let t = &self.toks[e - 1];
+        if t.word && PRONOUNS.contains(&t.lower.as_str()) {
+            if t.lower == "it" && !self.toks.get(e).is_some_and(|n| n.word) {
+                return None;
+            }
+            return Some(Np {
+                start: e - 1,
+                end: e,
+            });
+        }
+        if t.is_punct(',') {
+            // `S, who ..., C` or `S, the role, C`.
+            let lo = a.max(e.saturating_sub(30));
+            let c = (lo..e - 1).rev().find(|&k| self.toks[k].is_punct(','))?;
+            let first = self.word(c + 1);
+            let relative = matches!(first, "who" | "which" | "whose" | "whom");
+            let apposition =
+                DETS.contains(&first) || self.toks[c + 1].cap || ROLE_WORDS.contains(&first);
+            if !(relative || apposition) || self.in_region(c + 1) {
+                return None;
+            }
+            let main = self.np_core(a, c)?;
+            return Some(Np {
+                start: main.start,
+                end: e - 1,
+            });
+        }
+        self.np_core(a, e)
+    }
+
+    /// A noun phrase ending at `e` (exclusive), going left.
+    fn np_core(&self, a: usize, e: usize) -> Option<Np> {
+        let mut s = e;
+        while s > a && e - s < 10 {
+            let t = &self.toks[s - 1];
+            let take = if t.word {
+                let l = t.lower.as_str();
+                t.cap
+                    || DETS.contains(&l)
+                    || ROLE_WORDS.contains(&l)
+                    || (matches!(l, "of" | "for") && s < e)
+                    || (s == e && !STOP.contains(&l) && !SAY.contains(&l) && !l.ends_with("ly"))
+            } else {
+                (t.first == '.'
+                    && s > a + 1
+                    && self.toks[s - 2].word
+                    && self.toks[s - 2].span.end == t.span.start
+                    && s < e)
+                    || (matches!(t.first, '-' | '&') && s < e)
+            };
+            if !take || self.in_region(s - 1) {
+                break;
+            }
+            s -= 1;
+        }
+        // Trim clause words and prepositions at the left edge.
+        while s < e {
+            let t = &self.toks[s];
+            let l = t.lower.as_str();
+            let drop = !t.word
+                || matches!(l, "of" | "for")
+                || (t.cap && STOP.contains(&l) && !DETS.contains(&l))
+                || (t.cap
+                    && matches!(
+                        l,
+                        "but"
+                            | "and"
+                            | "so"
+                            | "yet"
+                            | "meanwhile"
+                            | "however"
+                            | "in"
+                            | "on"
+                            | "at"
+                            | "when"
+                            | "after"
+                            | "if"
+                            | "as"
+                    ));
+            if drop {
+                s += 1;
+            } else {
+                break;
+            }
+        }
+        if s >= e || (s..e).all(|k| DETS.contains(&self.word(k))) {
+            return None;
+        }
+        Some(Np { start: s, end: e })
+    }
+
+    /// A noun phrase starting at `s`, going right: `said Elena Varga, the president`.
+    fn right_np(&self, s: usize, b: usize) -> Option<Np> {
+        let mut e = s;
+        while e < b && e - s < 10 {
+            let t = &self.toks[e];
+            let take = if t.word {
+                let l = t.lower.as_str();
+                t.cap
+                    || DETS.contains(&l)
+                    || ROLE_WORDS.contains(&l)
+                    || (matches!(l, "of" | "for") && e > s)
+                    || (e > s && DETS.contains(&self.word(e - 1)) && !STOP.contains(&l))
+            } else {
+                (t.first == '.'
+                    && e > s
+                    && self.toks[e - 1].span.end == t.span.start
+                    && self.toks[e - 1].cap
+                    && self.toks[e - 1].lower.len() <= 4)
+                    || (matches!(t.first, '-' | '&') && e > s)
+            };
+            if !take || self.in_region(e) {
+                break;
+            }
+            e += 1;
+        }
+        while e > s
+            && (matches!(self.word(e - 1), "of" | "for")
+                || !self.toks[e - 1].word && self.toks[e - 1].first != '.')
+        {
+            e -= 1;
+        }
+        if e == s && s < b && PRONOUNS.contains(&self.word(s)) {
+            e = s + 1;
+        }
+        if e <= s || (s..e).all(|k| DETS.contains(&self.word(k))) {
+            return None;
+        }
+        Some(Np { start: s, end: e })
+    }
+
+    /// The speaker for a source phrase: its name resolved to a full name, or its role.
+    fn speaker(&self, np: &Np) -> Speaker {
+        let span = self.toks[np.start].span.start..self.toks[np.end - 1].span.end;
+        let at = span.start;
+        let toks = &self.toks[np.start..np.end];
+        if toks.len() == 1 && toks[0].word && PRONOUNS.contains(&toks[0].lower.as_str()) {
+            let gender = match toks[0].lower.as_str() {
+                "he" => Some(Gender::Male),
+                "she" => Some(Gender::Female),
+                _ => None,
+            };
+            let name = gender
+                .and_then(|g| self.people.resolve_pronoun(g, at))
+                .map(|(_, pi)| self.people.persons[pi].full.clone());
+            return Speaker {
+                span,
+                name,
+                role: None,
+            };
+        }
+        // Names: capitalised runs that end the phrase or an apposition, without titles.
+        let mut runs: Vec<(usize, usize)> = Vec::new();
+        let mut k = 0;
+        while k < toks.len() {
+            if toks[k].word && toks[k].cap && !DETS.contains(&toks[k].lower.as_str()) {
+                let s = k;
+                while k < toks.len()
+                    && ((toks[k].word && toks[k].cap)
+                        || (toks[k].is_punct('.') && k > s)
+                        || (toks[k].is_punct('-') && k > s))
+                {
+                    k += 1;
+                }
+                let ends_phrase = k == toks.len()
+                    || !toks[k].word
+                    || matches!(toks[k].lower.as_str(), "of" | "for");
+                if ends_phrase {
+                    runs.push((s, k));
+                }
+            } else {
+                k += 1;
+            }
+        }
+        let role_words: Vec<&str> = toks
+            .iter()
+            .filter(|t| {
+                t.word
+                    && ROLE_WORDS.contains(&t.lower.trim_end_matches('.'))
+                    && !matches!(t.lower.as_str(), "former" | "acting" | "senior" | "top")
+            })
+            .map(|t| t.lower.as_str())
+            .collect();
+        let role = (!role_words.is_empty()).then(|| {
+            role_words
+                .iter()
+                .map(|w| role_key(w))
+                .collect::<Vec<_>>()
+                .join(" ")
+        });
+        // A run that resolves to a known person wins; else the first run as written.
+        let mut first_name: Option<String> = None;
+        for &(s, e) in &runs {
+            // Titles before a name are not part of it, unless the run names an organisation.
+            let mut ns = s;
+            let org = NOT_PERSON.contains(&toks[e - 1].lower.as_str());
+            while !org
+                && ns + 1 < e
+                && (ROLE_WORDS.contains(&toks[ns].lower.trim_end_matches('.'))
+                    || !toks[ns].word
+                    || is_honorific(&toks[ns].lower))
+            {
+                ns += 1;
+            }
+            if !toks[ns].word {
+                continue;
+            }
+            if !org && e - ns == 1 && ROLE_WORDS.contains(&toks[ns].lower.as_str()) {
+                continue;
+            }
+            let written = self.text[toks[ns].span.start..toks[e - 1].span.end].to_owned();
+            let written = strip_possessive(&written).to_owned();
+            if let Some(pi) = self.people.resolve_name(&written, at) {
+                return Speaker {
+                    span,
+                    name: Some(self.people.persons[pi].full.clone()),
+                    role,
+                };
+            }
+            first_name.get_or_insert(written);
+        }
+        if let Some(name) = first_name {
+            return Speaker {
+                span,
+                name: Some(name),
+                role,
+            };
+        }
+        // A definite role: "the president said" → the person the article gave that role.
+        let definite = toks.first().is_some_and(|t| t.is("the"))
+            || toks
+                .first()
+                .is_some_and(|t| t.cap && ROLE_WORDS.contains(&t.lower.as_str()));
+        let name = if definite {
+            role_words
+                .iter()
+                .rev()
+                .find_map(|w| self.people.resolve_role(&role_key(w), at))
+                .map(|pi| self.people.persons[pi].full.clone())
+        } else {
+            None
+        };
+        let role = role.or_else(|| {
+            let words: Vec<&str> = toks
+                .iter()
+                .filter(|t| t.word && !DETS.contains(&t.lower.as_str()))
+                .map(|t| t.lower.as_str())
+                .collect();
+            (!words.is_empty()).then(|| words.join(" "))
+        });
+        Speaker { span, name, role }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::{QuoteKind::*, quotes};
+    use super::*;
+
+    /// One expected quote: (text, kind, cue, speaker name) — "?" for a speaker with no name,
+    /// "" for no speaker at all.
+    type Want<'a> = (&'a str, QuoteKind, &'a str, &'a str);
+
+    fn check(text: &str, expected: &[Want]) {
+        let got = quotes(text);
+        for q in &got {
+            assert_eq!(&text[q.span.clone()], q.text, "span round trip in {text}");
+            if let Some(s) = &q.speaker {
+                assert!(text.get(s.span.clone()).is_some(), "speaker span in {text}");
+            }
+        }
+        let got: Vec<(String, QuoteKind, String, String)> = got
+            .iter()
+            .map(|q| {
+                let speaker = match &q.speaker {
+                    None => String::new(),
+                    Some(s) => s.name.clone().unwrap_or_else(|| "?".into()),
+                };
+                (
+                    q.text.clone(),
+                    q.kind,
+                    q.cue.as_ref().map_or(String::new(), |c| c.text.clone()),
+                    speaker,
+                )
+            })
+            .collect();
+        let want: Vec<(String, QuoteKind, String, String)> = expected
+            .iter()
+            .map(|(t, k, c, s)| (t.to_string(), *k, c.to_string(), s.to_string()))
+            .collect();
+        assert_eq!(got, want, "{text}");
+    }
+
+    #[test]
+    fn direct_quotes() {
+        check(
+            "“We will rebuild the bridge,” Elena Varga said.",
+            &[("We will rebuild the bridge,", Direct, "said", "Elena Varga")],
+        );
+        check(
+            "\"It is over,\" said Omar Haddad, the mayor.",
+            &[("It is over,", Direct, "said", "Omar Haddad")],
+        );
+        check(
+            "Elena Varga said: «Nous restons.»",
+            &[("Nous restons.", Direct, "said", "Elena Varga")],
+        );
+        check(
+            "”Nothing is decided,” Omar Haddad told reporters.",
+            &[(
+                "Nothing is decided,",
+                Direct,
+                "told reporters",
+                "Omar Haddad",
+            )],
+        );
+        check(
+            "“The river rose. The dam held,” Elena Varga said.",
+            &[(
+                "The river rose. The dam held,",
+                Direct,
+                "said",
+                "Elena Varga",
+            )],
+        );
+    }
+
+    #[test]
+    fn split_quote_around_the_cue() {
+        check(
+            "“We are ready,” Elena Varga said, “and we will stay.”",
+            &[
+                ("We are ready,", Direct, "said", "Elena Varga"),
+                ("and we will stay.", Direct, "said", "Elena Varga"),
+            ],
+        );
+    }
+
+    #[test]
+    fn partial_quotes() {
+        check(
+            "Omar Haddad called the plan “a recipe for disaster” on Monday.",
+            &[("a recipe for disaster", Partial, "called", "Omar Haddad")],
+        );
+        check(
+            "Elena Varga said the vote was “a turning point” for the town.",
+            &[
+                (
+                    "the vote was “a turning point” for the town",
+                    Indirect,
+                    "said",
+                    "Elena Varga",
+                ),
+                ("a turning point", Partial, "said", "Elena Varga"),
+            ],
+        );
+        check("The so-called “green wall” was finished.", &[]);
+    }
+
+    #[test]
+    fn quote_over_paragraphs() {
+        check(
+            "Elena Varga said:\n\n“We came by night.\n\n“We left by day.”",
+            &[(
+                "We came by night.\n\n“We left by day.",
+                Direct,
+                "said",
+                "Elena Varga",
+            )],
+        );
+    }
+
+    #[test]
+    fn reported_speech() {
+        check(
+            "The minister said he plans to resign.",
+            &[("he plans to resign", Indirect, "said", "?")],
+        );
+        check(
+            "According to the Interior Ministry, the border stays closed.",
+            &[(
+                "the border stays closed",
+                Indirect,
+                "According to",
+                "Interior Ministry",
+            )],
+        );
+        check(
+            "The border stays closed, according to the Interior Ministry.",
+            &[(
+                "The border stays closed",
+                Indirect,
+                "according to",
+                "Interior Ministry",
+            )],
+        );
+        check(
+            "Omar Haddad said that the dam would hold.",
+            &[("that the dam would hold", Indirect, "said", "Omar Haddad")],
+        );
+        check(
+            "Omar Haddad told reporters the dam would hold.",
+            &[(
+                "the dam would hold",
+                Indirect,
+                "told reporters",
+                "Omar Haddad",
+            )],
+        );
+        check(
+            "Omar Haddad, who runs the port, said on Monday that ships would wait.",
+            &[("that ships would wait", Indirect, "said", "Omar Haddad")],
+        );
+        check(
+            "Omar Haddad said in a statement the port is open.",
+            &[(
+                "the port is open",
+                Indirect,
+                "said in a statement",
+                "Omar Haddad",
+            )],
+        );
+        check(
+            "The port will reopen next week, officials said.",
+            &[("The port will reopen next week", Indirect, "said", "?")],
+        );
+    }
+
+    #[test]
+    fn pronoun_speakers() {
+        check(
+            "Elena Varga met Omar Haddad. “It went well,” she said. “We agree,” he tweeted.",
+            &[
+                ("It went well,", Direct, "said", "Elena Varga"),
+                ("We agree,", Direct, "tweeted", "Omar Haddad"),
+            ],
+        );
+        check(
+            "Mr. Okafor arrived late. “Sorry,” she said.",
+            &[("Sorry,", Direct, "said", "?")],
+        );
+        check(
+            "Dana Brel spoke first. Brel said her team had won. “We worked hard,” she said.",
+            &[
+                ("her team had won", Indirect, "said", "Dana Brel"),
+                ("We worked hard,", Direct, "said", "Dana Brel"),
+            ],
+        );
+    }
+
+    #[test]
+    fn role_speakers() {
+        check(
+            "President Elena Varga visited the port. “We will help,” the president said.",
+            &[("We will help,", Direct, "said", "Elena Varga")],
+        );
+        check(
+            "“No comment,” a spokesman said.",
+            &[("No comment,", Direct, "said", "?")],
+        );
+        let q = quotes("“No comment,” a spokesman said.");
+        assert_eq!(
+            q[0].speaker.as_ref().and_then(|s| s.role.clone()),
+            Some("spokesman".into())
+        );
+    }
+
+    #[test]
+    fn continuation_quotes() {
+        check(
+            "“The water is rising,” Elena Varga said.\n\n“We need more boats and more hands.”",
+            &[
+                ("The water is rising,", Direct, "said", "Elena Varga"),
+                (
+                    "We need more boats and more hands.",
+                    Direct,
+                    "",
+                    "Elena Varga",
+                ),
+            ],
+        );
+        check(
+            "The town was quiet.\n\n“We need more boats and more hands.”",
+            &[("We need more boats and more hands.", Direct, "", "")],
+        );
+    }
+
+    #[test]
+    fn odd_input_does_not_panic() {
+        for text in [
+            "",
+            "\"",
+            "“",
+            "said",
+            "”said,” ",
+            "a, said",
+            "According to",
+            "\n\n“\n\n”",
+            "é“”’'«»",
+            ", , said he",
+        ] {
+            for q in quotes(text) {
+                assert_eq!(&text[q.span.clone()], q.text);
+            }
+        }
+    }
+}
