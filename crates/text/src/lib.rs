@@ -8,6 +8,7 @@
 use std::ops::Range;
 
 mod dateline;
+mod language;
 mod normalize;
 mod paragraphs;
 mod quotes;
@@ -15,6 +16,7 @@ mod sentences;
 mod tokens;
 
 pub use dateline::{Dateline, dateline, looks_like_headline};
+pub use language::language;
 pub use normalize::{Normalized, normalize};
 pub use paragraphs::paragraphs;
 pub use quotes::{Quotation, QuoteFamily, QuoteMark, QuoteRole, quotations, quote_mark};
