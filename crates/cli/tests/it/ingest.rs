@@ -195,7 +195,7 @@ fn killed_ingest_leaves_whole_batches_and_a_rerun_completes() {
 
     let before = stored(&dir);
     assert!(
-        before % BATCH == 0 || before == FILES as u64,
+        before.is_multiple_of(BATCH) || before == FILES as u64,
         "a partial batch was stored: {before}"
     );
     let run = dir.ok(&["ingest", "in"]);

@@ -13,11 +13,17 @@ pub struct Dir {
     tmp: tempfile::TempDir,
 }
 
-impl Dir {
-    pub fn new() -> Dir {
+impl Default for Dir {
+    fn default() -> Dir {
         Dir {
             tmp: tempfile::tempdir().expect("temporary folder"),
         }
+    }
+}
+
+impl Dir {
+    pub fn new() -> Dir {
+        Dir::default()
     }
 
     pub fn path(&self) -> &Path {
