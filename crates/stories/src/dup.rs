@@ -1,0 +1,402 @@
+//! Near-duplicate detection: MinHash signatures over word shingles, banded into an LSH table, so
+//! each new article is compared only with the few earlier ones that share a band — never with all
+//! of them. The index holds a bounded window of recent articles (by count and by time) and
+//! forgets the oldest. It never keeps article text: a signature, paragraph hashes and an id.
+
+use std::collections::VecDeque;
+
+use ingest::Article;
+
+use crate::features::{self, Features};
+use crate::hash::{IdMap, SplitMix, combine};
+use crate::lexicon::is_wire_agency;
+
+/// MinHash values per signature: `BANDS` bands of `ROWS` rows. A pair with shingle Jaccard
+/// similarity J shares at least one band with probability 1 − (1 − J³)²⁰: 0.73 at J = 0.4,
+/// 0.93 at 0.5, 0.99 at 0.6, and about 2·10⁻⁵ for unrelated texts (J ≈ 0.01).
+pub const SIGNATURE: usize = BANDS * ROWS;
+const BANDS: usize = 20;
+const ROWS: usize = 3;
+
+/// Settings of the duplicate index. The defaults are fixed; see each field.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DupConfig {
+    /// A candidate is a copy when at least this share of the shorter text's shingles are in the
+    /// longer one (estimated from the signatures).
+    pub min_containment: f32,
+    /// At or above this containment the copy is a syndicated copy, below it a rewrite.
+    pub syndicated_containment: f32,
+    /// Texts with fewer shingles than this are never called copies (too short to tell).
+    pub min_shingles: usize,
+    /// How many recent articles the index remembers.
+    pub capacity: usize,
+    /// How far back in publication time (seconds) a copy's original may lie.
+    pub window_secs: i64,
+}
+
+impl Default for DupConfig {
+    fn default() -> Self {
+        DupConfig {
+            min_containment: 0.5,
+            syndicated_containment: 0.8,
+            min_shingles: 8,
+            capacity: 200_000,
+            window_secs: 14 * 24 * 3600,
+        }
+    }
+}
+
+/// How a copy relates to its original.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum DuplicateKind {
+    /// The same body, word for word (the headline may differ).
+    Exact,
+    /// Most of the shorter text appears verbatim in the longer: a republished wire story with
+    /// a new headline, a trimmed ending or an added paragraph.
+    Syndicated,
+    /// The same text lightly edited: much shared wording, but less than a syndicated copy.
+    Rewrite,
+}
+
+impl DuplicateKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DuplicateKind::Exact => "exact",
+            DuplicateKind::Syndicated => "syndicated",
+            DuplicateKind::Rewrite => "rewrite",
+        }
+    }
+}
+
+/// A copy found for a new article, and how much it changed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Duplicate {
+    /// Id of the original: the earliest article of the copy group, or the wire agency's copy.
+    pub original: String,
+    pub kind: DuplicateKind,
+    /// Estimated Jaccard similarity of the two shingle sets.
+    pub jaccard: f32,
+    /// Estimated share of the shorter text's shingles found in the longer one.
+    pub containment: f32,
+    /// Paragraphs of the new article not in the original, and of the original not in the new.
+    pub paragraphs_added: usize,
+    pub paragraphs_removed: usize,
+    /// True when the headline differs from the original's.
+    pub title_changed: bool,
+}
+
+/// A compact description of one article for duplicate detection.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Fingerprint {
+    signature: Box<[u32; SIGNATURE]>,
+    shingles: u32,
+    paragraphs: Box<[u64]>,
+    body: u64,
+    title: u64,
+}
+
+impl Fingerprint {
+    /// The fingerprint of an article's title and body.
+    pub fn of(article: &Article) -> Fingerprint {
+        let f = features::extract(article.title.as_deref(), &article.text, 1.0);
+        Fingerprint::from_features(&f, article.title.as_deref())
+    }
+
+    pub(crate) fn from_features(f: &Features, title: Option<&str>) -> Fingerprint {
+        let mut shingles = f.shingles.clone();
+        shingles.sort_unstable();
+        shingles.dedup();
+        let (a, b) = permutations();
+        let mut sig = [u32::MAX; SIGNATURE];
+        for &h in &shingles {
+            for i in 0..SIGNATURE {
+                let v = (a[i].wrapping_mul(h).wrapping_add(b[i]) >> 32) as u32;
+                sig[i] = sig[i].min(v);
+            }
+        }
+        let mut paragraphs = f.paragraphs.clone();
+        paragraphs.sort_unstable();
+        Fingerprint {
+            signature: Box::new(sig),
+            shingles: shingles.len() as u32,
+            paragraphs: paragraphs.into_boxed_slice(),
+            body: f.body,
+            title: crate::hash::hash_bytes(title.unwrap_or("").trim().to_lowercase().as_bytes()),
+        }
+    }
+
+    /// Estimated Jaccard similarity of the two shingle sets. Symmetric.
+    pub fn jaccard(&self, other: &Fingerprint) -> f32 {
+        if self.shingles == 0 || other.shingles == 0 {
+            return if self.body == other.body { 1.0 } else { 0.0 };
+        }
+        let same = self
+            .signature
+            .iter()
+            .zip(other.signature.iter())
+            .filter(|(a, b)| a == b)
+            .count();
+        same as f32 / SIGNATURE as f32
+    }
+
+    /// Estimated share of the smaller shingle set that lies in the larger one. Symmetric.
+    pub fn containment(&self, other: &Fingerprint) -> f32 {
+        let j = self.jaccard(other);
+        let (a, b) = (self.shingles as f32, other.shingles as f32);
+        if a == 0.0 || b == 0.0 {
+            return j;
+        }
+        let inter = j * (a + b) / (1.0 + j);
+        (inter / a.min(b)).min(1.0)
+    }
+
+    fn band_keys(&self) -> impl Iterator<Item = u64> + '_ {
+        (0..BANDS).map(move |band| {
+            let rows = &self.signature[band * ROWS..(band + 1) * ROWS];
+            rows.iter()
+                .fold(band as u64, |acc, &v| combine(acc, u64::from(v)))
+        })
+    }
+}
+
+/// The fixed random multipliers of the MinHash permutations (seed 0x5eed).
+fn permutations() -> &'static ([u64; SIGNATURE], [u64; SIGNATURE]) {
+    static P: std::sync::OnceLock<([u64; SIGNATURE], [u64; SIGNATURE])> =
+        std::sync::OnceLock::new();
+    P.get_or_init(|| {
+        let mut rng = SplitMix(0x5eed);
+        let mut a = [0; SIGNATURE];
+        let mut b = [0; SIGNATURE];
+        for i in 0..SIGNATURE {
+            a[i] = rng.next_u64() | 1;
+            b[i] = rng.next_u64();
+        }
+        (a, b)
+    })
+}
+
+/// What the index found for a fingerprint: the copy relation and the caller's tag of the
+/// original (the clusterer stores story numbers there).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Match {
+    pub duplicate: Duplicate,
+    pub tag: u64,
+    /// Position of the original in the index.
+    root: u64,
+}
+
+struct Entry {
+    id: String,
+    /// Sequence number of this group's original (itself when it is one).
+    root: u64,
+    wire: bool,
+    time: Option<i64>,
+    tag: u64,
+    fp: Fingerprint,
+}
+
+/// The near-duplicate index: a sliding window of recent fingerprints with an LSH table.
+///
+/// **Invariant:** every bucket entry refers to an article still in the window; evicting an
+/// article removes it from its buckets, so memory is bounded by `capacity`.
+pub struct DuplicateIndex {
+    config: DupConfig,
+    entries: VecDeque<Entry>,
+    /// Sequence number of `entries[0]`.
+    base: u64,
+    buckets: IdMap<u64, Vec<u64>>,
+    newest: Option<i64>,
+}
+
+impl DuplicateIndex {
+    pub fn new(config: DupConfig) -> Self {
+        DuplicateIndex {
+            config,
+            entries: VecDeque::new(),
+            base: 0,
+            buckets: IdMap::default(),
+            newest: None,
+        }
+    }
+
+    /// Checks an article against the window and then remembers it. Returns the copy relation
+    /// when the article is a near-duplicate of an earlier one.
+    pub fn add(&mut self, article: &Article) -> Option<Duplicate> {
+        let fp = Fingerprint::of(article);
+        let time = article.published.map(|t| t.timestamp());
+        let wire = article.outlet.as_deref().is_some_and(is_wire_agency);
+        let found = self.find(&fp, time);
+        self.insert(&article.id, fp, time, wire, found.as_ref(), 0);
+        found.map(|m| m.duplicate)
+    }
+
+    /// How many articles the window holds.
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// The best earlier copy of `fp` in the window, if any. A wire agency's copy is preferred,
+    /// then the highest similarity, then the earliest.
+    pub fn find(&self, fp: &Fingerprint, time: Option<i64>) -> Option<Match> {
+        if (fp.shingles as usize) < self.config.min_shingles {
+            return None;
+        }
+        let mut candidates: Vec<u64> = Vec::new();
+        for key in fp.band_keys() {
+            if let Some(b) = self.buckets.get(&key) {
+                candidates.extend_from_slice(b);
+            }
+        }
+        candidates.sort_unstable();
+        candidates.dedup();
+        let mut best: Option<(bool, f32, u64, Duplicate)> = None;
+        for seq in candidates {
+            let e = self.entry(seq)?;
+            if let (Some(t), Some(et)) = (time, e.time)
+                && (t - et).abs() > self.config.window_secs
+            {
+                continue;
+            }
+            let Some(dup) = self.compare(fp, e) else {
+                continue;
+            };
+            let root_wire = self.entry(e.root).is_some_and(|r| r.wire);
+            // Strictly better only: on ties the earliest candidate stays.
+            let better = match &best {
+                None => true,
+                Some((bw, bj, _, _)) => (root_wire, dup.jaccard) > (*bw, *bj),
+            };
+            if better {
+                best = Some((root_wire, dup.jaccard, seq, dup));
+            }
+        }
+        let (_, _, seq, mut dup) = best?;
+        let e = self.entry(seq)?;
+        // Point at the group's original, unless it has left the window.
+        let root = match self.entry(e.root) {
+            Some(r) => {
+                dup.original = r.id.clone();
+                e.root
+            }
+            None => seq,
+        };
+        Some(Match {
+            duplicate: dup,
+            tag: e.tag,
+            root,
+        })
+    }
+
+    fn entry(&self, seq: u64) -> Option<&Entry> {
+        self.entries
+            .get(usize::try_from(seq.checked_sub(self.base)?).ok()?)
+    }
+
+    fn compare(&self, fp: &Fingerprint, e: &Entry) -> Option<Duplicate> {
+        let exact = fp.body == e.fp.body;
+        let jaccard = if exact { 1.0 } else { fp.jaccard(&e.fp) };
+        let containment = if exact { 1.0 } else { fp.containment(&e.fp) };
+        if containment < self.config.min_containment
+            || (e.fp.shingles as usize) < self.config.min_shingles
+        {
+            return None;
+        }
+        let kind = if exact {
+            DuplicateKind::Exact
+        } else if containment >= self.config.syndicated_containment {
+            DuplicateKind::Syndicated
+        } else {
+            DuplicateKind::Rewrite
+        };
+        let shared = count_shared(&fp.paragraphs, &e.fp.paragraphs);
+        Some(Duplicate {
+            original: e.id.clone(),
+            kind,
+            jaccard,
+            containment,
+            paragraphs_added: fp.paragraphs.len() - shared,
+            paragraphs_removed: e.fp.paragraphs.len() - shared,
+            title_changed: fp.title != e.fp.title,
+        })
+    }
+
+    /// Remembers an article. `found` is what [`find`](Self::find) returned for it; `tag` is
+    /// kept for the caller and returned with matches against this article.
+    pub fn insert(
+        &mut self,
+        id: &str,
+        fp: Fingerprint,
+        time: Option<i64>,
+        wire: bool,
+        found: Option<&Match>,
+        tag: u64,
+    ) {
+        let seq = self.base + self.entries.len() as u64;
+        // A wire agency's copy heads its own group: later copies prefer it as their original.
+        let root = if wire {
+            seq
+        } else {
+            found.map_or(seq, |m| m.root)
+        };
+        if let Some(t) = time {
+            self.newest = Some(self.newest.map_or(t, |n| n.max(t)));
+        }
+        for key in fp.band_keys() {
+            self.buckets.entry(key).or_default().push(seq);
+        }
+        self.entries.push_back(Entry {
+            id: id.to_owned(),
+            root,
+            wire,
+            time,
+            tag,
+            fp,
+        });
+        self.evict();
+    }
+
+    fn evict(&mut self) {
+        loop {
+            let Some(front) = self.entries.front() else {
+                return;
+            };
+            let too_many = self.entries.len() > self.config.capacity;
+            let too_old = matches!((front.time, self.newest), (Some(t), Some(n)) if n - t > self.config.window_secs);
+            if !(too_many || too_old) {
+                return;
+            }
+            let e = self.entries.pop_front().expect("front exists");
+            let seq = self.base;
+            self.base += 1;
+            for key in e.fp.band_keys() {
+                if let Some(b) = self.buckets.get_mut(&key) {
+                    b.retain(|&s| s != seq);
+                    if b.is_empty() {
+                        self.buckets.remove(&key);
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Number of equal values in two sorted slices (as multisets).
+fn count_shared(a: &[u64], b: &[u64]) -> usize {
+    let (mut i, mut j, mut n) = (0, 0, 0);
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(&b[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                n += 1;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    n
+}

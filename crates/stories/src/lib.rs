@@ -1,0 +1,40 @@
+//! Stories: which articles copy one another, and which tell the same real-world event.
+//!
+//! Two parts, both online and deterministic. [`DuplicateIndex`] finds exact, syndicated and
+//! lightly rewritten copies with MinHash/LSH over word shingles and says how much changed.
+//! [`Clusterer`] takes articles in publication order and puts each into a story (joining the most
+//! similar active story or starting one), using the duplicate index first and then TF-IDF, name,
+//! number and date similarity with time decay. This crate does no I/O, keeps no article text, and
+//! never panics on input: empty, undated and non-English articles come back with warnings.
+
+mod cluster;
+mod dup;
+pub mod entities;
+mod features;
+mod hash;
+mod lexicon;
+
+pub use cluster::{Assignment, Clusterer, Config, Story, StoryId};
+pub use dup::{DupConfig, Duplicate, DuplicateIndex, DuplicateKind, Fingerprint, Match};
+pub use lexicon::is_wire_agency;
+
+use ingest::Article;
+
+/// The order to feed articles to a [`Clusterer`]: by publication time, stable, with an undated
+/// article keeping the place of the dated article before it in the input (so a batch of undated
+/// articles stays in arrival order). Returns indices into `articles`.
+pub fn publication_order(articles: &[Article]) -> Vec<usize> {
+    let mut last = None;
+    let mut keyed: Vec<(Option<i64>, usize)> = articles
+        .iter()
+        .enumerate()
+        .map(|(i, a)| {
+            if let Some(t) = a.published {
+                last = Some(t.timestamp());
+            }
+            (last, i)
+        })
+        .collect();
+    keyed.sort_by_key(|&(t, i)| (t, i));
+    keyed.into_iter().map(|(_, i)| i).collect()
+}
