@@ -3,7 +3,10 @@
 //!
 //! Each task lives in its own module with a `run(args)` entry point and one row in [`TASKS`].
 
+mod brief_eval;
 mod ner;
+mod quotes_eval;
+mod stories_eval;
 
 use anyhow::{Result, bail};
 
@@ -11,6 +14,16 @@ type Task = fn(&[String]) -> Result<()>;
 
 /// Every task: name, one-line description, entry point.
 const TASKS: &[(&str, &str, Task)] = &[
+    (
+        "eval-quotes",
+        "score quotation extraction and speakers on PolNeAR dev and test",
+        quotes_eval::eval_task,
+    ),
+    (
+        "bench-quotes",
+        "time quotation extraction on the PolNeAR articles",
+        quotes_eval::bench_task,
+    ),
     (
         "train-ner",
         "train the named-entity tagger on CoNLL-2003",
@@ -25,6 +38,21 @@ const TASKS: &[(&str, &str, Task)] = &[
         "bench-ner",
         "time entity recognition on the Multi-News articles",
         ner::bench_task,
+    ),
+    (
+        "eval-brief",
+        "ROUGE, redundancy and citation check of the brief on Multi-News",
+        brief_eval::eval,
+    ),
+    (
+        "bench-brief",
+        "time and memory of briefs of 50- and 1,000-article stories",
+        brief_eval::bench,
+    ),
+    (
+        "eval-stories",
+        "story clustering BCubed on ECB+ and Multi-News (dev/test/all)",
+        stories_eval::run,
     ),
 ];
 
