@@ -115,7 +115,9 @@ fn parse(line: &str) -> Option<(usize, Option<String>, Option<String>)> {
         (None, Some(_)) => caps,
         (None, None) => false,
     };
-    if !accepted || NOT_PLACES.contains(&place) {
+    // Two-letter capitals ("AI —", "OK —") are words, not the cities datelines name.
+    let letters = place.chars().filter(|c| c.is_alphabetic()).count();
+    if !accepted || NOT_PLACES.contains(&place) || (outlet.is_none() && letters < 3) {
         return None;
     }
     let end = sep.unwrap_or(c.pos);
@@ -339,6 +341,16 @@ const NOT_PLACES: &[&str] = &[
     "NOTE",
     "URGENT",
     "FLASH",
+    "NASA",
+    "NATO",
+    "FBI",
+    "CIA",
+    "GOP",
+    "COVID",
+    "COVID-19",
+    "CEO",
+    "IMF",
+    "WHO",
 ];
 
 #[cfg(test)]
@@ -443,6 +455,8 @@ mod tests {
         check("(This story has been corrected) The...", None);
         check("", None);
         check("—", None);
+        check("AI — once a niche field — is everywhere.", None);
+        check("NATO — the alliance — met.", None);
     }
 
     #[test]

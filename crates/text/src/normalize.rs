@@ -89,6 +89,11 @@ impl Normalized {
         start..self.original_end(span.end).max(start)
     }
 
+    /// The original text that `span` of the normalised text came from.
+    pub fn original_str(&self, span: Span) -> &str {
+        &self.original[self.original_span(span)]
+    }
+
     /// The byte offset in the normalised text that the original `offset` ended up at. An
     /// offset inside dropped text maps to where the next kept text starts.
     pub fn normalized_offset(&self, offset: usize) -> usize {
@@ -411,7 +416,7 @@ mod tests {
         assert_eq!(n.text, "Hello, world caf\u{E9}\n\nbye");
         let find = |s: &str| {
             let i = n.text.find(s).unwrap();
-            &n.original[n.original_span(i..i + s.len())]
+            n.original_str(i..i + s.len())
         };
         assert_eq!(find("Hello"), "Hello");
         assert_eq!(find("Hello, world"), "Hello,\n  wor\u{200B}ld");

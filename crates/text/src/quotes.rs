@@ -280,6 +280,17 @@ fn is_apostrophe(c: char, cx: &Context, left: bool, right: bool) -> bool {
     if alnum(cx.prev) && alnum(cx.next) {
         return true;
     }
+    // 'It's the players' fault,' he said: a plural possessive inside a quotation that closes
+    // later with the usual punctuation.
+    if right
+        && !left
+        && cx.open
+        && cx.prev == Some('s')
+        && cx.next.is_some_and(char::is_whitespace)
+        && closes_later(cx.rest)
+    {
+        return true;
+    }
     if !left || right {
         return false;
     }
@@ -296,6 +307,18 @@ fn is_apostrophe(c: char, cx: &Context, left: bool, right: bool) -> bool {
         word.to_lowercase().as_str(),
         "em" | "til" | "tis" | "twas" | "cause" | "n" | "bout"
     )
+}
+
+/// Whether `rest` holds a single closing mark after sentence punctuation (`,'` or `.’`).
+fn closes_later(rest: &str) -> bool {
+    let mut prev = ' ';
+    for c in rest.chars() {
+        if matches!(c, '\'' | '’') && matches!(prev, ',' | '.' | '!' | '?') {
+            return true;
+        }
+        prev = c;
+    }
+    false
 }
 
 #[cfg(test)]
@@ -338,7 +361,15 @@ mod tests {
         check("the '90s and the ’80s", &[]);
         check("rock 'n' roll and ’em", &[]);
         check("the players' union and Jones’ car", &[]);
-        check("'The players' union is fine,' he said.", &["The players"]);
+        check(
+            "'The players' union is fine,' he said.",
+            &["The players' union is fine,"],
+        );
+        check(
+            "‘It’s the players’ fault,’ he said.",
+            &["It’s the players’ fault,"],
+        );
+        check("'Ask the players' he said", &["Ask the players"]);
         check("‘I don’t know,’ she said.", &["I don’t know,"]);
         check("He said 'no' twice.", &["no"]);
         check("It's 5'10\" tall", &[]);

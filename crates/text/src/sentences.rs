@@ -470,5 +470,12 @@ mod tests {
                 prop_assert!(s.is_char_boundary(sent.start) && s.is_char_boundary(sent.end));
             }
         }
+
+        #[test]
+        fn never_panics_on_punctuation_soup(s in "([A-Za-z]{1,3}|[ .?!…。！？'\"“”‘’«»„()]|é|\u{301}|\n\n){0,60}") {
+            for sent in sentences(&s) {
+                prop_assert!(s.is_char_boundary(sent.start) && s.is_char_boundary(sent.end));
+            }
+        }
     }
 }
