@@ -6,9 +6,33 @@
 //! do not have), the sentence, the document and, in the second stage, the first stage's tags.
 
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 
 use super::gazetteer::Gazetteer;
 use super::tags::{NTYPES, Tag};
+
+/// Hashing for keys that are already well-mixed 64-bit hashes: pass them through.
+#[derive(Debug, Default, Clone, Copy)]
+pub(crate) struct PassThrough(u64);
+
+impl Hasher for PassThrough {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = mix(self.0, u64::from(b));
+        }
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
+    }
+}
+
+/// A map keyed by a hash.
+pub(crate) type KeyMap<V> = HashMap<u64, V, BuildHasherDefault<PassThrough>>;
 
 /// The hashed views of one token that the templates combine.
 #[derive(Debug, Clone)]
@@ -78,16 +102,18 @@ pub(crate) fn mix(a: u64, b: u64) -> u64 {
 }
 
 impl TokenView {
-    pub(crate) fn new(word: &str, classes: Option<&HashMap<u64, u16>>) -> TokenView {
+    pub(crate) fn new(word: &str, classes: Option<&KeyMap<u16>>) -> TokenView {
         let word = canonical(word);
         let lower = lower_form(&word);
-        let chars: Vec<char> = lower.chars().collect();
         let mut prefixes = [0; 4];
         let mut suffixes = [0; 4];
-        for n in 1..=4 {
-            if chars.len() > n {
-                prefixes[n - 1] = hash_str(&chars[..n].iter().collect::<String>());
-                suffixes[n - 1] = hash_str(&chars[chars.len() - n..].iter().collect::<String>());
+        let bounds: Vec<usize> = lower.char_indices().map(|(i, _)| i).take(5).collect();
+        let nchars = lower.chars().count();
+        for n in 1..=4usize {
+            if nchars > n {
+                prefixes[n - 1] = hash_str(&lower[..bounds[n]]);
+                let cut = lower.char_indices().rev().nth(n - 1).map_or(0, |(i, _)| i);
+                suffixes[n - 1] = hash_str(&lower[cut..]);
             }
         }
         let (shape, short_shape) = shapes(&word);
@@ -200,7 +226,7 @@ pub(crate) struct DocView {
     pub(crate) sentences: Vec<Vec<TokenView>>,
     /// Per sentence: every letter in it is upper case (a headline).
     all_caps: Vec<bool>,
-    case: HashMap<u64, CaseEvidence>,
+    case: KeyMap<CaseEvidence>,
     /// Per sentence and token: gazetteer feature hashes.
     gazetteer: Vec<Vec<Vec<u64>>>,
 }
@@ -208,7 +234,7 @@ pub(crate) struct DocView {
 impl DocView {
     pub(crate) fn new(
         sentences: &[Vec<&str>],
-        classes: Option<&HashMap<u64, u16>>,
+        classes: Option<&KeyMap<u16>>,
         gazetteer: Option<&Gazetteer>,
     ) -> DocView {
         let views: Vec<Vec<TokenView>> = sentences
@@ -230,7 +256,7 @@ impl DocView {
                 upper && letters > 3
             })
             .collect();
-        let mut case: HashMap<u64, CaseEvidence> = HashMap::new();
+        let mut case: KeyMap<CaseEvidence> = KeyMap::default();
         for (s, sent) in views.iter().enumerate() {
             if all_caps[s] {
                 continue;
@@ -337,12 +363,12 @@ pub(crate) fn local_features(doc: &DocView, s: usize, i: usize, out: &mut Vec<u6
 /// was tagged as each entity type (index 0 = outside).
 pub(crate) struct FirstPass {
     pub(crate) tags: Vec<Vec<Tag>>,
-    types: HashMap<u64, [u16; NTYPES + 1]>,
+    types: KeyMap<[u16; NTYPES + 1]>,
 }
 
 impl FirstPass {
     pub(crate) fn new(doc: &DocView, tags: Vec<Vec<Tag>>) -> FirstPass {
-        let mut types: HashMap<u64, [u16; NTYPES + 1]> = HashMap::new();
+        let mut types: KeyMap<[u16; NTYPES + 1]> = KeyMap::default();
         for (sent, sent_tags) in doc.sentences.iter().zip(&tags) {
             for (t, tag) in sent.iter().zip(sent_tags) {
                 if !t.capitalised {

@@ -3,9 +3,7 @@
 //! Built from the training labels (and a few hand-written lists); a match is a hint to the
 //! tagger, never a decision.
 
-use std::collections::HashMap;
-
-use super::features::{canonical, hash_str, lower_form, mix};
+use super::features::{KeyMap, canonical, hash_str, lower_form, mix};
 
 /// The longest name, in tokens, that is looked up.
 pub(crate) const MAX_LEN: usize = 6;
@@ -13,7 +11,7 @@ pub(crate) const MAX_LEN: usize = 6;
 /// Known names: key = hash of the lower-cased token sequence, value = bit set of entity types.
 #[derive(Debug, Clone, Default)]
 pub struct Gazetteer {
-    names: HashMap<u64, u8>,
+    names: KeyMap<u8>,
     /// The entries as text, for saving: `(type bits, lower-cased tokens joined by spaces)`.
     pub(crate) entries: Vec<(u8, String)>,
 }

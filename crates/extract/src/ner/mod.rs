@@ -8,6 +8,7 @@
 
 mod features;
 mod gazetteer;
+mod group;
 mod model;
 mod tags;
 pub mod tokenize;
@@ -19,6 +20,7 @@ use serde::{Deserialize, Serialize};
 use text::Span;
 
 pub use gazetteer::Gazetteer;
+pub use group::{Group, Mention, Role, StoryEntity, group, merge_story};
 pub use model::{Model, ModelError};
 pub use tags::{Tag, chunks};
 

@@ -4,9 +4,7 @@
 //!
 //! Decoding is deterministic and never panics on any input, including an empty sentence.
 
-use std::collections::HashMap;
-
-use super::features::{self, DocView, FirstPass, hash_str, lower_form};
+use super::features::{self, DocView, FirstPass, KeyMap, hash_str, lower_form};
 use super::gazetteer::Gazetteer;
 use super::tags::{NTAGS, Tag};
 
@@ -212,7 +210,7 @@ pub struct Model {
     pub(crate) gazetteer: Gazetteer,
     /// Word classes: `(lower-cased word, class)`; the class is a 12-bit path, coarse bits first.
     pub(crate) class_words: Vec<(String, u16)>,
-    pub(crate) classes: HashMap<u64, u16>,
+    pub(crate) classes: KeyMap<u16>,
 }
 
 impl Model {
@@ -236,11 +234,20 @@ impl Model {
     /// stage looks at how the same word was tagged in the other sentences.
     pub fn tag_document(&self, sentences: &[Vec<&str>]) -> Vec<Vec<Tag>> {
         let doc = self.doc_view(sentences);
-        let first: Vec<Vec<Tag>> = (0..sentences.len())
-            .map(|s| self.first.decode(&self.local(&doc, s, self.first.bits)))
+        let local: Vec<SentenceFeatures> = (0..sentences.len())
+            .map(|s| local(&doc, s, self.first.bits))
             .collect();
+        let first: Vec<Vec<Tag>> = local.iter().map(|f| self.first.decode(f)).collect();
         match &self.second {
             None => first,
+            Some(second) if second.bits == self.first.bits => {
+                let pass = FirstPass::new(&doc, first);
+                local
+                    .iter()
+                    .enumerate()
+                    .map(|(s, f)| second.decode(&add_global(f, &doc, &pass, s, second.bits)))
+                    .collect()
+            }
             Some(second) => {
                 let pass = FirstPass::new(&doc, first);
                 (0..sentences.len())
@@ -252,10 +259,6 @@ impl Model {
 
     pub(crate) fn doc_view(&self, sentences: &[Vec<&str>]) -> DocView {
         DocView::new(sentences, Some(&self.classes), Some(&self.gazetteer))
-    }
-
-    fn local(&self, doc: &DocView, s: usize, bits: u32) -> SentenceFeatures {
-        local(doc, s, bits)
     }
 
     /// The same model with 8-bit weights, as it is saved.
@@ -379,7 +382,32 @@ pub(crate) fn global(doc: &DocView, pass: &FirstPass, s: usize, bits: u32) -> Se
     })
 }
 
-pub(crate) fn class_map(words: &[(String, u16)]) -> HashMap<u64, u16> {
+/// The second-stage features of sentence `s` given its first-stage features `local`: the same
+/// as [`global`], without hashing the local features again.
+pub(crate) fn add_global(
+    local: &SentenceFeatures,
+    doc: &DocView,
+    pass: &FirstPass,
+    s: usize,
+    bits: u32,
+) -> SentenceFeatures {
+    let mut out = SentenceFeatures {
+        buckets: Vec::with_capacity(local.buckets.len() + local.len() * 12),
+        offsets: Vec::with_capacity(local.offsets.len()),
+    };
+    out.offsets.push(0);
+    let mut hashes = Vec::with_capacity(16);
+    for i in 0..local.len() {
+        out.buckets.extend_from_slice(local.token(i));
+        hashes.clear();
+        features::global_features(doc, pass, s, i, &mut hashes);
+        out.buckets.extend(hashes.iter().map(|&h| bucket(h, bits)));
+        out.offsets.push(out.buckets.len() as u32);
+    }
+    out
+}
+
+pub(crate) fn class_map(words: &[(String, u16)]) -> KeyMap<u16> {
     words
         .iter()
         .map(|(w, c)| (hash_str(&lower_form(w)), *c))
