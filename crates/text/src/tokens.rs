@@ -50,7 +50,11 @@ pub fn words(text: &str) -> Vec<Span> {
 }
 
 fn is_word_char(c: char) -> bool {
-    c.is_alphanumeric() || is_combining_mark(c)
+    if c.is_ascii() {
+        c.is_ascii_alphanumeric()
+    } else {
+        c.is_alphanumeric() || is_combining_mark(c)
+    }
 }
 
 /// The key two words are compared by: lower case, with the typographic apostrophe made straight.
