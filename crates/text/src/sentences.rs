@@ -77,11 +77,15 @@ pub fn sentences(text: &str) -> Vec<Span> {
                 continue;
             }
             let next = &text[next_start..para.end];
+            let quoted = text[candidate..end]
+                .chars()
+                .any(|c| matches!(c, '"' | '\'' | '”' | '’' | '»'));
             let ends = cjk
                 || (opens_sentence(next)
                     && (others > 0
                         || periods > 1
-                        || period_ends(&text[para.start..candidate], next)));
+                        || period_ends(&text[para.start..candidate], next))
+                    && !(quoted && attribution_follows(next, others > 0)));
             if ends {
                 out.push(start..end);
                 start = next_start;
@@ -172,6 +176,66 @@ fn strong_opener(next: &str) -> bool {
         .unwrap_or(next.len());
     OPENERS.contains(&&next[..word_end])
 }
+
+/// `“Is it?” Vitter demanded.`: after a closing quotation mark, a short name (capitalised words)
+/// and a speech verb belong to the quotation's sentence. After a question or exclamation mark any
+/// verb position counts; after a period the verb must end its clause (`Trump said.`), since
+/// `“...” Trump said in March that ...` is more often a new sentence.
+fn attribution_follows(next: &str, question: bool) -> bool {
+    for (i, token) in next.split_whitespace().take(5).enumerate() {
+        let bare = token.trim_end_matches([',', '.', ':', ';', '!', '?']);
+        if i > 0 && SPEECH_VERBS.contains(&bare) {
+            return question || bare.len() < token.len();
+        }
+        let capitalised = token.starts_with(char::is_uppercase);
+        if !capitalised || (bare.len() < token.len() && !is_title(bare)) || i == 4 {
+            return false;
+        }
+    }
+    false
+}
+
+fn is_title(word: &str) -> bool {
+    NEVER_FINAL.contains(&word)
+}
+
+const SPEECH_VERBS: &[&str] = &[
+    "acknowledged",
+    "added",
+    "adds",
+    "admitted",
+    "announced",
+    "argued",
+    "asked",
+    "asks",
+    "continued",
+    "countered",
+    "cried",
+    "declared",
+    "demanded",
+    "exclaimed",
+    "explained",
+    "insisted",
+    "joked",
+    "noted",
+    "quipped",
+    "recalled",
+    "replied",
+    "replies",
+    "responded",
+    "said",
+    "says",
+    "shouted",
+    "stated",
+    "told",
+    "tweeted",
+    "tweets",
+    "warned",
+    "wondered",
+    "wrote",
+    "writes",
+    "yelled",
+];
 
 /// Titles and words that are never the last of a sentence.
 const NEVER_FINAL: &[&str] = &[
@@ -417,6 +481,26 @@ mod tests {
         check(
             "“Why?” she asked. “Because.” He left.",
             &["“Why?” she asked.", "“Because.”", "He left."],
+        );
+        check(
+            "“Is it too big?” Vitter demanded. Nobody answered.",
+            &["“Is it too big?” Vitter demanded.", "Nobody answered."],
+        );
+        check(
+            "“Why now?” Sen. Jane Doe asked on Friday. Nobody knew.",
+            &["“Why now?” Sen. Jane Doe asked on Friday.", "Nobody knew."],
+        );
+        check(
+            "“We won.” Trump said. He left.",
+            &["“We won.” Trump said.", "He left."],
+        );
+        check(
+            "“We won.” Trump said in March that it was over.",
+            &["“We won.”", "Trump said in March that it was over."],
+        );
+        check(
+            "“Stop!” The crowd said nothing.",
+            &["“Stop!”", "The crowd said nothing."],
         );
         check(
             "“He told me ‘Stop. Go.’ Then he left,” she said.",
