@@ -1,13 +1,26 @@
-//! Finding inputs (files, folders, stdin), undoing gzip, and handing each file to its reader.
+//! Finding inputs (files, folders, stdin), undoing gzip, choosing a reader by content and
+//! extension, and handing each file to it.
+//!
+//! Single-document formats (plain text, HTML, JSON, feeds) are read into memory only up to
+//! [`Config::max_file_bytes`]; JSON lines and WARC are streamed record by record, so a file of any
+//! size is read in bounded memory. Nothing here panics on input.
 
+use std::collections::HashSet;
+use std::fs::File;
+use std::io::{self, BufRead, BufReader, Cursor, Read};
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 
-use crate::{Article, Draft, ReadError, Source};
+use flate2::bufread::MultiGzDecoder;
+
+use crate::sniff::{self, Format};
+use crate::{Article, ReadError, Source, feed, json, plain, warc};
 
 /// How inputs are read.
 #[derive(Debug, Clone)]
 pub struct Config {
-    /// Files larger than this are refused with an error rather than read into memory.
+    /// Single-document files (text, HTML, JSON, feeds) larger than this are refused with an
+    /// error rather than read into memory; it also bounds one JSON line and one WARC record.
     pub max_file_bytes: u64,
 }
 
@@ -19,34 +32,311 @@ impl Default for Config {
     }
 }
 
-/// Reads every article from `inputs` (files, folders searched recursively, or `-` for stdin),
-/// yielding one result per article or per input that failed.
+/// The articles of a run, or the errors of the inputs and records that failed, in input order.
+pub type Articles<'a> = Box<dyn Iterator<Item = Result<Article, ReadError>> + Send + 'a>;
+
+/// Reads every article from `inputs` (files, folders searched recursively in sorted order
+/// skipping hidden entries, or `-` for stdin), yielding one result per article or per input or
+/// record that failed. Lazy: a file is opened only when the iterator reaches it.
 pub fn read_inputs<'a>(
     inputs: &'a [PathBuf],
     config: &'a Config,
-) -> impl Iterator<Item = Result<Article, ReadError>> + 'a {
-    inputs.iter().flat_map(move |p| read_path(p, config))
+) -> impl Iterator<Item = Result<Article, ReadError>> + Send + 'a {
+    inputs
+        .iter()
+        .flat_map(|p| expand(p))
+        .flat_map(move |found| -> Articles<'a> {
+            match found {
+                Ok((path, origin)) => read_path(&path, origin, config),
+                Err(e) => Box::new(std::iter::once(Err(e))),
+            }
+        })
 }
 
-fn read_path(path: &Path, _config: &Config) -> Vec<Result<Article, ReadError>> {
-    let name = path.display().to_string();
-    match std::fs::read(path) {
-        Ok(bytes) => read_bytes(&name, &bytes),
-        Err(source) => vec![Err(ReadError::Io {
-            location: name,
-            source,
-        })],
+/// Reads the articles held in `bytes`, which came from the input called `name` (its extension
+/// helps to choose the format). Gzip is undone as for files.
+pub fn read_bytes(name: &str, bytes: &[u8]) -> Vec<Result<Article, ReadError>> {
+    let config = Config::default();
+    read_stream(
+        name.to_owned(),
+        Box::new(bytes),
+        Hint {
+            origin: Origin::Named,
+            len: Some(bytes.len() as u64),
+        },
+        &config,
+    )
+    .collect()
+}
+
+/// Whether the user named an input or a folder walk found it: files found in a folder that turn
+/// out to be binary are skipped quietly, as ripgrep does, while a named one is an error.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Origin {
+    Named,
+    Found,
+}
+
+struct Hint {
+    origin: Origin,
+    /// The size on disk, when known, so an oversized file is refused before it is read.
+    len: Option<u64>,
+}
+
+/// How much of the start of an input is looked at to choose its format.
+const SNIFF_BYTES: usize = 8192;
+
+fn expand(path: &Path) -> Vec<Result<(PathBuf, Origin), ReadError>> {
+    if path.as_os_str() == "-" {
+        return vec![Ok((path.to_owned(), Origin::Named))];
+    }
+    match std::fs::metadata(path) {
+        Ok(m) if m.is_dir() => {
+            let mut out = Vec::new();
+            let mut seen = HashSet::new();
+            walk(path, &mut out, &mut seen);
+            out
+        }
+        Ok(_) => vec![Ok((path.to_owned(), Origin::Named))],
+        Err(e) => vec![Err(io_error(path.display().to_string(), e))],
     }
 }
 
-/// Reads the articles held in `bytes`, which came from the input called `name`.
-pub fn read_bytes(name: &str, bytes: &[u8]) -> Vec<Result<Article, ReadError>> {
-    let body = String::from_utf8_lossy(bytes).into_owned();
-    vec![
-        Draft {
-            body,
-            ..Draft::default()
+/// Collects the files under `dir`, sorted by name at each level, skipping hidden entries and
+/// folders already visited through a symlink.
+fn walk(
+    dir: &Path,
+    out: &mut Vec<Result<(PathBuf, Origin), ReadError>>,
+    seen: &mut HashSet<PathBuf>,
+) {
+    if let Ok(canonical) = std::fs::canonicalize(dir)
+        && !seen.insert(canonical)
+    {
+        return;
+    }
+    let entries = match std::fs::read_dir(dir) {
+        Ok(entries) => entries,
+        Err(e) => {
+            out.push(Err(io_error(dir.display().to_string(), e)));
+            return;
         }
-        .finish(Source::file(name)),
-    ]
+    };
+    let mut paths = Vec::new();
+    for entry in entries {
+        match entry {
+            Ok(entry) if entry.file_name().as_encoded_bytes().starts_with(b".") => {}
+            Ok(entry) => paths.push(entry.path()),
+            Err(e) => out.push(Err(io_error(dir.display().to_string(), e))),
+        }
+    }
+    paths.sort();
+    for path in paths {
+        match std::fs::metadata(&path) {
+            Ok(m) if m.is_dir() => walk(&path, out, seen),
+            Ok(m) if m.is_file() => out.push(Ok((path, Origin::Found))),
+            Ok(_) => {}
+            Err(e) => out.push(Err(io_error(path.display().to_string(), e))),
+        }
+    }
+}
+
+fn read_path<'a>(path: &Path, origin: Origin, config: &'a Config) -> Articles<'a> {
+    let name = path.display().to_string();
+    let _span = tracing::debug_span!("read", file = %name).entered();
+    if path.as_os_str() == "-" {
+        let reader = BufReader::with_capacity(1 << 16, io::stdin());
+        let hint = Hint { origin, len: None };
+        return read_stream(name, Box::new(reader), hint, config);
+    }
+    let file = match File::open(path) {
+        Ok(f) => f,
+        Err(e) => return Box::new(std::iter::once(Err(io_error(name, e)))),
+    };
+    let len = file.metadata().ok().map(|m| m.len());
+    let reader = BufReader::with_capacity(1 << 16, file);
+    read_stream(name, Box::new(reader), Hint { origin, len }, config)
+}
+
+/// A gzip failure seen by [`GzGuard`], kept until the reader of the decoded stream is done.
+type GzFailure = Arc<Mutex<Option<(u64, io::Error)>>>;
+
+/// Turns a failure of the gzip decoder into the end of the stream, remembering it, so that the
+/// reader keeps whatever was decoded before a truncated or corrupt member.
+struct GzGuard<R> {
+    inner: R,
+    decoded: u64,
+    failure: GzFailure,
+    failed: bool,
+}
+
+impl<R: Read> Read for GzGuard<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        if self.failed {
+            return Ok(0);
+        }
+        match self.inner.read(buf) {
+            Ok(n) => {
+                self.decoded += n as u64;
+                Ok(n)
+            }
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => Err(e),
+            Err(e) => {
+                self.failed = true;
+                *self.failure.lock().unwrap_or_else(|p| p.into_inner()) = Some((self.decoded, e));
+                Ok(0)
+            }
+        }
+    }
+}
+
+fn read_stream<'a>(
+    name: String,
+    mut reader: Box<dyn BufRead + Send + 'a>,
+    hint: Hint,
+    config: &'a Config,
+) -> Articles<'a> {
+    let mut len = hint.len;
+    let mut gz_failure: Option<GzFailure> = None;
+    match reader.fill_buf() {
+        Ok([0x1f, 0x8b, ..]) => {
+            let failure = GzFailure::default();
+            let guard = GzGuard {
+                inner: MultiGzDecoder::new(reader),
+                decoded: 0,
+                failure: failure.clone(),
+                failed: false,
+            };
+            reader = Box::new(BufReader::with_capacity(1 << 16, guard));
+            gz_failure = Some(failure);
+            len = None;
+        }
+        Ok(_) => {}
+        Err(e) => return Box::new(std::iter::once(Err(io_error(name, e)))),
+    }
+
+    let mut prefix = Vec::with_capacity(SNIFF_BYTES);
+    if let Err(e) = (&mut reader)
+        .take(SNIFF_BYTES as u64)
+        .read_to_end(&mut prefix)
+    {
+        return Box::new(std::iter::once(Err(io_error(name, e))));
+    }
+    let reader: Box<dyn BufRead + Send + 'a> = Box::new(Cursor::new(prefix.clone()).chain(reader));
+
+    let articles = read_format(&name, &prefix, reader, hint.origin, len, config);
+    let gz_error = gz_failure.map(move |failure| {
+        std::iter::from_fn(move || {
+            let (decoded, e) = failure.lock().unwrap_or_else(|p| p.into_inner()).take()?;
+            Some(Err(ReadError::BadInput {
+                location: name.clone(),
+                message: format!(
+                    "truncated or corrupt gzip stream after {decoded} decompressed bytes ({}); what came before it was read",
+                    lower(&e.to_string())
+                ),
+            }))
+        })
+    });
+    Box::new(articles.chain(gz_error.into_iter().flatten()))
+}
+
+fn read_format<'a>(
+    name: &str,
+    prefix: &[u8],
+    reader: Box<dyn BufRead + Send + 'a>,
+    origin: Origin,
+    len: Option<u64>,
+    config: &'a Config,
+) -> Articles<'a> {
+    let bad = |message: String| -> Articles<'a> {
+        Box::new(std::iter::once(Err(ReadError::BadInput {
+            location: name.to_owned(),
+            message,
+        })))
+    };
+    if prefix.is_empty() {
+        return bad("empty file".into());
+    }
+    let format = sniff::format(prefix, &sniff::extension(name));
+    tracing::debug!(?format, "format chosen");
+    if format != Format::Warc
+        && let Some(offset) = sniff::binary(prefix)
+    {
+        if origin == Origin::Found {
+            tracing::debug!(file = name, "binary file skipped");
+            return Box::new(std::iter::empty());
+        }
+        return bad(format!(
+            "binary file (nul byte at offset {offset}), not an article"
+        ));
+    }
+    let limit = config.max_file_bytes;
+    match format {
+        Format::Warc => return Box::new(warc::Records::new(name.to_owned(), reader, limit)),
+        Format::Jsonl => return Box::new(json::Lines::new(name.to_owned(), reader, limit)),
+        _ => {}
+    }
+    if let Some(len) = len
+        && len > limit
+    {
+        return bad(too_large(format, Some(len), limit));
+    }
+    let mut bytes = Vec::new();
+    if let Err(e) = reader.take(limit.saturating_add(1)).read_to_end(&mut bytes) {
+        return Box::new(std::iter::once(Err(io_error(name.to_owned(), e))));
+    }
+    if bytes.len() as u64 > limit {
+        return bad(too_large(format, None, limit));
+    }
+    Box::new(read_document(name, &bytes, format, limit).into_iter())
+}
+
+fn too_large(format: Format, len: Option<u64>, limit: u64) -> String {
+    let size = match len {
+        Some(len) => format!("{len} bytes"),
+        None => "more than the limit".into(),
+    };
+    format!(
+        "file is too large to read as one {} document ({size}, limit {limit} bytes); split it, or use JSON lines or WARC, which are streamed",
+        format.name()
+    )
+}
+
+/// Reads a whole single-document file that is already in memory.
+fn read_document(
+    name: &str,
+    bytes: &[u8],
+    format: Format,
+    limit: u64,
+) -> Vec<Result<Article, ReadError>> {
+    match format {
+        Format::Text => vec![plain::read(name, bytes).and_then(|d| d.finish(Source::file(name)))],
+        Format::Html => {
+            vec![crate::html::extract(bytes, name, None).and_then(|d| d.finish(Source::file(name)))]
+        }
+        Format::Json => json::read_document(name, bytes, limit),
+        Format::Feed => feed::read(name, bytes),
+        Format::Jsonl => json::Lines::new(name.to_owned(), bytes, limit).collect(),
+        Format::Warc => warc::Records::new(name.to_owned(), bytes, limit).collect(),
+    }
+}
+
+/// An I/O error with the operating system's message in our style: lower case, no error code.
+pub(crate) fn io_error(location: String, e: io::Error) -> ReadError {
+    let message = e.to_string();
+    let message = match message.find(" (os error") {
+        Some(i) => &message[..i],
+        None => &message,
+    };
+    ReadError::Io {
+        location,
+        source: io::Error::new(e.kind(), lower(message)),
+    }
+}
+
+pub(crate) fn lower(s: &str) -> String {
+    let mut chars = s.chars();
+    match chars.next() {
+        Some(c) => c.to_lowercase().chain(chars).collect(),
+        None => String::new(),
+    }
 }

@@ -5,9 +5,18 @@
 //! a reader reports a [`ReadError`] naming the file (and line, record or byte) and goes on with the
 //! next record. Nothing here panics on input, and nothing here writes anywhere.
 
+mod dates;
+mod decode;
+mod feed;
+pub mod html;
 mod input;
+mod json;
+mod markup;
+mod plain;
+mod sniff;
+mod warc;
 
-pub use input::{Config, read_bytes, read_inputs};
+pub use input::{Articles, Config, read_bytes, read_inputs};
 
 use std::fmt;
 
@@ -95,13 +104,18 @@ pub struct Draft {
 impl Draft {
     /// Normalises the body and metadata and gives the article its id. Fails when nothing of the
     /// body is left.
-    pub fn finish(self, source: Source) -> Result<Article, ReadError> {
+    pub fn finish(mut self, source: Source) -> Result<Article, ReadError> {
         let normalized = text::normalize(&self.body);
         if normalized.text.is_empty() {
             return Err(ReadError::BadInput {
                 location: source.to_string(),
                 message: "no article text found".into(),
             });
+        }
+        // A dateline opening names the place and, for wire copy, the outlet.
+        if let Some(found) = text::dateline(&normalized.text) {
+            self.dateline = self.dateline.or(found.place);
+            self.outlet = self.outlet.or(found.outlet);
         }
         let clean = |s: Option<String>| {
             s.map(|s| s.split_whitespace().collect::<Vec<_>>().join(" "))
@@ -123,7 +137,9 @@ impl Draft {
                 .collect(),
             published: self.published,
             dateline: clean(self.dateline),
-            language: self.language,
+            language: self
+                .language
+                .or_else(|| text::language(&normalized.text).map(str::to_owned)),
             text: normalized.text,
             original: normalized.original,
             summary_only: self.summary_only,
