@@ -154,6 +154,206 @@ const SAY: &[&str] = &[
     "opined",
 ];
 
+/// Verbs of communication and attitude whose object is what the source said, wanted or judged
+/// ("urged voters to", "criticized the plan"): stems, matched with -s, -es, -ed and -d endings.
+const BROAD: &[&str] = &[
+    "urge",
+    "criticize",
+    "criticise",
+    "praise",
+    "describe",
+    "cite",
+    "denounce",
+    "defend",
+    "propose",
+    "accuse",
+    "blame",
+    "reject",
+    "endorse",
+    "oppose",
+    "question",
+    "mock",
+    "attack",
+    "tout",
+    "highlight",
+    "mention",
+    "request",
+    "invite",
+    "encourage",
+    "discuss",
+    "address",
+    "dismiss",
+    "condemn",
+    "imply",
+    "recommend",
+    "apologize",
+    "project",
+    "plan",
+    "intend",
+    "pledge",
+    "threaten",
+    "refuse",
+    "decline",
+    "object",
+    "unveil",
+    "outline",
+    "detail",
+    "advocate",
+    "support",
+    "back",
+    "embrace",
+    "express",
+    "voice",
+    "echo",
+    "lament",
+    "bemoan",
+    "decry",
+    "lambaste",
+    "rip",
+    "hammer",
+    "knock",
+    "chide",
+    "scold",
+    "rebuke",
+    "advise",
+    "speculate",
+    "guess",
+    "disagree",
+    "confess",
+    "assert",
+    "affirm",
+    "reason",
+    "comment",
+    "answer",
+    "brag",
+    "grumble",
+    "protest",
+    "press",
+    "challenge",
+    "plead",
+    "beg",
+    "inquire",
+    "clarify",
+    "elaborate",
+    "recount",
+    "remember",
+    "characterize",
+    "portray",
+    "frame",
+    "want",
+    "wish",
+    "hope",
+    "call",
+    "tweet",
+    "claim",
+    "note",
+    "warn",
+    "insist",
+    "suggest",
+    "explain",
+    "argue",
+    "announce",
+    "acknowledge",
+    "admit",
+    "recall",
+    "reply",
+    "respond",
+    "stress",
+    "predict",
+    "promise",
+    "vow",
+    "complain",
+    "concede",
+    "counter",
+    "contend",
+    "maintain",
+    "observe",
+    "remark",
+    "repeat",
+    "joke",
+    "boast",
+    "believe",
+    "estimate",
+    "allege",
+    "confirm",
+    "deny",
+    "caution",
+    "emphasize",
+    "emphasise",
+    "quip",
+    "shout",
+    "wonder",
+    "disclose",
+    "reveal",
+    "testify",
+    "assure",
+    "inform",
+    "blast",
+    "slam",
+    "charge",
+    "agree",
+    "conclude",
+    "fear",
+    "expect",
+    "show",
+    "indicate",
+    "hint",
+    "signal",
+    "reiterate",
+    "demand",
+    "retort",
+    "ask",
+    "insist",
+    "promote",
+    "tell",
+    "urge",
+    "welcome",
+    "applaud",
+    "celebrate",
+    "thank",
+    "lash",
+    "target",
+    "question",
+    "doubt",
+    "worry",
+    "insinuate",
+    "acknowledge",
+    "dispute",
+    "contest",
+    "push",
+    "seek",
+    "offer",
+    "say",
+    "think",
+    "add",
+    "state",
+    "declare",
+    "post",
+];
+
+const IRREGULAR: &[&str] = &[
+    "sought", "felt", "spoke", "knew", "thought", "wrote", "told", "said", "found", "meant",
+    "taught",
+];
+
+/// Whether `w` is a form of a [`BROAD`] verb.
+fn broad_cue(w: &str) -> bool {
+    if IRREGULAR.contains(&w) {
+        return true;
+    }
+    BROAD.iter().any(|stem| {
+        let y = stem.strip_suffix('y');
+        match w.strip_prefix(stem) {
+            Some(rest) => {
+                matches!(rest, "s" | "es" | "ed" | "d") && !(stem.ends_with('e') && rest == "ed")
+            }
+            None => y
+                .and_then(|base| w.strip_prefix(base))
+                .is_some_and(|r| matches!(r, "ied" | "ies")),
+        }
+    })
+}
+
 /// Verbs that take a listener before the content: "told reporters he would".
 const TELL: &[&str] = &[
     "told", "tells", "tell", "assured", "informed", "warned", "urged", "reminded", "asked",
@@ -238,6 +438,20 @@ const DETS: &[&str] = &[
     "the", "a", "an", "his", "her", "their", "its", "our", "my", "your", "this", "these", "those",
     "another", "some", "many", "several", "both", "other", "most", "two", "three", "one", "four",
     "five", "few", "all", "no", "each", "any", "such",
+];
+
+const DAYS: &[&str] = &[
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+    "yesterday",
+    "today",
+    "tonight",
+    "earlier",
 ];
 
 /// Words after which the content of `S C ...` begins.
@@ -518,12 +732,16 @@ impl Ctx<'_> {
 
     /// The region that makes up the whole of tokens `cs..ce` (ignoring punctuation around it).
     fn whole_region(&self, cs: usize, ce: usize) -> Option<usize> {
+        // Punctuation outside any quotation (and doubled marks like `''`) is not content.
         let mut s = cs;
-        while s < ce && !self.toks[s].word && !is_opening_mark(self.toks[s].first) {
+        while s < ce && !self.toks[s].word && self.region_at(self.toks[s].span.start).is_none() {
             s += 1;
         }
         let mut e = ce;
-        while e > s && !self.toks[e - 1].word && !is_closing_mark(self.toks[e - 1].first) {
+        while e > s
+            && !self.toks[e - 1].word
+            && self.region_at(self.toks[e - 1].span.start).is_none()
+        {
             e -= 1;
         }
         if s >= e {
@@ -564,7 +782,9 @@ impl Ctx<'_> {
             } else if SAY.contains(&w) && !self.toks[i].cap {
                 self.say(a, b, i)
             } else if PARTIAL_CUES.contains(&w) && !self.toks[i].cap {
-                self.partial(a, b, i)
+                self.partial(a, b, i).or_else(|| self.broad(a, b, i))
+            } else if !self.toks[i].cap && broad_cue(w) {
+                self.broad(a, b, i)
             } else {
                 None
             };
@@ -612,7 +832,9 @@ impl Ctx<'_> {
         if let Some(np) = self.left_np(a, i) {
             // `Q, S C.`: content before the source, little after the cue.
             if let Some(end) = self.content_before(a, np.start)
-                && self.tail_is_short(cue_end, b)
+                && (self.tail_is_short(cue_end, b)
+                    || (self.whole_region(a, end).is_some()
+                        && self.word(cue_end.min(b - 1)) != "that"))
             {
                 return Some(Found {
                     content: (a, end),
@@ -655,6 +877,28 @@ impl Ctx<'_> {
             });
         }
         None
+    }
+
+    /// `S urged voters to stay home`: a subject before the verb, its object as content.
+    fn broad(&self, a: usize, b: usize, i: usize) -> Option<Found> {
+        let np = self.left_np(a, i)?;
+        // A verb right after a determiner or possessive is a noun: "his tweets".
+        if np.end == i && DETS.contains(&self.word(i - 1)) {
+            return None;
+        }
+        let mut s = i + 1;
+        // "called for", "called on", "pushed back against".
+        while s < b && matches!(self.word(s), "for" | "on" | "out" | "back" | "up" | "off") {
+            s += 1;
+        }
+        let s = self.content_start(i, s, b);
+        let e = self.content_end(s, b);
+        (e > s + 1).then_some(Found {
+            content: (s, e),
+            cue: (i, i + 1),
+            source: Some(np),
+            partial_only: false,
+        })
     }
 
     /// `S called the plan "Q"`: only the quoted words are the speaker's.
@@ -783,7 +1027,7 @@ impl Ctx<'_> {
         }?;
         let words = (a..boundary).filter(|&x| self.toks[x].word).count();
         let quoted = !self.toks[a].word && is_opening_mark(self.toks[a].first);
-        (words >= 2 || (words == 1 && quoted)).then_some(boundary)
+        (words >= 4 || (words >= 1 && quoted)).then_some(boundary)
     }
 
     /// Whether what follows the cue is only a time, a place phrase or an apposition, so that the
@@ -819,12 +1063,24 @@ impl Ctx<'_> {
     /// The source phrase that ends right before the cue at `cue`.
     fn left_np(&self, a: usize, cue: usize) -> Option<Np> {
         let mut e = cue;
-        while e > a
-            && self.toks[e - 1].word
-            && BETWEEN.contains(&self.word(e - 1))
-            && !self.toks[e - 1].cap
-        {
-            e -= 1;
+        loop {
+            let w = if e > a { self.word(e - 1) } else { "" };
+            if e > a && !self.toks[e - 1].cap && BETWEEN.contains(&w) {
+                e -= 1;
+            } else if e > a && DAYS.contains(&w) {
+                // "Varga on Monday said", "Varga Monday said".
+                e -= 1;
+                if e > a && self.word(e - 1) == "on" {
+                    e -= 1;
+                }
+            } else if e > a + 1
+                && matches!(w, "week" | "month" | "year" | "night")
+                && matches!(self.word(e - 2), "last" | "this")
+            {
+                e -= 2;
+            } else {
+                break;
+            }
         }
         if e == a {
             return None;

@@ -99,9 +99,6 @@ pub(crate) fn sentences(toks: &[Tok], para: &Span, protected: &[Span]) -> Vec<(u
     while i < last {
         let t = &toks[i];
         if !t.word && matches!(t.first, '.' | '!' | '?') {
-            let inside = protected
-                .iter()
-                .any(|p| p.start < t.span.start && t.span.end < p.end);
             let abbrev = t.first == '.'
                 && i > first
                 && toks[i - 1].word
@@ -116,6 +113,10 @@ pub(crate) fn sentences(toks: &[Tok], para: &Span, protected: &[Span]) -> Vec<(u
             {
                 end += 1;
             }
+            // A stop inside a quotation ends nothing, unless the quotation closes right after it.
+            let inside = protected
+                .iter()
+                .any(|p| p.start < t.span.start && toks[end - 1].span.end < p.end);
             let next_starts = match toks.get(end) {
                 Some(n) if end < last => {
                     n.cap || n.first.is_ascii_digit() || (!n.word && is_opening_mark(n.first))

@@ -1,0 +1,469 @@
+//! `eval-quotes` and `bench-quotes`: quotation extraction scored on PolNeAR and timed.
+//!
+//! Scoring: a predicted quotation matches a gold attribution when their content spans share at
+//! least half of the gold content's word tokens (one-to-one, largest overlap first). Its speaker
+//! is right when the predicted speaker span overlaps the gold Source span, or resolves to the
+//! same full name as the gold Source's nearest named mention. Direct quotes are the gold
+//! attributions whose content begins with a quote mark, and the predictions of kind `Direct`.
+//!
+//! PolNeAR offsets count characters, not bytes; they are converted. Extraction runs on the
+//! normalised text and its spans are mapped back with `Normalized::original_span`. Articles
+//! annotated by several annotators use the annotator whose id sorts first. A partial quote that
+//! lies inside a predicted reported-speech span is scored as part of it (PolNeAR gives each token
+//! to one attribution at most).
+
+use anyhow::{Context, Result, bail};
+use extract::quotes::{self, Quote, QuoteKind};
+use std::collections::BTreeMap;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+const DEFAULT_DATA: &str = "../shared/data/polnear/data";
+
+/// One gold attribution, spans as byte ranges of the original text.
+struct Gold {
+    content: Vec<Range<usize>>,
+    source: Vec<Range<usize>>,
+    direct: bool,
+}
+
+struct Article {
+    name: String,
+    original: String,
+    gold: Vec<Gold>,
+}
+
+#[derive(Default)]
+struct Tally {
+    gold: usize,
+    pred: usize,
+    /// Predictions that match a gold attribution.
+    pred_matched: usize,
+    /// Gold attributions matched by a prediction.
+    gold_matched: usize,
+    /// Unmatched predictions lying inside a matched gold content (pieces of a split quote).
+    fragments: usize,
+    speaker_total: usize,
+    speaker_right: usize,
+}
+
+impl Tally {
+    fn report(&self, label: &str) {
+        let p = ratio(self.pred_matched, self.pred);
+        let r = ratio(self.gold_matched, self.gold);
+        let f = if p + r > 0.0 {
+            2.0 * p * r / (p + r)
+        } else {
+            0.0
+        };
+        let pl = ratio(self.pred_matched, self.pred - self.fragments);
+        let fl = if pl + r > 0.0 {
+            2.0 * pl * r / (pl + r)
+        } else {
+            0.0
+        };
+        println!(
+            "{label:<12} gold {:>5}  pred {:>5}  P {:.3}  R {:.3}  F1 {:.3}  (fragments of split quotes not counted: P {:.3} F1 {:.3})  speaker {:.3} ({}/{})",
+            self.gold,
+            self.pred,
+            p,
+            r,
+            f,
+            pl,
+            fl,
+            ratio(self.speaker_right, self.speaker_total),
+            self.speaker_right,
+            self.speaker_total
+        );
+    }
+}
+
+fn ratio(a: usize, b: usize) -> f64 {
+    if b == 0 { 0.0 } else { a as f64 / b as f64 }
+}
+
+/// `cargo xtask eval-quotes [--data DIR] [--show N] [SPLIT...]` (splits default to dev and test).
+pub fn eval_task(args: &[String]) -> Result<()> {
+    let (data, show, splits) = parse_args(args)?;
+    let splits = if splits.is_empty() {
+        vec!["dev".to_owned(), "test".to_owned()]
+    } else {
+        splits
+    };
+    for split in &splits {
+        let articles = load_split(&data, split)?;
+        let mut direct = Tally::default();
+        let mut all = Tally::default();
+        let mut shown = 0;
+        for a in &articles {
+            score(a, &mut direct, &mut all, &mut shown, show);
+        }
+        println!("PolNeAR {split}: {} articles", articles.len());
+        direct.report("  direct");
+        all.report("  all");
+    }
+    Ok(())
+}
+
+/// `cargo xtask bench-quotes [--data DIR]`: articles per second of people finding plus quote
+/// extraction over every PolNeAR text (train, dev and test), on normalised text.
+pub fn bench_task(args: &[String]) -> Result<()> {
+    let (data, _, _) = parse_args(args)?;
+    let mut texts = Vec::new();
+    for split in ["train", "dev", "test"] {
+        for a in load_split(&data, split)? {
+            texts.push(text::normalize(&a.original).text);
+        }
+    }
+    let bytes: usize = texts.iter().map(String::len).sum();
+    let start = Instant::now();
+    let mut rounds = 0;
+    let mut found = 0;
+    while rounds == 0 || start.elapsed().as_secs_f64() < 3.0 {
+        for t in &texts {
+            found += quotes::quotes(t).len();
+        }
+        rounds += 1;
+    }
+    let secs = start.elapsed().as_secs_f64();
+    let n = (texts.len() * rounds) as f64;
+    println!(
+        "quotes (heuristic people + extraction): {} articles x {rounds} rounds, {:.0} articles/s, {:.1} MB/s, {} quotes per round, single thread",
+        texts.len(),
+        n / secs,
+        (bytes * rounds) as f64 / secs / 1e6,
+        found / rounds
+    );
+    Ok(())
+}
+
+fn parse_args(args: &[String]) -> Result<(PathBuf, usize, Vec<String>)> {
+    let mut data = PathBuf::from(DEFAULT_DATA);
+    let mut show = 0;
+    let mut splits = Vec::new();
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        match a.as_str() {
+            "--data" => data = PathBuf::from(it.next().context("--data needs a directory")?),
+            "--show" => {
+                show = it
+                    .next()
+                    .context("--show needs a number")?
+                    .parse()
+                    .context("--show needs a number")?
+            }
+            s if s.starts_with("--") => bail!("unknown option {s}"),
+            s => splits.push(s.to_owned()),
+        }
+    }
+    if !data.is_dir() {
+        // Run from the workspace root or from xtask/.
+        let alt = Path::new("..").join(&data);
+        if alt.is_dir() {
+            data = alt;
+        }
+    }
+    Ok((data, show, splits))
+}
+
+fn load_split(data: &Path, split: &str) -> Result<Vec<Article>> {
+    let dir = data.join(split);
+    let mut anns: BTreeMap<String, PathBuf> = BTreeMap::new();
+    let ann_dir = dir.join("attributions");
+    for e in
+        std::fs::read_dir(&ann_dir).with_context(|| format!("reading {}", ann_dir.display()))?
+    {
+        let path = e?.path();
+        let Some(stem) = path.file_stem().and_then(|s| s.to_str()) else {
+            continue;
+        };
+        let Some((name, _annotator)) = stem.rsplit_once('_') else {
+            continue;
+        };
+        // The annotator whose id sorts first: paths sort by annotator for one article.
+        let keep = anns.get(name).is_none_or(|p| path < *p);
+        if keep {
+            anns.insert(name.to_owned(), path.clone());
+        }
+    }
+    let mut out = Vec::new();
+    for (name, ann) in anns {
+        let text_path = dir.join("text").join(format!("{name}.txt"));
+        let original = std::fs::read_to_string(&text_path)
+            .with_context(|| format!("reading {}", text_path.display()))?;
+        let ann_text =
+            std::fs::read_to_string(&ann).with_context(|| format!("reading {}", ann.display()))?;
+        let gold = parse_ann(&original, &ann_text)
+            .with_context(|| format!("parsing {}", ann.display()))?;
+        out.push(Article {
+            name,
+            original,
+            gold,
+        });
+    }
+    Ok(out)
+}
+
+/// brat standoff: `T` lines with label and character-offset fragments, `E` lines linking them.
+fn parse_ann(original: &str, ann: &str) -> Result<Vec<Gold>> {
+    let mut bytes: Vec<usize> = original.char_indices().map(|(b, _)| b).collect();
+    bytes.push(original.len());
+    let to_byte = |c: usize| bytes.get(c).copied().unwrap_or(original.len());
+    let mut spans: BTreeMap<&str, Vec<Range<usize>>> = BTreeMap::new();
+    let mut out = Vec::new();
+    for (n, line) in ann.lines().enumerate() {
+        let fields: Vec<&str> = line.split('\t').collect();
+        if line.starts_with('T') && fields.len() >= 2 {
+            let (_label, frags) = fields[1]
+                .split_once(' ')
+                .with_context(|| format!("line {}: no offsets", n + 1))?;
+            let mut v = Vec::new();
+            for f in frags.split(';') {
+                let (s, e) = f
+                    .trim()
+                    .split_once(' ')
+                    .with_context(|| format!("line {}: bad fragment {f:?}", n + 1))?;
+                v.push(to_byte(s.parse()?)..to_byte(e.parse()?));
+            }
+            spans.insert(fields[0], v);
+        } else if line.starts_with('E') && fields.len() >= 2 {
+            let mut g = Gold {
+                content: vec![],
+                source: vec![],
+                direct: false,
+            };
+            for part in fields[1].split_whitespace().skip(1) {
+                let Some((role, id)) = part.split_once(':') else {
+                    continue;
+                };
+                let Some(v) = spans.get(id) else { continue };
+                match role {
+                    "Content" => g.content = v.clone(),
+                    "Source" => g.source = v.clone(),
+                    _ => {}
+                }
+            }
+            if let Some(first) = g.content.iter().min_by_key(|r| r.start) {
+                let c = original[first.clone()].trim_start().chars().next();
+                g.direct = c.is_some_and(|c| text::quote_mark(c).is_some());
+            }
+            if !g.content.is_empty() {
+                out.push(g);
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Indices of `words` (sorted word spans) inside any of `spans`.
+fn tokens_in(words: &[Range<usize>], spans: &[Range<usize>]) -> Vec<usize> {
+    let mut out: Vec<usize> = Vec::new();
+    for s in spans {
+        let lo = words.partition_point(|w| w.start < s.start);
+        let hi = words.partition_point(|w| w.start < s.end);
+        out.extend((lo..hi).filter(|&i| words[i].end <= s.end));
+    }
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
+fn overlap(a: &[usize], b: &[usize]) -> usize {
+    let (mut i, mut j, mut n) = (0, 0, 0);
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(&b[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                n += 1;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    n
+}
+
+fn score(a: &Article, direct: &mut Tally, all: &mut Tally, shown: &mut usize, show: usize) {
+    let norm = text::normalize(&a.original);
+    let people = quotes::find_people(&norm.text);
+    let mut preds: Vec<Quote> = quotes::extract_quotes(&norm.text, &people);
+    // Partial quotes inside a reported-speech span are part of it.
+    let outer: Vec<Range<usize>> = preds
+        .iter()
+        .filter(|q| q.kind != QuoteKind::Partial)
+        .map(|q| q.span.clone())
+        .collect();
+    preds.retain(|q| {
+        q.kind != QuoteKind::Partial
+            || !outer
+                .iter()
+                .any(|o| o.start <= q.span.start && q.span.end <= o.end)
+    });
+    let map = |s: &Range<usize>| norm.original_span(s.clone());
+    // One attribution may quote in pieces: `"A," she said, "B."` or `"A," she said. "B."` give
+    // two quotes with the same speaker mention in one paragraph; score them as one prediction.
+    let para_of = |at: usize| norm.text[..at.min(norm.text.len())].matches("\n\n").count();
+    let mut pieces: Vec<Vec<Range<usize>>> = Vec::new();
+    let mut kept: Vec<Quote> = Vec::new();
+    for q in preds {
+        let same = kept.last().is_some_and(|p: &Quote| {
+            p.kind == QuoteKind::Direct
+                && q.kind == QuoteKind::Direct
+                && p.speaker.as_ref().map(|s| &s.span) == q.speaker.as_ref().map(|s| &s.span)
+                && p.speaker.is_some()
+                && para_of(p.span.end) == para_of(q.span.start)
+        });
+        if same {
+            if let Some(last) = pieces.last_mut() {
+                last.push(map(&q.span));
+            }
+        } else {
+            pieces.push(vec![map(&q.span)]);
+            kept.push(q);
+        }
+    }
+    let preds = kept;
+    // Full names of the people, in original offsets, for the by-name speaker test.
+    let names = quotes::full_names(&norm.text, &people);
+    let person_spans: Vec<(Range<usize>, String)> = people
+        .iter()
+        .zip(names)
+        .map(|(m, n)| (map(&m.span), n.to_lowercase()))
+        .collect();
+    let words = text::words(&a.original);
+    let gold_toks: Vec<Vec<usize>> = a
+        .gold
+        .iter()
+        .map(|g| tokens_in(&words, &g.content))
+        .collect();
+    let pred_toks: Vec<Vec<usize>> = pieces.iter().map(|p| tokens_in(&words, p)).collect();
+    let mut cands: Vec<(usize, usize, usize)> = Vec::new();
+    for (gi, gt) in gold_toks.iter().enumerate() {
+        if gt.is_empty() {
+            continue;
+        }
+        for (pi, pt) in pred_toks.iter().enumerate() {
+            let o = overlap(gt, pt);
+            if 2 * o >= gt.len() && o > 0 {
+                cands.push((o, gi, pi));
+            }
+        }
+    }
+    cands.sort_by(|x, y| y.0.cmp(&x.0).then(x.1.cmp(&y.1)).then(x.2.cmp(&y.2)));
+    let mut gold_of: Vec<Option<usize>> = vec![None; preds.len()];
+    let mut pred_of: Vec<Option<usize>> = vec![None; a.gold.len()];
+    for (_, gi, pi) in cands {
+        if gold_of[pi].is_none() && pred_of[gi].is_none() {
+            gold_of[pi] = Some(gi);
+            pred_of[gi] = Some(pi);
+        }
+    }
+    for (gi, g) in a.gold.iter().enumerate() {
+        for (t, counts) in [(&mut *all, true), (&mut *direct, g.direct)] {
+            if !counts {
+                continue;
+            }
+            t.gold += 1;
+            if pred_of[gi].is_some() {
+                t.gold_matched += 1;
+            }
+        }
+    }
+    for (pi, q) in preds.iter().enumerate() {
+        let is_direct = q.kind == QuoteKind::Direct;
+        let fragment = gold_of[pi].is_none()
+            && !pred_toks[pi].is_empty()
+            && a.gold.iter().enumerate().any(|(gi, _)| {
+                pred_of[gi].is_some()
+                    && 2 * overlap(&gold_toks[gi], &pred_toks[pi]) >= pred_toks[pi].len()
+            });
+        let speaker_right = gold_of[pi].and_then(|gi| {
+            let g = &a.gold[gi];
+            if g.source.is_empty() {
+                return None;
+            }
+            let Some(s) = &q.speaker else {
+                return Some(false);
+            };
+            let sp = map(&s.span);
+            if g.source
+                .iter()
+                .any(|r| r.start < sp.end && sp.start < r.end)
+            {
+                return Some(true);
+            }
+            let gold_name = nearest_name(&person_spans, &g.source);
+            Some(matches!((gold_name, &s.name), (Some(gn), Some(pn)) if gn == pn.to_lowercase()))
+        });
+        for (t, counts) in [(&mut *all, true), (&mut *direct, is_direct)] {
+            if !counts {
+                continue;
+            }
+            t.pred += 1;
+            if gold_of[pi].is_some() {
+                t.pred_matched += 1;
+            } else if fragment {
+                t.fragments += 1;
+            }
+            if let Some(right) = speaker_right {
+                t.speaker_total += 1;
+                if right {
+                    t.speaker_right += 1;
+                }
+            }
+        }
+        if *shown < show && (gold_of[pi].is_none() && !fragment || speaker_right == Some(false)) {
+            *shown += 1;
+            let sp = q.speaker.as_ref().map(|s| &norm.text[s.span.clone()]);
+            println!(
+                "  [{}] {:?} {:?} speaker {:?}: {}",
+                a.name,
+                if gold_of[pi].is_none() { "FP" } else { "SPK" },
+                q.kind,
+                sp,
+                q.text.chars().take(150).collect::<String>()
+            );
+            if let Some(gi) = gold_of[pi] {
+                let g = &a.gold[gi];
+                let src: Vec<&str> = g.source.iter().map(|r| &a.original[r.clone()]).collect();
+                println!("      gold source {src:?}");
+            }
+        }
+    }
+    if show > 0 {
+        for (gi, g) in a.gold.iter().enumerate() {
+            if pred_of[gi].is_none() && *shown < show {
+                *shown += 1;
+                let c: String = g
+                    .content
+                    .iter()
+                    .map(|r| &a.original[r.clone()])
+                    .collect::<Vec<_>>()
+                    .join(" … ");
+                let src: Vec<&str> = g.source.iter().map(|r| &a.original[r.clone()]).collect();
+                println!(
+                    "  [{}] FN{} {src:?}: {}",
+                    a.name,
+                    if g.direct { " direct" } else { "" },
+                    c.chars().take(150).collect::<String>()
+                );
+            }
+        }
+    }
+}
+
+/// The full name of the person mention inside the gold source, else the nearest one before it.
+fn nearest_name(people: &[(Range<usize>, String)], source: &[Range<usize>]) -> Option<String> {
+    let start = source.iter().map(|r| r.start).min()?;
+    let end = source.iter().map(|r| r.end).max()?;
+    if let Some((_, n)) = people.iter().find(|(s, _)| s.start < end && start < s.end) {
+        return Some(n.clone());
+    }
+    people
+        .iter()
+        .rev()
+        .find(|(s, _)| s.end <= start)
+        .map(|(_, n)| n.clone())
+}
