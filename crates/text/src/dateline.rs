@@ -65,8 +65,12 @@ fn parse(line: &str) -> Option<(usize, Option<String>, Option<String>)> {
     // (CNN) —
     if line.starts_with('(') {
         let outlet = c.outlet()?;
-        let end = c.separator().unwrap_or(c.pos);
-        return Some((end, None, Some(outlet)));
+        let sep = c.separator();
+        // "(END VIDEO CLIP)" is no outlet; an unknown name needs the separator to count.
+        if !is_known_outlet(&outlet) && sep.is_none() {
+            return None;
+        }
+        return Some((sep.unwrap_or(c.pos), None, Some(outlet)));
     }
     let first = c.name()?;
     let mut outlet = None;
@@ -91,7 +95,7 @@ fn parse(line: &str) -> Option<(usize, Option<String>, Option<String>)> {
         }
         c.spaces();
         match c.name() {
-            Some(_) if extras < 3 => extras += 1,
+            Some(n) if extras < 3 && n.split(' ').count() <= 3 => extras += 1,
             _ => {
                 c.pos = save;
                 break;
@@ -106,7 +110,10 @@ fn parse(line: &str) -> Option<(usize, Option<String>, Option<String>)> {
             None => c.pos = before_paren,
         }
     }
+    let sep_from = c.pos;
     let sep = c.separator();
+    let spaced =
+        line[..sep_from].ends_with([' ', '\t']) || line[sep_from..].starts_with([' ', '\t']);
     let caps = is_all_caps(place);
     let known = outlet.as_deref().is_some_and(is_known_outlet);
     let accepted = match (&outlet, sep) {
@@ -117,10 +124,34 @@ fn parse(line: &str) -> Option<(usize, Option<String>, Option<String>)> {
     };
     // Two-letter capitals ("AI —", "OK —") are words, not the cities datelines name.
     let letters = place.chars().filter(|c| c.is_alphabetic()).count();
-    if !accepted || NOT_PLACES.contains(&place) || (outlet.is_none() && letters < 3) {
+    if !accepted
+        || NOT_PLACES.contains(&place)
+        || place.split(' ').count() > 4
+        // "CONGRESS HAS INVESTIGATED HIM —" is a heading, "THE HAGUE —" a place.
+        || place
+            .split(' ')
+            .any(|w| crate::is_stopword(w) && !matches!(w, "THE" | "OF"))
+        || (outlet.is_none() && letters < 3)
+    {
         return None;
     }
     let end = sep.unwrap_or(c.pos);
+    if outlet.is_none() {
+        // Section labels: `PSA—"You have until ...`, `SIEGEL--Jerome Arthur, 98, ...`.
+        let hyphens = line[..end].ends_with('-');
+        let quote_follows = line[end..].starts_with(|ch| crate::quote_mark(ch).is_some());
+        if quote_follows || (hyphens && !spaced) {
+            return None;
+        }
+    }
+    // "Dec 29 (Reuters) -": a date where the place would be.
+    if MONTHS.iter().any(|m| {
+        place
+            .strip_prefix(m)
+            .is_some_and(|r| r.trim_start_matches('.').starts_with(' '))
+    }) {
+        return Some((end, None, outlet));
+    }
     let place = collapse(place);
     if outlet.is_none() && is_known_outlet(&place) {
         return Some((end, None, Some(place)));
@@ -221,7 +252,7 @@ impl<'a> Cursor<'a> {
         if found.is_none() {
             self.pos = save;
         }
-        found.filter(|o| o.len() <= 40 && !o.contains(|c: char| c.is_ascii_digit()))
+        found.filter(|o| o.len() <= 40 && !o.contains(|c: char| c.is_ascii_digit() || c == '.'))
     }
 
     /// A name, or one known outlet written in lower case (`dpa`).
@@ -282,6 +313,33 @@ fn collapse(s: &str) -> String {
 fn is_known_outlet(name: &str) -> bool {
     OUTLETS.iter().any(|o| o.eq_ignore_ascii_case(name))
 }
+
+const MONTHS: &[&str] = &[
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+    "Jan",
+    "Feb",
+    "Mar",
+    "Apr",
+    "Jun",
+    "Jul",
+    "Aug",
+    "Sep",
+    "Sept",
+    "Oct",
+    "Nov",
+    "Dec",
+];
 
 const OUTLETS: &[&str] = &[
     "AAP",
@@ -440,6 +498,34 @@ mod tests {
             Some(("SÃO PAULO (Reuters) -", Some("SÃO PAULO"), Some("Reuters"))),
         );
         check("AFP — Text.", Some(("AFP —", None, Some("AFP"))));
+        check(
+            "Dec 29 (Reuters) - Oil rose.",
+            Some(("Dec 29 (Reuters) -", None, Some("Reuters"))),
+        );
+        check(
+            "WASHINGTON, Dec. 8 (UPI) — Text.",
+            Some((
+                "WASHINGTON, Dec. 8 (UPI) —",
+                Some("WASHINGTON"),
+                Some("UPI"),
+            )),
+        );
+        check(
+            "PURCHASE, N.Y., April 1 (UPI) — Text.",
+            Some((
+                "PURCHASE, N.Y., April 1 (UPI) —",
+                Some("PURCHASE"),
+                Some("UPI"),
+            )),
+        );
+        check(
+            "BOSTON —Standing in front",
+            Some(("BOSTON —", Some("BOSTON"), None)),
+        );
+        check(
+            "WASHINGTON ― Text",
+            Some(("WASHINGTON ―", Some("WASHINGTON"), None)),
+        );
     }
 
     #[test]
@@ -456,7 +542,30 @@ mod tests {
         check("", None);
         check("—", None);
         check("AI — once a niche field — is everywhere.", None);
+        check("(END VIDEO CLIP) And then...", None);
+        check("(BEGIN VIDEO CLIP.) — And then...", None);
+        check("PSA—\"You have until the end of December\"", None);
+        check("SIEGEL--Jerome Arthur, 98, of Mamaroneck, died.", None);
+        check(
+            "IOWA POLLS NOT NECESSARILY WRONG, JUST TOO EARLY - Text",
+            None,
+        );
+        check("NEW YORK AT ITS CORE—Text", None);
         check("NATO — the alliance — met.", None);
+    }
+
+    #[test]
+    fn separators_and_headings() {
+        check("CONGRESS HAS INVESTIGATED HIM — Text", None);
+        check(
+            "DES MOINES - Text",
+            Some(("DES MOINES -", Some("DES MOINES"), None)),
+        );
+        check(
+            "THE HAGUE -- Text",
+            Some(("THE HAGUE --", Some("THE HAGUE"), None)),
+        );
+        check("LIMA-based", None);
     }
 
     #[test]

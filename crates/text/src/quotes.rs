@@ -252,6 +252,10 @@ fn decide(c: char, mark: QuoteMark, cx: &Context) -> Action {
     } else {
         Action::Ignore
     };
+    // Nothing follows in the paragraph: there is nothing to open.
+    if cx.next.is_none() {
+        return close_or_ignore;
+    }
     match (mark.role, c) {
         (QuoteRole::Opens, '„' | '‚' | '‟' | '‛') if right && !left => Action::Ignore,
         (QuoteRole::Opens, '「' | '『') => Action::Open,
@@ -412,6 +416,8 @@ mod tests {
         );
         check("'Unclosed single quote here", &[]);
         check("\"\"", &[""]);
+        check("He said: \"\n\nNothing.", &[]);
+        check("He said: “", &[]);
     }
 
     #[test]
