@@ -126,11 +126,26 @@ pub fn normalize(original: &str) -> Normalized {
     let mut in_word = false;
     let mut gap = Gap::default();
     let mut previous = '\0';
-    for (pos, c) in original.char_indices() {
+    let bytes = original.as_bytes();
+    let mut pos = 0;
+    while pos < bytes.len() {
+        let c = match bytes[pos] {
+            b if b.is_ascii() => char::from(b),
+            _ => match original[pos..].chars().next() {
+                Some(c) => c,
+                None => break,
+            },
+        };
         let class = classify(c);
+        let mut next = pos + c.len_utf8();
         match class {
             Class::Visible => {
-                let end = pos + c.len_utf8();
+                // Printable ASCII after a visible character continues the word: skip it in bulk.
+                next += bytes[next..]
+                    .iter()
+                    .position(|b| !(0x21..=0x7E).contains(b))
+                    .unwrap_or(bytes.len() - next);
+                let end = next;
                 match &mut word {
                     Some(w) if in_word => w.end = end,
                     // "infor\u{AD}\nmation": the soft hyphen marked where a word was broken.
@@ -183,6 +198,7 @@ pub fn normalize(original: &str) -> Normalized {
             }
         }
         previous = c;
+        pos = next;
     }
     if let Some(w) = word {
         out.word(&w);
@@ -221,7 +237,16 @@ enum Class {
     ParagraphBreak,
 }
 
+#[inline]
 fn classify(c: char) -> Class {
+    if c.is_ascii() {
+        return match c {
+            ' ' | '\t' => Class::Space,
+            '\n' | '\r' | '\u{0B}' | '\u{0C}' => Class::LineBreak,
+            '\0'..='\u{1F}' | '\u{7F}' => Class::Invisible,
+            _ => Class::Visible,
+        };
+    }
     match c {
         '\n' | '\r' | '\u{0B}' | '\u{0C}' | '\u{85}' | '\u{2028}' => Class::LineBreak,
         '\u{2029}' => Class::ParagraphBreak,
@@ -248,7 +273,7 @@ impl Builder<'_> {
         }
         let s = &self.original[w.start..w.end];
         if !w.special && (s.is_ascii() || is_nfc_quick(s.chars()) == IsNormalized::Yes) {
-            self.push(s, w.start..w.end);
+            self.push_exact(s, w.start..w.end, true);
             return;
         }
         // Split at points where NFC cannot reach across, so each unit maps on its own.
@@ -308,10 +333,15 @@ impl Builder<'_> {
     }
 
     fn push(&mut self, s: &str, orig: Range<usize>) {
+        let exact = self.original[orig.clone()] == *s;
+        self.push_exact(s, orig, exact);
+    }
+
+    /// `exact`: `s` is the very text of `original[orig]`.
+    fn push_exact(&mut self, s: &str, orig: Range<usize>, exact: bool) {
         if s.is_empty() {
             return;
         }
-        let exact = self.original[orig.clone()] == *s;
         let norm = self.text.len();
         self.text.push_str(s);
         if let Some(last) = self.map.last_mut()
