@@ -4,6 +4,7 @@
 //! Each task lives in its own module with a `run(args)` entry point and one row in [`TASKS`].
 
 mod brief_eval;
+mod extract_eval;
 mod ner;
 mod quotes_eval;
 mod stories_eval;
@@ -14,6 +15,16 @@ type Task = fn(&[String]) -> Result<()>;
 
 /// Every task: name, one-line description, entry point.
 const TASKS: &[(&str, &str, Task)] = &[
+    (
+        "eval-extract",
+        "score html body extraction on the article-extraction pages (dev/test/all)",
+        extract_eval::eval_task,
+    ),
+    (
+        "bench-extract",
+        "time html extraction with metadata on the article-extraction pages",
+        extract_eval::bench_task,
+    ),
     (
         "eval-quotes",
         "score quotation extraction and speakers on PolNeAR dev and test",

@@ -1,0 +1,944 @@
+//! Finding the article body in a parsed page.
+//!
+//! Readability-style: every block of text scores its ancestors (by length and commas), scores
+//! are damped by link density and nudged by class and id hints, the best-scoring container
+//! wins and takes along siblings that look like more of the same. The winner is then walked in
+//! document order, leaving out boilerplate (share widgets, related links, captions, forms) and
+//! paragraphs that are mostly links, to give paragraphs separated by blank lines.
+//!
+//! Every pass is a loop over the node array (parents come before children, so a reverse loop
+//! is a bottom-up pass) or uses an explicit stack: nothing here recurses.
+
+use super::dom::{Dom, NONE, Tag};
+use super::entities;
+
+/// Per-element figures, summed over the subtree unless named `own_*`.
+#[derive(Debug, Clone, Copy, Default)]
+struct Stat {
+    /// Characters of text, whitespace not counted.
+    text: u32,
+    /// Characters of text inside links.
+    link: u32,
+    commas: u32,
+    /// Text that belongs to this block itself (not to a nested block).
+    own: u32,
+    own_link: u32,
+    own_commas: u32,
+    p: u16,
+    img: u16,
+    li: u16,
+    input: u16,
+    embed: u16,
+    headings: u16,
+}
+
+/// What the class, id and role of an element suggest.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+struct Hint {
+    /// Readability's class weight: +25 per positive, −25 per negative attribute.
+    weight: i16,
+    /// Clearly not content (comments, sharing, related links, cookie notices…).
+    junk: bool,
+    /// Named as the article body (`itemprop=articleBody`, `article-body`, `entry-content`).
+    body: bool,
+}
+
+/// Finds the article body in `dom`: paragraphs separated by blank lines, or an empty string.
+pub fn extract(dom: &Dom) -> String {
+    let hints = hints(dom);
+    let skip = skipped(dom, &hints);
+    let stats = stats(dom, &skip);
+    let scores = score(dom, &skip, &hints, &stats);
+    let roots = match top_candidate(dom, &scores, &stats) {
+        Some(top) => with_siblings(dom, top, &scores, &stats, &skip, &hints),
+        None => vec![0],
+    };
+    let page = Page {
+        dom,
+        skip: &skip,
+        hints: &hints,
+        stats: &stats,
+        scores: &scores,
+    };
+    page.emit_all(&roots)
+}
+
+/// Tags whose content is never article text.
+fn never_content(tag: Tag) -> bool {
+    matches!(
+        tag,
+        Tag::Script
+            | Tag::Style
+            | Tag::Noscript
+            | Tag::Template
+            | Tag::Svg
+            | Tag::Math
+            | Tag::Iframe
+            | Tag::Textarea
+            | Tag::Select
+            | Tag::Option
+            | Tag::Button
+            | Tag::Input
+            | Tag::Nav
+            | Tag::Object
+            | Tag::Canvas
+            | Tag::Video
+            | Tag::Audio
+            | Tag::Dialog
+            | Tag::Title
+            | Tag::Meta
+            | Tag::Link
+            | Tag::Base
+            | Tag::Xmp
+            | Tag::Noembed
+            | Tag::Noframes
+            | Tag::Embed
+            | Tag::Label
+    )
+}
+
+/// Reads class, id, role and itemprop of every element into a [`Hint`].
+fn hints(dom: &Dom) -> Vec<Hint> {
+    let mut out = vec![Hint::default(); dom.nodes.len()];
+    let mut buf = String::new();
+    for (id, node) in dom.nodes.iter().enumerate() {
+        if matches!(node.tag, Tag::Text | Tag::Root) || node.start == node.end {
+            continue;
+        }
+        let mut h = Hint::default();
+        for (name, value) in dom.attrs(id as u32) {
+            let name = name.as_bytes();
+            let is = |n: &str| name.eq_ignore_ascii_case(n.as_bytes());
+            if is("class") || is("id") {
+                buf.clear();
+                buf.push_str(value);
+                buf.make_ascii_lowercase();
+                h.weight += class_weight(&buf);
+                h.junk |= unlikely(&buf);
+                h.body |= names_body(&buf);
+            } else if is("role") {
+                let v = value.trim().to_ascii_lowercase();
+                h.junk |= matches!(
+                    v.as_str(),
+                    "navigation"
+                        | "menu"
+                        | "menubar"
+                        | "complementary"
+                        | "alert"
+                        | "alertdialog"
+                        | "dialog"
+                        | "banner"
+                        | "contentinfo"
+                        | "search"
+                );
+            } else if is("itemprop") {
+                if value.eq_ignore_ascii_case("articleBody") || value.eq_ignore_ascii_case("text") {
+                    h.body = true;
+                }
+            } else if is("hidden") {
+                h.junk = true;
+            } else if is("aria-hidden") {
+                h.junk |= value.eq_ignore_ascii_case("true");
+            } else if is("style") {
+                let v = value.to_ascii_lowercase();
+                let v: String = v.chars().filter(|c| !c.is_whitespace()).collect();
+                h.junk |= v.contains("display:none") || v.contains("visibility:hidden");
+            }
+        }
+        if h.body {
+            h.junk = false;
+        }
+        out[id] = h;
+    }
+    out
+}
+
+/// Splits a class or id value into words: `article-body__text` → article, body, text.
+fn words(s: &str) -> impl Iterator<Item = &str> {
+    s.split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
+}
+
+const POSITIVE: &[&str] = &[
+    "article", "body", "content", "entry", "hentry", "main", "page", "post", "text", "blog",
+    "story",
+];
+
+const NEGATIVE: &[&str] = &[
+    "hidden",
+    "banner",
+    "combx",
+    "comment",
+    "contact",
+    "foot",
+    "footer",
+    "footnote",
+    "masthead",
+    "media",
+    "meta",
+    "outbrain",
+    "taboola",
+    "promo",
+    "related",
+    "scroll",
+    "share",
+    "shoutbox",
+    "sidebar",
+    "skyscraper",
+    "sponsor",
+    "shopping",
+    "tags",
+    "tool",
+    "widget",
+    "newsletter",
+    "subscribe",
+    "social",
+    "byline",
+    "caption",
+    "credit",
+    "recommend",
+    "popular",
+    "trending",
+];
+
+/// Readability's class weight for one class or id value (already lower case).
+fn class_weight(s: &str) -> i16 {
+    let mut w = 0;
+    if POSITIVE.iter().any(|p| s.contains(p)) {
+        w += 25;
+    }
+    if NEGATIVE.iter().any(|p| s.contains(p)) || words(s).any(|w| w == "ad" || w == "ads") {
+        w -= 25;
+    }
+    w
+}
+
+/// Substrings of class or id values that mark an element as boilerplate outright.
+const UNLIKELY: &[&str] = &[
+    "comment",
+    "disqus",
+    "sidebar",
+    "related",
+    "share",
+    "sharing",
+    "social",
+    "sponsor",
+    "newsletter",
+    "subscribe",
+    "signup",
+    "sign-up",
+    "cookie",
+    "consent",
+    "gdpr",
+    "breadcrumb",
+    "advert",
+    "popup",
+    "modal",
+    "recirc",
+    "recommend",
+    "outbrain",
+    "taboola",
+    "promo",
+    "skyscraper",
+    "pagination",
+    "pager",
+    "footer",
+    "masthead",
+    "menu",
+    "trending",
+    "popular",
+    "most-read",
+    "mostread",
+    "read-more",
+    "readmore",
+    "more-stories",
+    "further-reading",
+    "byline",
+    "caption",
+    "credit",
+    "toolbar",
+    "tooltip",
+    "author-bio",
+    "paywall",
+    "agegate",
+    "ad-slot",
+    "adslot",
+    "ad-container",
+    "ad-wrapper",
+    "adsense",
+    "dfp-",
+    "print-only",
+    "screen-reader",
+    "sr-only",
+    "visually-hidden",
+    "visuallyhidden",
+    "offscreen",
+    "skip-link",
+];
+
+/// Whole words that mark boilerplate (`ad` must not match `header` or `read`).
+const UNLIKELY_WORDS: &[&str] = &[
+    "ad",
+    "ads",
+    "nav",
+    "navbar",
+    "tags",
+    "tag",
+    "topics",
+    "keywords",
+    "meta",
+    "hidden",
+    "hide",
+    "bio",
+    "share",
+    "print",
+    "widget",
+    "login",
+    "banner",
+    "header",
+    "dateline",
+    "timestamp",
+    "date",
+    "author",
+    "authors",
+    "rating",
+    "copyright",
+    "disclaimer",
+    "embed",
+    "video",
+    "gallery",
+    "slideshow",
+    "photo",
+    "figure",
+    "image",
+    "img",
+    "lightbox",
+    "poll",
+    "quiz",
+    "feedback",
+    "alert",
+    "notice",
+    "overlay",
+    "extra",
+    "supplemental",
+    "community",
+];
+
+/// Words that keep an element even when it also matches [`UNLIKELY`].
+const MAYBE_CONTENT: &[&str] = &["article", "body", "column", "content", "main", "story"];
+
+fn unlikely(s: &str) -> bool {
+    let bad =
+        UNLIKELY.iter().any(|u| s.contains(u)) || words(s).any(|w| UNLIKELY_WORDS.contains(&w));
+    bad && !MAYBE_CONTENT.iter().any(|m| s.contains(m))
+}
+
+/// Class or id values that name the article body itself.
+fn names_body(s: &str) -> bool {
+    const BODY: &[&str] = &[
+        "articlebody",
+        "article-body",
+        "article_body",
+        "article-content",
+        "article_content",
+        "articlecontent",
+        "story-body",
+        "storybody",
+        "story-content",
+        "post-body",
+        "post-content",
+        "postcontent",
+        "entry-content",
+        "article-text",
+        "article__body",
+        "article__content",
+        "story__body",
+        "body-text",
+        "bodytext",
+        "main-content",
+    ];
+    BODY.iter().any(|b| s.contains(b))
+}
+
+/// Marks every node inside an element that is never content, hidden or junk.
+fn skipped(dom: &Dom, hints: &[Hint]) -> Vec<bool> {
+    let mut skip = vec![false; dom.nodes.len()];
+    for (id, node) in dom.nodes.iter().enumerate().skip(1) {
+        let parent = node.parent as usize;
+        skip[id] = skip[parent]
+            || never_content(node.tag)
+            || (hints[id].junk && !matches!(node.tag, Tag::Body | Tag::A | Tag::Text));
+    }
+    skip
+}
+
+/// Counts text, links and elements, first per text block, then summed up the tree.
+fn stats(dom: &Dom, skip: &[bool]) -> Vec<Stat> {
+    let n = dom.nodes.len();
+    let mut st = vec![Stat::default(); n];
+    for (id, node) in dom.nodes.iter().enumerate() {
+        if skip[id] {
+            continue;
+        }
+        match node.tag {
+            Tag::Text => {
+                let (chars, commas) = measure(dom.raw(id as u32));
+                if chars == 0 {
+                    continue;
+                }
+                // The nearest block owns this text; note whether a link holds it on the way.
+                let mut owner = node.parent;
+                let mut in_link = false;
+                let mut steps = 0;
+                while owner != NONE && steps < 64 {
+                    let t = dom.nodes[owner as usize].tag;
+                    if t == Tag::A {
+                        in_link = true;
+                    }
+                    if t.is_block() || t == Tag::Root {
+                        break;
+                    }
+                    owner = dom.nodes[owner as usize].parent;
+                    steps += 1;
+                }
+                if owner == NONE {
+                    owner = 0;
+                }
+                let o = &mut st[owner as usize];
+                o.own += chars;
+                o.own_commas += commas;
+                if in_link {
+                    o.own_link += chars;
+                }
+            }
+            Tag::P => st[id].p = 1,
+            Tag::Img | Tag::Picture => st[id].img = 1,
+            Tag::Li => st[id].li = 1,
+            Tag::Input | Tag::Select | Tag::Textarea | Tag::Button => st[id].input = 1,
+            Tag::Embed | Tag::Object | Tag::Iframe | Tag::Video => st[id].embed = 1,
+            t if t.is_heading() => st[id].headings = 1,
+            _ => {}
+        }
+    }
+    // Counted elements inside skipped subtrees were never set, except the skipped elements
+    // themselves (inputs, embeds), which readability counts too.
+    for (id, node) in dom.nodes.iter().enumerate() {
+        if skip[id]
+            && matches!(
+                node.tag,
+                Tag::Input | Tag::Select | Tag::Textarea | Tag::Button
+            )
+        {
+            st[id].input = 1;
+        }
+        if skip[id]
+            && matches!(
+                node.tag,
+                Tag::Embed | Tag::Object | Tag::Iframe | Tag::Video
+            )
+        {
+            st[id].embed = 1;
+        }
+    }
+    for s in st.iter_mut() {
+        s.text = s.own;
+        s.link = s.own_link;
+        s.commas = s.own_commas;
+    }
+    for id in (1..n).rev() {
+        let parent = dom.nodes[id].parent as usize;
+        if parent >= n {
+            continue;
+        }
+        let c = st[id];
+        let p = &mut st[parent];
+        p.text += c.text;
+        p.link += c.link;
+        p.commas += c.commas;
+        p.p = p.p.saturating_add(c.p);
+        p.img = p.img.saturating_add(c.img);
+        p.li = p.li.saturating_add(c.li);
+        p.input = p.input.saturating_add(c.input);
+        p.embed = p.embed.saturating_add(c.embed);
+        p.headings = p.headings.saturating_add(c.headings);
+    }
+    st
+}
+
+/// Characters (whitespace and references not counted exactly) and commas in raw text.
+fn measure(raw: &str) -> (u32, u32) {
+    let mut chars = 0u32;
+    let mut commas = 0u32;
+    for &b in raw.as_bytes() {
+        // Count the first byte of each character only.
+        if (b as i8) >= -0x40 && !b.is_ascii_whitespace() {
+            chars += 1;
+        }
+        if b == b',' {
+            commas += 1;
+        }
+    }
+    (chars, commas)
+}
+
+fn link_density(s: &Stat) -> f32 {
+    if s.text == 0 {
+        0.0
+    } else {
+        s.link as f32 / s.text as f32
+    }
+}
+
+/// Gives every candidate container a score from the text blocks inside it.
+fn score(dom: &Dom, skip: &[bool], hints: &[Hint], stats: &[Stat]) -> Vec<f32> {
+    let n = dom.nodes.len();
+    let mut scores = vec![f32::NAN; n];
+    let init = |id: usize| -> f32 {
+        let base = match dom.nodes[id].tag {
+            Tag::Div | Tag::Article | Tag::Main | Tag::Section => 5.0,
+            Tag::Pre | Tag::Td | Tag::Blockquote => 3.0,
+            Tag::Address
+            | Tag::Ol
+            | Tag::Ul
+            | Tag::Dl
+            | Tag::Dd
+            | Tag::Dt
+            | Tag::Li
+            | Tag::Form => -3.0,
+            t if t.is_heading() || t == Tag::Th => -5.0,
+            _ => 0.0,
+        };
+        let body = if hints[id].body { 25.0 } else { 0.0 };
+        base + f32::from(hints[id].weight) + body
+    };
+    for (id, node) in dom.nodes.iter().enumerate() {
+        if skip[id] || node.tag == Tag::Text {
+            continue;
+        }
+        let s = &stats[id];
+        if s.own < 25 || s.own_link * 2 > s.own {
+            continue;
+        }
+        let content = 1.0 + s.own_commas as f32 + (s.own as f32 / 100.0).min(3.0);
+        let mut ancestor = node.parent;
+        let mut level = 0u32;
+        while ancestor != NONE && ancestor != 0 && level < 5 {
+            let a = ancestor as usize;
+            if scores[a].is_nan() {
+                scores[a] = init(a);
+            }
+            let divider = match level {
+                0 => 1.0,
+                1 => 2.0,
+                l => l as f32 * 3.0,
+            };
+            scores[a] += content / divider;
+            ancestor = dom.nodes[a].parent;
+            level += 1;
+        }
+    }
+    for (id, s) in scores.iter_mut().enumerate() {
+        if !s.is_nan() {
+            *s *= 1.0 - link_density(&stats[id]);
+        }
+    }
+    scores
+}
+
+fn top_candidate(dom: &Dom, scores: &[f32], stats: &[Stat]) -> Option<u32> {
+    let mut order: Vec<u32> = (0..scores.len() as u32)
+        .filter(|&i| !scores[i as usize].is_nan())
+        .collect();
+    order.sort_by(|&a, &b| {
+        scores[b as usize]
+            .total_cmp(&scores[a as usize])
+            .then(a.cmp(&b))
+    });
+    let &top = order.first()?;
+    let mut top = top;
+    let top_score = scores[top as usize];
+
+    // When several strong candidates share an ancestor, the article is that ancestor (the
+    // text is split over sibling containers).
+    let alternatives: Vec<u32> = order
+        .iter()
+        .skip(1)
+        .take(4)
+        .copied()
+        .filter(|&c| scores[c as usize] >= top_score * 0.75)
+        .collect();
+    if alternatives.len() >= 3 {
+        let mut parent = dom.nodes[top as usize].parent;
+        while parent != NONE && parent != 0 {
+            let holds = alternatives
+                .iter()
+                .filter(|&&alt| is_ancestor(dom, parent, alt))
+                .count();
+            if holds >= 3 {
+                top = parent;
+                break;
+            }
+            parent = dom.nodes[parent as usize].parent;
+        }
+    }
+
+    // Climb while the parent scores better: the article is at least as wide as its best part.
+    let mut last = scores[top as usize];
+    let threshold = last / 3.0;
+    let mut parent = dom.nodes[top as usize].parent;
+    while parent != NONE && parent != 0 {
+        let ps = scores[parent as usize];
+        if ps.is_nan() {
+            parent = dom.nodes[parent as usize].parent;
+            continue;
+        }
+        if ps < threshold {
+            break;
+        }
+        if ps > last {
+            top = parent;
+            last = ps;
+        }
+        parent = dom.nodes[parent as usize].parent;
+    }
+    // An only child adds nothing: take its parent.
+    loop {
+        let parent = dom.nodes[top as usize].parent;
+        if parent == NONE || parent == 0 {
+            break;
+        }
+        if stats[parent as usize].text != stats[top as usize].text {
+            break;
+        }
+        top = parent;
+    }
+    Some(top)
+}
+
+fn is_ancestor(dom: &Dom, ancestor: u32, mut node: u32) -> bool {
+    while node != NONE {
+        if node == ancestor {
+            return true;
+        }
+        node = dom.nodes[node as usize].parent;
+    }
+    false
+}
+
+/// The top candidate and those of its siblings that look like more of the article.
+fn with_siblings(
+    dom: &Dom,
+    top: u32,
+    scores: &[f32],
+    stats: &[Stat],
+    skip: &[bool],
+    hints: &[Hint],
+) -> Vec<u32> {
+    let parent = dom.nodes[top as usize].parent;
+    if parent == NONE {
+        return vec![top];
+    }
+    let top_score = scores[top as usize];
+    let threshold = (top_score * 0.2).max(10.0);
+    let top_class = dom.attr(top, "class");
+    let mut roots = Vec::new();
+    for sib in dom.children(parent) {
+        if sib == top {
+            roots.push(sib);
+            continue;
+        }
+        let node = &dom.nodes[sib as usize];
+        if skip[sib as usize] || node.tag == Tag::Text {
+            continue;
+        }
+        let mut bonus = 0.0;
+        if top_class.is_some() && dom.attr(sib, "class") == top_class {
+            bonus = top_score * 0.2;
+        }
+        let s = scores[sib as usize];
+        if !s.is_nan() && s + bonus >= threshold && !hints[sib as usize].junk {
+            roots.push(sib);
+            continue;
+        }
+        if node.tag == Tag::P {
+            let st = &stats[sib as usize];
+            let ld = link_density(st);
+            if (st.text > 80 && ld < 0.25)
+                || (st.text > 0 && st.text <= 80 && ld == 0.0 && {
+                    let t = dom.text_of(sib);
+                    t.trim_end().ends_with('.')
+                })
+            {
+                roots.push(sib);
+            }
+        }
+    }
+    roots
+}
+
+/// Everything the output pass needs to know about the page.
+struct Page<'p, 'a> {
+    dom: &'p Dom<'a>,
+    skip: &'p [bool],
+    hints: &'p [Hint],
+    stats: &'p [Stat],
+    scores: &'p [f32],
+}
+
+impl Page<'_, '_> {
+    /// Readability's "clean conditionally": is this container inside the article clutter?
+    fn is_clutter(&self, id: usize) -> bool {
+        let tag = self.dom.nodes[id].tag;
+        if !matches!(
+            tag,
+            Tag::Form
+                | Tag::Fieldset
+                | Tag::Table
+                | Tag::Ul
+                | Tag::Ol
+                | Tag::Div
+                | Tag::Section
+                | Tag::Aside
+                | Tag::Figure
+                | Tag::Header
+                | Tag::Footer
+        ) {
+            return false;
+        }
+        let s = &self.stats[id];
+        let weight = f32::from(self.hints[id].weight);
+        let score = if self.scores[id].is_nan() {
+            0.0
+        } else {
+            self.scores[id]
+        };
+        if weight + score < 0.0 {
+            return true;
+        }
+        if s.commas >= 10 {
+            return false;
+        }
+        let is_list = matches!(tag, Tag::Ul | Tag::Ol);
+        let p = f32::from(s.p);
+        let img = f32::from(s.img);
+        let li = f32::from(s.li) - 100.0;
+        let input = f32::from(s.input);
+        let ld = link_density(s);
+        let len = s.text;
+        (img > 1.0 && p / img < 0.5 && tag != Tag::Figure)
+            || (!is_list && li > p)
+            || (input > (p / 3.0).floor())
+            || (!is_list && len < 25 && (s.img == 0 || s.img > 2) && s.headings == 0)
+            || (!is_list && weight < 25.0 && ld > 0.2)
+            || (weight >= 25.0 && ld > 0.5)
+            || (s.embed == 1 && len < 75)
+            || s.embed > 1
+    }
+
+    /// Walks the chosen subtrees in document order and writes their text as paragraphs.
+    fn emit_all(&self, roots: &[u32]) -> String {
+        let mut out = Emitter::default();
+        for &root in roots {
+            self.emit(root, &mut out);
+        }
+        out.flush();
+        out.text
+    }
+
+    fn emit(&self, root: u32, out: &mut Emitter) {
+        let dom = self.dom;
+        // (node, leaving?, inside a link?)
+        let mut stack: Vec<(u32, bool, bool)> = vec![(root, false, false)];
+        while let Some((id, leaving, in_link)) = stack.pop() {
+            let node = &dom.nodes[id as usize];
+            if leaving {
+                if node.tag.is_block() {
+                    out.flush();
+                }
+                continue;
+            }
+            if self.skip[id as usize] {
+                continue;
+            }
+            match node.tag {
+                Tag::Text => {
+                    out.push_text(dom.raw(id), in_link);
+                    continue;
+                }
+                Tag::Br => {
+                    out.flush();
+                    continue;
+                }
+                Tag::Img | Tag::Picture | Tag::Hr => continue,
+                Tag::H1
+                | Tag::Aside
+                | Tag::Footer
+                | Tag::Header
+                | Tag::Figure
+                | Tag::Figcaption
+                | Tag::Form
+                | Tag::Fieldset
+                | Tag::Caption
+                    if id != root =>
+                {
+                    continue;
+                }
+                _ => {}
+            }
+            if id != root && self.is_clutter(id as usize) {
+                continue;
+            }
+            if node.tag.is_block() {
+                out.flush();
+            }
+            stack.push((id, true, in_link));
+            let start = stack.len();
+            let link = in_link || node.tag == Tag::A;
+            stack.extend(dom.children(id).map(|c| (c, false, link)));
+            stack[start..].reverse();
+        }
+    }
+}
+
+#[derive(Default)]
+struct Emitter {
+    text: String,
+    para: String,
+    para_link: usize,
+    pending_space: bool,
+}
+
+impl Emitter {
+    fn push_text(&mut self, raw: &str, in_link: bool) {
+        let decoded = entities::decode(raw);
+        let before = self.para.len();
+        for (i, word) in decoded.split(|c: char| c.is_whitespace()).enumerate() {
+            if i > 0 {
+                self.pending_space = true;
+            }
+            if word.is_empty() {
+                continue;
+            }
+            if self.pending_space && !self.para.is_empty() {
+                self.para.push(' ');
+            }
+            self.pending_space = false;
+            self.para.push_str(word);
+        }
+        if in_link {
+            self.para_link += self.para.len() - before;
+        }
+    }
+
+    fn flush(&mut self) {
+        let para = std::mem::take(&mut self.para);
+        let link = std::mem::take(&mut self.para_link);
+        self.pending_space = false;
+        if para.is_empty() || !keep_paragraph(&para, link) {
+            return;
+        }
+        if !self.text.is_empty() {
+            self.text.push_str("\n\n");
+        }
+        self.text.push_str(&para);
+    }
+}
+
+/// Paragraph-level filter: drops link lists and the stock phrases of page furniture.
+fn keep_paragraph(para: &str, link_bytes: usize) -> bool {
+    if link_bytes * 10 > para.len() * 6 {
+        return false;
+    }
+    if !para.chars().any(|c| c.is_alphanumeric()) {
+        return false;
+    }
+    true
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::html::dom::parse;
+
+    fn check(html: &str, expected: &str) {
+        assert_eq!(extract(&parse(html)), expected, "extracting from {html}");
+    }
+
+    const PARA: &str = "The harbour bridge in Northgate reopened on Tuesday, after six months of \
+        repairs, and the first buses crossed it before dawn.";
+
+    #[test]
+    fn keeps_article_drops_navigation_and_footer() {
+        let html = format!(
+            r#"<body><nav><ul><li><a href="/">Home</a></li><li><a href="/w">World</a></li></ul></nav>
+            <div class="header">Site name, tagline, and more words here for length</div>
+            <article><h1>Bridge reopens</h1><p>{PARA}</p><p>{PARA}</p>
+            <div class="share-tools"><a href="/s">Share on social media, please, now</a></div>
+            <p>Second, with commas, and enough text to count as a paragraph.</p></article>
+            <footer><p>Copyright, all rights reserved, Northgate Echo, 2024, and so on.</p></footer></body>"#
+        );
+        check(
+            &html,
+            &format!(
+                "{PARA}\n\n{PARA}\n\nSecond, with commas, and enough text to count as a paragraph."
+            ),
+        );
+    }
+
+    #[test]
+    fn drops_comments_related_and_cookie_banners() {
+        let html = format!(
+            r#"<div id="cookie-consent"><p>We use cookies, to improve your experience, on this site, okay.</p></div>
+            <div class="story"><p>{PARA}</p><p>{PARA}</p>
+            <ul class="related-links"><li><a href="/a">Another story about bridges and roads</a></li></ul></div>
+            <div id="comments"><p>Great article, thanks, I loved it, really, truly.</p></div>"#
+        );
+        check(&html, &format!("{PARA}\n\n{PARA}"));
+    }
+
+    #[test]
+    fn paragraphs_from_divs_and_line_breaks() {
+        let html = format!(r#"<div class="content">{PARA}<br><br>{PARA}</div>"#);
+        check(&html, &format!("{PARA}\n\n{PARA}"));
+    }
+
+    #[test]
+    fn entities_and_whitespace() {
+        let html = format!(
+            "<article><p>{PARA}</p><p>Caf&eacute;   owners\n said &ldquo;finally,&rdquo; and smiled, widely.</p></article>"
+        );
+        check(
+            &html,
+            &format!("{PARA}\n\nCafé owners said “finally,” and smiled, widely."),
+        );
+    }
+
+    #[test]
+    fn hidden_elements_are_skipped() {
+        let html = format!(
+            r#"<article><p>{PARA}</p><p style="display: none">Hidden, secret, text, here, now.</p>
+            <p hidden>Also hidden, text, with commas, everywhere.</p></article>"#
+        );
+        check(&html, PARA);
+    }
+
+    #[test]
+    fn page_without_paragraphs_gives_its_text() {
+        check("<body>Just a line</body>", "Just a line");
+        check("", "");
+        check("<script>var x = 1;</script>", "");
+    }
+
+    #[test]
+    fn deep_nesting_does_not_overflow() {
+        let depth = 100_000;
+        let html = format!(
+            "{}<p>{PARA}</p>{}",
+            "<div>".repeat(depth),
+            "</div>".repeat(depth)
+        );
+        check(&html, PARA);
+        let html = format!("{}<p>{PARA}", "<section><span>".repeat(depth));
+        check(&html, PARA);
+    }
+}
