@@ -83,14 +83,38 @@ pub fn train_task(args: &[String]) -> Result<()> {
 
 /// `cargo xtask eval-ner [--model PATH]`: conlleval scores on `eng.testa` and `eng.testb`.
 pub fn eval_task(args: &[String]) -> Result<()> {
-    let path = match args {
-        [] => PathBuf::from(MODEL),
-        [flag, p] if flag == "--model" => PathBuf::from(p),
-        _ => bail!("usage: cargo xtask eval-ner [--model PATH]"),
-    };
+    let mut path = PathBuf::from(MODEL);
+    let mut dump = None;
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        match (a.as_str(), it.next()) {
+            ("--model", Some(p)) => path = PathBuf::from(p),
+            ("--dump-dev", Some(p)) => dump = Some(PathBuf::from(p)),
+            _ => bail!("usage: cargo xtask eval-ner [--model PATH] [--dump-dev PATH]"),
+        }
+    }
     let bytes = std::fs::read(&path).with_context(|| format!("reading {}", path.display()))?;
     let model = Model::from_bytes(&bytes).with_context(|| format!("reading {}", path.display()))?;
     let dir = data_dir().join("conll2003");
+    if let Some(dump) = dump {
+        // `word gold predicted` per line, for reading the dev set's errors.
+        let mut out = String::new();
+        for doc in read_conll(&dir.join("eng.testa"))? {
+            let sents: Vec<Vec<&str>> = doc
+                .sentences
+                .iter()
+                .map(|s| s.iter().map(String::as_str).collect())
+                .collect();
+            for ((words, gold), pred) in sents.iter().zip(&doc.tags).zip(model.tag_document(&sents))
+            {
+                for ((w, g), p) in words.iter().zip(gold).zip(pred) {
+                    out.push_str(&format!("{w} {g} {p}\n"));
+                }
+                out.push('\n');
+            }
+        }
+        std::fs::write(&dump, out).with_context(|| format!("writing {}", dump.display()))?;
+    }
     for set in ["eng.testa", "eng.testb"] {
         let docs = read_conll(&dir.join(set))?;
         let t = Instant::now();
@@ -335,9 +359,66 @@ pub fn score(model: &Model, docs: &[Document]) -> Score {
     score
 }
 
-/// Word classes from unlabeled text: the CoNLL training text and the other local corpora.
-fn word_classes(_dir: &Path, _docs: &[Document]) -> Result<Vec<(String, u16)>> {
-    Ok(Vec::new())
+/// Word classes from unlabeled text: the CoNLL training text and the other local corpora
+/// (Multi-News, ECB+, PolNeAR train and dev), never the CoNLL dev or test text.
+fn word_classes(dir: &Path, docs: &[Document]) -> Result<Vec<(String, u16)>> {
+    let mut texts: Vec<String> = Vec::new();
+    let path = dir.join("multi-news-200/multi_news_test200.jsonl");
+    let raw =
+        std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
+    for (n, line) in raw.lines().enumerate() {
+        let v: serde_json::Value = serde_json::from_str(line)
+            .with_context(|| format!("{}:{}: bad json", path.display(), n + 1))?;
+        texts.extend(
+            v["documents"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(|d| d.as_str())
+                .map(str::to_owned),
+        );
+    }
+    let path = dir.join("ecbplus/docs.jsonl");
+    let raw =
+        std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
+    for (n, line) in raw.lines().enumerate() {
+        let v: serde_json::Value = serde_json::from_str(line)
+            .with_context(|| format!("{}:{}: bad json", path.display(), n + 1))?;
+        texts.extend(v["text"].as_str().map(str::to_owned));
+    }
+    for split in ["train", "dev"] {
+        let d = dir.join("polnear/data").join(split).join("text");
+        let mut files: Vec<PathBuf> = std::fs::read_dir(&d)
+            .with_context(|| format!("listing {}", d.display()))?
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .collect();
+        files.sort();
+        for f in files {
+            texts.push(
+                std::fs::read_to_string(&f).with_context(|| format!("reading {}", f.display()))?,
+            );
+        }
+    }
+    let mut sentences: Vec<Vec<&str>> = docs
+        .iter()
+        .flat_map(|d| &d.sentences)
+        .map(|s| s.iter().map(String::as_str).collect())
+        .collect();
+    for t in &texts {
+        let toks = extract::ner::tokenize::tokens(t);
+        for r in extract::ner::tokenize::sentences(t, &toks) {
+            sentences.push(toks[r].iter().map(|s| &t[s.clone()]).collect());
+        }
+    }
+    let tokens: usize = sentences.iter().map(Vec::len).sum();
+    eprintln!(
+        "word classes from {} sentences, {tokens} tokens",
+        sentences.len()
+    );
+    Ok(extract::ner::classes::word_classes(
+        sentences,
+        &extract::ner::classes::ClassConfig::default(),
+    ))
 }
 
 /// The name lists in `dir`, one name a line, tokenised as the tagger tokenises text, with their

@@ -364,6 +364,10 @@ pub(crate) fn local_features(doc: &DocView, s: usize, i: usize, out: &mut Vec<u6
 pub(crate) struct FirstPass {
     pub(crate) tags: Vec<Vec<Tag>>,
     types: KeyMap<[u16; NTYPES + 1]>,
+    /// Per predicted entity string (hash of its lower-cased words): count per type.
+    names: KeyMap<[u16; NTYPES]>,
+    /// Per sentence and token: the key of the predicted entity the token is in, and where.
+    spans: Vec<Vec<Option<(u64, u64)>>>,
 }
 
 impl FirstPass {
@@ -379,7 +383,27 @@ impl FirstPass {
                 e[k] = e[k].saturating_add(1);
             }
         }
-        FirstPass { tags, types }
+        let mut names: KeyMap<[u16; NTYPES]> = KeyMap::default();
+        let mut spans = Vec::with_capacity(tags.len());
+        for (sent, sent_tags) in doc.sentences.iter().zip(&tags) {
+            let mut inside = vec![None; sent.len()];
+            for (range, kind) in super::tags::chunks(sent_tags) {
+                let key = sent[range.clone()].iter().fold(0x4e, |k, t| mix(k, t.key));
+                let e = names.entry(key).or_default();
+                e[kind as usize] = e[kind as usize].saturating_add(1);
+                for i in range.clone() {
+                    let pos = u64::from(i == range.start) | u64::from(i + 1 == range.end) << 1;
+                    inside[i] = Some((key, pos));
+                }
+            }
+            spans.push(inside);
+        }
+        FirstPass {
+            tags,
+            types,
+            names,
+            spans,
+        }
     }
 }
 
@@ -407,6 +431,23 @@ pub(crate) fn global_features(
     out.push(f(1, tag_at(-1), tag_at(0)));
     out.push(f(2, tag_at(0), tag_at(1)));
     out.push(f(3, tag_at(0), t.cap));
+    out.push(f(9, tag_at(-2), tag_at(-1)));
+    out.push(f(10, tag_at(1), tag_at(2)));
+    if let Some((key, pos)) = first.spans[s][i]
+        && let Some(counts) = first.names.get(&key)
+    {
+        let mut counts = *counts;
+        if let Some(k) = tags[i].kind() {
+            counts[k as usize] = counts[k as usize].saturating_sub(1);
+        }
+        if let Some(best) = (0..NTYPES)
+            .filter(|&k| counts[k] > 0)
+            .max_by_key(|&k| (counts[k], NTYPES - k))
+        {
+            out.push(f(11, best as u64, pos));
+            out.push(f(12, best as u64, tag_at(0)));
+        }
+    }
     if !t.capitalised {
         return;
     }

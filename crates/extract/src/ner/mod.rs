@@ -6,6 +6,7 @@
 //! `cargo xtask train-ner`; its weights are compiled into the crate. Nothing here does I/O, and
 //! no input makes it panic.
 
+pub mod classes;
 mod features;
 mod gazetteer;
 mod group;

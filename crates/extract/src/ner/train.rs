@@ -39,9 +39,9 @@ pub struct TrainConfig {
 impl Default for TrainConfig {
     fn default() -> Self {
         TrainConfig {
-            epochs: 12,
+            epochs: 20,
             bits: 20,
-            folds: 5,
+            folds: 10,
             seed: 7,
             second_stage: true,
             gazetteer: true,
