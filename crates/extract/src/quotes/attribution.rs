@@ -354,6 +354,44 @@ fn broad_cue(w: &str) -> bool {
     })
 }
 
+/// Participles that attribute to the subject of their sentence: `..., saying Q`.
+const PARTICIPLES: &[&str] = &[
+    "saying",
+    "adding",
+    "telling",
+    "noting",
+    "arguing",
+    "calling",
+    "citing",
+    "asking",
+    "claiming",
+    "suggesting",
+    "insisting",
+    "explaining",
+    "warning",
+    "writing",
+    "declaring",
+    "describing",
+    "acknowledging",
+    "recalling",
+    "referring",
+    "urging",
+    "accusing",
+    "praising",
+    "criticizing",
+    "questioning",
+    "promising",
+    "pointing",
+    "stressing",
+    "predicting",
+    "vowing",
+    "complaining",
+    "denouncing",
+    "blaming",
+    "announcing",
+    "stating",
+];
+
 /// Verbs that take a listener before the content: "told reporters he would".
 const TELL: &[&str] = &[
     "told", "tells", "tell", "assured", "informed", "warned", "urged", "reminded", "asked",
@@ -594,12 +632,15 @@ pub(super) fn extract(text: &str, mentions: &[PersonMention]) -> Vec<Quote> {
                     used.push(span.clone());
                 }
                 // `"A," she said, "B."`: a quote after the cue in the same sentence.
-                let after = cx.toks[f.cue.1.min(b - 1)].span.start;
+                // Only punctuation may stand between the source or cue and that quote.
+                let tail = f.source.as_ref().map_or(f.cue.1, |np| np.end.max(f.cue.1));
+                let mut k = tail;
+                while k < b && !cx.toks[k].word && cx.region_at(cx.toks[k].span.start).is_none() {
+                    k += 1;
+                }
+                let after = cx.toks[k.min(b - 1)].span.start;
                 for (r, reg) in cx.regions.iter().enumerate() {
-                    if done[r]
-                        || reg.open.start < after
-                        || reg.open.start >= cx.toks[b - 1].span.end
-                    {
+                    if done[r] || reg.open.start != after || k >= b {
                         continue;
                     }
                     if words_in(cx.text, &reg.content) >= 2 && whole.is_some() {
@@ -631,7 +672,7 @@ pub(super) fn extract(text: &str, mentions: &[PersonMention]) -> Vec<Quote> {
                     continue;
                 }
                 let standalone = cx.covers_sentence(&outer, a, b);
-                if !standalone || words_in(text, &reg.content) < 2 {
+                if !standalone || words_in(text, &reg.content) < 2 || cx.is_title(&reg.content) {
                     continue;
                 }
                 done[r] = true;
@@ -757,18 +798,45 @@ impl Ctx<'_> {
     }
 
     /// The quote spans the whole sentence `a..b` except punctuation.
+    /// A quote opening the sentence with at least four words in five of the sentence.
     fn covers_sentence(&self, outer: &Span, a: usize, b: usize) -> bool {
-        (a..b).all(|i| {
-            let t = &self.toks[i];
-            !t.word || (outer.start <= t.span.start && t.span.end <= outer.end)
-        })
+        let (mut inside, mut all) = (0, 0);
+        for t in self.toks[a..b].iter().filter(|t| t.word) {
+            all += 1;
+            if outer.start <= t.span.start && t.span.end <= outer.end {
+                inside += 1;
+            }
+        }
+        let opens = self.toks[a..b]
+            .iter()
+            .find(|t| t.word)
+            .is_some_and(|t| outer.start <= t.span.start);
+        opens && all > 0 && inside * 5 >= all * 4
+    }
+
+    /// Quoted words in title case (a book, a show, a headline) are not a statement.
+    fn is_title(&self, span: &Span) -> bool {
+        let lo = self.toks.partition_point(|t| t.span.start < span.start);
+        let hi = self.toks.partition_point(|t| t.span.start < span.end);
+        let words: Vec<&Tok> = self.toks[lo..hi].iter().filter(|t| t.word).collect();
+        let caps = words.iter().filter(|t| t.cap).count();
+        words.len() <= 8 && caps * 10 >= words.len() * 7
     }
 
     /// All attributions of the sentence `a..b`, left to right, never overlapping.
     fn attributions(&self, a: usize, b: usize) -> Vec<Found> {
         let mut out: Vec<Found> = Vec::new();
         let mut i = a;
+        if let Some(f) = self.colon(a, b) {
+            i = f.content.1;
+            out.push(f);
+        }
         while i < b {
+            if let Some(f) = self.dash(a, b, i) {
+                i = f.cue.1.max(i + 1);
+                out.push(f);
+                continue;
+            }
             if !self.toks[i].word
                 || self.in_region(i)
                 || out.iter().any(|f| f.content.0 <= i && i < f.content.1)
@@ -781,6 +849,8 @@ impl Ctx<'_> {
                 self.according(a, b, i)
             } else if SAY.contains(&w) && !self.toks[i].cap {
                 self.say(a, b, i)
+            } else if PARTICIPLES.contains(&w) && i > a && self.toks[i - 1].is_punct(',') {
+                self.participle(a, b, i)
             } else if PARTIAL_CUES.contains(&w) && !self.toks[i].cap {
                 self.partial(a, b, i).or_else(|| self.broad(a, b, i))
             } else if !self.toks[i].cap && broad_cue(w) {
@@ -797,6 +867,135 @@ impl Ctx<'_> {
             }
         }
         out
+    }
+
+    /// `“Q.” ― Elena Varga`: a quote signed with a dash and a name.
+    fn dash(&self, a: usize, b: usize, i: usize) -> Option<Found> {
+        let t = &self.toks[i];
+        if t.word || !matches!(t.first, '―' | '—' | '–' | '-') || i == a {
+            return None;
+        }
+        let close = &self.toks[i - 1];
+        let r = self.region_at(close.span.start)?;
+        if self.regions[r].close.as_ref()?.end != close.span.end {
+            return None;
+        }
+        let np = self.right_np(i + 1, b)?;
+        if !self.toks[np.start].cap {
+            return None;
+        }
+        let content = &self.regions[r].content;
+        let cs = self.toks.partition_point(|t| t.span.start < content.start);
+        let ce = self.toks.partition_point(|t| t.span.start < content.end);
+        (ce > cs && cs >= a).then_some(Found {
+            content: (cs, ce),
+            cue: (i, i + 1),
+            source: Some(np),
+            partial_only: false,
+        })
+    }
+
+    /// `Varga: Bridge Will Reopen` (headlines, interview transcripts): a name, a colon, content.
+    fn colon(&self, a: usize, b: usize) -> Option<Found> {
+        const NOT_SOURCES: &[&str] = &[
+            "update",
+            "updated",
+            "photo",
+            "photos",
+            "video",
+            "note",
+            "editor",
+            "read",
+            "watch",
+            "related",
+            "source",
+            "sources",
+            "credit",
+            "exclusive",
+            "breaking",
+            "live",
+            "opinion",
+            "analysis",
+            "review",
+            "q",
+            "a",
+            "question",
+            "answer",
+            "warning",
+            "correction",
+            "listen",
+            "see",
+            "more",
+            "also",
+            "why",
+            "how",
+            "what",
+            "when",
+            "where",
+            "here",
+            "this",
+            "the",
+            "in",
+            "on",
+            "at",
+            "by",
+            "from",
+            "for",
+            "with",
+            "but",
+            "and",
+        ];
+        let k = (a + 1..b.min(a + 6)).find(|&k| self.toks[k].is_punct(':'))?;
+        let ok = (a..k).all(|x| {
+            let t = &self.toks[x];
+            (t.word && t.cap)
+                || t.is_punct('.')
+                || (t.word && DETS.contains(&t.lower.as_str()) && x > a)
+        });
+        if !ok || NOT_SOURCES.contains(&self.word(a)) || self.in_region(a) {
+            return None;
+        }
+        let s = k + 1;
+        let e = self.content_end(s, b);
+        let words = (s..e).filter(|&x| self.toks[x].word).count();
+        (words >= 2).then_some(Found {
+            content: (s, e),
+            cue: (k, k + 1),
+            source: Some(Np { start: a, end: k }),
+            partial_only: false,
+        })
+    }
+
+    /// `Varga spoke for an hour, saying the bridge would reopen`: the subject of the sentence
+    /// is the source.
+    fn participle(&self, a: usize, b: usize, i: usize) -> Option<Found> {
+        const PREPS: &[&str] = &[
+            "in", "on", "at", "for", "with", "from", "to", "by", "of", "after", "before", "during",
+            "about", "over", "into",
+        ];
+        let np = (a..i).find_map(|j| {
+            let prev = if j > a { self.word(j - 1) } else { "" };
+            let t = &self.toks[j];
+            let starts = t.word
+                && (t.cap
+                    || PRONOUNS.contains(&t.lower.as_str())
+                    || DETS.contains(&t.lower.as_str()))
+                && !PREPS.contains(&prev)
+                && !PREPS.contains(&t.lower.as_str())
+                && !self.in_region(j);
+            if !starts {
+                return None;
+            }
+            self.right_np(j, i)
+        })?;
+        let s = self.content_start(i, i + 1, b);
+        let e = self.content_end(s, b);
+        (e > s + 1).then_some(Found {
+            content: (s, e),
+            cue: (i, i + 1),
+            source: Some(np),
+            partial_only: false,
+        })
     }
 
     /// `According to S, Q.` and `Q, according to S.`
@@ -1085,6 +1284,14 @@ impl Ctx<'_> {
         if e == a {
             return None;
         }
+        if self.toks[e - 1].is_punct(')') {
+            // `Sen. Ana Ruiz (D-Ore.) said`: skip the parenthesis.
+            let lo = a.max(e.saturating_sub(10));
+            e = (lo..e - 1).rev().find(|&k| self.toks[k].is_punct('('))?;
+            if e == a {
+                return None;
+            }
+        }
         let t = &self.toks[e - 1];
         if t.word && PRONOUNS.contains(&t.lower.as_str()) {
             if t.lower == "it" && !self.toks.get(e).is_some_and(|n| n.word) {
@@ -1101,8 +1308,10 @@ impl Ctx<'_> {
             let c = (lo..e - 1).rev().find(|&k| self.toks[k].is_punct(','))?;
             let first = self.word(c + 1);
             let relative = matches!(first, "who" | "which" | "whose" | "whom");
-            let apposition =
-                DETS.contains(&first) || self.toks[c + 1].cap || ROLE_WORDS.contains(&first);
+            let apposition = DETS.contains(&first)
+                || self.toks[c + 1].first.is_ascii_digit()
+                || self.toks[c + 1].cap
+                || ROLE_WORDS.contains(&first);
             if !(relative || apposition) || self.in_region(c + 1) {
                 return None;
             }
