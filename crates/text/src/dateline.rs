@@ -49,9 +49,37 @@ pub fn looks_like_headline(line: &str) -> bool {
     let ends_badly = line.ends_with([',', ';', ':', '—', '-'])
         || (line.ends_with('.') && !line.ends_with("...") && !is_initialism(last_word));
     let byline = words.first() == Some(&"By") && words.len() <= 6;
+    // "Storm hits coast as thousands flee the": a line broken inside a sentence.
+    let dangling = words.len() > 1
+        && matches!(
+            crate::fold(last_word).as_ref(),
+            "a" | "an"
+                | "the"
+                | "and"
+                | "or"
+                | "but"
+                | "of"
+                | "to"
+                | "for"
+                | "with"
+                | "from"
+                | "by"
+                | "at"
+                | "as"
+                | "that"
+                | "which"
+                | "whose"
+                | "his"
+                | "their"
+                | "its"
+                | "our"
+                | "my"
+                | "your"
+        );
     starts_well
         && !ends_badly
         && !byline
+        && !dangling
         && line.chars().filter(|c| c.is_alphabetic()).count() >= 2
         && !line.contains("://")
         && !line.contains('@')
@@ -576,6 +604,8 @@ mod tests {
             "Why the U.S. economy keeps surprising",
             "‘We will not give up,’ says mayor",
             "Biden visits the U.S.",
+            "Markets sell off",
+            "Why voters trust her",
             "3 things to know about the vote",
         ];
         let no = [
@@ -587,6 +617,7 @@ mod tests {
             "lower case start here",
             "https://example.com/story",
             "One sentence. Another sentence",
+            "Storm hits coast as thousands flee the",
         ];
         for h in yes {
             assert!(looks_like_headline(h), "{h:?} should look like a headline");
