@@ -133,12 +133,53 @@ fn walk(
     for path in paths {
         match std::fs::metadata(&path) {
             Ok(m) if m.is_dir() => walk(&path, out, seen),
-            Ok(m) if m.is_file() => out.push(Ok((path, Origin::Found))),
+            Ok(m) if m.is_file() && is_article_file(&path) => out.push(Ok((path, Origin::Found))),
+            Ok(m) if m.is_file() => {
+                tracing::debug!(file = %path.display(), "not an article file; skipped")
+            }
             Ok(_) => {}
             Err(e) => out.push(Err(io_error(path.display().to_string(), e))),
         }
     }
 }
+
+/// Whether a file found in a folder is one we read: an article format's extension (also under
+/// `.gz`) or none, and not a folder's README or licence. Named files are always read.
+fn is_article_file(path: &Path) -> bool {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default();
+    if ["readme", "license", "licence", "copying", "changelog"]
+        .iter()
+        .any(|p| name.starts_with(p))
+    {
+        return false;
+    }
+    let ext = sniff::extension(&name);
+    ARTICLE_EXTENSIONS.contains(&ext.as_str())
+}
+
+/// Extensions of the files a folder walk reads.
+const ARTICLE_EXTENSIONS: &[&str] = &[
+    "",
+    "txt",
+    "text",
+    "html",
+    "htm",
+    "xhtml",
+    "shtml",
+    "json",
+    "jsonl",
+    "ndjson",
+    "jsonlines",
+    "xml",
+    "rss",
+    "atom",
+    "rdf",
+    "warc",
+    "arc",
+];
 
 fn read_path<'a>(path: &Path, origin: Origin, config: &'a Config) -> Articles<'a> {
     let name = path.display().to_string();
@@ -223,7 +264,15 @@ fn read_stream<'a>(
     }
     let reader: Box<dyn BufRead + Send + 'a> = Box::new(Cursor::new(prefix.clone()).chain(reader));
 
-    let articles = read_format(&name, &prefix, reader, hint.origin, len, config);
+    let gz_failed = gz_failure
+        .as_ref()
+        .is_some_and(|f| f.lock().unwrap_or_else(|p| p.into_inner()).is_some());
+    let articles: Articles<'a> = if prefix.is_empty() && gz_failed {
+        // Nothing decoded: the gzip error below says it all.
+        Box::new(std::iter::empty())
+    } else {
+        read_format(&name, &prefix, reader, hint.origin, len, config)
+    };
     let gz_error = gz_failure.map(move |failure| {
         std::iter::from_fn(move || {
             let (decoded, e) = failure.lock().unwrap_or_else(|p| p.into_inner()).take()?;

@@ -8,6 +8,8 @@
 mod dates;
 mod decode;
 mod feed;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod html;
 mod input;
 mod json;

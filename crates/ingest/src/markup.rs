@@ -1,6 +1,6 @@
-//! A small, forgiving tag stripper for HTML fragments (feed content, JSON `html` fields before the
-//! extractor, and pages while no extractor is wired in): block elements become paragraph breaks,
-//! scripts, styles and page furniture are dropped, entities are decoded.
+//! A small, forgiving tag stripper for the HTML fragments that feeds carry (`content:encoded`,
+//! Atom `content`, escaped summaries): block elements become paragraph breaks, scripts, styles
+//! and page furniture are dropped, entities are decoded. Whole pages go to [`crate::html`].
 //!
 //! It reads the markup in one pass with no tree and no recursion, so depth and malformed markup
 //! cost nothing. It must never try to find the "main content" of a page: that is the extractor's

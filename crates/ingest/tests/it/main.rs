@@ -117,7 +117,7 @@ fn binary_file() {
 #[test]
 fn binary_files_found_in_a_folder_are_skipped_quietly() {
     let dir = Dir::new();
-    dir.write("a/photo.png", b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR");
+    dir.write("a/photo.dat.txt", b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR");
     dir.write("a/good.txt", GOOD);
     let (articles, errors) = read(&[dir.path()]);
     assert!(errors.is_empty(), "{errors:?}");
@@ -366,6 +366,20 @@ fn html_nested_100000_levels_deep() {
 }
 
 #[test]
+fn truncated_gzip_with_nothing_decoded_gives_one_error() {
+    let dir = Dir::new();
+    let gz = gzip(GOOD.as_bytes());
+    let cut = dir.write("cut.txt.gz", &gz[..12]);
+    let (articles, errors) = read(&[cut, dir.good()]);
+    check_one_error(
+        &articles,
+        &errors,
+        "cut.txt.gz",
+        "truncated or corrupt gzip stream after 0 decompressed bytes",
+    );
+}
+
+#[test]
 fn path_that_does_not_exist() {
     let dir = Dir::new();
     let missing = dir.0.path().join("missing.txt");
@@ -386,6 +400,8 @@ fn folders_are_walked_in_sorted_order_skipping_hidden_entries() {
     dir.write("a.txt", "First story headline\n\nBody one.");
     dir.write(".hidden.txt", "Hidden story headline\n\nHidden body.");
     dir.write(".git/config.txt", "Git story headline\n\nGit body.");
+    dir.write("README.md", "About this folder\n\nNot an article.");
+    dir.write("b/data.csv", "a,b\n1,2\n");
     let (articles, errors) = read(&[dir.path()]);
     assert!(errors.is_empty(), "{errors:?}");
     let titles: Vec<_> = articles.iter().filter_map(|a| a.title.as_deref()).collect();
