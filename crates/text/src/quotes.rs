@@ -108,18 +108,23 @@ pub fn quotations(text: &str) -> Vec<Quotation> {
             .position(|b| matches!(b, b'"' | b'\'' | 0xC2 | 0xE2 | 0xE3 | 0xEF))
         {
             i += k;
-            let Some(c) = p[i..].chars().next() else {
+            let Some(mut c) = p[i..].chars().next() else {
                 break;
             };
+            let mut len = c.len_utf8();
+            // ''Two straight single quotes'' stand for a double one (an old New York Times style).
+            if p[i..].starts_with("''") {
+                (c, len) = ('"', 2);
+            }
             if let Some(mark) = quote_mark(c) {
                 let prev = p[..i].chars().next_back();
-                let next = p[i + c.len_utf8()..].chars().next();
+                let next = p[i + len..].chars().next();
                 let at = para.start + i;
-                let end = at + c.len_utf8();
+                let end = at + len;
                 let context = Context {
                     prev,
                     next,
-                    rest: &p[i + c.len_utf8()..],
+                    rest: &p[i + len..],
                     open: stack.iter().any(|e| e.family == mark.family),
                 };
                 match decide(c, mark, &context) {
@@ -155,7 +160,7 @@ pub fn quotations(text: &str) -> Vec<Quotation> {
                     Action::Ignore => {}
                 }
             }
-            i += c.len_utf8();
+            i += len;
         }
         while let Some(e) = stack.pop() {
             let (family, outermost) = (e.family, e.depth == 0);
@@ -377,6 +382,20 @@ mod tests {
         check("‘I don’t know,’ she said.", &["I don’t know,"]);
         check("He said 'no' twice.", &["no"]);
         check("It's 5'10\" tall", &[]);
+    }
+
+    #[test]
+    fn doubled_single_quotes() {
+        check(
+            "''This isn't tax reform,'' he said.",
+            &["This isn't tax reform,"],
+        );
+        check("called it ''a genius'' move", &["a genius"]);
+        let q = quotations("''Yes''");
+        assert_eq!(
+            (q[0].span.clone(), q[0].family),
+            (0..7, QuoteFamily::Double)
+        );
     }
 
     #[test]
