@@ -146,10 +146,18 @@ pub fn normalize(original: &str) -> Normalized {
                     .position(|b| !(0x21..=0x7E).contains(b))
                     .unwrap_or(bytes.len() - next);
                 let end = next;
+                let rejoin = |w: &Word| {
+                    !gap.paragraph
+                        && gap.breaks == 1
+                        && (w.soft_end
+                            || (w.hyphen_end
+                                && c.is_lowercase()
+                                && !is_suspension(&original[pos..])))
+                };
                 match &mut word {
                     Some(w) if in_word => w.end = end,
-                    // "infor\u{AD}\nmation": the soft hyphen marked where a word was broken.
-                    Some(w) if w.soft_end && !gap.paragraph && gap.breaks == 1 => {
+                    // "infor\u{AD}\nmation", "well-\nknown": a word broken over two lines.
+                    Some(w) if rejoin(w) => {
                         w.end = end;
                         w.special = true;
                     }
@@ -167,12 +175,17 @@ pub fn normalize(original: &str) -> Normalized {
                             end,
                             special: false,
                             soft_end: false,
+                            hyphen_end: false,
                             sep,
                         });
                     }
                 }
                 if let Some(w) = &mut word {
                     w.soft_end = false;
+                    w.hyphen_end = original[..end]
+                        .strip_suffix('-')
+                        .and_then(|s| s.chars().next_back())
+                        .is_some_and(char::is_alphabetic);
                 }
                 in_word = true;
                 gap = Gap::default();
@@ -224,8 +237,15 @@ struct Word {
     special: bool,
     /// The last character before the gap after it was a soft hyphen.
     soft_end: bool,
+    /// It ends with a letter and a hyphen.
+    hyphen_end: bool,
     /// The separator to write before it and where the previous word ended.
     sep: Option<(&'static str, usize)>,
+}
+
+/// "short-\nand long-term": a hyphen left hanging on purpose.
+fn is_suspension(next: &str) -> bool {
+    ["and ", "or ", "to "].iter().any(|w| next.starts_with(w))
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -427,6 +447,11 @@ mod tests {
         check("soft\u{AD}hyphen", "softhyphen");
         check("infor\u{AD}\nmation", "information");
         check("infor\u{AD}\n\nmation", "infor\n\nmation");
+        check("a well-\nknown case", "a well-known case");
+        check("a well-\r\n  known case", "a well-known case");
+        check("short-\nand long-term", "short- and long-term");
+        check("in 2010-\n2015 and A-\nB", "in 2010- 2015 and A- B");
+        check("a well-\n\nknown case", "a well-\n\nknown case");
         check("a\n\u{200B}\nb", "a\n\nb");
         check("bell\u{7}here", "bellhere");
         check("\u{200E}left\u{200F} mark", "left mark");
@@ -472,7 +497,8 @@ mod tests {
         let pieces = prop::sample::select(vec![
             "a", "b", "Z", "é", "e\u{301}", "\u{301}", "ß", "日", "1", ".", ",", "'", "’", "“",
             "”", "—", " ", " ", "\t", "\n", "\n\n", "\r\n", "\u{A0}", "\u{200B}", "\u{AD}",
-            "\u{AD}\n", "\u{FEFF}", "\u{1100}", "\u{1161}", "\u{11A8}", "\u{2029}",
+            "\u{AD}\n", "-", "a-\n", "-\n", "\u{FEFF}", "\u{1100}", "\u{1161}", "\u{11A8}",
+            "\u{2029}",
         ]);
         prop::collection::vec(pieces, 0..40).prop_map(|v| v.concat())
     }
