@@ -114,7 +114,9 @@ impl Normalized {
 
 /// Normalises `original`: Unicode NFC, runs of spaces and tabs become one space, lines inside a
 /// paragraph are joined, and paragraphs (separated by blank lines) are joined by `"\n\n"`. A word
-/// broken over two lines at a soft hyphen is joined back together.
+/// broken over two lines of a paragraph is joined back together: at a soft hyphen without it
+/// (`infor\u{AD}` + `mation`), at a hyphen between letters with it (`well-` + `known`), except
+/// for a suspended hyphen (`short-` + `and long-term`).
 pub fn normalize(original: &str) -> Normalized {
     let mut out = Builder {
         text: String::with_capacity(original.len()),
