@@ -63,6 +63,7 @@ pub fn read_bytes(name: &str, bytes: &[u8]) -> Vec<Result<Article, ReadError>> {
         Hint {
             origin: Origin::Named,
             len: Some(bytes.len() as u64),
+            gzipped: false,
         },
         &config,
     )
@@ -81,6 +82,8 @@ struct Hint {
     origin: Origin,
     /// The size on disk, when known, so an oversized file is refused before it is read.
     len: Option<u64>,
+    /// Whether the bytes the readers see were gunzipped, so offsets are not the file's.
+    gzipped: bool,
 }
 
 /// How much of the start of an input is looked at to choose its format.
@@ -186,7 +189,11 @@ fn read_path<'a>(path: &Path, origin: Origin, config: &'a Config) -> Articles<'a
     let _span = tracing::debug_span!("read", file = %name).entered();
     if path.as_os_str() == "-" {
         let reader = BufReader::with_capacity(1 << 16, io::stdin());
-        let hint = Hint { origin, len: None };
+        let hint = Hint {
+            origin,
+            len: None,
+            gzipped: false,
+        };
         return read_stream(name, Box::new(reader), hint, config);
     }
     let file = match File::open(path) {
@@ -195,7 +202,12 @@ fn read_path<'a>(path: &Path, origin: Origin, config: &'a Config) -> Articles<'a
     };
     let len = file.metadata().ok().map(|m| m.len());
     let reader = BufReader::with_capacity(1 << 16, file);
-    read_stream(name, Box::new(reader), Hint { origin, len }, config)
+    let hint = Hint {
+        origin,
+        len,
+        gzipped: false,
+    };
+    read_stream(name, Box::new(reader), hint, config)
 }
 
 /// A gzip failure seen by [`GzGuard`], kept until the reader of the decoded stream is done.
@@ -233,10 +245,9 @@ impl<R: Read> Read for GzGuard<R> {
 fn read_stream<'a>(
     name: String,
     mut reader: Box<dyn BufRead + Send + 'a>,
-    hint: Hint,
+    mut hint: Hint,
     config: &'a Config,
 ) -> Articles<'a> {
-    let mut len = hint.len;
     let mut gz_failure: Option<GzFailure> = None;
     match reader.fill_buf() {
         Ok([0x1f, 0x8b, ..]) => {
@@ -249,7 +260,8 @@ fn read_stream<'a>(
             };
             reader = Box::new(BufReader::with_capacity(1 << 16, guard));
             gz_failure = Some(failure);
-            len = None;
+            hint.len = None;
+            hint.gzipped = true;
         }
         Ok(_) => {}
         Err(e) => return Box::new(std::iter::once(Err(io_error(name, e)))),
@@ -271,7 +283,7 @@ fn read_stream<'a>(
         // Nothing decoded: the gzip error below says it all.
         Box::new(std::iter::empty())
     } else {
-        read_format(&name, &prefix, reader, hint.origin, len, config)
+        read_format(&name, &prefix, reader, &hint, config)
     };
     let gz_error = gz_failure.map(move |failure| {
         std::iter::from_fn(move || {
@@ -292,8 +304,7 @@ fn read_format<'a>(
     name: &str,
     prefix: &[u8],
     reader: Box<dyn BufRead + Send + 'a>,
-    origin: Origin,
-    len: Option<u64>,
+    hint: &Hint,
     config: &'a Config,
 ) -> Articles<'a> {
     let bad = |message: String| -> Articles<'a> {
@@ -310,7 +321,7 @@ fn read_format<'a>(
     if format != Format::Warc
         && let Some(offset) = sniff::binary(prefix)
     {
-        if origin == Origin::Found {
+        if hint.origin == Origin::Found {
             tracing::debug!(file = name, "binary file skipped");
             return Box::new(std::iter::empty());
         }
@@ -320,11 +331,14 @@ fn read_format<'a>(
     }
     let limit = config.max_file_bytes;
     match format {
-        Format::Warc => return Box::new(warc::Records::new(name.to_owned(), reader, limit)),
+        Format::Warc => {
+            let records = warc::Records::new(name.to_owned(), reader, limit);
+            return Box::new(records.gzipped(hint.gzipped));
+        }
         Format::Jsonl => return Box::new(json::Lines::new(name.to_owned(), reader, limit)),
         _ => {}
     }
-    if let Some(len) = len
+    if let Some(len) = hint.len
         && len > limit
     {
         return bad(too_large(format, Some(len), limit));

@@ -25,6 +25,9 @@ impl Format {
     }
 }
 
+/// A first line at least this long with no end in sight marks JSON lines (see [`format`]).
+const SNIFF_LONG_LINE: usize = 4096;
+
 /// The lower-case extension of `name`, looking through a trailing `.gz`.
 pub(crate) fn extension(name: &str) -> String {
     let name = name
@@ -70,7 +73,9 @@ pub(crate) fn format(prefix: &[u8], ext: &str) -> Format {
             let more = body[first.len()..]
                 .split(|&b| b == b'\n')
                 .any(|l| skip_bom_and_space(l).first() == Some(&b'{'));
-            if one_line && (more || ext != "json") {
+            // A first line longer than the sniffed prefix is a long record, not pretty-printing.
+            let long_line = first.len() == body.len() && prefix.len() >= SNIFF_LONG_LINE;
+            if one_line && (more || ext != "json") || long_line {
                 Format::Jsonl
             } else {
                 Format::Json
@@ -159,6 +164,8 @@ mod tests {
         check("[{\"text\": \"a\"}]", "a", Format::Json);
         check("[Updated] The council met", "a", Format::Text);
         check("{\"text\": \"a\"}\n", "a.jsonl.gz", Format::Jsonl);
+        let long = format!("{{\"text\": \"{}", "a".repeat(5000));
+        check(&long, "a.json", Format::Jsonl);
     }
 
     #[test]

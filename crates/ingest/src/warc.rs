@@ -25,6 +25,8 @@ pub(crate) struct Records<R> {
     record: u64,
     limit: u64,
     done: bool,
+    /// Offsets count bytes after gzip was undone, and messages say so.
+    gzipped: bool,
 }
 
 /// How a record's header says to treat its content.
@@ -45,13 +47,24 @@ impl<R: BufRead> Records<R> {
             record: 0,
             limit,
             done: false,
+            gzipped: false,
         }
+    }
+
+    /// Marks the stream as gunzipped, so byte offsets in messages say they are uncompressed.
+    pub(crate) fn gzipped(mut self, gzipped: bool) -> Self {
+        self.gzipped = gzipped;
+        self
     }
 
     fn error(&self, start: u64, message: impl std::fmt::Display) -> ReadError {
         ReadError::BadInput {
             location: format!("{}#{}", self.path, self.record),
-            message: format!("record {} at byte {start}: {message}", self.record),
+            message: format!(
+                "record {} at byte {start}{}: {message}",
+                self.record,
+                if self.gzipped { " (uncompressed)" } else { "" }
+            ),
         }
     }
 

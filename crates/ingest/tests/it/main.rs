@@ -268,7 +268,7 @@ fn warc_gz_with_a_truncated_record() {
         &articles,
         &errors,
         "crawl.warc.gz#2",
-        &format!("record 2 at byte {}: truncated", first.len()),
+        &format!("record 2 at byte {} (uncompressed): truncated", first.len()),
     );
     let page = &articles[0];
     assert_eq!(page.url.as_deref(), Some("https://news.example/rail"));
