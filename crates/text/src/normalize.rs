@@ -495,6 +495,23 @@ mod tests {
         assert_eq!(normalize("").original_span(0..4), 0..0);
     }
 
+    #[test]
+    fn odd_inputs_take_linear_time() {
+        let started = std::time::Instant::now();
+        for text in [
+            "\u{301}".repeat(200_000),
+            "e\u{301}\u{200B}".repeat(100_000),
+            "ab\u{AD}\n".repeat(100_000),
+            "a-\n".repeat(100_000),
+            "\u{1100}\u{1161}".repeat(100_000),
+            " \n".repeat(200_000),
+        ] {
+            let n = normalize(&text);
+            assert!(n.original_offset(n.text.len()) <= text.len());
+        }
+        assert!(started.elapsed().as_secs() < 10, "{:?}", started.elapsed());
+    }
+
     fn realistic() -> impl Strategy<Value = String> {
         let pieces = prop::sample::select(vec![
             "a", "b", "Z", "é", "e\u{301}", "\u{301}", "ß", "日", "1", ".", ",", "'", "’", "“",

@@ -135,6 +135,12 @@ pub fn quotations(text: &str) -> Vec<Quotation> {
                         {
                             finish(text, &mut out, e, None, at);
                         }
+                        // Real text nests two or three deep; a run of marks must not cost
+                        // more than linear time.
+                        if stack.len() >= MAX_DEPTH {
+                            i += len;
+                            continue;
+                        }
                         let continues = continuing
                             .filter(|&(_, f)| i == 0 && f == mark.family)
                             .map(|(idx, _)| idx);
@@ -175,6 +181,12 @@ pub fn quotations(text: &str) -> Vec<Quotation> {
     out.sort_by_key(|q| (q.span.start, std::cmp::Reverse(q.span.end)));
     out
 }
+
+/// Deeper marks are ignored.
+const MAX_DEPTH: usize = 8;
+
+/// How far ahead (in characters) a closing mark is looked for to tell a possessive apostrophe.
+const CLOSE_LOOKAHEAD: usize = 600;
 
 struct Open {
     family: QuoteFamily,
@@ -321,7 +333,7 @@ fn is_apostrophe(c: char, cx: &Context, left: bool, right: bool) -> bool {
 /// Whether `rest` holds a single closing mark after sentence punctuation (`,'` or `.’`).
 fn closes_later(rest: &str) -> bool {
     let mut prev = ' ';
-    for c in rest.chars() {
+    for c in rest.chars().take(CLOSE_LOOKAHEAD) {
         if matches!(c, '\'' | '’') && matches!(prev, ',' | '.' | '!' | '?') {
             return true;
         }
@@ -470,6 +482,20 @@ mod tests {
         assert_eq!(quote_mark('a'), None);
         assert_eq!(quote_mark('”').map(|m| m.role), Some(QuoteRole::Closes));
         assert_eq!(quote_mark('„').map(|m| m.family), Some(QuoteFamily::Double));
+    }
+
+    #[test]
+    fn runs_of_marks_take_linear_time() {
+        let started = std::time::Instant::now();
+        for text in [
+            "“‘«‹".repeat(50_000),
+            "'xs' xs' ".repeat(30_000),
+            "\"".repeat(200_000),
+            "“a ".repeat(100_000),
+        ] {
+            let _ = quotations(&text);
+        }
+        assert!(started.elapsed().as_secs() < 5, "{:?}", started.elapsed());
     }
 
     proptest! {

@@ -136,11 +136,18 @@ fn opens_sentence(next: &str) -> bool {
 /// Whether a single period after `before` (the paragraph up to the period) ends a sentence that
 /// `next` follows.
 fn period_ends(before: &str, next: &str) -> bool {
-    let token_start = before
-        .char_indices()
-        .rev()
-        .find(|&(_, c)| c.is_whitespace())
-        .map_or(0, |(i, c)| i + c.len_utf8());
+    // Abbreviations are short: look back a few characters only, so that a long run of text
+    // without spaces costs nothing per period.
+    let mut token_start = 0;
+    for (n, (i, c)) in before.char_indices().rev().enumerate() {
+        if c.is_whitespace() {
+            token_start = i + c.len_utf8();
+            break;
+        }
+        if n == 24 {
+            return true;
+        }
+    }
     let token = before[token_start..].trim_start_matches(|c: char| !c.is_alphanumeric());
     if token.is_empty() {
         return true;
@@ -533,6 +540,20 @@ mod tests {
         eprintln!("sentences over {} bytes: {took:?}", text.len());
         // Generous for an unoptimised build on a shared machine; the release figure is far lower.
         assert!(took.as_millis() < 2_000, "{took:?}");
+    }
+
+    #[test]
+    fn long_runs_without_spaces_take_linear_time() {
+        let started = std::time::Instant::now();
+        for text in [
+            "a".repeat(300_000) + ". The end. " + &"x. ".repeat(100_000),
+            "U.S.".repeat(100_000) + " Next.",
+            "?!".repeat(100_000) + " Next.",
+            ". ".repeat(100_000),
+        ] {
+            let _ = sentences(&text);
+        }
+        assert!(started.elapsed().as_secs() < 5, "{:?}", started.elapsed());
     }
 
     proptest! {
