@@ -509,7 +509,8 @@ mod tests {
             let n = normalize(&text);
             assert!(n.original_offset(n.text.len()) <= text.len());
         }
-        assert!(started.elapsed().as_secs() < 10, "{:?}", started.elapsed());
+        // Linear input runs in about a second unoptimised; quadratic would take minutes.
+        assert!(started.elapsed().as_secs() < 30, "{:?}", started.elapsed());
     }
 
     fn realistic() -> impl Strategy<Value = String> {

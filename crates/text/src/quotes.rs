@@ -495,7 +495,8 @@ mod tests {
         ] {
             let _ = quotations(&text);
         }
-        assert!(started.elapsed().as_secs() < 5, "{:?}", started.elapsed());
+        // Linear input runs in about a second unoptimised; quadratic would take minutes.
+        assert!(started.elapsed().as_secs() < 30, "{:?}", started.elapsed());
     }
 
     proptest! {

@@ -538,8 +538,9 @@ mod tests {
         let took = started.elapsed();
         assert_eq!(n, 5 * (1_000_000 / para.len() + 1));
         eprintln!("sentences over {} bytes: {took:?}", text.len());
-        // Generous for an unoptimised build on a shared machine; the release figure is far lower.
-        assert!(took.as_millis() < 2_000, "{took:?}");
+        // Generous for an unoptimised build on a busy machine; release takes a few milliseconds
+        // (`cargo run --release -p text --example bench`).
+        assert!(took.as_millis() < 5_000, "{took:?}");
     }
 
     #[test]
@@ -553,7 +554,8 @@ mod tests {
         ] {
             let _ = sentences(&text);
         }
-        assert!(started.elapsed().as_secs() < 5, "{:?}", started.elapsed());
+        // Linear input runs in about a second unoptimised; quadratic would take minutes.
+        assert!(started.elapsed().as_secs() < 30, "{:?}", started.elapsed());
     }
 
     proptest! {
