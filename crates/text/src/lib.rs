@@ -6,6 +6,22 @@
 //! everything else ([`paragraphs`], [`sentences`], [`quotations`], [`words`], [`dateline`]) on its
 //! `text`; map any range found there back to the original with [`Normalized::original_span`].
 //!
+//! ```
+//! let raw = "WASHINGTON (Reuters) -  Sen. Jane\u{A0}Doe said: “Stop.\nNow.”\n\n\nShe left.";
+//! let n = text::normalize(raw);
+//! assert_eq!(n.text, "WASHINGTON (Reuters) - Sen. Jane Doe said: “Stop. Now.”\n\nShe left.");
+//!
+//! let d = text::dateline(&n.text).unwrap();
+//! assert_eq!((d.place.as_deref(), d.outlet.as_deref()), (Some("WASHINGTON"), Some("Reuters")));
+//!
+//! let sentences: Vec<&str> = text::sentences(&n.text).into_iter().map(|s| &n.text[s]).collect();
+//! assert_eq!(sentences, ["WASHINGTON (Reuters) - Sen. Jane Doe said: “Stop. Now.”", "She left."]);
+//!
+//! let q = &text::quotations(&n.text)[0];
+//! assert_eq!(&n.text[q.inner.clone()], "Stop. Now.");
+//! assert_eq!(n.original_str(q.inner.clone()), "Stop.\nNow.");
+//! ```
+//!
 //! **Invariants:** every returned range lies on UTF-8 character boundaries of the text it was
 //! computed on; ranges are returned in order; sentences and quotation parts never cross a
 //! paragraph break; the normalised text is NFC and normalising it again changes nothing.
