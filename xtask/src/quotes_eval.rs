@@ -339,6 +339,28 @@ fn score(a: &Article, direct: &mut Tally, all: &mut Tally, shown: &mut usize, sh
         .map(|g| tokens_in(&words, &g.content))
         .collect();
     let pred_toks: Vec<Vec<usize>> = pieces.iter().map(|p| tokens_in(&words, p)).collect();
+    if std::env::var("QE_ARTICLE").is_ok_and(|v| a.name.contains(&v)) {
+        for (q, p) in preds.iter().zip(&pieces) {
+            println!(
+                "PRED {:?} {:?} {:?} {:?} {:?}",
+                q.kind,
+                p,
+                q.speaker,
+                q.cue,
+                q.text.chars().take(60).collect::<String>()
+            );
+        }
+        for g in &a.gold {
+            println!(
+                "GOLD {:?} {:?}",
+                g.content,
+                a.original[g.content[0].clone()]
+                    .chars()
+                    .take(60)
+                    .collect::<String>()
+            );
+        }
+    }
     let mut cands: Vec<(usize, usize, usize)> = Vec::new();
     for (gi, gt) in gold_toks.iter().enumerate() {
         if gt.is_empty() {

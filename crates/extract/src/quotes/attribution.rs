@@ -571,7 +571,7 @@ pub(super) fn extract(text: &str, mentions: &[PersonMention]) -> Vec<Quote> {
     let paras = text::paragraphs(text);
     for (pi, para) in paras.iter().enumerate() {
         let protected: Vec<Span> = cx.regions.iter().map(Region::outer).collect();
-        for (a, b) in sentences(&cx.toks, para, &protected) {
+        for (a, b) in sentences(&cx.toks, para, &protected, &|w| SAY.contains(&w)) {
             // Skip the part of a paragraph that continues a quote already emitted.
             let mut a = a;
             while a < b && cx.region_at(cx.toks[a].span.start).is_some_and(|r| done[r]) {
@@ -630,13 +630,27 @@ pub(super) fn extract(text: &str, mentions: &[PersonMention]) -> Vec<Quote> {
                         ));
                     }
                     used.push(span.clone());
+                    if let Some(s) = &speaker {
+                        last = Some((s.clone(), pi));
+                    }
                 }
                 // `"A," she said, "B."`: a quote after the cue in the same sentence.
                 // Only punctuation may stand between the source or cue and that quote.
                 let tail = f.source.as_ref().map_or(f.cue.1, |np| np.end.max(f.cue.1));
+                // `"A," Varga told the council on Monday, "B."`: a listener or time may come between.
                 let mut k = tail;
-                while k < b && !cx.toks[k].word && cx.region_at(cx.toks[k].span.start).is_none() {
+                while k < b.min(tail + 12)
+                    && cx.region_at(cx.toks[k].span.start).is_none()
+                    && !SAY.contains(&cx.word(k))
+                {
                     k += 1;
+                }
+                let glued = k > tail
+                    && k < b
+                    && matches!(cx.toks[k - 1].first, ',' | ':')
+                    && !cx.toks[k - 1].word;
+                if !glued && !(tail..k).all(|x| !cx.toks[x].word) {
+                    k = b;
                 }
                 let after = cx.toks[k.min(b - 1)].span.start;
                 for (r, reg) in cx.regions.iter().enumerate() {

@@ -90,7 +90,12 @@ const ABBREVIATIONS: &[&str] = &[
 /// exclamation mark (with any closing quote mark after it) ends a sentence when the next token
 /// starts upper case, with a digit or with an opening mark, unless the stop belongs to an
 /// abbreviation or falls inside one of the `protected` byte ranges (quotations).
-pub(crate) fn sentences(toks: &[Tok], para: &Span, protected: &[Span]) -> Vec<(usize, usize)> {
+pub(crate) fn sentences(
+    toks: &[Tok],
+    para: &Span,
+    protected: &[Span],
+    is_cue: &dyn Fn(&str) -> bool,
+) -> Vec<(usize, usize)> {
     let first = toks.partition_point(|t| t.span.start < para.start);
     let last = toks.partition_point(|t| t.span.start < para.end);
     let mut out = Vec::new();
@@ -123,7 +128,14 @@ pub(crate) fn sentences(toks: &[Tok], para: &Span, protected: &[Span]) -> Vec<(u
                 }
                 _ => false,
             };
-            if !inside && !abbrev && next_starts {
+            // `“Why?” Varga asked.`: a quote closed by ? or ! runs on into its attribution.
+            let attributed = end > i + 1
+                && t.first != '.'
+                && toks[end..last.min(end + 6)]
+                    .iter()
+                    .take_while(|t| t.word || t.first == '.')
+                    .any(|t| is_cue(&t.lower));
+            if !inside && !abbrev && next_starts && !attributed {
                 out.push((start, end));
                 start = end;
                 i = end;
@@ -153,7 +165,7 @@ mod tests {
     fn check(text: &str, expected: &[&str]) {
         let toks = tokenize(text);
         let para = 0..text.len();
-        let got: Vec<&str> = sentences(&toks, &para, &[])
+        let got: Vec<&str> = sentences(&toks, &para, &[], &|w| w == "said")
             .into_iter()
             .map(|(a, b)| &text[toks[a].span.start..toks[b - 1].span.end])
             .collect();
