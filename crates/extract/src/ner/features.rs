@@ -51,6 +51,9 @@ pub(crate) struct TokenView {
     pub(crate) capitalised: bool,
 }
 
+/// The most neighbouring words remembered per word and document.
+const MAX_CONTEXTS: usize = 12;
+
 /// Capitalisation classes.
 const CAP_LOWER: u64 = 1;
 const CAP_INIT: u64 = 2;
@@ -227,6 +230,9 @@ pub(crate) struct DocView {
     /// Per sentence: every letter in it is upper case (a headline).
     all_caps: Vec<bool>,
     case: KeyMap<CaseEvidence>,
+    /// Per capitalised word: the neighbouring words of its occurrences in the document, as
+    /// `(side, word)` hashes, at most [`MAX_CONTEXTS`] of them.
+    contexts: KeyMap<Vec<u64>>,
     /// Per sentence and token: gazetteer feature hashes.
     gazetteer: Vec<Vec<Vec<u64>>>,
 }
@@ -277,7 +283,24 @@ impl DocView {
                 None => vec![Vec::new(); s.len()],
             })
             .collect();
+        let mut contexts: KeyMap<Vec<u64>> = KeyMap::default();
+        for sent in &views {
+            for (i, t) in sent.iter().enumerate() {
+                if !t.capitalised {
+                    continue;
+                }
+                let list = contexts.entry(t.key).or_default();
+                let left = i.checked_sub(1).map_or(1, |j| sent[j].lower);
+                let right = sent.get(i + 1).map_or(2, |n| n.lower);
+                for c in [mix(left, 0x1ef7), mix(right, 0x419e)] {
+                    if list.len() < MAX_CONTEXTS && !list.contains(&c) {
+                        list.push(c);
+                    }
+                }
+            }
+        }
         DocView {
+            contexts,
             sentences: views,
             all_caps,
             case,
@@ -334,6 +357,13 @@ pub(crate) fn local_features(doc: &DocView, s: usize, i: usize, out: &mut Vec<u6
     out.push(f(26, mix(p1.cap, t.cap), n1.cap));
     out.push(f(27, t.lower, caps));
     out.push(f(28, n1.word, t.cap));
+    if t.capitalised
+        && let Some(list) = doc.contexts.get(&t.key)
+    {
+        for &c in list {
+            out.push(f(42, c, 0));
+        }
+    }
     let case = doc.case.get(&t.key).copied().unwrap_or_default();
     let mine = u64::from(t.cap == CAP_LOWER || (t.capitalised && i > 0 && caps == 0));
     let evidence =
