@@ -154,6 +154,11 @@ pub fn write_article(
     writeln!(out, "{}", a.text)
 }
 
+/// "1 article", "2 articles".
+pub fn count(n: u64, noun: &str) -> String {
+    format!("{n} {noun}{}", if n == 1 { "" } else { "s" })
+}
+
 /// `s` cut to at most `width` characters, with an ellipsis when cut.
 pub fn clip(s: &str, width: usize) -> String {
     if s.chars().count() <= width {
@@ -184,6 +189,13 @@ mod tests {
         check_records(false, 2, "[\n{\"n\":0},\n{\"n\":1}\n]\n");
         check_records(true, 0, "");
         check_records(true, 2, "{\"n\":0}\n{\"n\":1}\n");
+    }
+
+    #[test]
+    fn counts_are_plural_except_for_one() {
+        assert_eq!(count(0, "article"), "0 articles");
+        assert_eq!(count(1, "article"), "1 article");
+        assert_eq!(count(2, "article"), "2 articles");
     }
 
     #[test]

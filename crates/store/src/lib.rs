@@ -224,6 +224,12 @@ impl Store {
         .map_err(|e| StoreError::sql("update ingest run", path, e))?;
         tx.commit()
             .map_err(|e| StoreError::sql("commit batch", path, e))?;
+        tracing::debug!(
+            articles = articles.len(),
+            new = added.new,
+            existing = added.existing,
+            "stored batch"
+        );
         Ok(added)
     }
 

@@ -50,7 +50,10 @@ pub fn run(args: Args, context: &Context) -> Result<Outcome> {
     } else {
         records.finish()?;
     }
-    context.note(&format!("read {read} articles, {failed} failed"));
+    context.note(&format!(
+        "read {}, {failed} failed",
+        output::count(read, "article")
+    ));
     Ok(if failed == 0 {
         Outcome::Done
     } else {

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use anyhow::{Context as _, Result};
 use store::Store;
 
-use crate::{Context, Outcome};
+use crate::{Context, Outcome, output};
 
 /// Read articles from files, folders or stdin and add them to the store
 #[derive(Debug, clap::Args)]
@@ -63,10 +63,10 @@ pub fn run(args: Args, context: &Context) -> Result<Outcome> {
     progress.finish_and_clear();
 
     context.note(&format!(
-        "read {read} articles: {new} new, {existing} already stored, {failed} failed \
-         (store: {}, {} articles)",
+        "read {}: {new} new, {existing} already stored, {failed} failed (store: {}, {})",
+        output::count(read, "article"),
         store.path().display(),
-        store.article_count()?
+        output::count(store.article_count()?, "article"),
     ));
     Ok(if failed == 0 {
         Outcome::Done
