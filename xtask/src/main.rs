@@ -7,6 +7,7 @@ mod brief_eval;
 mod extract_eval;
 mod ner;
 mod quotes_eval;
+mod stories_bench;
 mod stories_eval;
 
 use anyhow::{Result, bail};
@@ -64,6 +65,11 @@ const TASKS: &[(&str, &str, Task)] = &[
         "eval-stories",
         "story clustering BCubed on ECB+ and Multi-News (dev/test/all)",
         stories_eval::run,
+    ),
+    (
+        "bench-stories",
+        "speed and memory of near-duplicates + story assignment at 10k/100k/1M articles",
+        stories_bench::run,
     ),
 ];
 

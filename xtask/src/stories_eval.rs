@@ -5,8 +5,8 @@
 //! Splits: ECB+ topics 1–20 are the dev split used to calibrate `stories::Config::default()`,
 //! topics 21–45 the test split; Multi-News examples 1–100 dev, 101–200 test. Each split is its own
 //! stream, articles shuffled with a fixed seed (ECB+ has no real dates). `--file-order` keeps the
-//! file order instead; `--grid` searches the main parameters on the dev splits and prints the
-//! best settings (they are then written into `Config::default()` by hand).
+//! file order instead; `--fit` fits the join model on the dev splits and prints the weights
+//! (they are then written into `Config::default()` by hand).
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -116,6 +116,11 @@ pub fn shuffle<T>(items: &mut [T], seed: u64) {
 /// Clusters the items in the given order; returns each item's final story.
 pub fn cluster(items: &[&Item], config: &Config) -> Vec<String> {
     let mut c = Clusterer::new(config.clone());
+    if std::env::var("STORIES_WARM").is_ok() {
+        for it in items {
+            c.learn_rarity(&it.article);
+        }
+    }
     let assigned: Vec<Option<stories::StoryId>> =
         items.iter().map(|it| c.add(&it.article).story).collect();
     assigned
@@ -209,10 +214,34 @@ pub fn run(args: &[String]) -> Result<()> {
     } else {
         Some(SEED)
     };
-    if args.iter().any(|a| a == "--grid") {
-        return grid(&ecb, &mn, seed);
+    if args.iter().any(|a| a == "--dump") {
+        for (name, items) in [("ecb", &ecb), ("mn", &mn)] {
+            let split = splits(items, seed)
+                .into_iter()
+                .next()
+                .context("no dev split")?;
+            let predicted = cluster(&split.items, &Config::default());
+            for (item, p) in split.items.iter().zip(predicted) {
+                let title = item.article.title.as_deref().unwrap_or(&item.article.text);
+                let title: String = title.chars().take(80).collect();
+                println!("{name}\t{}\t{p}\t{title}", item.story);
+            }
+        }
+        return Ok(());
     }
-    let config = Config::default();
+    if args.iter().any(|a| a == "--fit") {
+        return fit(&ecb, &mn, seed);
+    }
+    let mut config = Config::default();
+    if let Ok(v) = std::env::var("STORIES_IDF_POWER") {
+        config.idf_power = v.parse()?;
+    }
+    if let Ok(v) = std::env::var("STORIES_BIAS") {
+        config.weights.bias = v.parse()?;
+    }
+    if let Ok(v) = std::env::var("STORIES_MERGE") {
+        config.merge_threshold = v.parse()?;
+    }
     let order = seed.map_or("file order".to_owned(), |s| format!("shuffled, seed {s}"));
     println!("story clustering, BCubed, stories::Config::default(), {order}");
     println!(
@@ -233,45 +262,143 @@ pub fn run(args: &[String]) -> Result<()> {
     Ok(())
 }
 
-/// Searches the main parameters on the dev splits; prints the best by the mean of the two F1s.
-fn grid(ecb: &[Item], mn: &[Item], seed: Option<u64>) -> Result<()> {
-    let ecb_dev = splits(ecb, seed)
+/// Fits the join model on the dev splits: logistic regression over the signals of every
+/// (article, candidate story) pair met while clustering the dev streams with the current
+/// defaults, labelled by whether the story's majority gold label is the article's. Then sweeps
+/// the bias and the merge threshold for the best mean dev F1 and prints the weights.
+fn fit(ecb: &[Item], mn: &[Item], seed: Option<u64>) -> Result<()> {
+    let dev: Vec<Split> = [ecb, mn]
         .into_iter()
-        .next()
-        .context("no dev split")?;
-    let mn_dev = splits(mn, seed)
-        .into_iter()
-        .next()
-        .context("no dev split")?;
-    let mut results = Vec::new();
+        .map(|items| {
+            splits(items, seed)
+                .into_iter()
+                .next()
+                .context("no dev split")
+        })
+        .collect::<Result<_>>()?;
     let base = Config::default();
-    for join in [0.12f32, 0.15, 0.18, 0.21, 0.24, 0.27, 0.3] {
-        for merge in [0.3f32, 0.4, 0.5, 0.6] {
-            for entity in [1.0f32, 1.5, 2.0, 3.0] {
-                for number in [0.5f32, 1.0, 2.0] {
-                    let config = Config {
-                        join_threshold: join,
-                        merge_threshold: merge,
-                        entity_weight: entity,
-                        number_weight: number,
-                        date_weight: number,
-                        ..base.clone()
-                    };
-                    let (e, _, _) = score(&ecb_dev, &config);
-                    let (m, _, _) = score(&mn_dev, &config);
-                    results.push(((e.2 + m.2) / 2.0, e.2, m.2, join, merge, entity, number));
+    let mut xs: Vec<[f64; 10]> = Vec::new();
+    let mut ys: Vec<f64> = Vec::new();
+    for split in &dev {
+        let mut c = Clusterer::new(base.clone());
+        let mut members: HashMap<String, HashMap<&str, usize>> = HashMap::new();
+        for item in &split.items {
+            for (story, s) in c.signals(&item.article) {
+                let story = c.current(&story).0;
+                let Some(counts) = members.get(&story) else {
+                    continue;
+                };
+                let majority = counts
+                    .iter()
+                    .max_by_key(|(g, n)| (**n, std::cmp::Reverse(**g)))
+                    .map(|(g, _)| *g);
+                let mut x = [0.0; 10];
+                for k in 0..5 {
+                    if s.present[k] {
+                        x[k] = f64::from(s.cosine[k]);
+                        x[5 + k] = 1.0;
+                    }
+                }
+                xs.push(x);
+                ys.push(if majority == Some(item.story.as_str()) {
+                    1.0
+                } else {
+                    0.0
+                });
+            }
+            if let Some(story) = c.add(&item.article).story {
+                // Fold merged stories' members into the survivor.
+                let now = c.current(&story).0;
+                *members
+                    .entry(now)
+                    .or_default()
+                    .entry(item.story.as_str())
+                    .or_default() += 1;
+                let stale: Vec<String> = members
+                    .keys()
+                    .filter(|k| c.current(&stories::StoryId((*k).clone())).0 != **k)
+                    .cloned()
+                    .collect();
+                for k in stale {
+                    let moved = members.remove(&k).unwrap_or_default();
+                    let target = c.current(&stories::StoryId(k)).0;
+                    let t = members.entry(target).or_default();
+                    for (g, n) in moved {
+                        *t.entry(g).or_default() += n;
+                    }
                 }
             }
         }
     }
-    results.sort_by(|a, b| b.0.total_cmp(&a.0));
-    println!("mean   ecbF1  mnF1   join merge entity number+date");
-    for r in results.iter().take(15) {
-        println!(
-            "{:.4} {:.4} {:.4} {:.2} {:.2} {:.1} {:.1}",
-            r.0, r.1, r.2, r.3, r.4, r.5, r.6
-        );
+    let positives = ys.iter().filter(|&&y| y > 0.0).count();
+    println!("{} candidate pairs, {} positive", ys.len(), positives);
+    // Plain batch gradient descent with a little L2; features are in [0, 1].
+    let mut w = [0.0f64; 10];
+    let mut b = 0.0f64;
+    let n = ys.len().max(1) as f64;
+    for _ in 0..4000 {
+        let mut gw = [0.0f64; 10];
+        let mut gb = 0.0;
+        for (x, y) in xs.iter().zip(&ys) {
+            let z = b + x.iter().zip(&w).map(|(a, b)| a * b).sum::<f64>();
+            let p = 1.0 / (1.0 + (-z).exp());
+            let e = p - y;
+            for k in 0..10 {
+                gw[k] += e * x[k];
+            }
+            gb += e;
+        }
+        for k in 0..10 {
+            w[k] -= 2.0 * (gw[k] / n + 1e-4 * w[k]);
+        }
+        b -= 2.0 * gb / n;
     }
+    let weights = stories::Weights {
+        similarity: [
+            w[0] as f32,
+            w[1] as f32,
+            w[2] as f32,
+            w[3] as f32,
+            w[4] as f32,
+        ],
+        presence: [
+            w[5] as f32,
+            w[6] as f32,
+            w[7] as f32,
+            w[8] as f32,
+            w[9] as f32,
+        ],
+        bias: b as f32,
+    };
+    println!("fitted: {weights:?}");
+    let mut best = (0.0, 0.0f32, 0.0f32);
+    for shift in [-2.0f32, -1.5, -1.0, -0.5, 0.0, 0.5, 1.0, 1.5, 2.0] {
+        for merge in [-1.0f32, 0.0, 1.0, 2.0, 3.0, 100.0] {
+            let config = Config {
+                weights: stories::Weights {
+                    bias: weights.bias + shift,
+                    ..weights.clone()
+                },
+                merge_threshold: merge,
+                ..base.clone()
+            };
+            let f: Vec<f64> = dev.iter().map(|s| score(s, &config).0.2).collect();
+            let mean = f.iter().sum::<f64>() / f.len() as f64;
+            println!(
+                "shift {shift:>5.1} merge {merge:>5.1}: ecb {:.4} mn {:.4} mean {mean:.4}",
+                f[0], f[1]
+            );
+            if mean > best.0 {
+                best = (mean, shift, merge);
+            }
+        }
+    }
+    println!(
+        "best: bias {} merge_threshold {} (mean dev F1 {:.4})",
+        weights.bias + best.1,
+        best.2,
+        best.0
+    );
     Ok(())
 }
 

@@ -10,13 +10,13 @@
 //! two rehab check-ins — so they weigh more than words. Time distance decays the score. When an
 //! article pulls two stories close together they merge, the younger into the older.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
 
 use chrono::{DateTime, FixedOffset};
 use ingest::Article;
 
 use crate::dup::{DupConfig, Duplicate, DuplicateIndex, Fingerprint};
-use crate::features::{self, Features, KINDS, Kind, Origin};
+use crate::features::{self, Features, KINDS, Kind, Origin, kind_of};
 use crate::hash::IdMap;
 use crate::lexicon::is_wire_agency;
 
@@ -25,25 +25,19 @@ use crate::lexicon::is_wire_agency;
 /// same for every corpus.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Config {
-    /// An article joins the best story when its similarity is at least this; else it starts one.
-    pub join_threshold: f32,
-    /// Two stories whose centroids have at least this cosine merge.
+    /// The join model: an article joins the best-scoring story when its score is at least 0.
+    pub weights: Weights,
+    /// Two stories whose centroids score at least this (same model) merge.
     pub merge_threshold: f32,
-    /// How many body occurrences one title occurrence of a word counts for.
-    pub title_weight: f32,
-    /// Weight of each kind of term: words, names, numbers, dates.
-    pub word_weight: f32,
-    pub entity_weight: f32,
-    pub number_weight: f32,
-    pub date_weight: f32,
-    /// Terms kept per article vector and per story centroid (the heaviest ones).
-    pub article_terms: usize,
+    /// Term weights are `(1 + ln tf) · idf^idf_power`: above 1 favours rare terms (names).
+    pub idf_power: f32,
+    /// Terms kept per story centroid (the heaviest ones).
     pub story_terms: usize,
     /// Terms of an article used to look up candidate stories, and candidates scored in full.
     pub probe_terms: usize,
     pub candidates: usize,
-    /// The score halves for every this many hours between an article and a story's time span.
-    pub half_life_hours: f64,
+    /// Score lost per day between an article and a story's time span (dated articles only).
+    pub decay_per_day: f32,
     /// A story with no new article for this long (publication time) leaves the active pool.
     pub window_hours: f64,
     /// At most this many active stories per language pool; the least recently updated leave.
@@ -55,22 +49,57 @@ pub struct Config {
     pub duplicates: DupConfig,
 }
 
+/// A linear model over [`Signals`]: `bias + Σ present[k] · (similarity[k] · cos[k] + presence[k])`
+/// over the kinds words, names, numbers, dates, title words (in that order). Fitted by logistic
+/// regression on the dev splits (`cargo xtask eval-stories --fit`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Weights {
+    pub similarity: [f32; KINDS],
+    pub presence: [f32; KINDS],
+    pub bias: f32,
+}
+
+/// How an article (or a story) compares with a story, per kind of term: cosine of the TF-IDF
+/// vectors, and whether both sides have terms of that kind at all.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct Signals {
+    pub cosine: [f32; KINDS],
+    pub present: [bool; KINDS],
+    /// Hours between the article and the story's time span, when both are dated.
+    pub hours_apart: Option<f64>,
+}
+
+impl Signals {
+    /// The join score under `weights` and a time decay of `decay_per_day`.
+    pub fn score(&self, weights: &Weights, decay_per_day: f32) -> f32 {
+        let mut s = weights.bias;
+        for k in 0..KINDS {
+            if self.present[k] {
+                s += weights.similarity[k] * self.cosine[k] + weights.presence[k];
+            }
+        }
+        if let Some(h) = self.hours_apart {
+            s -= decay_per_day * (h / 24.0) as f32;
+        }
+        s
+    }
+}
+
 impl Default for Config {
     fn default() -> Self {
         Config {
-            join_threshold: 0.2,
-            merge_threshold: 0.5,
-            title_weight: 2.0,
-            word_weight: 1.0,
-            entity_weight: 1.5,
-            number_weight: 1.0,
-            date_weight: 1.0,
-            article_terms: 150,
+            weights: Weights {
+                similarity: [6.0, 3.0, 1.0, 1.0, 2.0],
+                presence: [0.0, -0.5, -0.2, -0.2, -0.3],
+                bias: -0.8,
+            },
+            merge_threshold: 1.0,
+            idf_power: 3.0,
             story_terms: 400,
-            probe_terms: 12,
-            candidates: 24,
-            half_life_hours: 72.0,
-            window_hours: 24.0 * 14.0,
+            probe_terms: 10,
+            candidates: 10,
+            decay_per_day: 0.5,
+            window_hours: 24.0 * 7.0,
             max_active_stories: 20_000,
             min_english_stopwords: 0.15,
             duplicates: DupConfig::default(),
@@ -96,8 +125,9 @@ pub struct Assignment {
     pub story: Option<StoryId>,
     /// True when the article started the story.
     pub new_story: bool,
-    /// Similarity to the story joined (1 for a copy joining its original's story, 0 for new).
-    pub score: f32,
+    /// The join model's score for the story joined (`None` for a new story, and for a copy
+    /// that joined its original's story without scoring).
+    pub score: Option<f32>,
     /// The earlier article this one copies, and how much changed.
     pub duplicate_of: Option<Duplicate>,
     /// The language pool the article was clustered in (`en`, another ISO 639-1 code, `und`).
@@ -146,8 +176,25 @@ pub struct Clusterer {
     now: Option<i64>,
 }
 
+/// The part of adding an article that reads only the article.
+struct Prepared {
+    features: Features,
+    fingerprint: Fingerprint,
+}
+
+impl Prepared {
+    fn of(article: &Article) -> Prepared {
+        let features = features::extract(article.title.as_deref(), &article.text);
+        let fingerprint = Fingerprint::from_features(&features, article.title.as_deref());
+        Prepared {
+            features,
+            fingerprint,
+        }
+    }
+}
+
 struct Pool {
-    postings: IdMap<u64, Vec<u32>>,
+    postings: IdMap<u64, VecDeque<u32>>,
     /// Active stories by (last article sequence, story number).
     active: BTreeSet<(u64, u32)>,
     added: usize,
@@ -173,7 +220,8 @@ struct StoryState {
 #[derive(Default)]
 struct Centroid {
     weights: IdMap<u64, f32>,
-    norm2: f32,
+    /// Squared length of each kind's part.
+    norm2: [f32; KINDS],
 }
 
 struct Label {
@@ -183,9 +231,10 @@ struct Label {
     first: u64,
 }
 
-/// An article's weighted, unit-length term vector, sorted by key.
+/// An article's TF-IDF vector, each kind's part scaled to unit length, sorted by key.
 struct Vector {
     terms: Vec<(u64, f32)>,
+    present: [bool; KINDS],
     /// Indices into `terms`, heaviest first.
     by_weight: Vec<usize>,
 }
@@ -193,6 +242,10 @@ struct Vector {
 const TITLES_KEPT: usize = 24;
 const LABELS_KEPT: usize = 48;
 const POSTING_CAP: usize = 256;
+/// Heaviest terms of each article added to the inverted index.
+const INDEX_TERMS: usize = 32;
+/// Articles between sweeps of posting lists for closed stories.
+const SWEEP_EVERY: usize = 10_000;
 
 impl Clusterer {
     pub fn new(config: Config) -> Self {
@@ -217,17 +270,62 @@ impl Clusterer {
 
     /// Clusters one article: finds its copies, then joins it to a story or starts one.
     pub fn add(&mut self, article: &Article) -> Assignment {
+        let prepared = Prepared::of(article);
+        self.add_prepared(article, prepared)
+    }
+
+    /// Clusters a batch of articles, in order, with the same result as calling
+    /// [`add`](Self::add) on each. The per-article work that needs no shared state (tokens,
+    /// terms, MinHash signature) runs on up to `threads` threads first.
+    pub fn add_batch(&mut self, articles: &[Article], threads: usize) -> Vec<Assignment> {
+        let threads = threads.clamp(1, 16);
+        let mut out = Vec::with_capacity(articles.len());
+        // Prepared articles are much larger than their text; prepare a few hundred at a time.
+        for batch in articles.chunks(256 * threads) {
+            let prepared: Vec<Prepared> = if threads == 1 || batch.len() < 2 * threads {
+                batch.iter().map(Prepared::of).collect()
+            } else {
+                let chunk = batch.len().div_ceil(threads);
+                std::thread::scope(|scope| {
+                    let mut parts = batch.chunks(chunk);
+                    let first = parts.next().unwrap_or_default();
+                    let handles: Vec<_> = parts
+                        .map(|part| {
+                            scope.spawn(move || part.iter().map(Prepared::of).collect::<Vec<_>>())
+                        })
+                        .collect();
+                    // This thread prepares the first part itself.
+                    let mut all: Vec<Prepared> = first.iter().map(Prepared::of).collect();
+                    for h in handles {
+                        all.extend(h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)));
+                    }
+                    all
+                })
+            };
+            out.extend(
+                batch
+                    .iter()
+                    .zip(prepared)
+                    .map(|(a, p)| self.add_prepared(a, p)),
+            );
+        }
+        out
+    }
+
+    fn add_prepared(&mut self, article: &Article, prepared: Prepared) -> Assignment {
         let seq = self.seq;
         self.seq += 1;
-        let title = article.title.as_deref();
-        let f = features::extract(title, &article.text, self.config.title_weight);
+        let Prepared {
+            features: f,
+            fingerprint: fp,
+        } = prepared;
         let mut warnings = Vec::new();
         if f.words == 0 {
             warnings.push("empty article: not clustered".to_owned());
             return Assignment {
                 story: None,
                 new_story: false,
-                score: 0.0,
+                score: None,
                 duplicate_of: None,
                 language: None,
                 warnings,
@@ -244,7 +342,6 @@ impl Clusterer {
             self.now = Some(self.now.map_or(t, |n| n.max(t)));
         }
 
-        let fp = Fingerprint::from_features(&f, title);
         let found = self.dups.find(&fp, time);
         self.df.add(&f);
         let vector = self.weigh(&f);
@@ -256,14 +353,12 @@ impl Clusterer {
             (st.centroid.is_some() && st.language == language).then_some(s)
         });
         let (story, score, others) = match copy_of {
-            Some(s) => (Some(s), 1.0, Vec::new()),
+            Some(s) => (Some(s), None, Vec::new()),
             None => {
                 let scored = self.score_candidates(&language, &vector, time);
                 match scored.first() {
-                    Some(&(score, s)) if score >= self.config.join_threshold => {
-                        (Some(s), score, scored)
-                    }
-                    _ => (None, 0.0, scored),
+                    Some(&(score, s, _)) if score >= 0.0 => (Some(s), Some(score), scored),
+                    _ => (None, None, scored),
                 }
             }
         };
@@ -334,6 +429,14 @@ impl Clusterer {
         out
     }
 
+    /// Learns term rarity (document frequencies) from articles without clustering them, so
+    /// that a batch re-clustered as a whole (see [`crate::cluster_batch`]) is weighed from its
+    /// first article on with the rarity seen over the whole batch.
+    pub fn learn_rarity(&mut self, article: &Article) {
+        let f = features::extract(article.title.as_deref(), &article.text);
+        self.df.add(&f);
+    }
+
     /// Number of stories currently in active pools.
     pub fn active_stories(&self) -> usize {
         self.pools.values().map(|p| p.active.len()).sum()
@@ -364,35 +467,24 @@ impl Clusterer {
         }
     }
 
-    /// TF-IDF weights per kind, the heaviest `article_terms`, scaled to unit length.
+    /// TF-IDF weights, each kind's part scaled to unit length.
     fn weigh(&self, f: &Features) -> Vector {
-        let c = &self.config;
-        let kind_weight: [f32; KINDS] = [
-            c.word_weight,
-            c.entity_weight,
-            c.number_weight,
-            c.date_weight,
-        ];
         let mut terms: Vec<(u64, f32)> = f
             .terms
             .iter()
-            .map(|t| {
-                (
-                    t.key,
-                    kind_weight[t.kind as usize] * (1.0 + t.tf.ln()) * self.df.idf(t.key),
-                )
-            })
+            .map(|t| (t.key, (1.0 + t.tf.ln()) * self.idf_weight(t.key)))
             .collect();
-        if terms.len() > c.article_terms {
-            terms.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-            terms.truncate(c.article_terms);
-            terms.sort_unstable_by_key(|t| t.0);
+        let mut norm2 = [0.0f32; KINDS];
+        for &(k, w) in &terms {
+            norm2[kind_of(k)] += w * w;
         }
-        let norm = terms.iter().map(|t| t.1 * t.1).sum::<f32>().sqrt();
-        if norm > 0.0 {
-            for t in &mut terms {
-                t.1 /= norm;
-            }
+        let mut present = [false; KINDS];
+        for k in 0..KINDS {
+            present[k] = norm2[k] > 0.0;
+            norm2[k] = norm2[k].sqrt();
+        }
+        for t in &mut terms {
+            t.1 /= norm2[kind_of(t.0)];
         }
         let mut by_weight: Vec<usize> = (0..terms.len()).collect();
         by_weight.sort_by(|&a, &b| {
@@ -401,16 +493,53 @@ impl Clusterer {
                 .total_cmp(&terms[a].1)
                 .then(terms[a].0.cmp(&terms[b].0))
         });
-        Vector { terms, by_weight }
+        Vector {
+            terms,
+            present,
+            by_weight,
+        }
+    }
+
+    fn idf_weight(&self, key: u64) -> f32 {
+        let idf = self.df.idf(key);
+        let p = self.config.idf_power;
+        if p.fract() == 0.0 && (0.0..=8.0).contains(&p) {
+            idf.powi(p as i32)
+        } else {
+            idf.powf(p)
+        }
+    }
+
+    /// How `article` compares with the candidate stories it would be scored against, best
+    /// first, without adding it. For calibration and explanations; [`add`](Self::add) does the
+    /// same work itself.
+    pub fn signals(&self, article: &Article) -> Vec<(StoryId, Signals)> {
+        let f = features::extract(article.title.as_deref(), &article.text);
+        if f.words == 0 {
+            return Vec::new();
+        }
+        let language = self.language_of(article, &f, &mut Vec::new());
+        let v = self.weigh(&f);
+        let time = article.published.map(|t| t.timestamp());
+        self.score_candidates(&language, &v, time)
+            .into_iter()
+            .filter_map(|(_, n, s)| Some((self.stories.get(&n)?.id.clone(), s)))
+            .collect()
     }
 
     /// Candidate stories that share one of the article's heaviest terms, scored in full;
     /// best first, ties to the older story.
-    fn score_candidates(&self, language: &str, v: &Vector, time: Option<i64>) -> Vec<(f32, u32)> {
+    fn score_candidates(
+        &self,
+        language: &str,
+        v: &Vector,
+        time: Option<i64>,
+    ) -> Vec<(f32, u32, Signals)> {
         let Some(pool) = self.pools.get(language) else {
             return Vec::new();
         };
         let mut rough: IdMap<u32, f32> = IdMap::default();
+        // Probe with the heaviest terms; per-kind scaling makes title words and names heavy.
         for &i in v.by_weight.iter().take(self.config.probe_terms) {
             let (key, w) = v.terms[i];
             if let Some(list) = pool.postings.get(&key) {
@@ -421,31 +550,23 @@ impl Clusterer {
         }
         let mut rough: Vec<(f32, u32)> = rough.into_iter().map(|(n, w)| (w, n)).collect();
         rough.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
-        let mut scored: Vec<(f32, u32)> = rough
+        let mut scored: Vec<(f32, u32, Signals)> = rough
             .into_iter()
             .take(self.config.candidates)
             .filter_map(|(_, n)| {
                 let st = self.stories.get(&n)?;
                 let c = st.centroid.as_ref()?;
-                let mut s = c.cosine(&v.terms);
-                if let Some(t) = time {
-                    s *= self.decay(st, t);
-                }
-                Some((s, n))
+                let mut sig = c.cosine(v);
+                sig.hours_apart = time.and_then(|t| hours_apart(st, t));
+                Some((
+                    sig.score(&self.config.weights, self.config.decay_per_day),
+                    n,
+                    sig,
+                ))
             })
             .collect();
         scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
         scored
-    }
-
-    fn decay(&self, st: &StoryState, t: i64) -> f32 {
-        let (Some(a), Some(b)) = (st.first_time, st.last_time) else {
-            return 1.0;
-        };
-        let (a, b) = (a.timestamp(), b.timestamp());
-        let gap = if t < a { a - t } else { (t - b).max(0) };
-        let hours = gap as f64 / 3600.0;
-        0.5f64.powf(hours / self.config.half_life_hours) as f32
     }
 
     fn start_story(&mut self, article: &Article, seq: u64, language: &str) -> u32 {
@@ -515,16 +636,21 @@ impl Clusterer {
         }
         let centroid = st.centroid.get_or_insert_with(Centroid::default);
         for &(key, w) in &v.terms {
-            let slot = centroid.weights.entry(key).or_insert_with(|| {
-                let list = pool.postings.entry(key).or_default();
-                if list.len() >= POSTING_CAP {
-                    list.remove(0);
-                }
-                list.push(n);
-                0.0
-            });
-            centroid.norm2 += 2.0 * *slot * w + w * w;
+            let slot = centroid.weights.entry(key).or_insert(0.0);
+            centroid.norm2[kind_of(key)] += 2.0 * *slot * w + w * w;
             *slot += w;
+        }
+        // Only an article's heaviest terms go into the inverted index: probes use the heaviest
+        // terms too, and indexing every term would cost a map insert per word.
+        for &i in v.by_weight.iter().take(INDEX_TERMS) {
+            let key = v.terms[i].0;
+            let list = pool.postings.entry(key).or_default();
+            if list.back() != Some(&n) && !list.contains(&n) {
+                if list.len() >= POSTING_CAP {
+                    list.pop_front();
+                }
+                list.push_back(n);
+            }
         }
         if centroid.weights.len() > story_terms * 2 {
             centroid.prune(story_terms);
@@ -534,17 +660,19 @@ impl Clusterer {
 
     /// Merges into `n` any other candidate whose centroid is now close to `n`'s. Returns the
     /// surviving story (the older one).
-    fn merge_close(&mut self, mut n: u32, others: &[(f32, u32)]) -> u32 {
-        for &(score, m) in others.iter().take(4) {
+    fn merge_close(&mut self, mut n: u32, others: &[(f32, u32, Signals)]) -> u32 {
+        for &(_, m, _) in others.iter().take(4) {
             let m = self.resolve(m);
-            if m == n || score < self.config.join_threshold * 0.5 {
+            if m == n {
                 continue;
             }
             let close = match (
                 self.stories.get(&n).and_then(|s| s.centroid.as_ref()),
                 self.stories.get(&m).and_then(|s| s.centroid.as_ref()),
             ) {
-                (Some(a), Some(b)) => a.similarity(b) >= self.config.merge_threshold,
+                (Some(a), Some(b)) => {
+                    a.similarity(b).score(&self.config.weights, 0.0) >= self.config.merge_threshold
+                }
                 _ => false,
             };
             if close {
@@ -609,7 +737,10 @@ impl Clusterer {
                 let slot = kc.weights.entry(key).or_insert(0.0);
                 *slot += w;
             }
-            kc.norm2 = kc.weights.values().map(|w| w * w).sum();
+            kc.norm2 = [0.0; KINDS];
+            for (&key, &w) in &kc.weights {
+                kc.norm2[kind_of(key)] += w * w;
+            }
             if kc.weights.len() > story_terms * 2 {
                 kc.prune(story_terms);
             }
@@ -644,7 +775,7 @@ impl Clusterer {
             self.closed.push(n);
         }
         // Posting lists of closed stories are dropped now and then, so memory stays bounded.
-        if pool.added >= 4 * self.config.max_active_stories.max(1000) {
+        if pool.added >= SWEEP_EVERY {
             pool.added = 0;
             let stories = &self.stories;
             let merged = &self.merged;
@@ -722,35 +853,46 @@ impl Clusterer {
 }
 
 impl Centroid {
-    /// Cosine between this centroid and a unit vector.
-    fn cosine(&self, v: &[(u64, f32)]) -> f32 {
-        if self.norm2 <= 0.0 {
-            return 0.0;
+    /// Per-kind cosines between this centroid and an article vector.
+    fn cosine(&self, v: &Vector) -> Signals {
+        let mut dot = [0.0f32; KINDS];
+        for (k, w) in &v.terms {
+            if let Some(c) = self.weights.get(k) {
+                dot[kind_of(*k)] += c * w;
+            }
         }
-        let dot: f32 = v
-            .iter()
-            .map(|(k, w)| self.weights.get(k).map_or(0.0, |c| c * w))
-            .sum();
-        dot / self.norm2.sqrt()
+        let mut s = Signals::default();
+        for (k, d) in dot.iter().enumerate() {
+            s.present[k] = v.present[k] && self.norm2[k] > 0.0;
+            if s.present[k] {
+                s.cosine[k] = d / self.norm2[k].sqrt();
+            }
+        }
+        s
     }
 
-    /// Cosine between two centroids. Symmetric.
-    fn similarity(&self, other: &Centroid) -> f32 {
+    /// Per-kind cosines between two centroids. Symmetric.
+    fn similarity(&self, other: &Centroid) -> Signals {
         let (small, large) = if self.weights.len() <= other.weights.len() {
             (self, other)
         } else {
             (other, self)
         };
-        let denom = (self.norm2 * other.norm2).sqrt();
-        if denom <= 0.0 {
-            return 0.0;
+        let mut dot = [0.0f32; KINDS];
+        for (k, w) in &small.weights {
+            if let Some(c) = large.weights.get(k) {
+                dot[kind_of(*k)] += c * w;
+            }
         }
-        let dot: f32 = small
-            .weights
-            .iter()
-            .map(|(k, w)| large.weights.get(k).map_or(0.0, |c| c * w))
-            .sum();
-        dot / denom
+        let mut s = Signals::default();
+        for (k, d) in dot.iter().enumerate() {
+            let denom = (self.norm2[k] * other.norm2[k]).sqrt();
+            s.present[k] = denom > 0.0;
+            if s.present[k] {
+                s.cosine[k] = d / denom;
+            }
+        }
+        s
     }
 
     /// Keeps the `keep` heaviest terms (ties by key), so a long story's centroid stays small.
@@ -758,7 +900,10 @@ impl Centroid {
         let mut all: Vec<(u64, f32)> = self.weights.iter().map(|(&k, &w)| (k, w)).collect();
         all.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
         all.truncate(keep);
-        self.norm2 = all.iter().map(|t| t.1 * t.1).sum();
+        self.norm2 = [0.0; KINDS];
+        for &(k, w) in &all {
+            self.norm2[kind_of(k)] += w * w;
+        }
         self.weights = all.into_iter().collect();
     }
 }
@@ -824,6 +969,13 @@ fn prune_labels(labels: &mut IdMap<u64, Label>) {
     for (k, _, _) in all.into_iter().skip(LABELS_KEPT) {
         labels.remove(&k);
     }
+}
+
+/// Hours between `t` and the story's time span (0 inside it), when the story is dated.
+fn hours_apart(st: &StoryState, t: i64) -> Option<f64> {
+    let (a, b) = (st.first_time?.timestamp(), st.last_time?.timestamp());
+    let gap = if t < a { a - t } else { (t - b).max(0) };
+    Some(gap as f64 / 3600.0)
 }
 
 fn min_opt<T: Ord>(a: Option<T>, b: Option<T>) -> Option<T> {

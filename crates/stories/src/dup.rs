@@ -12,11 +12,14 @@ use crate::hash::{IdMap, SplitMix, combine};
 use crate::lexicon::is_wire_agency;
 
 /// MinHash values per signature: `BANDS` bands of `ROWS` rows. A pair with shingle Jaccard
-/// similarity J shares at least one band with probability 1 − (1 − J³)²⁰: 0.73 at J = 0.4,
-/// 0.93 at 0.5, 0.99 at 0.6, and about 2·10⁻⁵ for unrelated texts (J ≈ 0.01).
+/// similarity J shares at least one band with probability 1 − (1 − J³)¹⁶: 0.65 at J = 0.4,
+/// 0.88 at 0.5, 0.97 at 0.6, and about 2·10⁻⁵ for unrelated texts (J ≈ 0.01).
 pub const SIGNATURE: usize = BANDS * ROWS;
-const BANDS: usize = 20;
+const BANDS: usize = 16;
 const ROWS: usize = 3;
+const NONE: u64 = u64::MAX;
+/// Candidates checked per article at most (a bucket of boilerplate can be long).
+const MAX_CANDIDATES: usize = 256;
 
 /// Settings of the duplicate index. The defaults are fixed; see each field.
 #[derive(Debug, Clone, PartialEq)]
@@ -98,7 +101,7 @@ pub struct Fingerprint {
 impl Fingerprint {
     /// The fingerprint of an article's title and body.
     pub fn of(article: &Article) -> Fingerprint {
-        let f = features::extract(article.title.as_deref(), &article.text, 1.0);
+        let f = features::extract(article.title.as_deref(), &article.text);
         Fingerprint::from_features(&f, article.title.as_deref())
     }
 
@@ -186,6 +189,8 @@ pub struct Match {
 }
 
 struct Entry {
+    /// The next older entry in each of this entry's band buckets (`NONE` at the end).
+    next: [u64; BANDS],
     id: String,
     /// Sequence number of this group's original (itself when it is one).
     root: u64,
@@ -197,14 +202,16 @@ struct Entry {
 
 /// The near-duplicate index: a sliding window of recent fingerprints with an LSH table.
 ///
-/// **Invariant:** every bucket entry refers to an article still in the window; evicting an
-/// article removes it from its buckets, so memory is bounded by `capacity`.
+/// **Invariant:** every bucket holds the newest window entry with that band; chains run from
+/// newer to older entries and are cut at the window's start, so memory is bounded by
+/// `capacity` (a fixed-size record per article plus one map slot per band).
 pub struct DuplicateIndex {
     config: DupConfig,
     entries: VecDeque<Entry>,
     /// Sequence number of `entries[0]`.
     base: u64,
-    buckets: IdMap<u64, Vec<u64>>,
+    /// Band key → newest entry with that band; older ones follow `Entry::next`.
+    buckets: IdMap<u64, u64>,
     newest: Option<i64>,
 }
 
@@ -246,9 +253,12 @@ impl DuplicateIndex {
             return None;
         }
         let mut candidates: Vec<u64> = Vec::new();
-        for key in fp.band_keys() {
-            if let Some(b) = self.buckets.get(&key) {
-                candidates.extend_from_slice(b);
+        for (band, key) in fp.band_keys().enumerate() {
+            let mut seq = self.buckets.get(&key).copied().unwrap_or(NONE);
+            // Entries older than the window were evicted; the chain ends there.
+            while seq != NONE && seq >= self.base && candidates.len() < MAX_CANDIDATES {
+                candidates.push(seq);
+                seq = self.entry(seq).map_or(NONE, |e| e.next[band]);
             }
         }
         candidates.sort_unstable();
@@ -345,10 +355,12 @@ impl DuplicateIndex {
         if let Some(t) = time {
             self.newest = Some(self.newest.map_or(t, |n| n.max(t)));
         }
-        for key in fp.band_keys() {
-            self.buckets.entry(key).or_default().push(seq);
+        let mut next = [NONE; BANDS];
+        for (band, key) in fp.band_keys().enumerate() {
+            next[band] = self.buckets.insert(key, seq).unwrap_or(NONE);
         }
         self.entries.push_back(Entry {
+            next,
             id: id.to_owned(),
             root,
             wire,
@@ -372,12 +384,11 @@ impl DuplicateIndex {
             let e = self.entries.pop_front().expect("front exists");
             let seq = self.base;
             self.base += 1;
+            // The oldest entry ends every chain it is in; a bucket whose newest entry it is
+            // holds nothing else.
             for key in e.fp.band_keys() {
-                if let Some(b) = self.buckets.get_mut(&key) {
-                    b.retain(|&s| s != seq);
-                    if b.is_empty() {
-                        self.buckets.remove(&key);
-                    }
+                if self.buckets.get(&key) == Some(&seq) {
+                    self.buckets.remove(&key);
                 }
             }
         }

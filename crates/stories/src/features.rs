@@ -16,9 +16,16 @@ pub(crate) enum Kind {
     Entity = 1,
     Number = 2,
     Date = 3,
+    /// Words of the title, kept apart from the body's.
+    Title = 4,
 }
 
-pub(crate) const KINDS: usize = 4;
+pub(crate) const KINDS: usize = 5;
+
+/// The kind of a term key: keys carry it in their low three bits.
+pub(crate) fn kind_of(key: u64) -> usize {
+    (key & 7) as usize
+}
 
 /// Where a term's surface form can be read back from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -31,7 +38,7 @@ pub(crate) enum Origin {
 pub(crate) struct Term {
     pub key: u64,
     pub kind: Kind,
-    /// Occurrences; title occurrences count `title_weight` each.
+    /// Occurrences.
     pub tf: f32,
     /// The first occurrence, for labels.
     pub origin: Origin,
@@ -61,10 +68,10 @@ const TAG_WORD: u64 = 0x5744;
 const TAG_ENTITY: u64 = 0x454e;
 const TAG_NUMBER: u64 = 0x4e55;
 const TAG_DATE: u64 = 0x4454;
+const TAG_TITLE: u64 = 0x5449;
 
-/// Extracts the features of one article. `title_weight` is how many body occurrences one title
-/// occurrence of a word counts for.
-pub(crate) fn extract(title: Option<&str>, body: &str, title_weight: f32) -> Features {
+/// Extracts the features of one article.
+pub(crate) fn extract(title: Option<&str>, body: &str) -> Features {
     let mut f = Features::default();
     let mut raw: Vec<Term> = Vec::with_capacity(body.len() / 5);
     let spans = text::words(body);
@@ -152,9 +159,14 @@ pub(crate) fn extract(title: Option<&str>, body: &str, title_weight: f32) -> Fea
             if !is_number(&lower) {
                 lexicon::stem(&mut lower);
             }
-            let key = tagged(TAG_WORD, hash_bytes(lower.as_bytes()));
-            f.title_keys.push(key);
-            raw.push(term(key, Kind::Word, title_weight, Origin::Title(span)));
+            let key = term(
+                tagged(TAG_TITLE, hash_bytes(lower.as_bytes())),
+                Kind::Title,
+                1.0,
+                Origin::Title(span),
+            );
+            f.title_keys.push(key.key);
+            raw.push(key);
         }
     }
     f.terms = merge(raw);
@@ -223,7 +235,7 @@ fn is_number(word: &str) -> bool {
 
 fn term(key: u64, kind: Kind, tf: f32, origin: Origin) -> Term {
     Term {
-        key,
+        key: (key & !7) | kind as u64,
         kind,
         tf,
         origin,
@@ -258,7 +270,7 @@ mod tests {
     use super::*;
 
     fn kinds(title: Option<&str>, body: &str) -> Vec<(Kind, String)> {
-        let f = extract(title, body, 2.0);
+        let f = extract(title, body);
         let mut v: Vec<(Kind, String)> = f
             .terms
             .iter()
@@ -323,17 +335,18 @@ mod tests {
     }
 
     #[test]
-    fn title_words_count_extra() {
-        let f = extract(Some("Flood in Velde"), "The flood reached Velde.", 2.0);
-        let flood = f.terms.iter().find(|t| t.kind == Kind::Word && t.tf == 3.0);
-        assert!(flood.is_some(), "{:?}", f.terms);
+    fn title_words_are_their_own_kind() {
+        let f = extract(Some("Flood in Velde"), "The flood reached Velde.");
+        let titles = f.terms.iter().filter(|t| t.kind == Kind::Title).count();
+        assert_eq!(titles, 2, "{:?}", f.terms);
         assert_eq!(f.title_keys.len(), 2);
+        assert!(f.terms.iter().all(|t| kind_of(t.key) == t.kind as usize));
     }
 
     #[test]
     fn origins_slice_back_to_the_text() {
         let body = "“Orlov Bridge” closed in 2014 after 37 cracks appeared, said Anna Brel.";
-        for t in extract(None, body, 2.0).terms {
+        for t in extract(None, body).terms {
             let Origin::Body(s) = t.origin else {
                 panic!("title origin without a title")
             };
@@ -343,9 +356,9 @@ mod tests {
 
     #[test]
     fn empty_and_short_texts() {
-        let f = extract(None, "", 2.0);
+        let f = extract(None, "");
         assert!(f.terms.is_empty() && f.shingles.is_empty() && f.words == 0);
-        let f = extract(None, "Hello there", 2.0);
+        let f = extract(None, "Hello there");
         assert_eq!(f.shingles.len(), 1);
     }
 }

@@ -312,7 +312,19 @@ pub(crate) fn is_stopword_hash(h: u64) -> bool {
 
 /// Is `word` (any case) a stopword?
 pub(crate) fn is_stopword_ci(word: &str) -> bool {
-    word.len() <= 12 && is_stopword_hash(hash_bytes(word.to_lowercase().as_bytes()))
+    let mut buf = [0u8; 16];
+    ascii_lower(word, &mut buf).is_some_and(|w| is_stopword_hash(hash_bytes(w)))
+}
+
+/// The word lower-cased into `buf`, when it is short ASCII (all stopwords and month names are).
+fn ascii_lower<'a>(word: &str, buf: &'a mut [u8; 16]) -> Option<&'a [u8]> {
+    if word.len() > buf.len() || !word.is_ascii() {
+        return None;
+    }
+    let out = &mut buf[..word.len()];
+    out.copy_from_slice(word.as_bytes());
+    out.make_ascii_lowercase();
+    Some(out)
 }
 
 /// Is the lower-cased word a month name or abbreviation? Returns its number (1–12).
@@ -343,11 +355,13 @@ fn month_of_abbrev(i: usize) -> u32 {
 
 /// Month or weekday name, in any case.
 pub(crate) fn is_month_or_weekday(word: &str) -> bool {
-    if word.len() > 9 {
-        return false;
-    }
-    let lower = word.to_lowercase();
-    MONTHS[..12].contains(&lower.as_str()) || WEEKDAYS.contains(&lower.as_str())
+    let mut buf = [0u8; 16];
+    ascii_lower(word, &mut buf).is_some_and(|w| {
+        MONTHS[..12]
+            .iter()
+            .chain(WEEKDAYS)
+            .any(|m| m.as_bytes() == w)
+    })
 }
 
 /// Is the outlet name a news agency (AP, Reuters, AFP, ...)?

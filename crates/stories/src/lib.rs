@@ -14,7 +14,7 @@ mod features;
 mod hash;
 mod lexicon;
 
-pub use cluster::{Assignment, Clusterer, Config, Story, StoryId};
+pub use cluster::{Assignment, Clusterer, Config, Signals, Story, StoryId, Weights};
 pub use dup::{DupConfig, Duplicate, DuplicateIndex, DuplicateKind, Fingerprint, Match};
 pub use lexicon::is_wire_agency;
 

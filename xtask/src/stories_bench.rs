@@ -1,0 +1,438 @@
+//! `cargo xtask bench-stories [SIZE...]`: speed and memory of near-duplicate detection plus
+//! story assignment on a synthetic stream built at run time from the ECB+ and Multi-News
+//! articles in `../shared/data` (nothing is copied into the repository).
+//!
+//! The generator, seeded and deterministic, makes events from the corpora's gold stories: each
+//! event takes the articles of one gold story with every capitalised word and number renamed
+//! by an event-specific code, so the same kind of story recurs as different events. Articles are
+//! 30 s apart in publication time (about 2,900 a day). One in five is a syndicated copy of a
+//! recent article (new headline, trimmed ending, an added paragraph, sometimes light edits).
+//! Articles are generated in chunks, untimed; the figures time only the clustering
+//! (`Clusterer::add_batch`, two threads for the per-article preparation, one for assignment),
+//! with closed stories drained as a long-running ingest would. The machine is shared with other
+//! jobs, so three rates are shown: "cpu art/s" divides by the CPU time of all threads (the
+//! one-core rate), "2core a/s" by the CPU time of the main thread (the critical path: what the
+//! wall time would be with both cores free), "wall art/s" by the wall time actually measured.
+
+use std::collections::{HashMap, VecDeque};
+use std::time::{Duration, Instant};
+
+use anyhow::{Result, bail};
+use chrono::{DateTime, FixedOffset};
+use ingest::{Article, Source};
+use stories::{Clusterer, Config};
+
+use crate::stories_eval::{Item, data_dir, load_ecbplus, load_multinews};
+
+pub fn run(args: &[String]) -> Result<()> {
+    let sizes: Vec<usize> = if args.is_empty() {
+        vec![10_000, 100_000, 1_000_000]
+    } else {
+        args.iter()
+            .map(|a| a.replace('_', "").parse())
+            .collect::<Result<_, _>>()?
+    };
+    let dir = data_dir();
+    let mut items = load_ecbplus(&dir)?;
+    items.extend(load_multinews(&dir)?);
+    if items.is_empty() {
+        bail!("no articles read from {}", dir.display());
+    }
+    let groups = group(&items);
+    drop(items);
+    println!("near-duplicates + story assignment, one thread, stories::Config::default()");
+    println!(
+        "{:>9} {:>10} {:>10} {:>10} {:>9} {:>8} {:>8} {:>8} {:>7} {:>7} {:>7} {:>8} {:>8}",
+        "articles",
+        "cpu art/s",
+        "2core a/s",
+        "wall art/s",
+        "cpu s",
+        "wall s",
+        "stories",
+        "active",
+        "dupR",
+        "dupP",
+        "F1",
+        "RSS MB",
+        "peak MB"
+    );
+    for n in sizes {
+        bench(&groups, n)?;
+    }
+    Ok(())
+}
+
+/// Gold stories of the corpora: (title, body) of each member article.
+fn group(items: &[Item]) -> Vec<Vec<(String, String)>> {
+    let mut by: HashMap<&str, Vec<(String, String)>> = HashMap::new();
+    let mut order: Vec<&str> = Vec::new();
+    for it in items {
+        let key = it.story.as_str();
+        if !by.contains_key(key) {
+            order.push(key);
+        }
+        let title = it.article.title.clone().unwrap_or_default();
+        by.entry(key)
+            .or_default()
+            .push((title, it.article.text.clone()));
+    }
+    order.into_iter().filter_map(|k| by.remove(k)).collect()
+}
+
+struct Generated {
+    article: Article,
+    event: u64,
+    copy_of: Option<String>,
+}
+
+fn bench(groups: &[Vec<(String, String)>], n: usize) -> Result<()> {
+    let mut generator = Generator::new(groups);
+    let mut c = Clusterer::new(Config::default());
+    let mut gold: Vec<u64> = Vec::with_capacity(n);
+    let mut predicted: Vec<u32> = Vec::with_capacity(n);
+    let mut story_num: HashMap<String, u32> = HashMap::new();
+    let (mut copies, mut found, mut found_true) = (0usize, 0usize, 0usize);
+    let (mut cpu, mut critical, mut wall) = (0.0f64, 0.0f64, Duration::ZERO);
+    let mut drained = 0;
+    let mut done = 0;
+    while done < n {
+        // Generate a chunk first, then time only the clustering of it.
+        let chunk: Vec<Generated> = (0..CHUNK.min(n - done)).map(|_| generator.next()).collect();
+        let articles: Vec<Article> = chunk.iter().map(|g| g.article.clone()).collect();
+        let (c0, t0, w0) = (process_cpu_secs(), thread_cpu_secs(), Instant::now());
+        let assigned = c.add_batch(&articles, THREADS);
+        drained += c.drain_closed().len();
+        wall += w0.elapsed();
+        cpu += process_cpu_secs() - c0;
+        critical += thread_cpu_secs() - t0;
+        for (g, a) in chunk.iter().zip(assigned) {
+            copies += usize::from(g.copy_of.is_some());
+            if a.duplicate_of.is_some() {
+                found += 1;
+                found_true += usize::from(g.copy_of.is_some());
+            }
+            let next = story_num.len() as u32;
+            let num = *story_num
+                .entry(a.story.map(|s| s.0).unwrap_or_default())
+                .or_insert(next);
+            gold.push(g.event);
+            predicted.push(num);
+        }
+        done += chunk.len();
+    }
+    let (_, _, f1) = bcubed_ids(&predicted, &gold);
+    let (rss, peak) = memory_mb();
+    println!(
+        "{:>9} {:>10.0} {:>10.0} {:>10.0} {:>9.2} {:>8.2} {:>8} {:>8} {:>7.3} {:>7.3} {:>7.3} {:>8.0} {:>8.0}",
+        done,
+        done as f64 / cpu,
+        done as f64 / critical,
+        done as f64 / wall.as_secs_f64(),
+        cpu,
+        wall.as_secs_f64(),
+        drained + c.stories().len(),
+        c.active_stories(),
+        found_true as f64 / copies.max(1) as f64,
+        found_true as f64 / found.max(1) as f64,
+        f1,
+        rss,
+        peak
+    );
+    Ok(())
+}
+
+/// Articles generated, then clustered, at a time.
+const CHUNK: usize = 5_000;
+/// Threads for the per-article preparation (the machine has two cores).
+const THREADS: usize = 2;
+
+/// BCubed F1 over numeric labels (story numbers here are per first id, merges not followed;
+/// an approximation for the synthetic stream).
+fn bcubed_ids(predicted: &[u32], gold: &[u64]) -> (f64, f64, f64) {
+    let mut pair: HashMap<(u32, u64), usize> = HashMap::new();
+    let mut pc: HashMap<u32, usize> = HashMap::new();
+    let mut gc: HashMap<u64, usize> = HashMap::new();
+    for (&p, &g) in predicted.iter().zip(gold) {
+        *pair.entry((p, g)).or_default() += 1;
+        *pc.entry(p).or_default() += 1;
+        *gc.entry(g).or_default() += 1;
+    }
+    let (mut prec, mut rec) = (0.0, 0.0);
+    for (&p, &g) in predicted.iter().zip(gold) {
+        let both = pair[&(p, g)] as f64;
+        prec += both / pc[&p] as f64;
+        rec += both / gc[&g] as f64;
+    }
+    let k = predicted.len().max(1) as f64;
+    let (p, r) = (prec / k, rec / k);
+    (
+        p,
+        r,
+        if p + r > 0.0 {
+            2.0 * p * r / (p + r)
+        } else {
+            0.0
+        },
+    )
+}
+
+/// CPU time (user + system) of the calling thread so far, in seconds (Linux; 0 elsewhere).
+/// The main thread runs the sequential part and its share of the parallel part, so with two
+/// idle cores the wall time would be about this.
+fn thread_cpu_secs() -> f64 {
+    cpu_secs("/proc/thread-self/stat")
+}
+
+/// CPU time (user + system) of this process so far, all threads, in seconds (Linux; 0
+/// elsewhere). The machine is shared with other jobs, so wall time overstates the cost.
+fn process_cpu_secs() -> f64 {
+    cpu_secs("/proc/self/stat")
+}
+
+fn cpu_secs(path: &str) -> f64 {
+    let stat = std::fs::read_to_string(path).unwrap_or_default();
+    // Fields after the command name (which is in parentheses and may hold spaces).
+    let rest = stat.rsplit_once(')').map_or("", |(_, r)| r);
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    let ticks = |i: usize| {
+        fields
+            .get(i)
+            .and_then(|v| v.parse::<f64>().ok())
+            .unwrap_or(0.0)
+    };
+    // utime and stime are fields 14 and 15 of the stat line, 12 and 13 after the name.
+    (ticks(11) + ticks(12)) / 100.0
+}
+
+/// Resident and peak resident memory of this process, in MB (Linux; 0 elsewhere).
+fn memory_mb() -> (f64, f64) {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    let field = |name: &str| {
+        status
+            .lines()
+            .find(|l| l.starts_with(name))
+            .and_then(|l| l.split_whitespace().nth(1))
+            .and_then(|v| v.parse::<f64>().ok())
+            .map_or(0.0, |kb| kb / 1024.0)
+    };
+    (field("VmRSS:"), field("VmHWM:"))
+}
+
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^ (z >> 31)
+    }
+
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n.max(1) as u64) as usize
+    }
+
+    fn chance(&mut self, percent: u64) -> bool {
+        self.next() % 100 < percent
+    }
+}
+
+const OUTLETS: &[&str] = &[
+    "Reuters",
+    "AP",
+    "Harbor Gazette",
+    "Valley Courier",
+    "Northern Star",
+    "Daily Ledger",
+    "Metro Post",
+    "Evening Herald",
+    "Coast Tribune",
+    "Lake Times",
+    "Plains Journal",
+    "Capital Observer",
+];
+
+/// The synthetic stream: an endless, seeded sequence of articles.
+struct Generator<'a> {
+    groups: &'a [Vec<(String, String)>],
+    rng: Rng,
+    start: DateTime<FixedOffset>,
+    i: usize,
+    /// Events still being reported: (event, gold story, next member).
+    live: VecDeque<(u64, usize, usize)>,
+    /// Recent originals that copies are made from, with their events.
+    recent: VecDeque<(u64, Article)>,
+    next_event: u64,
+}
+
+impl<'a> Generator<'a> {
+    fn new(groups: &'a [Vec<(String, String)>]) -> Self {
+        Generator {
+            groups,
+            rng: Rng(2026),
+            start: DateTime::parse_from_rfc3339("2024-01-01T00:00:00Z").expect("valid date"),
+            i: 0,
+            live: VecDeque::new(),
+            recent: VecDeque::new(),
+            next_event: 0,
+        }
+    }
+
+    fn next(&mut self) -> Generated {
+        let i = self.i;
+        self.i += 1;
+        let rng = &mut self.rng;
+        let published = self.start + chrono::Duration::seconds(30 * i as i64);
+        let outlet = OUTLETS[rng.below(OUTLETS.len())].to_owned();
+        let g = if !self.recent.is_empty() && rng.chance(20) {
+            let (event, orig) = &self.recent[rng.below(self.recent.len())];
+            let article = syndicate(orig, rng, &outlet, published, i);
+            Generated {
+                copy_of: Some(orig.id.clone()),
+                event: *event,
+                article,
+            }
+        } else {
+            if self.live.is_empty() || rng.chance(35) {
+                self.live
+                    .push_back((self.next_event, rng.below(self.groups.len()), 0));
+                self.next_event += 1;
+                if self.live.len() > 300 {
+                    self.live.pop_front();
+                }
+            }
+            let slot = self.live.len() - 1 - rng.below(self.live.len().min(40));
+            let (event, group, member) = self.live[slot];
+            self.live[slot].2 += 1;
+            let docs = &self.groups[group];
+            let (title, body) = &docs[member % docs.len()];
+            let title = rename(title, event);
+            let text = drop_sentences(&rename(body, event), rng);
+            let article = make(format!("{i:016x}"), Some(title), text, outlet, published);
+            Generated {
+                copy_of: None,
+                event,
+                article,
+            }
+        };
+        if g.copy_of.is_none() {
+            self.recent.push_back((g.event, g.article.clone()));
+            if self.recent.len() > 500 {
+                self.recent.pop_front();
+            }
+        }
+        g
+    }
+}
+
+/// Keeps each sentence with probability 3/4, so two reports drawn from one corpus article are
+/// not copies of each other.
+fn drop_sentences(text: &str, rng: &mut Rng) -> String {
+    let kept: Vec<&str> = text.split(". ").filter(|_| rng.chance(75)).collect();
+    if kept.is_empty() {
+        text.to_owned()
+    } else {
+        kept.join(". ")
+    }
+}
+
+/// Renames every capitalised word and number after the first letter with an event-specific
+/// code, so two events made from one gold story share their vocabulary but not their names,
+/// places and figures.
+fn rename(text: &str, event: u64) -> String {
+    let mut out = String::with_capacity(text.len() + 16);
+    for (i, word) in text.split(' ').enumerate() {
+        if i > 0 {
+            out.push(' ');
+        }
+        let first = word.chars().next();
+        if first.is_some_and(|c| c.is_uppercase() || c.is_ascii_digit()) && word.len() > 1 {
+            let h = word
+                .bytes()
+                .fold(event.wrapping_mul(0x100_0000_01b3), |h, b| {
+                    (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3)
+                });
+            if first.is_some_and(|c| c.is_ascii_digit()) {
+                out.push_str(&(h % 997).to_string());
+            } else {
+                out.push_str(word);
+                out.push_str(SYLLABLES[(h % 16) as usize]);
+                out.push_str(SYLLABLES[((h >> 8) % 16) as usize]);
+            }
+        } else {
+            out.push_str(word);
+        }
+    }
+    out
+}
+
+const SYLLABLES: &[&str] = &[
+    "ka", "vo", "ri", "del", "mon", "sa", "tur", "ne", "li", "gor", "ba", "fen", "qu", "zo", "wy",
+    "px",
+];
+
+fn syndicate(
+    orig: &Article,
+    rng: &mut Rng,
+    outlet: &str,
+    published: DateTime<FixedOffset>,
+    i: usize,
+) -> Article {
+    let mut paragraphs: Vec<String> = orig.text.split("\n\n").map(str::to_owned).collect();
+    // Trim the ending: drop the last paragraph, or the last sentence of a one-paragraph text.
+    if paragraphs.len() > 2 && rng.chance(50) {
+        paragraphs.pop();
+    } else if let Some(last) = paragraphs.last_mut()
+        && let Some(cut) = last.rfind(". ")
+        && rng.chance(50)
+    {
+        last.truncate(cut + 1);
+    }
+    if rng.chance(50) {
+        paragraphs.push(format!(
+            "{outlet} contributed reporting to this story. Copyright {outlet}, all rights reserved."
+        ));
+    }
+    if rng.chance(30) {
+        // Light edits: a few words replaced.
+        for p in paragraphs.iter_mut() {
+            *p = p
+                .replacen(" said ", " told reporters ", 1)
+                .replacen(" the ", " this ", 1);
+        }
+    }
+    let title = format!("{} | {outlet}", orig.title.as_deref().unwrap_or("Update"));
+    make(
+        format!("{i:016x}"),
+        Some(title),
+        paragraphs.join("\n\n"),
+        outlet.to_owned(),
+        published,
+    )
+}
+
+fn make(
+    id: String,
+    title: Option<String>,
+    text: String,
+    outlet: String,
+    published: DateTime<FixedOffset>,
+) -> Article {
+    Article {
+        id,
+        source: Source::file("bench"),
+        url: None,
+        outlet: Some(outlet),
+        title,
+        authors: Vec::new(),
+        published: Some(published),
+        dateline: None,
+        language: Some("en".to_owned()),
+        text,
+        original: String::new(),
+        summary_only: false,
+        warnings: Vec::new(),
+    }
+}
