@@ -3,6 +3,7 @@
 //!
 //! Each task lives in its own module with a `run(args)` entry point and one row in [`TASKS`].
 
+mod bench_ingest;
 mod brief_eval;
 mod extract_eval;
 mod ner;
@@ -25,6 +26,11 @@ const TASKS: &[(&str, &str, Task)] = &[
         "bench-extract",
         "time html extraction with metadata on the article-extraction pages",
         extract_eval::bench_task,
+    ),
+    (
+        "bench-ingest",
+        "time plain-text ingest of 100,000 generated articles into a fresh store",
+        bench_ingest::run,
     ),
     (
         "eval-quotes",

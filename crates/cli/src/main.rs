@@ -80,7 +80,7 @@ impl Context {
             return ProgressBar::hidden();
         }
         let bar = ProgressBar::new_spinner().with_style(
-            ProgressStyle::with_template("{spinner} {pos} {prefix} ({per_sec}) {wide_msg}")
+            ProgressStyle::with_template("{spinner} {human_pos} {prefix} in {elapsed} {wide_msg}")
                 .expect("valid template"),
         );
         bar.set_prefix(what);
