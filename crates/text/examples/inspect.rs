@@ -3,21 +3,30 @@
 //!
 //! `cargo run -p text --example inspect < article.txt`
 
-use std::io::Read;
+use std::io::{ErrorKind, Read, Write};
 
 fn main() -> std::io::Result<()> {
     let mut raw = String::new();
     std::io::stdin().read_to_string(&mut raw)?;
-    let n = text::normalize(&raw);
+    match print(&raw) {
+        // `inspect < a.txt | head` is fine.
+        Err(e) if e.kind() == ErrorKind::BrokenPipe => Ok(()),
+        other => other,
+    }
+}
+
+fn print(raw: &str) -> std::io::Result<()> {
+    let n = text::normalize(raw);
     let t = &n.text;
-    println!("dateline: {:?}", text::dateline(t));
-    println!("language: {:?}", text::language(t));
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "dateline: {:?}", text::dateline(t))?;
+    writeln!(out, "language: {:?}", text::language(t))?;
     for s in text::sentences(t) {
-        println!("S| {}", &t[s]);
+        writeln!(out, "S| {}", &t[s])?;
     }
     for q in text::quotations(t) {
         let mark = if q.closed { "" } else { " (open)" };
-        println!("Q{}{}| {}", q.depth, mark, &t[q.inner]);
+        writeln!(out, "Q{}{}| {}", q.depth, mark, &t[q.inner])?;
     }
     Ok(())
 }
