@@ -23,7 +23,7 @@ use text::Span;
 pub use gazetteer::Gazetteer;
 pub use group::{Group, Mention, Role, StoryEntity, group, merge_story};
 pub use model::{Model, ModelError};
-pub use tags::{Tag, chunks};
+pub use tags::{Tag, bilou, chunks};
 
 /// The kind of a named entity (the four CoNLL-2003 types).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]

@@ -22,7 +22,7 @@ pub enum ModelError {
     Invalid(&'static str),
 }
 
-const MAGIC: &[u8; 8] = b"PLXNER03";
+const MAGIC: &[u8; 8] = b"PLXNER04";
 
 /// Feature weights: full precision while training, 8-bit when loaded from bytes.
 #[derive(Debug, Clone)]
@@ -153,6 +153,19 @@ pub(crate) fn viterbi(
     if n == 0 {
         return Vec::new();
     }
+    // Transition scores with the forbidden transitions at minus infinity, as `(prev, score)`
+    // lists per current tag, so the inner loop only visits allowed pairs.
+    let mut allowed: [[(u8, f32); NTAGS]; NTAGS] = [[(0, 0.0); NTAGS]; NTAGS];
+    let mut nallowed = [0usize; NTAGS];
+    for cur in Tag::all() {
+        for prev in Tag::all() {
+            if cur.may_follow(Some(prev)) {
+                let c = cur.0 as usize;
+                allowed[c][nallowed[c]] = (prev.0, trans[prev.0 as usize][c]);
+                nallowed[c] += 1;
+            }
+        }
+    }
     let mut back = vec![[0u8; NTAGS]; n];
     let mut score = [f32::NEG_INFINITY; NTAGS];
     for t in Tag::all() {
@@ -162,18 +175,14 @@ pub(crate) fn viterbi(
     }
     for i in 1..n {
         let mut next = [f32::NEG_INFINITY; NTAGS];
-        for cur in Tag::all() {
-            let c = cur.0 as usize;
+        for c in 0..NTAGS {
             let mut best = f32::NEG_INFINITY;
             let mut arg = 0u8;
-            for prev in Tag::all() {
-                if !cur.may_follow(Some(prev)) {
-                    continue;
-                }
-                let s = score[prev.0 as usize] + trans[prev.0 as usize][c];
+            for &(p, t) in &allowed[c][..nallowed[c]] {
+                let s = score[p as usize] + t;
                 if s > best {
                     best = s;
-                    arg = prev.0;
+                    arg = p;
                 }
             }
             next[c] = best + emissions[i][c];
@@ -184,7 +193,7 @@ pub(crate) fn viterbi(
     let mut last = 0u8;
     let mut best = f32::NEG_INFINITY;
     for (t, &s) in score.iter().enumerate() {
-        if s > best {
+        if s > best && Tag(t as u8).may_end() {
             best = s;
             last = t as u8;
         }
@@ -550,9 +559,12 @@ mod tests {
     fn viterbi_never_starts_inside() {
         let mut em = [[0f32; NTAGS]; 2];
         em[0][2] = 10.0; // I-PER at the start is not allowed
-        em[1][2] = 10.0;
+        em[1][3] = 10.0; // L-PER
         let tags = viterbi(&em, &[[0.0; NTAGS]; NTAGS], &[0.0; NTAGS]);
-        assert_eq!(tags, [Tag(1), Tag(2)]);
+        assert_eq!(tags, [Tag(1), Tag(3)]);
+        em[1][2] = 20.0; // I-PER cannot end a sentence
+        let tags = viterbi(&em, &[[0.0; NTAGS]; NTAGS], &[0.0; NTAGS]);
+        assert_eq!(tags, [Tag(1), Tag(3)]);
         assert!(viterbi(&[], &[[0.0; NTAGS]; NTAGS], &[0.0; NTAGS]).is_empty());
     }
 }

@@ -11,7 +11,7 @@
 use super::features::FirstPass;
 use super::gazetteer::Gazetteer;
 use super::model::{self, Model, SentenceFeatures, Stage, Weights, viterbi};
-use super::tags::{NTAGS, Tag, chunks};
+use super::tags::{NTAGS, Tag, bilou, chunks};
 
 /// One labelled document: sentences of tokens and their gold tags.
 #[derive(Debug, Clone, Default)]
@@ -59,6 +59,15 @@ pub fn train(
     config: &TrainConfig,
     progress: &mut dyn FnMut(String),
 ) -> Model {
+    // The tagger learns BILOU tags, whatever the documents use.
+    let docs: Vec<Document> = docs
+        .iter()
+        .map(|d| Document {
+            sentences: d.sentences.clone(),
+            tags: d.tags.iter().map(|t| bilou(t)).collect(),
+        })
+        .collect();
+    let docs = &docs[..];
     let folds = config.folds.max(2);
     let fold_of = |d: usize| d % folds;
     let class_map = model::class_map(&classes);
