@@ -149,12 +149,14 @@ pub fn eval_task(args: &[String]) -> Result<()> {
 pub fn bench_task(args: &[String]) -> Result<()> {
     let mut repeat = 3;
     let mut model_path = None;
+    let mut show = 0;
     let mut it = args.iter();
     while let Some(a) = it.next() {
         match (a.as_str(), it.next()) {
             ("--repeat", Some(n)) => repeat = n.parse()?,
             ("--model", Some(p)) => model_path = Some(PathBuf::from(p)),
-            _ => bail!("usage: cargo xtask bench-ner [--repeat N] [--model PATH]"),
+            ("--show", Some(n)) => show = n.parse()?,
+            _ => bail!("usage: cargo xtask bench-ner [--repeat N] [--model PATH] [--show N]"),
         }
     }
     let model = match model_path {
@@ -180,6 +182,18 @@ pub fn bench_task(args: &[String]) -> Result<()> {
         }
     }
     let bytes: usize = articles.iter().map(String::len).sum();
+    for a in articles.iter().take(show) {
+        // The entities of the first articles, for reading.
+        for g in extract::ner::group(a, &extract::ner::recognize(&model, a)) {
+            let mentions: Vec<&str> = g.mentions.iter().map(|m| m.text.as_str()).collect();
+            let roles: Vec<&str> = g.roles.iter().map(|r| r.text.as_str()).collect();
+            println!(
+                "{:?} {:?} roles {roles:?} mentions {mentions:?}",
+                g.kind, g.name
+            );
+        }
+        println!();
+    }
     let mut mentions = 0;
     let cpu = cpu_seconds();
     let t = Instant::now();

@@ -185,6 +185,13 @@ const ROLE_WORDS: &[&str] = &[
     "goalkeeper",
     "champion",
     "chief-executive",
+    "staff",
+    "photographer",
+    "reporter",
+    "correspondent",
+    "editor",
+    "writer",
+    "columnist",
 ];
 
 /// Honorifics that are neither name nor role.
@@ -259,15 +266,17 @@ fn name_tokens(name: &str) -> Vec<String> {
 pub fn group(text: &str, entities: &[Entity]) -> Vec<Group> {
     let toks = tokenize::tokens(text);
     let mut groups: Vec<Group> = Vec::new();
-    // Index of the group each exact name key belongs to, per kind.
-    let mut by_key: BTreeMap<(EntityKind, String), usize> = BTreeMap::new();
+    // The group each exact name belongs to, whatever kind the tagger gave each mention, and
+    // per group how many mentions had each kind: a group takes its most frequent kind.
+    let mut by_key: BTreeMap<String, usize> = BTreeMap::new();
+    let mut votes: Vec<[usize; 4]> = Vec::new();
     for e in entities {
         let Some((mention, role)) = split_role(text, &toks, e) else {
             continue;
         };
         let k = key(&mention.text);
         let target = by_key
-            .get(&(e.kind, k.clone()))
+            .get(&k)
             .copied()
             .or_else(|| match e.kind {
                 EntityKind::Person => person_match(&groups, &k),
@@ -289,10 +298,12 @@ pub fn group(text: &str, entities: &[Entity]) -> Vec<Group> {
                     roles: Vec::new(),
                     mentions: Vec::new(),
                 });
+                votes.push([0; 4]);
                 groups.len() - 1
             }
         };
-        by_key.insert((groups[g].kind, k), g);
+        by_key.insert(k, g);
+        votes[g][e.kind as usize] += 1;
         let group = &mut groups[g];
         if name_tokens(&mention.text).len() > name_tokens(&group.name).len() {
             group.name = mention.text.clone();
@@ -303,6 +314,13 @@ pub fn group(text: &str, entities: &[Entity]) -> Vec<Group> {
             group.roles.push(role);
         }
         group.mentions.push(mention);
+    }
+    for (g, v) in groups.iter_mut().zip(&votes) {
+        // Most mentions win; a tie keeps the kind of the first mention.
+        let best = (0..4)
+            .max_by_key(|&k| (v[k], k == g.kind as usize))
+            .unwrap_or(0);
+        g.kind = EntityKind::ALL[best];
     }
     merge_short_people(&mut groups);
     groups
@@ -425,6 +443,10 @@ fn split_role(text: &str, toks: &[Span], e: &Entity) -> Option<(Mention, Option<
         } else {
             break;
         }
+    }
+    if !inside.is_empty() && inside.iter().all(|t| is_role_word(&text[t.clone()])) {
+        // "Staff Photographer", "Chief Inspector": a title alone names nobody.
+        return None;
     }
     let name_span = match inside.get(name_start) {
         Some(t) => t.start..e.span.end,
@@ -675,6 +697,31 @@ mod tests {
                 ("Olsen", &[], &["Olsen"]),
                 ("Ada Holm", &["Secretary of State"], &["Ada Holm"]),
             ],
+        );
+    }
+
+    #[test]
+    fn one_name_is_one_entity_whatever_kind_the_tagger_said() {
+        check(
+            "Crowds filled Harbour Square. Police cleared Harbour Square. Harbour Square was empty.",
+            &[
+                (Location, "Harbour Square"),
+                (Organization, "Harbour Square"),
+                (Location, "Harbour Square"),
+            ],
+            &[(
+                "Harbour Square",
+                &[],
+                &["Harbour Square", "Harbour Square", "Harbour Square"],
+            )],
+        );
+        let groups = group(
+            "Staff Photographer",
+            &mentions("Staff Photographer", &[(Person, "Staff Photographer")]),
+        );
+        assert!(
+            groups.is_empty(),
+            "a title alone is not a person: {groups:?}"
         );
     }
 
