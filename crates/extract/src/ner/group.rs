@@ -513,7 +513,73 @@ fn split_role(text: &str, toks: &[Span], e: &Entity) -> Option<(Mention, Option<
                 span,
             }
         });
+    let role = role.or_else(|| appositive_role(text, toks, last));
     Some((mention(name_span), role))
+}
+
+/// A role written after the name between commas: "Sergei Lavin, Ruritania's foreign minister,
+/// said" or "Ada Holm, a spokeswoman for the council." `after` is the index of the first token
+/// after the name.
+fn appositive_role(text: &str, toks: &[Span], after: usize) -> Option<Role> {
+    const NOT_ROLES: &[&str] = &[
+        "who",
+        "which",
+        "that",
+        "whose",
+        "whom",
+        "said",
+        "says",
+        "told",
+        "and",
+        "but",
+        "however",
+        "he",
+        "she",
+        "they",
+        "it",
+        "according",
+        "in",
+        "on",
+        "at",
+        "for",
+        "with",
+    ];
+    let word = |i: usize| toks.get(i).map(|t| &text[t.clone()]);
+    if word(after) != Some(",") {
+        return None;
+    }
+    let mut first = after + 1;
+    if matches!(word(first), Some("a" | "an" | "the" | "A" | "An" | "The")) {
+        first += 1;
+    }
+    let mut end = first;
+    while let Some(w) = word(end) {
+        if matches!(w, "," | "." | ";" | ":" | ")") {
+            break;
+        }
+        if end - first >= 8 || text[toks[end - 1].end..toks[end].start].contains('\n') {
+            return None;
+        }
+        end += 1;
+    }
+    if end == first || !matches!(word(end), Some("," | "." | ";" | ":" | ")")) {
+        return None;
+    }
+    let lead = &text[toks[first].clone()];
+    if NOT_ROLES.contains(&lead.to_lowercase().as_str()) {
+        return None;
+    }
+    if !toks[first..end.min(first + 4)]
+        .iter()
+        .any(|t| is_role_word(&text[t.clone()]))
+    {
+        return None;
+    }
+    let span = toks[first].start..toks[end - 1].end;
+    Some(Role {
+        text: text[span.clone()].to_owned(),
+        span,
+    })
 }
 
 /// Merges the groups of the articles of one story (`articles[a]` = groups of article `a`):
@@ -722,6 +788,27 @@ mod tests {
         assert!(
             groups.is_empty(),
             "a title alone is not a person: {groups:?}"
+        );
+    }
+
+    #[test]
+    fn roles_after_the_name() {
+        check(
+            "Sergei Lavin, Ruritania's foreign minister, said no. Ada Holm, a spokeswoman for the council.",
+            &[(Person, "Sergei Lavin"), (Person, "Ada Holm")],
+            &[
+                (
+                    "Sergei Lavin",
+                    &["Ruritania's foreign minister"],
+                    &["Sergei Lavin"],
+                ),
+                ("Ada Holm", &["spokeswoman for the council"], &["Ada Holm"]),
+            ],
+        );
+        check(
+            "Ray Olsen, who met the president, left. Ray Olsen, 54, stayed.",
+            &[(Person, "Ray Olsen"), (Person, "Ray Olsen")],
+            &[("Ray Olsen", &[], &["Ray Olsen", "Ray Olsen"])],
         );
     }
 

@@ -88,6 +88,11 @@ pub fn entities(text: &str) -> Vec<Entity> {
     }
 }
 
+/// The entities of one article: [`entities`] grouped with [`group`].
+pub fn article_entities(text: &str) -> Vec<Group> {
+    group(text, &entities(text))
+}
+
 /// The named-entity mentions in `text` found with `model`. The whole text is one document.
 pub fn recognize(model: &Model, text: &str) -> Vec<Entity> {
     let toks = tokenize::tokens(text);
