@@ -25,6 +25,7 @@ const DEFAULT_DATA: &str = "../shared/data/polnear/data";
 struct Gold {
     content: Vec<Range<usize>>,
     source: Vec<Range<usize>>,
+    cue: Vec<Range<usize>>,
     direct: bool,
 }
 
@@ -231,6 +232,7 @@ fn parse_ann(original: &str, ann: &str) -> Result<Vec<Gold>> {
             let mut g = Gold {
                 content: vec![],
                 source: vec![],
+                cue: vec![],
                 direct: false,
             };
             for part in fields[1].split_whitespace().skip(1) {
@@ -241,6 +243,7 @@ fn parse_ann(original: &str, ann: &str) -> Result<Vec<Gold>> {
                 match role {
                     "Content" => g.content = v.clone(),
                     "Source" => g.source = v.clone(),
+                    "Cue" => g.cue = v.clone(),
                     _ => {}
                 }
             }
@@ -309,11 +312,12 @@ fn score(a: &Article, direct: &mut Tally, all: &mut Tally, shown: &mut usize, sh
     let mut kept: Vec<Quote> = Vec::new();
     for q in preds {
         let same = kept.last().is_some_and(|p: &Quote| {
-            p.kind == QuoteKind::Direct
-                && q.kind == QuoteKind::Direct
-                && p.speaker.as_ref().map(|s| &s.span) == q.speaker.as_ref().map(|s| &s.span)
-                && p.speaker.is_some()
-                && para_of(p.span.end) == para_of(q.span.start)
+            (p.cue.is_some() && p.cue.as_ref().map(|c| &c.span) == q.cue.as_ref().map(|c| &c.span))
+                || p.kind == QuoteKind::Direct
+                    && q.kind == QuoteKind::Direct
+                    && p.speaker.as_ref().map(|s| &s.span) == q.speaker.as_ref().map(|s| &s.span)
+                    && p.speaker.is_some()
+                    && para_of(p.span.end) == para_of(q.span.start)
         });
         if same {
             if let Some(last) = pieces.last_mut() {
@@ -458,15 +462,22 @@ fn score(a: &Article, direct: &mut Tally, all: &mut Tally, shown: &mut usize, sh
         for (gi, g) in a.gold.iter().enumerate() {
             if pred_of[gi].is_none() && *shown < show {
                 *shown += 1;
+                let best = pred_toks
+                    .iter()
+                    .map(|p| overlap(&gold_toks[gi], p))
+                    .max()
+                    .unwrap_or(0);
+                print!("  overlap {best}/{} ", gold_toks[gi].len());
                 let c: String = g
                     .content
                     .iter()
                     .map(|r| &a.original[r.clone()])
                     .collect::<Vec<_>>()
                     .join(" … ");
+                let cue: Vec<&str> = g.cue.iter().map(|r| &a.original[r.clone()]).collect();
                 let src: Vec<&str> = g.source.iter().map(|r| &a.original[r.clone()]).collect();
                 println!(
-                    "  [{}] FN{} {src:?}: {}",
+                    "  [{}] FN{} {cue:?} {src:?}: {}",
                     a.name,
                     if g.direct { " direct" } else { "" },
                     c.chars().take(150).collect::<String>()
