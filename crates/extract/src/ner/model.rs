@@ -215,6 +215,110 @@ pub struct Model {
     /// Word classes: `(lower-cased word, class)`; the class is a 12-bit path, coarse bits first.
     pub(crate) class_words: Vec<(String, u16)>,
     pub(crate) classes: KeyMap<u16>,
+    /// For a loaded two-stage model: both stages' weights side by side (then the stages' own
+    /// tables are empty), so that one memory access per feature serves both stages.
+    joint: Option<Joint>,
+}
+
+/// Rows of `2 * NTAGS` weights: first stage, then second stage.
+#[derive(Debug, Clone)]
+struct Joint {
+    values: Vec<i8>,
+    scales: [f32; 2],
+}
+
+impl Joint {
+    /// Moves the 8-bit tables of two stages with the same bucket count into one.
+    fn take(first: &mut Stage, second: &mut Stage) -> Option<Joint> {
+        if first.bits != second.bits {
+            return None;
+        }
+        let (
+            Weights::Quantised {
+                values: a,
+                scale: sa,
+            },
+            Weights::Quantised {
+                values: b,
+                scale: sb,
+            },
+        ) = (&mut first.weights, &mut second.weights)
+        else {
+            return None;
+        };
+        let mut values = Vec::with_capacity(a.len() * 2);
+        for (ra, rb) in a.chunks_exact(NTAGS).zip(b.chunks_exact(NTAGS)) {
+            values.extend_from_slice(ra);
+            values.extend_from_slice(rb);
+        }
+        let scales = [*sa, *sb];
+        *a = Vec::new();
+        *b = Vec::new();
+        Some(Joint { values, scales })
+    }
+
+    /// The 8-bit table of stage `k` (0 or 1).
+    fn stage(&self, k: usize) -> Vec<i8> {
+        self.values
+            .chunks_exact(2 * NTAGS)
+            .flat_map(|r| &r[k * NTAGS..(k + 1) * NTAGS])
+            .copied()
+            .collect()
+    }
+
+    /// Tags a document with both stages: the first stage's scores and the second stage's
+    /// scores for the same (local) features are summed in one pass; the second stage then
+    /// adds its document-level features.
+    fn tag(&self, model: &Model, second: &Stage, doc: &DocView) -> Vec<Vec<Tag>> {
+        let bits = model.first.bits;
+        let n = doc.sentences.len();
+        let mut partial: Vec<Vec<[i32; NTAGS]>> = Vec::with_capacity(n);
+        let mut first_tags = Vec::with_capacity(n);
+        for s in 0..n {
+            let f = local(doc, s, bits);
+            let mut em = Vec::with_capacity(f.len());
+            let mut part = Vec::with_capacity(f.len());
+            for i in 0..f.len() {
+                let mut a = [0i32; NTAGS];
+                let mut b = [0i32; NTAGS];
+                for &k in f.token(i) {
+                    let row = &self.values[k as usize * 2 * NTAGS..][..2 * NTAGS];
+                    for t in 0..NTAGS {
+                        a[t] += i32::from(row[t]);
+                        b[t] += i32::from(row[NTAGS + t]);
+                    }
+                }
+                em.push(a.map(|x| x as f32 * self.scales[0]));
+                part.push(b);
+            }
+            first_tags.push(viterbi(&em, &model.first.trans, &model.first.start));
+            partial.push(part);
+        }
+        let pass = FirstPass::new(doc, first_tags);
+        let mut hashes = Vec::with_capacity(16);
+        partial
+            .into_iter()
+            .enumerate()
+            .map(|(s, part)| {
+                let em: Vec<[f32; NTAGS]> = part
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, mut b)| {
+                        hashes.clear();
+                        features::global_features(doc, &pass, s, i, &mut hashes);
+                        for &h in &hashes {
+                            let at = bucket(h, bits) as usize * 2 * NTAGS + NTAGS;
+                            for (x, &w) in b.iter_mut().zip(&self.values[at..at + NTAGS]) {
+                                *x += i32::from(w);
+                            }
+                        }
+                        b.map(|x| x as f32 * self.scales[1])
+                    })
+                    .collect();
+                viterbi(&em, &second.trans, &second.start)
+            })
+            .collect()
+    }
 }
 
 impl Model {
@@ -231,6 +335,7 @@ impl Model {
             gazetteer,
             class_words,
             classes,
+            joint: None,
         }
     }
 
@@ -238,6 +343,9 @@ impl Model {
     /// stage looks at how the same word was tagged in the other sentences.
     pub fn tag_document(&self, sentences: &[Vec<&str>]) -> Vec<Vec<Tag>> {
         let doc = self.doc_view(sentences);
+        if let (Some(joint), Some(second)) = (&self.joint, &self.second) {
+            return joint.tag(self, second, &doc);
+        }
         let local: Vec<SentenceFeatures> = (0..sentences.len())
             .map(|s| local(&doc, s, self.first.bits))
             .collect();
@@ -267,12 +375,16 @@ impl Model {
 
     /// The same model with 8-bit weights, as it is saved.
     pub fn quantised(&self) -> Model {
+        if self.joint.is_some() {
+            return self.clone();
+        }
         Model {
             first: self.first.quantised(),
             second: self.second.as_ref().map(Stage::quantised),
             gazetteer: self.gazetteer.clone(),
             class_words: self.class_words.clone(),
             classes: self.classes.clone(),
+            joint: None,
         }
     }
 
@@ -296,10 +408,18 @@ impl Model {
         }
         let stages: Vec<&Stage> = std::iter::once(&self.first).chain(&self.second).collect();
         out.push(stages.len() as u8);
-        for stage in stages {
+        for (k, stage) in stages.into_iter().enumerate() {
             let q = stage.quantised();
             let Weights::Quantised { values, scale } = &q.weights else {
                 continue;
+            };
+            let joined;
+            let values = match &self.joint {
+                Some(j) => {
+                    joined = j.stage(k);
+                    &joined
+                }
+                None => values,
             };
             out.push(q.bits as u8);
             out.extend(scale.to_le_bytes());
@@ -369,7 +489,11 @@ impl Model {
             None
         };
         let first = stages.pop().ok_or(ModelError::Invalid("stage count"))?;
-        Ok(Model::new(first, second, gazetteer, class_words))
+        let mut model = Model::new(first, second, gazetteer, class_words);
+        if let Some(second) = &mut model.second {
+            model.joint = Joint::take(&mut model.first, second);
+        }
+        Ok(model)
     }
 }
 

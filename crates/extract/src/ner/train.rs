@@ -323,6 +323,17 @@ mod tests {
         let again = train(&docs, Vec::new(), &[], &config, &mut |_| {});
         assert_eq!(model.to_bytes(), again.to_bytes());
         let loaded = Model::from_bytes(&model.to_bytes()).expect("model loads");
+        // Saving a loaded model gives the same bytes, and the one-pass tagging of a loaded
+        // model gives the same tags as the two-pass tagging of the quantised model.
+        assert_eq!(loaded.to_bytes(), model.to_bytes());
+        let text = [
+            vec!["Lund", "welcomed", "Berg", "."],
+            vec!["Anna", "visited", "Berg"],
+        ];
+        assert_eq!(
+            loaded.tag_document(&text),
+            model.quantised().tag_document(&text)
+        );
         let tags = loaded.tag_document(&[vec!["Anna", "Berg", "visited", "Lund", "."]]);
         let shown: Vec<String> = tags[0].iter().map(Tag::to_string).collect();
         assert_eq!(shown, ["B-PER", "I-PER", "O", "B-LOC", "O"]);
