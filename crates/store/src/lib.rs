@@ -439,7 +439,8 @@ fn insert_batch(tx: &Transaction, path: &Path, articles: &[Article]) -> Result<A
                 a.dateline,
                 a.language,
                 a.text,
-                a.original,
+                // Most plain text is already normal: keep one copy.
+                (a.original != a.text).then_some(&a.original),
                 a.summary_only,
                 serde_json::to_string(&a.warnings).expect("strings serialise"),
                 ingested_at,
@@ -467,7 +468,7 @@ struct ArticleRow {
     dateline: Option<String>,
     language: Option<String>,
     text: String,
-    original: String,
+    original: Option<String>,
     summary_only: bool,
     warnings: String,
     ingested_at: String,
@@ -512,6 +513,7 @@ impl ArticleRow {
             .transpose()
             .map_err(corrupt)?;
         let ingested_at = parse_utc(&self.ingested_at).map_err(corrupt)?;
+        let original = self.original.unwrap_or_else(|| self.text.clone());
         Ok(StoredArticle {
             article: Article {
                 id: self.id,
@@ -527,7 +529,7 @@ impl ArticleRow {
                 dateline: self.dateline,
                 language: self.language,
                 text: self.text,
-                original: self.original,
+                original,
                 summary_only: self.summary_only,
                 warnings,
             },

@@ -28,7 +28,7 @@ const MIGRATIONS: &[&str] = &[
         dateline      TEXT,
         language      TEXT,
         text          TEXT NOT NULL,
-        original      TEXT NOT NULL,
+        original      TEXT,                   -- NULL when the same as `text`
         summary_only  INTEGER NOT NULL,
         warnings      TEXT NOT NULL,          -- JSON array of strings
         ingested_at   TEXT NOT NULL           -- RFC 3339, UTC

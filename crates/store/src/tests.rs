@@ -112,6 +112,25 @@ fn article_round_trips_with_every_field() {
 }
 
 #[test]
+fn original_is_kept_only_when_it_differs_from_the_text() {
+    let same = article("Same", None, 1);
+    let mut differs = article("Differs", None, 2);
+    differs.original = format!("  {}  ", differs.text.replace("\n\n", "\n \n"));
+    let store = store_with(&[same.clone(), differs.clone()]);
+    let nulls: i64 = store
+        .conn
+        .query_row(
+            "SELECT count(*) FROM articles WHERE original IS NULL",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(nulls, 1);
+    assert_eq!(store.article(&same.id).unwrap().article, same);
+    assert_eq!(store.article(&differs.id).unwrap().article, differs);
+}
+
+#[test]
 fn unique_prefix_finds_the_article() {
     let a = article("Dam fails", None, 1);
     let store = store_with(std::slice::from_ref(&a));

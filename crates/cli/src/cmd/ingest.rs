@@ -36,28 +36,43 @@ pub fn run(args: Args, context: &Context) -> Result<Outcome> {
         batch.clear();
         Ok(())
     };
-    for result in ingest::read_inputs(&args.paths, &config) {
-        match result {
-            Ok(article) => {
-                read += 1;
-                progress.inc(1);
-                if read.is_multiple_of(64) {
-                    progress.set_message(article.source.path.clone());
-                }
-                for warning in &article.warnings {
-                    tracing::info!(source = %article.source, "{warning}");
-                }
-                batch.push(article);
-                if batch.len() as u64 >= args.batch {
-                    flush(&mut store, &mut batch)?;
+    // Reading (decoding, extraction, normalisation) and writing (SQLite and its full-text index)
+    // cost about the same, so they run on two threads; the bounded channel keeps memory flat.
+    let (sender, receiver) = std::sync::mpsc::sync_channel(256);
+    let paths = &args.paths;
+    let config = &config;
+    std::thread::scope(|scope| -> Result<()> {
+        scope.spawn(move || {
+            for result in ingest::read_inputs(paths, config) {
+                if sender.send(result).is_err() {
+                    break; // the writer stopped on an error
                 }
             }
-            Err(error) => {
-                failed += 1;
-                progress.suspend(|| context.report(&error));
+        });
+        for result in receiver {
+            match result {
+                Ok(article) => {
+                    read += 1;
+                    progress.inc(1);
+                    if read.is_multiple_of(64) {
+                        progress.set_message(article.source.path.clone());
+                    }
+                    for warning in &article.warnings {
+                        tracing::info!(source = %article.source, "{warning}");
+                    }
+                    batch.push(article);
+                    if batch.len() as u64 >= args.batch {
+                        flush(&mut store, &mut batch)?;
+                    }
+                }
+                Err(error) => {
+                    failed += 1;
+                    progress.suspend(|| context.report(&error));
+                }
             }
         }
-    }
+        Ok(())
+    })?;
     flush(&mut store, &mut batch)?;
     store.finish_run(run, failed)?;
     progress.finish_and_clear();
