@@ -18,7 +18,7 @@ fn data_dir() -> PathBuf {
     std::env::var_os("PARALLAX_DATA").map_or_else(|| PathBuf::from(DATA), PathBuf::from)
 }
 
-/// `cargo xtask train-ner [--out PATH] [--epochs N] [--bits N] [--folds N] [--one-stage]
+/// `cargo xtask train-ner [--out PATH] [--epochs N] [--bits N] [--folds N] [--ensemble N] [--one-stage]
 /// [--no-gazetteer] [--no-classes]`: trains on `eng.train`, reports dev (`eng.testa`) scores of
 /// the full-precision and the saved model, and writes the model.
 pub fn train_task(args: &[String]) -> Result<()> {
@@ -38,6 +38,7 @@ pub fn train_task(args: &[String]) -> Result<()> {
             "--bits" => config.bits = value("--bits")?.parse()?,
             "--folds" => config.folds = value("--folds")?.parse()?,
             "--seed" => config.seed = value("--seed")?.parse()?,
+            "--ensemble" => config.ensemble = value("--ensemble")?.parse()?,
             "--one-stage" => config.second_stage = false,
             "--no-gazetteer" => config.gazetteer = false,
             "--no-classes" => use_classes = false,

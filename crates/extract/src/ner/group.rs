@@ -424,6 +424,8 @@ fn merge_short_people(groups: &mut Vec<Group>) {
 /// mention or just before it). Other kinds are returned unchanged. `None` if nothing of the
 /// name is left.
 fn split_role(text: &str, toks: &[Span], e: &Entity) -> Option<(Mention, Option<Role>)> {
+    // Mentions from elsewhere may not fit this text: skip them rather than panic.
+    text.get(e.span.clone()).filter(|m| !m.is_empty())?;
     let mention = |span: Span| Mention {
         text: text[span.clone()].to_owned(),
         span,
@@ -809,6 +811,27 @@ mod tests {
             "Ray Olsen, who met the president, left. Ray Olsen, 54, stayed.",
             &[(Person, "Ray Olsen"), (Person, "Ray Olsen")],
             &[("Ray Olsen", &[], &["Ray Olsen", "Ray Olsen"])],
+        );
+    }
+
+    #[test]
+    fn mentions_that_do_not_fit_the_text_are_skipped() {
+        let bad = [Entity {
+            kind: Person,
+            span: 3..40,
+            text: "nobody".to_owned(),
+        }];
+        assert!(group("Short text.", &bad).is_empty());
+        assert!(
+            group(
+                "Åsa Öberg",
+                &[Entity {
+                    kind: Person,
+                    span: 1..3,
+                    text: String::new()
+                }]
+            )
+            .is_empty()
         );
     }
 

@@ -154,6 +154,26 @@ mod tests {
     }
 
     #[test]
+    fn groups_a_fictional_article() {
+        let text = "Prime Minister Elena Varga met Nordic Bank officials in Oslo.\n\nVarga said \
+                    the talks went well.";
+        let groups = article_entities(text);
+        let varga = groups
+            .iter()
+            .find(|g| g.name == "Elena Varga")
+            .expect("Elena Varga is an entity");
+        assert_eq!(varga.kind, EntityKind::Person);
+        let roles: Vec<&str> = varga.roles.iter().map(|r| r.text.as_str()).collect();
+        assert_eq!(roles, ["Prime Minister"]);
+        let mentions: Vec<&str> = varga
+            .mentions
+            .iter()
+            .map(|m| &text[m.span.clone()])
+            .collect();
+        assert_eq!(mentions, ["Elena Varga", "Varga"]);
+    }
+
+    #[test]
     fn empty_and_odd_inputs_give_nothing() {
         check("", &[]);
         check("   \n\n  ", &[]);

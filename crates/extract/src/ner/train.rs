@@ -34,6 +34,9 @@ pub struct TrainConfig {
     pub second_stage: bool,
     /// Use gazetteers built from the training labels.
     pub gazetteer: bool,
+    /// The final stages are the average of this many perceptrons trained on differently
+    /// shuffled data (the jackknife folds use one).
+    pub ensemble: usize,
 }
 
 impl Default for TrainConfig {
@@ -45,6 +48,7 @@ impl Default for TrainConfig {
             seed: 7,
             second_stage: true,
             gazetteer: true,
+            ensemble: 1,
         }
     }
 }
@@ -129,7 +133,7 @@ pub fn train(
             .sum::<usize>()
     ));
 
-    let first = train_stage(docs, &local, &all, config, progress, "stage 1");
+    let first = train_ensemble(docs, &local, &all, config, progress, "stage 1");
     let second = config.second_stage.then(|| {
         let mut predicted: Vec<Vec<Vec<Tag>>> = vec![Vec::new(); docs.len()];
         for k in 0..folds {
@@ -156,9 +160,60 @@ pub fn train(
                     .collect()
             })
             .collect();
-        train_stage(docs, &global, &all, config, progress, "stage 2")
+        train_ensemble(docs, &global, &all, config, progress, "stage 2")
     });
     Model::new(first, second, build_gazetteer(None), classes)
+}
+
+/// The mean of `config.ensemble` stages trained with different seeds.
+fn train_ensemble(
+    docs: &[Document],
+    feats: &[Vec<SentenceFeatures>],
+    which: &[usize],
+    config: &TrainConfig,
+    progress: &mut dyn FnMut(String),
+    name: &str,
+) -> Stage {
+    let n = config.ensemble.max(1);
+    let mut mean = train_stage(docs, feats, which, config, progress, name);
+    for k in 1..n {
+        let c = TrainConfig {
+            seed: config.seed.wrapping_add(k as u64 * 1_000_003),
+            ..config.clone()
+        };
+        let other = train_stage(
+            docs,
+            feats,
+            which,
+            &c,
+            progress,
+            &format!("{name} ({})", k + 1),
+        );
+        if let (Weights::Float(m), Weights::Float(o)) = (&mut mean.weights, &other.weights) {
+            for (x, y) in m.iter_mut().zip(o) {
+                *x += y;
+            }
+        }
+        for (x, y) in mean
+            .trans
+            .iter_mut()
+            .flatten()
+            .zip(other.trans.iter().flatten())
+        {
+            *x += y;
+        }
+        for (x, y) in mean.start.iter_mut().zip(&other.start) {
+            *x += y;
+        }
+    }
+    // Scale does not change the decisions; dividing keeps weights comparable across settings.
+    let scale = 1.0 / n as f32;
+    if let Weights::Float(m) = &mut mean.weights {
+        m.iter_mut().for_each(|x| *x *= scale);
+    }
+    mean.trans.iter_mut().flatten().for_each(|x| *x *= scale);
+    mean.start.iter_mut().for_each(|x| *x *= scale);
+    mean
 }
 
 /// Averaged structured perceptron over the documents `which`.
