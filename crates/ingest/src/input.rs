@@ -283,7 +283,7 @@ fn read_stream<'a>(
         // Nothing decoded: the gzip error below says it all.
         Box::new(std::iter::empty())
     } else {
-        read_format(&name, &prefix, reader, &hint, config)
+        read_format(&name, &prefix, reader, &hint, gz_failure.as_ref(), config)
     };
     let gz_error = gz_failure.map(move |failure| {
         std::iter::from_fn(move || {
@@ -305,6 +305,7 @@ fn read_format<'a>(
     prefix: &[u8],
     reader: Box<dyn BufRead + Send + 'a>,
     hint: &Hint,
+    gz_failure: Option<&GzFailure>,
     config: &'a Config,
 ) -> Articles<'a> {
     let bad = |message: String| -> Articles<'a> {
@@ -350,7 +351,15 @@ fn read_format<'a>(
     if bytes.len() as u64 > limit {
         return bad(too_large(format, None, limit));
     }
-    Box::new(read_document(name, &bytes, format, limit).into_iter())
+    let mut articles = read_document(name, &bytes, format, limit);
+    if gz_failure.is_some_and(|f| f.lock().unwrap_or_else(|p| p.into_inner()).is_some()) {
+        for article in articles.iter_mut().flatten() {
+            article
+                .warnings
+                .push("the gzip stream is truncated; this text may be incomplete".into());
+        }
+    }
+    Box::new(articles.into_iter())
 }
 
 fn too_large(format: Format, len: Option<u64>, limit: u64) -> String {

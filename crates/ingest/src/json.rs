@@ -360,6 +360,34 @@ mod tests {
         );
     }
 
+    proptest::proptest! {
+        /// Breaking any one line costs that line only, and the error names it.
+        #[test]
+        fn a_broken_line_costs_only_itself(n in 1usize..20, broken in 0usize..20, cut in 1usize..10) {
+            let broken = broken % n;
+            let lines: Vec<String> = (0..n)
+                .map(|i| format!("{{\"title\": \"T{i}\", \"text\": \"Body {i}.\"}}"))
+                .collect();
+            let mut input = String::new();
+            for (i, line) in lines.iter().enumerate() {
+                input.push_str(if i == broken { &line[..line.len() - cut] } else { line });
+                input.push('\n');
+            }
+            let got: Vec<_> = Lines::new("p.jsonl".into(), input.as_bytes(), 1000).collect();
+            proptest::prop_assert_eq!(got.len(), n);
+            for (i, result) in got.iter().enumerate() {
+                match result {
+                    Ok(a) => proptest::prop_assert_eq!(a.source.record, Some(i as u64 + 1)),
+                    Err(e) => {
+                        proptest::prop_assert_eq!(i, broken);
+                        let location = format!("p.jsonl:{}: ", broken + 1);
+                        proptest::prop_assert!(e.to_string().starts_with(&location));
+                    }
+                }
+            }
+        }
+    }
+
     #[test]
     fn documents() {
         let got = read_document("a.json", br#"[{"text": "one"}, 5, {"text": "two"}]"#, 1000);

@@ -184,6 +184,30 @@ fn truncated_gzip_keeps_what_was_decoded() {
 }
 
 #[test]
+fn truncated_gzip_document_is_kept_with_a_warning() {
+    let dir = Dir::new();
+    let story = format!(
+        "{GOOD}\n{}",
+        "The repairs cost more than planned. ".repeat(400)
+    );
+    let gz = gzip(story.as_bytes());
+    let cut = dir.write("story.txt.gz", &gz[..gz.len() - 40]);
+    let (articles, errors) = read(&[cut]);
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert!(errors[0].contains("story.txt.gz: truncated or corrupt gzip stream"));
+    let a = &articles[0];
+    assert_eq!(
+        a.title.as_deref(),
+        Some("Harbour bridge reopens after repairs")
+    );
+    assert!(
+        a.warnings.iter().any(|w| w.contains("may be incomplete")),
+        "{:?}",
+        a.warnings
+    );
+}
+
+#[test]
 fn multi_member_gzip_is_read_whole() {
     let dir = Dir::new();
     let mut gz = gzip(b"{\"title\": \"One\", \"text\": \"First.\"}\n");
