@@ -8,9 +8,13 @@
 //! quote (continuation).
 
 use super::marks::{self, Region};
-use super::speakers::{NOT_PERSON, People, ROLE_WORDS, is_honorific, role_key, strip_possessive};
+use super::speakers::{
+    People, is_honorific, is_not_person, is_role, role_key, strip_possessive, word_set,
+};
 use super::tokens::{Tok, is_closing_mark, is_opening_mark, sentences, tokenize};
 use super::{Cue, Gender, PersonMention, Quote, QuoteKind, Speaker};
+use std::collections::HashMap;
+use std::sync::OnceLock;
 use text::Span;
 
 /// Verbs that introduce what someone said, wrote or thinks.
@@ -401,32 +405,52 @@ const IRREGULAR: &[&str] = &[
     "taught",
 ];
 
-/// Whether `w` is the -ing form of a [`BROAD`] verb ("touting", "likening").
-fn participle_of_cue(w: &str) -> bool {
-    let Some(stem) = w.strip_suffix("ing") else {
-        return false;
-    };
-    BROAD
-        .iter()
-        .any(|b| *b == stem || b.strip_suffix('e') == Some(stem))
+const SAY_FLAG: u8 = 1;
+const BROAD_FLAG: u8 = 2;
+const ING_FLAG: u8 = 4;
+
+/// Every cue word form with what it can do, built once: a lookup per token instead of a scan
+/// of the lists.
+fn lexicon() -> &'static HashMap<String, u8> {
+    static LEXICON: OnceLock<HashMap<String, u8>> = OnceLock::new();
+    LEXICON.get_or_init(|| {
+        let mut m: HashMap<String, u8> = HashMap::new();
+        let mut add = |w: String, f: u8| *m.entry(w).or_default() |= f;
+        for w in SAY {
+            add((*w).to_owned(), SAY_FLAG);
+        }
+        for w in IRREGULAR {
+            add((*w).to_owned(), BROAD_FLAG);
+        }
+        for stem in BROAD {
+            for end in ["s", "es", "d"] {
+                add(format!("{stem}{end}"), BROAD_FLAG);
+            }
+            if !stem.ends_with('e') {
+                add(format!("{stem}ed"), BROAD_FLAG);
+            }
+            if let Some(base) = stem.strip_suffix('y') {
+                add(format!("{base}ied"), BROAD_FLAG);
+                add(format!("{base}ies"), BROAD_FLAG);
+            }
+            add(format!("{stem}ing"), ING_FLAG);
+            if let Some(base) = stem.strip_suffix('e') {
+                add(format!("{base}ing"), ING_FLAG);
+            }
+        }
+        for w in PARTICIPLES {
+            add((*w).to_owned(), ING_FLAG);
+        }
+        m
+    })
 }
 
-/// Whether `w` is a form of a [`BROAD`] verb.
-fn broad_cue(w: &str) -> bool {
-    if IRREGULAR.contains(&w) {
-        return true;
-    }
-    BROAD.iter().any(|stem| {
-        let y = stem.strip_suffix('y');
-        match w.strip_prefix(stem) {
-            Some(rest) => {
-                matches!(rest, "s" | "es" | "ed" | "d") && !(stem.ends_with('e') && rest == "ed")
-            }
-            None => y
-                .and_then(|base| w.strip_prefix(base))
-                .is_some_and(|r| matches!(r, "ied" | "ies")),
-        }
-    })
+fn flags(w: &str) -> u8 {
+    lexicon().get(w).copied().unwrap_or(0)
+}
+
+fn is_say(w: &str) -> bool {
+    flags(w) & SAY_FLAG != 0
 }
 
 /// Participles that attribute to the subject of their sentence: `..., saying Q`.
@@ -544,6 +568,9 @@ const BETWEEN: &[&str] = &[
     "finally",
 ];
 
+word_set!(is_stop, STOP);
+word_set!(is_det, DETS);
+
 const PRONOUNS: &[&str] = &["he", "she", "they", "it", "we", "i", "you"];
 
 /// Determiners and possessives that start a source phrase.
@@ -634,11 +661,13 @@ struct Ctx<'a> {
 }
 
 pub(super) fn extract(text: &str, mentions: &[PersonMention]) -> Vec<Quote> {
+    let toks = tokenize(text);
+    let people = People::build_with(text, &toks, mentions);
     let cx = Ctx {
         text,
-        toks: tokenize(text),
+        toks,
         regions: marks::regions(text),
-        people: People::build(text, mentions),
+        people,
     };
     let mut out: Vec<Quote> = Vec::new();
     let mut done = vec![false; cx.regions.len()];
@@ -649,7 +678,7 @@ pub(super) fn extract(text: &str, mentions: &[PersonMention]) -> Vec<Quote> {
     let paras = text::paragraphs(text);
     for (pi, para) in paras.iter().enumerate() {
         let protected: Vec<Span> = cx.regions.iter().map(Region::outer).collect();
-        for (a, b) in sentences(&cx.toks, para, &protected, &|w| SAY.contains(&w)) {
+        for (a, b) in sentences(&cx.toks, para, &protected, &|w| is_say(w)) {
             // Skip the part of a paragraph that continues a quote already emitted.
             let mut a = a;
             while a < b && cx.region_at(cx.toks[a].span.start).is_some_and(|r| done[r]) {
@@ -673,7 +702,8 @@ pub(super) fn extract(text: &str, mentions: &[PersonMention]) -> Vec<Quote> {
                 }
                 let span = cx.toks[cs].span.start..cx.toks[ce - 1].span.end;
                 let whole = cx.whole_region(cs, ce);
-                let inside: Vec<usize> = (0..cx.regions.len())
+                let inside: Vec<usize> = cx
+                    .regions_in(&span)
                     .filter(|&r| !done[r] && overlaps(&cx.regions[r].content, &span))
                     .collect();
                 if let (Some(r), false) = (whole, f.partial_only) {
@@ -719,7 +749,7 @@ pub(super) fn extract(text: &str, mentions: &[PersonMention]) -> Vec<Quote> {
                 let mut k = tail;
                 while k < b.min(tail + 12)
                     && cx.region_at(cx.toks[k].span.start).is_none()
-                    && !SAY.contains(&cx.word(k))
+                    && !is_say(cx.word(k))
                 {
                     k += 1;
                 }
@@ -731,7 +761,8 @@ pub(super) fn extract(text: &str, mentions: &[PersonMention]) -> Vec<Quote> {
                     k = b;
                 }
                 let after = cx.toks[k.min(b - 1)].span.start;
-                for (r, reg) in cx.regions.iter().enumerate() {
+                for r in cx.regions_in(&(after..after + 1)) {
+                    let reg = &cx.regions[r];
                     if done[r] || reg.open.start != after || k >= b {
                         continue;
                     }
@@ -748,7 +779,8 @@ pub(super) fn extract(text: &str, mentions: &[PersonMention]) -> Vec<Quote> {
             }
             // Quotes in this sentence that no cue claimed.
             let s_span = cx.toks[a].span.start..cx.toks[b - 1].span.end;
-            for (r, reg) in cx.regions.iter().enumerate() {
+            for r in cx.regions_in(&s_span) {
+                let reg = &cx.regions[r];
                 if done[r] {
                     continue;
                 }
@@ -785,10 +817,10 @@ pub(super) fn extract(text: &str, mentions: &[PersonMention]) -> Vec<Quote> {
                 out.push(cx.quote(reg.content.clone(), QuoteKind::Direct, cue, speaker));
             }
         }
-        let runs_on =
-            cx.regions.iter().enumerate().any(|(r, reg)| {
-                !done[r] && reg.open.start < para.end && reg.outer().end > para.end
-            });
+        let runs_on = cx.regions_in(para).any(|r| {
+            let reg = &cx.regions[r];
+            !done[r] && reg.open.start < para.end && reg.outer().end > para.end
+        });
         if pending.is_some() && !runs_on && !text[para.clone()].trim_end().ends_with(':') {
             pending = None;
         }
@@ -815,17 +847,27 @@ impl Ctx<'_> {
         }
     }
 
-    fn region_at(&self, offset: usize) -> Option<usize> {
-        self.regions
-            .iter()
-            .position(|r| r.outer().start <= offset && offset < r.outer().end)
+    /// Indices of the regions that overlap `span`.
+    fn regions_in(&self, span: &Span) -> std::ops::Range<usize> {
+        let lo = self
+            .regions
+            .partition_point(|r| r.outer().end <= span.start);
+        let hi = self.regions.partition_point(|r| r.open.start < span.end);
+        lo..hi.max(lo)
     }
 
+    /// The region whose marks enclose `offset` (regions are sorted and do not overlap).
+    fn region_at(&self, offset: usize) -> Option<usize> {
+        let k = self.regions.partition_point(|r| r.open.start <= offset);
+        let r = k.checked_sub(1)?;
+        (offset < self.regions[r].outer().end).then_some(r)
+    }
+
+    /// Token `i` lies inside a quotation, after its opening mark.
     fn in_region(&self, i: usize) -> bool {
         let at = self.toks[i].span.start;
-        self.regions
-            .iter()
-            .any(|r| r.open.start < at && at < r.outer().end)
+        self.region_at(at)
+            .is_some_and(|r| self.regions[r].open.start < at)
     }
 
     fn quote(
@@ -932,23 +974,20 @@ impl Ctx<'_> {
             // Cues inside another attribution's content are kept: PolNeAR-style annotation
             // gives the nested attribution its own content.
             let nested = out.iter().any(|f| f.content.0 <= i && i < f.content.1);
-            if !self.toks[i].word || self.in_region(i) || (nested && !SAY.contains(&self.word(i))) {
+            if !self.toks[i].word || self.in_region(i) || (nested && !is_say(self.word(i))) {
                 i += 1;
                 continue;
             }
             let w = self.word(i);
             let found = if w == "according" && i + 1 < b && self.word(i + 1) == "to" {
                 self.according(a, b, i)
-            } else if SAY.contains(&w) && !self.toks[i].cap {
+            } else if is_say(w) && !self.toks[i].cap {
                 self.say(a, b, i)
-            } else if i > a
-                && self.toks[i - 1].is_punct(',')
-                && (PARTICIPLES.contains(&w) || participle_of_cue(w))
-            {
+            } else if i > a && self.toks[i - 1].is_punct(',') && flags(w) & ING_FLAG != 0 {
                 self.participle(a, b, i)
             } else if PARTIAL_CUES.contains(&w) && !self.toks[i].cap {
                 self.broad(a, b, i).or_else(|| self.partial(a, b, i))
-            } else if !self.toks[i].cap && broad_cue(w) {
+            } else if !self.toks[i].cap && flags(w) & BROAD_FLAG != 0 {
                 self.broad(a, b, i)
             } else {
                 None
@@ -1060,9 +1099,7 @@ impl Ctx<'_> {
         let k = (a + 1..b.min(a + 6)).find(|&k| self.toks[k].is_punct(':'))?;
         let ok = (a..k).all(|x| {
             let t = &self.toks[x];
-            (t.word && t.cap)
-                || t.is_punct('.')
-                || (t.word && DETS.contains(&t.lower.as_str()) && x > a)
+            (t.word && t.cap) || t.is_punct('.') || (t.word && is_det(t.lower.as_str()) && x > a)
         });
         if !ok || NOT_SOURCES.contains(&self.word(a)) || self.in_region(a) {
             return None;
@@ -1090,9 +1127,7 @@ impl Ctx<'_> {
             let prev = if j > a { self.word(j - 1) } else { "" };
             let t = &self.toks[j];
             let starts = t.word
-                && (t.cap
-                    || PRONOUNS.contains(&t.lower.as_str())
-                    || DETS.contains(&t.lower.as_str()))
+                && (t.cap || PRONOUNS.contains(&t.lower.as_str()) || is_det(t.lower.as_str()))
                 && !PREPS.contains(&prev)
                 && !PREPS.contains(&t.lower.as_str())
                 && !self.in_region(j);
@@ -1219,17 +1254,14 @@ impl Ctx<'_> {
     fn broad(&self, a: usize, b: usize, i: usize) -> Option<Found> {
         let np = self.left_np(a, i)?;
         // A verb right after a determiner or possessive is a noun: "his tweets".
-        if np.end == i && DETS.contains(&self.word(i - 1)) {
+        if np.end == i && is_det(self.word(i - 1)) {
             return None;
         }
         // Numbers are not sources ("98,000 said" is a table).
         let strong = (np.start..np.end).any(|k| {
             let t = &self.toks[k];
-            t.word
-                && (t.cap
-                    || PRONOUNS.contains(&t.lower.as_str())
-                    || ROLE_WORDS.contains(&t.lower.as_str()))
-        }) || DETS.contains(&self.word(np.start));
+            t.word && (t.cap || PRONOUNS.contains(&t.lower.as_str()) || is_role(t.lower.as_str()))
+        }) || is_det(self.word(np.start));
         if !strong && self.toks[np.start].first.is_ascii_digit() {
             return None;
         }
@@ -1331,7 +1363,7 @@ impl Ctx<'_> {
         let mut s = cue_end;
         if TELL.contains(&self.word(i)) && cue_end == i + 1 {
             // The listener: "told the Associated Press", "told reporters".
-            if s < b && DETS.contains(&self.word(s)) {
+            if s < b && is_det(self.word(s)) {
                 s += 1;
             }
             while s < b && self.toks[s].word && self.toks[s].cap {
@@ -1484,10 +1516,10 @@ impl Ctx<'_> {
             let c = (lo..e - 1).rev().find(|&k| self.toks[k].is_punct(','))?;
             let first = self.word(c + 1);
             let relative = matches!(first, "who" | "which" | "whose" | "whom");
-            let apposition = DETS.contains(&first)
+            let apposition = is_det(first)
                 || self.toks[c + 1].first.is_ascii_digit()
                 || self.toks[c + 1].cap
-                || ROLE_WORDS.contains(&first);
+                || is_role(first);
             if !(relative || apposition) || self.in_region(c + 1) {
                 return None;
             }
@@ -1508,10 +1540,10 @@ impl Ctx<'_> {
             let take = if t.word {
                 let l = t.lower.as_str();
                 t.cap
-                    || DETS.contains(&l)
-                    || ROLE_WORDS.contains(&l)
+                    || is_det(l)
+                    || is_role(l)
                     || (matches!(l, "of" | "for") && s < e)
-                    || (s == e && !STOP.contains(&l) && !SAY.contains(&l) && !l.ends_with("ly"))
+                    || (s == e && !is_stop(l) && !is_say(l) && !l.ends_with("ly"))
             } else {
                 (t.first == '.'
                     && s > a + 1
@@ -1531,7 +1563,7 @@ impl Ctx<'_> {
             let l = t.lower.as_str();
             let drop = !t.word
                 || matches!(l, "of" | "for")
-                || (t.cap && STOP.contains(&l) && !DETS.contains(&l))
+                || (t.cap && is_stop(l) && !is_det(l))
                 || (t.cap
                     && matches!(
                         l,
@@ -1555,7 +1587,7 @@ impl Ctx<'_> {
                 break;
             }
         }
-        if s >= e || (s..e).all(|k| DETS.contains(&self.word(k))) {
+        if s >= e || (s..e).all(|k| is_det(self.word(k))) {
             return None;
         }
         Some(Np { start: s, end: e })
@@ -1569,10 +1601,10 @@ impl Ctx<'_> {
             let take = if t.word {
                 let l = t.lower.as_str();
                 t.cap
-                    || DETS.contains(&l)
-                    || ROLE_WORDS.contains(&l)
+                    || is_det(l)
+                    || is_role(l)
                     || (matches!(l, "of" | "for") && e > s)
-                    || (e > s && DETS.contains(&self.word(e - 1)) && !STOP.contains(&l))
+                    || (e > s && is_det(self.word(e - 1)) && !is_stop(l))
             } else {
                 (t.first == '.'
                     && e > s
@@ -1595,7 +1627,7 @@ impl Ctx<'_> {
         if e == s && s < b && PRONOUNS.contains(&self.word(s)) {
             e = s + 1;
         }
-        if e <= s || (s..e).all(|k| DETS.contains(&self.word(k))) {
+        if e <= s || (s..e).all(|k| is_det(self.word(k))) {
             return None;
         }
         Some(Np { start: s, end: e })
@@ -1625,7 +1657,7 @@ impl Ctx<'_> {
         let mut runs: Vec<(usize, usize)> = Vec::new();
         let mut k = 0;
         while k < toks.len() {
-            if toks[k].word && toks[k].cap && !DETS.contains(&toks[k].lower.as_str()) {
+            if toks[k].word && toks[k].cap && !is_det(toks[k].lower.as_str()) {
                 let s = k;
                 while k < toks.len()
                     && ((toks[k].word && toks[k].cap)
@@ -1648,7 +1680,7 @@ impl Ctx<'_> {
             .iter()
             .filter(|t| {
                 t.word
-                    && ROLE_WORDS.contains(&t.lower.trim_end_matches('.'))
+                    && is_role(t.lower.trim_end_matches('.'))
                     && !matches!(t.lower.as_str(), "former" | "acting" | "senior" | "top")
             })
             .map(|t| t.lower.as_str())
@@ -1665,10 +1697,10 @@ impl Ctx<'_> {
         for &(s, e) in &runs {
             // Titles before a name are not part of it, unless the run names an organisation.
             let mut ns = s;
-            let org = NOT_PERSON.contains(&toks[e - 1].lower.as_str());
+            let org = is_not_person(toks[e - 1].lower.as_str());
             while !org
                 && ns + 1 < e
-                && (ROLE_WORDS.contains(&toks[ns].lower.trim_end_matches('.'))
+                && (is_role(toks[ns].lower.trim_end_matches('.'))
                     || !toks[ns].word
                     || is_honorific(&toks[ns].lower))
             {
@@ -1677,7 +1709,7 @@ impl Ctx<'_> {
             if !toks[ns].word {
                 continue;
             }
-            if !org && e - ns == 1 && ROLE_WORDS.contains(&toks[ns].lower.as_str()) {
+            if !org && e - ns == 1 && is_role(toks[ns].lower.as_str()) {
                 continue;
             }
             let written = self.text[toks[ns].span.start..toks[e - 1].span.end].to_owned();
@@ -1702,7 +1734,7 @@ impl Ctx<'_> {
         let definite = toks.first().is_some_and(|t| t.is("the"))
             || toks
                 .first()
-                .is_some_and(|t| t.cap && ROLE_WORDS.contains(&t.lower.as_str()));
+                .is_some_and(|t| t.cap && is_role(t.lower.as_str()));
         let name = if definite {
             role_words
                 .iter()
@@ -1715,7 +1747,7 @@ impl Ctx<'_> {
         let role = role.or_else(|| {
             let words: Vec<&str> = toks
                 .iter()
-                .filter(|t| t.word && !DETS.contains(&t.lower.as_str()))
+                .filter(|t| t.word && !is_det(t.lower.as_str()))
                 .map(|t| t.lower.as_str())
                 .collect();
             (!words.is_empty()).then(|| words.join(" "))

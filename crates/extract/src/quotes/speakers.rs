@@ -173,10 +173,27 @@ pub(crate) fn is_honorific(lower: &str) -> bool {
     HONORIFICS.iter().any(|(h, _)| *h == l)
 }
 
+/// Membership in one of the word lists, through a hash set built once per list.
+macro_rules! word_set {
+    ($name:ident, $list:ident) => {
+        pub(crate) fn $name(w: &str) -> bool {
+            static SET: std::sync::OnceLock<std::collections::HashSet<&'static str>> =
+                std::sync::OnceLock::new();
+            SET.get_or_init(|| $list.iter().copied().collect())
+                .contains(w)
+        }
+    };
+}
+pub(crate) use word_set;
+
+word_set!(is_role, ROLE_WORDS);
+word_set!(is_not_name, NOT_NAMES);
+word_set!(is_not_person, NOT_PERSON);
+
 /// Title words that may stand before a name and are not part of it.
 fn is_title(lower: &str) -> bool {
     let l = lower.trim_end_matches('.');
-    HONORIFICS.iter().any(|(h, _)| *h == l) || ROLE_WORDS.contains(&l) || l == "of"
+    HONORIFICS.iter().any(|(h, _)| *h == l) || is_role(l) || l == "of"
 }
 
 /// A small written-in list of first names and their usual gender; enough for pronoun agreement.
@@ -946,7 +963,7 @@ fn people_in_run(
                 gender = *g;
             }
             k += 1;
-        } else if !toks[k].word || NOT_NAMES.contains(&l) {
+        } else if !toks[k].word || is_not_name(l) {
             k += 1;
         } else {
             break;
@@ -964,9 +981,10 @@ fn people_in_run(
     if words.is_empty() || words.len() > 4 {
         return;
     }
-    if words.iter().any(|&w| {
-        NOT_PERSON.contains(&toks[w].lower.as_str()) || NOT_NAMES.contains(&toks[w].lower.as_str())
-    }) {
+    if words
+        .iter()
+        .any(|&w| is_not_person(toks[w].lower.as_str()) || is_not_name(toks[w].lower.as_str()))
+    {
         return;
     }
     let first = strip_possessive(&text[toks[words[0]].span.clone()]);
@@ -1020,6 +1038,11 @@ pub(crate) struct People {
 impl People {
     /// Joins `mentions` into persons and collects genders and roles from the surrounding text.
     pub fn build(text: &str, mentions: &[PersonMention]) -> People {
+        People::build_with(text, &tokenize(text), mentions)
+    }
+
+    /// [`People::build`] with the tokens of `text` already at hand.
+    pub fn build_with(text: &str, toks: &[Tok], mentions: &[PersonMention]) -> People {
         let mut sorted: Vec<&PersonMention> = mentions
             .iter()
             .filter(|m| m.span.start <= m.span.end && m.span.end <= text.len())
@@ -1096,7 +1119,7 @@ impl People {
             .zip(&index)
             .filter_map(|(m, i)| i.map(|i| (m.span.clone(), i)))
             .collect();
-        people.learn_from_text(text);
+        people.learn_from_text(text, toks);
         people
     }
 
@@ -1184,8 +1207,7 @@ impl People {
     }
 
     /// Genders from pronouns that follow a mention, and roles from titles and appositions.
-    fn learn_from_text(&mut self, text: &str) {
-        let toks = tokenize(text);
+    fn learn_from_text(&mut self, text: &str, toks: &[Tok]) {
         let mut votes: Vec<(i32, i32)> = vec![(0, 0); self.persons.len()];
         for (mi, (span, pi)) in self.mentions.iter().enumerate() {
             let ti = toks.partition_point(|t| t.span.start < span.start);
@@ -1245,7 +1267,7 @@ impl People {
                         if !t.word || matches!(t.lower.as_str(), "of" | "for" | "who" | "and") {
                             break;
                         }
-                        if ROLE_WORDS.contains(&t.lower.as_str()) {
+                        if is_role(t.lower.as_str()) {
                             last_role = Some(t.lower.clone());
                         }
                         k += 1;
@@ -1259,7 +1281,7 @@ impl People {
             if ti >= 2
                 && toks[ti - 1].is_punct(',')
                 && toks[ti - 2].word
-                && ROLE_WORDS.contains(&toks[ti - 2].lower.as_str())
+                && is_role(toks[ti - 2].lower.as_str())
             {
                 self.roles
                     .push((role_key(&toks[ti - 2].lower), *pi, span.start));
