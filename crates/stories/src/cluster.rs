@@ -184,8 +184,14 @@ struct Prepared {
 
 impl Prepared {
     fn of(article: &Article) -> Prepared {
-        let features = features::extract(article.title.as_deref(), &article.text);
-        let fingerprint = Fingerprint::from_features(&features, article.title.as_deref());
+        let mut features = features::extract(article.title.as_deref(), &article.text);
+        let rest = Features {
+            shingles: std::mem::take(&mut features.shingles),
+            paragraphs: std::mem::take(&mut features.paragraphs),
+            body: features.body,
+            ..Features::default()
+        };
+        let fingerprint = Fingerprint::from_features(rest, article.title.as_deref());
         Prepared {
             features,
             fingerprint,
@@ -235,7 +241,7 @@ struct Label {
 struct Vector {
     terms: Vec<(u64, f32)>,
     present: [bool; KINDS],
-    /// Indices into `terms`, heaviest first.
+    /// Indices into `terms` of the `HEAVIEST` heaviest terms, heaviest first.
     by_weight: Vec<usize>,
 }
 
@@ -244,6 +250,8 @@ const LABELS_KEPT: usize = 48;
 const POSTING_CAP: usize = 256;
 /// Heaviest terms of each article added to the inverted index.
 const INDEX_TERMS: usize = 32;
+/// Heaviest terms of an article kept in order (probes, index, labels).
+const HEAVIEST: usize = 48;
 /// Articles between sweeps of posting lists for closed stories.
 const SWEEP_EVERY: usize = 10_000;
 
@@ -486,13 +494,19 @@ impl Clusterer {
         for t in &mut terms {
             t.1 /= norm2[kind_of(t.0)];
         }
-        let mut by_weight: Vec<usize> = (0..terms.len()).collect();
-        by_weight.sort_by(|&a, &b| {
-            terms[b]
+        // Only the heaviest terms are ever used in order (probes, index, labels).
+        let heaviest = |a: &usize, b: &usize| {
+            terms[*b]
                 .1
-                .total_cmp(&terms[a].1)
-                .then(terms[a].0.cmp(&terms[b].0))
-        });
+                .total_cmp(&terms[*a].1)
+                .then(terms[*a].0.cmp(&terms[*b].0))
+        };
+        let mut by_weight: Vec<usize> = (0..terms.len()).collect();
+        if by_weight.len() > HEAVIEST {
+            by_weight.select_nth_unstable_by(HEAVIEST, heaviest);
+            by_weight.truncate(HEAVIEST);
+        }
+        by_weight.sort_by(heaviest);
         Vector {
             terms,
             present,

@@ -102,11 +102,12 @@ impl Fingerprint {
     /// The fingerprint of an article's title and body.
     pub fn of(article: &Article) -> Fingerprint {
         let f = features::extract(article.title.as_deref(), &article.text);
-        Fingerprint::from_features(&f, article.title.as_deref())
+        Fingerprint::from_features(f, article.title.as_deref())
     }
 
-    pub(crate) fn from_features(f: &Features, title: Option<&str>) -> Fingerprint {
-        let mut shingles = f.shingles.clone();
+    /// Consumes the shingles and paragraphs of `f` (the clusterer needs only its terms).
+    pub(crate) fn from_features(mut f: Features, title: Option<&str>) -> Fingerprint {
+        let mut shingles = std::mem::take(&mut f.shingles);
         shingles.sort_unstable();
         shingles.dedup();
         let (a, b) = permutations();
@@ -117,7 +118,7 @@ impl Fingerprint {
                 sig[i] = sig[i].min(v);
             }
         }
-        let mut paragraphs = f.paragraphs.clone();
+        let mut paragraphs = std::mem::take(&mut f.paragraphs);
         paragraphs.sort_unstable();
         Fingerprint {
             signature: Box::new(sig),

@@ -48,13 +48,16 @@ pub(crate) fn entity_spans_in(text: &str, words: &[Span]) -> Vec<Span> {
     }
     flush(&mut runs, run.take());
     // Keep a lone sentence-initial word only if it also shows up capitalised mid-sentence.
-    let confirmed: std::collections::HashSet<&str> = runs
+    let mut confirmed: Vec<&str> = runs
         .iter()
         .filter(|(_, lone_initial)| !lone_initial)
         .flat_map(|(s, _)| text[s.clone()].split(' '))
         .collect();
+    confirmed.sort_unstable();
     runs.into_iter()
-        .filter(|(s, lone_initial)| !lone_initial || confirmed.contains(&text[s.clone()]))
+        .filter(|(s, lone_initial)| {
+            !lone_initial || confirmed.binary_search(&&text[s.clone()]).is_ok()
+        })
         .map(|(s, _)| s)
         .collect()
 }

@@ -73,8 +73,8 @@ const TAG_TITLE: u64 = 0x5449;
 /// Extracts the features of one article.
 pub(crate) fn extract(title: Option<&str>, body: &str) -> Features {
     let mut f = Features::default();
-    let mut raw: Vec<Term> = Vec::with_capacity(body.len() / 5);
     let spans = text::words(body);
+    let mut raw: Vec<Term> = Vec::with_capacity(spans.len() + 16);
     let mut lower = String::new();
     let mut word_hashes: Vec<u64> = Vec::with_capacity(spans.len());
     let mut i = 0;

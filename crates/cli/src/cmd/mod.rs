@@ -2,6 +2,7 @@
 //! A new subcommand is a new file here plus one variant and one match arm below.
 
 mod articles;
+mod cluster;
 mod extract;
 mod ingest;
 mod show;
@@ -16,6 +17,7 @@ pub enum Command {
     Articles(articles::Args),
     Show(show::Args),
     Extract(extract::Args),
+    Cluster(cluster::Args),
 }
 
 impl Command {
@@ -25,6 +27,7 @@ impl Command {
             Command::Articles(args) => articles::run(args, context),
             Command::Show(args) => show::run(args, context),
             Command::Extract(args) => extract::run(args, context),
+            Command::Cluster(args) => cluster::run(args, context),
         }
     }
 }

@@ -1,0 +1,188 @@
+//! `parallax cluster PATH...`: read articles, find copies and group them into stories, without a
+//! store. Glue only: the work is `stories::Clusterer`; this module orders the input, feeds it and
+//! prints one record per article (in input order) with the story it ended up in.
+
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::path::PathBuf;
+
+use anyhow::Result;
+use ingest::Article;
+use serde::Serialize;
+
+use crate::output::{self, Format, Records};
+use crate::{Context, Outcome};
+
+/// Group articles into stories and mark syndicated copies, without storing anything
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Files or folders (searched recursively) to read; `-` reads standard input
+    #[arg(required = true, value_name = "PATH")]
+    paths: Vec<PathBuf>,
+    /// Output format
+    #[arg(long, value_enum, default_value_t)]
+    format: Format,
+}
+
+/// One article's line in `--format json`/`jsonl`.
+#[derive(Serialize)]
+struct Record<'a> {
+    source: String,
+    id: &'a str,
+    /// Same value for every article of one story (the id of its first article); null when the
+    /// article was not clustered (empty).
+    story: Option<String>,
+    /// Id of the article this one copies, or null.
+    duplicate_of: Option<&'a str>,
+    /// `exact`, `syndicated` or `rewrite` when a copy.
+    duplicate_kind: Option<&'static str>,
+    /// Estimated share of the shorter text found in the longer one, when a copy.
+    containment: Option<f32>,
+    title: Option<&'a str>,
+    outlet: Option<&'a str>,
+    /// The language pool the article was clustered in.
+    language: Option<&'a str>,
+    warnings: &'a [String],
+}
+
+pub fn run(args: Args, context: &Context) -> Result<Outcome> {
+    let config = ingest::Config::default();
+    let mut articles: Vec<Article> = Vec::new();
+    let mut failed = 0u64;
+    for result in ingest::read_inputs(&args.paths, &config) {
+        match result {
+            Ok(article) => articles.push(article),
+            Err(error) => {
+                failed += 1;
+                context.report(&error);
+            }
+        }
+    }
+    let mut clusterer = stories::Clusterer::new(stories::Config::default());
+    let mut assigned: Vec<Option<stories::Assignment>> = vec![None; articles.len()];
+    let mut undated = 0u64;
+    for i in stories::publication_order(&articles) {
+        let a = clusterer.add(&articles[i]);
+        if articles[i].published.is_none() {
+            undated += 1;
+        }
+        for w in a
+            .warnings
+            .iter()
+            .filter(|w| !w.starts_with("no publication date"))
+        {
+            context.report(&format!("{}: {w}", articles[i].source));
+        }
+        assigned[i] = Some(a);
+    }
+    // Stories merge as evidence arrives: print every article with its story as it is now.
+    let story_of = |a: &stories::Assignment| a.story.as_ref().map(|s| clusterer.current(s).0);
+    let mut out = output::stdout();
+    if args.format == Format::Text {
+        let summaries: BTreeMap<String, stories::Story> = clusterer
+            .stories()
+            .into_iter()
+            .map(|s| (s.id.0.clone(), s))
+            .collect();
+        let mut members: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+        for (i, a) in assigned.iter().enumerate() {
+            if let Some(s) = a.as_ref().and_then(story_of) {
+                members.entry(s).or_default().push(i);
+            }
+        }
+        for (n, (story, list)) in members.iter().enumerate() {
+            if n > 0 {
+                writeln!(out)?;
+            }
+            let s = summaries.get(story);
+            let headline = s
+                .and_then(|s| s.headline.as_deref())
+                .unwrap_or("(untitled)");
+            writeln!(
+                out,
+                "== {headline} ({}) ==",
+                output::count(list.len() as u64, "article")
+            )?;
+            writeln!(out, "story {story}")?;
+            if let Some(s) = s.filter(|s| !s.entities.is_empty() || !s.terms.is_empty()) {
+                writeln!(
+                    out,
+                    "key: {}",
+                    s.entities
+                        .iter()
+                        .chain(&s.terms)
+                        .cloned()
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )?;
+            }
+            for &i in list {
+                let a = &articles[i];
+                let copy = assigned[i].as_ref().and_then(|x| x.duplicate_of.as_ref());
+                let mark = copy.map_or(String::new(), |d| {
+                    format!("  [{} of {}]", d.kind.as_str(), d.original)
+                });
+                let title = a.title.as_deref().unwrap_or("(untitled)");
+                writeln!(
+                    out,
+                    "  {}  {}  {}{mark}",
+                    a.id,
+                    a.outlet.as_deref().unwrap_or("-"),
+                    output::clip(title, 70)
+                )?;
+            }
+        }
+        out.flush()?;
+    } else {
+        let mut records = Records::new(&mut out, args.format == Format::Jsonl);
+        for (a, x) in articles.iter().zip(&assigned) {
+            let Some(x) = x else { continue };
+            let dup = x.duplicate_of.as_ref();
+            records.write(&Record {
+                source: a.source.to_string(),
+                id: &a.id,
+                story: story_of(x),
+                duplicate_of: dup.map(|d| d.original.as_str()),
+                duplicate_kind: dup.map(|d| d.kind.as_str()),
+                containment: dup.map(|d| d.containment),
+                title: a.title.as_deref(),
+                outlet: a.outlet.as_deref(),
+                language: x.language.as_deref(),
+                warnings: &x.warnings,
+            })?;
+        }
+        records.finish()?;
+    }
+    let stories = assigned
+        .iter()
+        .flatten()
+        .filter_map(story_of)
+        .collect::<std::collections::BTreeSet<_>>()
+        .len();
+    let copies = assigned
+        .iter()
+        .flatten()
+        .filter(|a| a.duplicate_of.is_some())
+        .count();
+    let mut note = format!(
+        "clustered {} into {} ({} copies), {failed} failed",
+        output::count(articles.len() as u64, "article"),
+        if stories == 1 {
+            "1 story".to_owned()
+        } else {
+            format!("{stories} stories")
+        },
+        copies
+    );
+    if undated > 0 {
+        note.push_str(&format!(
+            "; {undated} without a date, placed in input order"
+        ));
+    }
+    context.note(&note);
+    Ok(if failed == 0 {
+        Outcome::Done
+    } else {
+        Outcome::SomeFailed
+    })
+}
