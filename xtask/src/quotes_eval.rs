@@ -118,24 +118,35 @@ pub fn bench_task(args: &[String]) -> Result<()> {
         }
     }
     let bytes: usize = texts.iter().map(String::len).sum();
-    let start = Instant::now();
-    let mut rounds = 0;
-    let mut found = 0;
-    while rounds == 0 || start.elapsed().as_secs_f64() < 3.0 {
-        for t in &texts {
-            found += quotes::quotes(t).len();
+    let heuristic = |t: &str| quotes::quotes(t).len();
+    let with_ner = |t: &str| {
+        let people = quotes::people_from_entities(&extract::ner::entities(t));
+        quotes::extract_quotes(t, &people).len()
+    };
+    let runs: [(&str, &dyn Fn(&str) -> usize); 2] = [
+        ("heuristic people + quotes", &heuristic),
+        ("NER entities + quotes", &with_ner),
+    ];
+    for (label, run) in runs {
+        let start = Instant::now();
+        let mut rounds = 0;
+        let mut found = 0;
+        while rounds == 0 || start.elapsed().as_secs_f64() < 3.0 {
+            for t in &texts {
+                found += run(t);
+            }
+            rounds += 1;
         }
-        rounds += 1;
+        let secs = start.elapsed().as_secs_f64();
+        let n = (texts.len() * rounds) as f64;
+        println!(
+            "{label}: {} articles x {rounds} rounds, {:.0} articles/s, {:.1} MB/s, {} quotes per round, one thread",
+            texts.len(),
+            n / secs,
+            (bytes * rounds) as f64 / secs / 1e6,
+            found / rounds
+        );
     }
-    let secs = start.elapsed().as_secs_f64();
-    let n = (texts.len() * rounds) as f64;
-    println!(
-        "quotes (heuristic people + extraction): {} articles x {rounds} rounds, {:.0} articles/s, {:.1} MB/s, {} quotes per round, single thread",
-        texts.len(),
-        n / secs,
-        (bytes * rounds) as f64 / secs / 1e6,
-        found / rounds
-    );
     Ok(())
 }
 
@@ -290,7 +301,11 @@ fn overlap(a: &[usize], b: &[usize]) -> usize {
 
 fn score(a: &Article, direct: &mut Tally, all: &mut Tally, shown: &mut usize, show: usize) {
     let norm = text::normalize(&a.original);
-    let people = quotes::find_people(&norm.text);
+    let people = if std::env::var("QE_PEOPLE").is_ok_and(|v| v == "ner") {
+        quotes::people_from_entities(&extract::ner::entities(&norm.text))
+    } else {
+        quotes::find_people(&norm.text)
+    };
     let mut preds: Vec<Quote> = quotes::extract_quotes(&norm.text, &people);
     // Partial quotes inside a reported-speech span are part of it.
     let outer: Vec<Range<usize>> = preds

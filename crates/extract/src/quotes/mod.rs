@@ -93,6 +93,19 @@ pub fn quotes(text: &str) -> Vec<Quote> {
     extract_quotes(text, &find_people(text))
 }
 
+/// The person mentions among an entity recogniser's output, as speaker candidates.
+pub fn people_from_entities(entities: &[crate::ner::Entity]) -> Vec<PersonMention> {
+    entities
+        .iter()
+        .filter(|e| e.kind == crate::ner::EntityKind::Person)
+        .map(|e| PersonMention {
+            span: e.span.clone(),
+            name: e.text.clone(),
+            gender: None,
+        })
+        .collect()
+}
+
 /// The full name each of `people` resolves to within `text` ("Varga" → "Elena Varga"), in the
 /// order given; evaluation uses it to compare speakers by name.
 pub fn full_names(text: &str, people: &[PersonMention]) -> Vec<String> {
