@@ -19,6 +19,9 @@ use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
+/// Extracts the quotes of one text and says how many.
+type Counter = dyn Fn(&str) -> usize;
+
 const DEFAULT_DATA: &str = "../shared/data/polnear/data";
 
 /// One gold attribution, spans as byte ranges of the original text.
@@ -123,7 +126,7 @@ pub fn bench_task(args: &[String]) -> Result<()> {
         let people = quotes::people_from_entities(&extract::ner::entities(t));
         quotes::extract_quotes(t, &people).len()
     };
-    let runs: [(&str, &dyn Fn(&str) -> usize); 2] = [
+    let runs: [(&str, &Counter); 2] = [
         ("heuristic people + quotes", &heuristic),
         ("NER entities + quotes", &with_ner),
     ];
