@@ -94,20 +94,48 @@ pub(crate) fn align(
                 .sqrt()
         })
         .collect();
-    let mut postings: Vec<Vec<u32>> = vec![Vec::new(); vocab_len];
-    for (i, s) in sentences.iter().enumerate() {
-        for &t in &s.terms {
-            postings[t as usize].push(i as u32);
-        }
-    }
-
     let mut facts_uf = UnionFind::new(n);
     // Near-verbatim sentence matches per article pair, to detect syndication.
     let mut copies: std::collections::HashMap<(usize, usize), usize> = Default::default();
+
+    // Word-for-word repeats (syndicated copies) join the first occurrence directly and stay out
+    // of the index: a wire sentence reprinted by 300 outlets costs 300 lookups, not 300² pairs.
+    let mut first_seen: std::collections::HashMap<&[u32], usize> = Default::default();
+    let mut indexed = vec![true; n];
+    for (i, s) in sentences.iter().enumerate() {
+        if s.tokens.len() < 4 {
+            continue;
+        }
+        match first_seen.get(s.tokens.as_slice()) {
+            Some(&r) if sentences[r].article != s.article => {
+                facts_uf.union(r, i);
+                indexed[i] = false;
+                let key = (
+                    s.article.min(sentences[r].article),
+                    s.article.max(sentences[r].article),
+                );
+                *copies.entry(key).or_default() += 1;
+            }
+            Some(_) => {}
+            None => {
+                first_seen.insert(&s.tokens, i);
+            }
+        }
+    }
+
+    let mut postings: Vec<Vec<u32>> = vec![Vec::new(); vocab_len];
+    for (i, s) in sentences.iter().enumerate() {
+        if indexed[i] {
+            for &t in &s.terms {
+                postings[t as usize].push(i as u32);
+            }
+        }
+    }
+
     let mut acc = vec![0f32; n];
     let mut touched: Vec<u32> = Vec::new();
     for (i, s) in sentences.iter().enumerate() {
-        if norm[i] == 0.0 {
+        if norm[i] == 0.0 || !indexed[i] {
             continue;
         }
         for &t in &s.terms {

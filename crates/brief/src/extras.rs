@@ -240,12 +240,17 @@ pub(crate) fn find_people(articles: &[Article], sentences: &[Sentence]) -> Vec<P
         }
         flush(&mut run, &mut names, &mut singles);
     }
+    // Lone words by word, so each full name looks up its surname once.
+    let mut by_word: HashMap<&str, Vec<(usize, usize)>> = HashMap::new();
+    for ((a, w), &n) in &singles {
+        by_word.entry(w.as_str()).or_default().push((*a, n));
+    }
     let mut out: Vec<Person> = names
         .into_iter()
         .map(|(name, (mut arts, mut mentions))| {
             if let Some(last) = name.rsplit(' ').next() {
-                for (&(a, ref w), &n) in &singles {
-                    if w == last && arts.contains(&a) {
+                for &(a, n) in by_word.get(last).into_iter().flatten() {
+                    if arts.contains(&a) {
                         mentions += n;
                     }
                 }

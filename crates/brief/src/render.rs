@@ -323,12 +323,27 @@ impl<'a> Numbering<'a> {
         }
     }
 
+    /// Each article once, in first-seen order.
+    fn unique(ids: &[String]) -> Vec<&String> {
+        let mut out: Vec<&String> = Vec::with_capacity(ids.len());
+        for id in ids {
+            if !out.contains(&id) {
+                out.push(id);
+            }
+        }
+        out
+    }
+
     fn refs(&self, ids: &[String]) -> String {
-        ids.iter().map(|id| format!("[{}]", self.of(id))).collect()
+        Self::unique(ids)
+            .into_iter()
+            .map(|id| format!("[{}]", self.of(id)))
+            .collect()
     }
 
     fn html_refs(&self, story: &str, ids: &[String]) -> String {
-        ids.iter()
+        Self::unique(ids)
+            .into_iter()
             .map(|id| {
                 format!(
                     "<sup><a href=\"#{}-{}\">[{}]</a></sup>",

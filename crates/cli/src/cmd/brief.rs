@@ -1,0 +1,204 @@
+//! `parallax brief PATH...`: read articles, group them into stories (or take them as one story
+//! with `--as-one-story`), and print a brief per story as Markdown, JSON or HTML.
+//!
+//! Glue only: stories come from the `stories` clusterer, quotes and people from `extract`, the
+//! brief itself from the `brief` crate.
+
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::path::PathBuf;
+
+use anyhow::Result;
+use ingest::Article;
+
+use crate::output;
+use crate::{Context, Outcome};
+
+/// Summarise the story (or stories) told by the given articles, with a citation on every sentence
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Files or folders (searched recursively) to read; `-` reads standard input
+    #[arg(required = true, value_name = "PATH")]
+    paths: Vec<PathBuf>,
+    /// Output format
+    #[arg(long, value_enum, default_value_t)]
+    format: BriefFormat,
+    /// Word budget of each summary
+    #[arg(long, default_value_t = 250, value_name = "N")]
+    words: usize,
+    /// Treat all the given articles as one story (no clustering)
+    #[arg(long)]
+    as_one_story: bool,
+}
+
+/// `--format` of `brief`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum BriefFormat {
+    /// Markdown, for the terminal
+    #[default]
+    Markdown,
+    /// JSON, as described by docs/brief.schema.json
+    Json,
+    /// One self-contained HTML page
+    Html,
+}
+
+pub fn run(args: Args, context: &Context) -> Result<Outcome> {
+    let mut articles = Vec::new();
+    let mut failed = 0u64;
+    for result in ingest::read_inputs(&args.paths, &ingest::Config::default()) {
+        match result {
+            Ok(article) => articles.push(article),
+            Err(error) => {
+                failed += 1;
+                context.report(&error);
+            }
+        }
+    }
+    let groups = if args.as_one_story {
+        vec![Group {
+            id: None,
+            members: (0..articles.len()).collect(),
+            duplicates: Vec::new(),
+        }]
+    } else {
+        cluster(&articles, context)
+    };
+
+    let config = brief::Config {
+        words: args.words,
+        ..brief::Config::default()
+    };
+    let mut stories = Vec::new();
+    for group in &groups {
+        let story: Vec<Article> = group.members.iter().map(|&i| articles[i].clone()).collect();
+        let (quotes, people) = quotes_and_people(&story);
+        let input = brief::StoryInput {
+            id: group.id.clone(),
+            articles: &story,
+            duplicates: group.duplicates.clone(),
+            quotes,
+            people,
+        };
+        stories.push(brief::brief_story(&input, &config));
+    }
+    let result = brief::Brief::new(stories);
+
+    let mut out = output::stdout();
+    match args.format {
+        BriefFormat::Markdown => out.write_all(brief::render::markdown(&result).as_bytes())?,
+        BriefFormat::Html => out.write_all(brief::render::html(&result).as_bytes())?,
+        BriefFormat::Json => {
+            serde_json::to_writer_pretty(&mut out, &result)?;
+            out.write_all(b"\n")?;
+        }
+    }
+    out.flush()?;
+    context.note(&format!(
+        "read {} articles ({failed} failed) into {} stories",
+        articles.len(),
+        result.stories.len()
+    ));
+    Ok(if failed == 0 {
+        Outcome::Done
+    } else {
+        Outcome::SomeFailed
+    })
+}
+
+/// The articles of one story, as indices into the input.
+struct Group {
+    id: Option<String>,
+    members: Vec<usize>,
+    /// `(copy id, original id)`.
+    duplicates: Vec<(String, String)>,
+}
+
+/// Stories by the online clusterer, fed in publication order; articles it does not cluster
+/// (empty ones) are reported and left out.
+fn cluster(articles: &[Article], context: &Context) -> Vec<Group> {
+    let mut clusterer = stories::Clusterer::new(stories::Config::default());
+    let mut assigned = Vec::new();
+    for i in stories::publication_order(articles) {
+        let a = clusterer.add(&articles[i]);
+        match a.story {
+            Some(story) => assigned.push((i, story, a.duplicate_of.map(|d| d.original))),
+            None => context.report(&format!(
+                "{}: not part of any story ({})",
+                articles[i].source,
+                a.warnings.join("; ")
+            )),
+        }
+    }
+    // Stories may have merged since an article joined: map every id to the current one.
+    let mut groups: BTreeMap<String, Group> = BTreeMap::new();
+    for (i, story, original) in assigned {
+        let id = clusterer.current(&story).0;
+        let g = groups.entry(id.clone()).or_insert_with(|| Group {
+            id: Some(id),
+            members: Vec::new(),
+            duplicates: Vec::new(),
+        });
+        g.members.push(i);
+        if let Some(o) = original {
+            g.duplicates.push((articles[i].id.clone(), o));
+        }
+    }
+    let mut groups: Vec<Group> = groups.into_values().collect();
+    for g in &mut groups {
+        g.members.sort_unstable();
+    }
+    // Biggest stories first, then by first article.
+    groups.sort_by_key(|g| {
+        (
+            std::cmp::Reverse(g.members.len()),
+            g.members.first().copied(),
+        )
+    });
+    groups
+}
+
+/// Quote groups and people of a story, from the extract stage.
+fn quotes_and_people(story: &[Article]) -> (Vec<brief::QuoteInput>, Vec<brief::PersonInput>) {
+    let mut per_article = Vec::with_capacity(story.len());
+    let mut people: BTreeMap<String, Vec<brief::Mention>> = BTreeMap::new();
+    for a in story {
+        let mentions = extract::quotes::find_people(&a.text);
+        let names = extract::quotes::full_names(&a.text, &mentions);
+        for (m, name) in mentions.iter().zip(names) {
+            people.entry(name).or_default().push(brief::Mention {
+                article: a.id.clone(),
+                start: m.span.start,
+                end: m.span.end,
+            });
+        }
+        per_article.push((
+            a.id.as_str(),
+            extract::quotes::extract_quotes(&a.text, &mentions),
+        ));
+    }
+    let refs: Vec<(&str, &[extract::quotes::Quote])> = per_article
+        .iter()
+        .map(|(id, q)| (*id, q.as_slice()))
+        .collect();
+    let quotes = extract::quotes::group_quotes(&refs)
+        .into_iter()
+        .map(|g| brief::QuoteInput {
+            speaker: g.speaker,
+            appearances: g
+                .appearances
+                .into_iter()
+                .map(|a| brief::Mention {
+                    article: a.article,
+                    start: a.span.start,
+                    end: a.span.end,
+                })
+                .collect(),
+        })
+        .collect();
+    let people = people
+        .into_iter()
+        .map(|(name, mentions)| brief::PersonInput { name, mentions })
+        .collect();
+    (quotes, people)
+}
