@@ -1047,3 +1047,253 @@ impl DocFreq {
         ((self.docs as f32 + 1.0) / (df + 1.0)).ln() + 1.0
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn article(id: &str, title: &str, text: &str, day: Option<u32>) -> Article {
+        let mut a = ingest::Draft {
+            outlet: Some(format!("Outlet {id}")),
+            title: Some(title.to_owned()),
+            body: text.to_owned(),
+            published: day.map(|d| {
+                DateTime::parse_from_rfc3339(&format!("2026-01-{d:02}T08:00:00+00:00"))
+                    .expect("date")
+            }),
+            ..ingest::Draft::default()
+        }
+        .finish(ingest::Source::file(id))
+        .expect("fixture has text");
+        a.id = id.to_owned();
+        a
+    }
+
+    /// Two dam failures (Kessel and Marrow) reported by several outlets, and a rate decision.
+    fn fixtures(dated: bool) -> Vec<Article> {
+        let d = |n| dated.then_some(n);
+        vec![
+            article(
+                "k1",
+                "Kessel dam gives way, thousands flee",
+                "The Kessel dam on the river Orla burst early on Tuesday, and about 3,000 people fled the lower town. Mayor Edda Brun said buses took families to Ostby.",
+                d(12),
+            ),
+            article(
+                "m1",
+                "Marrow dam collapses after storms",
+                "A dam above Marrow on the river Tave collapsed on Friday after days of storms. Governor Ilse Varn said 800 people were moved to Holt.",
+                d(12),
+            ),
+            article(
+                "k2",
+                "Kessel flood: Brun promises inquiry",
+                "Edda Brun, mayor of Kessel, promised an inquiry into the Orla dam failure as 3,000 evacuees waited in Ostby. Engineers had warned about the Kessel dam.",
+                d(13),
+            ),
+            article(
+                "r1",
+                "Valdoria raises interest rates",
+                "The Bank of Valdoria raised its main rate by half a point to 4.75 percent, citing inflation. Governor Pell Arno said borrowers should expect higher costs.",
+                d(13),
+            ),
+            article(
+                "m2",
+                "Varn visits Marrow as Tave recedes",
+                "Governor Ilse Varn visited Marrow as the Tave receded, two days after the dam collapse. Most of the 800 people moved to Holt are still there.",
+                d(14),
+            ),
+            article(
+                "k3",
+                "Kessel evacuees return to Ostby road",
+                "Families from Kessel began to return from Ostby as the Orla fell. Mayor Edda Brun said the dam breach would be sealed within a week.",
+                d(14),
+            ),
+        ]
+    }
+
+    fn stories_of(articles: &[Article], config: Config) -> Vec<Option<String>> {
+        let mut c = Clusterer::new(config);
+        let assigned: Vec<Option<StoryId>> = articles.iter().map(|a| c.add(a).story).collect();
+        assigned
+            .into_iter()
+            .map(|s| s.map(|s| c.current(&s).0))
+            .collect()
+    }
+
+    fn check(articles: &[Article], expected: &[&str]) {
+        let got = stories_of(articles, Config::default());
+        let got: Vec<&str> = got.iter().map(|s| s.as_deref().unwrap_or("-")).collect();
+        assert_eq!(got, expected);
+    }
+
+    #[test]
+    fn same_kind_of_event_in_another_place_is_another_story() {
+        check(&fixtures(true), &["k1", "m1", "k1", "r1", "m1", "k1"]);
+        check(&fixtures(false), &["k1", "m1", "k1", "r1", "m1", "k1"]);
+    }
+
+    #[test]
+    fn copies_join_their_originals_story() {
+        let mut articles = fixtures(true);
+        let k1 = &articles[0];
+        let copy = Article {
+            id: "copy".into(),
+            title: Some("Dam bursts".into()),
+            ..k1.clone()
+        };
+        articles.push(copy);
+        let mut c = Clusterer::new(Config::default());
+        let last = articles.iter().map(|a| c.add(a)).last().expect("articles");
+        assert_eq!(last.story, Some(StoryId("k1".into())));
+        assert_eq!(last.duplicate_of.map(|d| d.original), Some("k1".to_owned()));
+    }
+
+    #[test]
+    fn empty_foreign_and_undated_articles_are_marked() {
+        let mut c = Clusterer::new(Config::default());
+        let mut empty = article("e", "t", "x", None);
+        empty.text = String::new();
+        let a = c.add(&empty);
+        assert_eq!(a.story, None);
+        assert!(a.warnings[0].starts_with("empty article"));
+
+        let mut german = article(
+            "g",
+            "Damm gebrochen",
+            "Der Damm oberhalb von Kessel ist am Dienstag gebrochen.",
+            None,
+        );
+        german.language = Some("de".into());
+        let a = c.add(&german);
+        assert_eq!(a.language.as_deref(), Some("de"));
+        assert!(a.warnings.iter().any(|w| w.starts_with("language de")));
+
+        let mut unmarked = article(
+            "u",
+            "Damm",
+            "Kessel Damm Dienstag gebrochen Familien Ostby Busse Bürgermeisterin Brun Untersuchung versprochen Ingenieure warnten Monate vorher Wasser Orla stieg schnell Nacht Häuser verlassen",
+            None,
+        );
+        unmarked.language = None;
+        let a = c.add(&unmarked);
+        assert_eq!(a.language.as_deref(), Some("und"));
+
+        let a = c.add(&fixtures(false)[0]);
+        assert!(
+            a.warnings
+                .iter()
+                .any(|w| w.starts_with("no publication date"))
+        );
+        assert_eq!(a.language.as_deref(), Some("en"));
+    }
+
+    #[test]
+    fn stories_carry_headline_terms_outlets_and_times() {
+        let mut c = Clusterer::new(Config::default());
+        for a in fixtures(true) {
+            c.add(&a);
+        }
+        let stories = c.stories();
+        let kessel = stories
+            .iter()
+            .find(|s| s.id.0 == "k1")
+            .expect("kessel story");
+        assert_eq!(kessel.articles, 3);
+        assert_eq!(kessel.outlets.len(), 3);
+        assert!(
+            kessel
+                .headline
+                .as_deref()
+                .is_some_and(|h| h.contains("Kessel"))
+        );
+        assert!(
+            kessel
+                .entities
+                .iter()
+                .any(|e| e.contains("Brun") || e.contains("Kessel")),
+            "{kessel:?}"
+        );
+        assert_eq!(kessel.first_seen.map(|t| t.day()), Some(12));
+        assert_eq!(kessel.last_seen.map(|t| t.day()), Some(14));
+    }
+
+    #[test]
+    fn old_stories_leave_the_pool_and_can_be_drained() {
+        let config = Config {
+            window_hours: 12.0,
+            ..Config::default()
+        };
+        let mut c = Clusterer::new(config);
+        for a in fixtures(true) {
+            c.add(&a);
+        }
+        let drained = c.drain_closed();
+        assert!(!drained.is_empty());
+        assert!(drained.iter().all(|s| !s.active));
+        // A day apart, nothing is within 12 hours of an earlier story: six stories.
+        assert_eq!(c.stories().len() + drained.len(), 6);
+    }
+
+    #[test]
+    fn batch_gives_the_same_result_as_one_by_one() {
+        let articles = fixtures(true);
+        let mut one = Clusterer::new(Config::default());
+        let a: Vec<Option<StoryId>> = articles.iter().map(|x| one.add(x).story).collect();
+        let mut batch = Clusterer::new(Config::default());
+        let b: Vec<Option<StoryId>> = batch
+            .add_batch(&articles, 2)
+            .into_iter()
+            .map(|x| x.story)
+            .collect();
+        assert_eq!(a, b);
+    }
+
+    use chrono::Datelike;
+
+    proptest! {
+        #[test]
+        fn centroid_similarity_is_symmetric(xs in proptest::collection::vec((0u64..50, 0.0f32..1.0), 0..40),
+                                            ys in proptest::collection::vec((0u64..50, 0.0f32..1.0), 0..40)) {
+            let make = |v: &[(u64, f32)]| {
+                let mut c = Centroid::default();
+                for &(k, w) in v {
+                    *c.weights.entry(k * 8 + k % KINDS as u64).or_insert(0.0) += w;
+                }
+                for (&k, &w) in &c.weights {
+                    c.norm2[kind_of(k)] += w * w;
+                }
+                c
+            };
+            let (a, b) = (make(&xs), make(&ys));
+            let (ab, ba) = (a.similarity(&b), b.similarity(&a));
+            prop_assert_eq!(ab.present, ba.present);
+            for k in 0..KINDS {
+                prop_assert!((ab.cosine[k] - ba.cosine[k]).abs() < 1e-5);
+            }
+        }
+
+        #[test]
+        fn identical_articles_always_end_in_one_story(n in 2usize..6, pick in 0usize..6) {
+            // Ties between equal candidates go to the older story, whatever the order.
+            let base = fixtures(false)[pick].clone();
+            let copies: Vec<Article> = (0..n).map(|i| Article { id: format!("a{i}"), ..base.clone() }).collect();
+            let got = stories_of(&copies, Config::default());
+            prop_assert!(got.iter().all(|s| s.as_deref() == Some("a0")));
+        }
+
+        #[test]
+        fn clustering_is_deterministic(order in Just(()).prop_perturb(|_, mut rng| {
+            let mut idx: Vec<usize> = (0..6).collect();
+            for i in (1..idx.len()).rev() {
+                idx.swap(i, (rng.next_u32() as usize) % (i + 1));
+            }
+            idx
+        })) {
+            let all = fixtures(true);
+            let articles: Vec<Article> = order.iter().map(|&i| all[i].clone()).collect();
+            prop_assert_eq!(stories_of(&articles, Config::default()), stories_of(&articles, Config::default()));
+        }
+    }
+}

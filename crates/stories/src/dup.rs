@@ -54,8 +54,9 @@ impl Default for DupConfig {
 pub enum DuplicateKind {
     /// The same body, word for word (the headline may differ).
     Exact,
-    /// Most of the shorter text appears verbatim in the longer: a republished wire story with
-    /// a new headline, a trimmed ending or an added paragraph.
+    /// Most of the shorter text appears verbatim in the longer (at least half its paragraphs,
+    /// or `syndicated_containment` of its shingles): a republished wire story with a new
+    /// headline, a trimmed ending or an added paragraph.
     Syndicated,
     /// The same text lightly edited: much shared wording, but less than a syndicated copy.
     Rewrite,
@@ -316,14 +317,18 @@ impl DuplicateIndex {
         {
             return None;
         }
+        let shared = count_shared(&fp.paragraphs, &e.fp.paragraphs);
+        // A syndicated copy keeps whole paragraphs word for word (trimming or adding some); a
+        // rewrite edits inside them.
+        let fewer = fp.paragraphs.len().min(e.fp.paragraphs.len());
+        let verbatim = fewer > 1 && 2 * shared >= fewer;
         let kind = if exact {
             DuplicateKind::Exact
-        } else if containment >= self.config.syndicated_containment {
+        } else if verbatim || containment >= self.config.syndicated_containment {
             DuplicateKind::Syndicated
         } else {
             DuplicateKind::Rewrite
         };
-        let shared = count_shared(&fp.paragraphs, &e.fp.paragraphs);
         Some(Duplicate {
             original: e.id.clone(),
             kind,
@@ -411,4 +416,181 @@ fn count_shared(a: &[u64], b: &[u64]) -> usize {
         }
     }
     n
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    const WIRE: &str = "Engineers at the Kessel reservoir opened all four spillways on Tuesday as the water \
+        level rose to within a metre of the crest.\n\nThe regional authority said about 3,000 residents of \
+        the lower town had been told to leave their homes before nightfall.\n\nMayor Edda Brun said buses \
+        would run every half hour from the market square to the sports hall in Ostby.\n\nThe reservoir, \
+        built in 1962, holds back the river Orla above the valley.";
+
+    fn article(id: &str, outlet: &str, title: &str, text: &str) -> Article {
+        ingest::Draft {
+            outlet: Some(outlet.to_owned()),
+            title: Some(title.to_owned()),
+            body: text.to_owned(),
+            ..ingest::Draft::default()
+        }
+        .finish(ingest::Source::file(id))
+        .map(|mut a| {
+            a.id = id.to_owned();
+            a
+        })
+        .expect("fixture has text")
+    }
+
+    /// Adds the articles in order; returns what the last one was found to copy.
+    fn check(articles: &[Article]) -> Option<Duplicate> {
+        let mut index = DuplicateIndex::new(DupConfig::default());
+        let mut last = None;
+        for a in articles {
+            last = index.add(a);
+        }
+        last
+    }
+
+    #[test]
+    fn exact_copy_with_a_new_headline() {
+        let d = check(&[
+            article("a", "Meridian Press", "Kessel dam spillways opened", WIRE),
+            article(
+                "b",
+                "Valley Courier",
+                "Thousands told to leave as Kessel dam fills",
+                WIRE,
+            ),
+        ])
+        .expect("a copy");
+        assert_eq!((d.original.as_str(), d.kind), ("a", DuplicateKind::Exact));
+        assert!(d.title_changed);
+        assert_eq!((d.paragraphs_added, d.paragraphs_removed), (0, 0));
+    }
+
+    #[test]
+    fn syndicated_copy_trimmed_and_extended() {
+        let paragraphs: Vec<&str> = WIRE.split("\n\n").collect();
+        let copy = format!(
+            "{}\n\nOur reporter in Ostby saw the first buses arrive shortly after six.",
+            paragraphs[..3].join("\n\n")
+        );
+        let d = check(&[
+            article("a", "Meridian Press", "Kessel dam spillways opened", WIRE),
+            article("b", "Ostby Herald", "Buses to Ostby as dam rises", &copy),
+        ])
+        .expect("a copy");
+        assert_eq!(
+            (d.original.as_str(), d.kind),
+            ("a", DuplicateKind::Syndicated)
+        );
+        assert_eq!((d.paragraphs_added, d.paragraphs_removed), (1, 1));
+        assert!(d.containment >= 0.6, "{d:?}");
+    }
+
+    #[test]
+    fn light_rewrite_is_told_apart() {
+        let edited = WIRE
+            .replace(
+                "Engineers at the Kessel reservoir",
+                "Kessel reservoir engineers",
+            )
+            .replace("had been told to leave their homes", "were ordered out")
+            .replace(
+                "would run every half hour",
+                "will leave every thirty minutes",
+            )
+            .replace("The reservoir, built", "The dam, completed");
+        let d = check(&[
+            article("a", "Meridian Press", "Kessel dam spillways opened", WIRE),
+            article("b", "Ostby Herald", "Kessel dam spillways opened", &edited),
+        ])
+        .expect("a copy");
+        assert_eq!(d.kind, DuplicateKind::Rewrite, "{d:?}");
+        assert_eq!((d.paragraphs_added, d.paragraphs_removed), (4, 4));
+    }
+
+    #[test]
+    fn independent_report_of_the_same_event_is_not_a_copy() {
+        let other = "Residents of Kessel queued for buses on Tuesday evening after officials warned that \
+            the dam above the town could overflow. Several families said they had packed only \
+            documents and medicine. In Ostby, volunteers set out camp beds in the sports hall, and \
+            the regional authority promised an update at midnight.";
+        assert_eq!(
+            check(&[
+                article("a", "Meridian Press", "Kessel dam spillways opened", WIRE),
+                article(
+                    "b",
+                    "Nordhaven Ledger",
+                    "A night of waiting in Kessel",
+                    other
+                ),
+            ]),
+            None
+        );
+    }
+
+    #[test]
+    fn copies_of_copies_point_to_the_earliest() {
+        let d = check(&[
+            article("a", "Valley Courier", "Kessel dam spillways opened", WIRE),
+            article("b", "Ostby Herald", "Kessel dam fills", WIRE),
+            article("c", "Coast Tribune", "Dam fills above Kessel", WIRE),
+        ])
+        .expect("a copy");
+        assert_eq!(d.original, "a");
+    }
+
+    #[test]
+    fn a_wire_agency_copy_is_preferred_as_original() {
+        let d = check(&[
+            article("a", "Valley Courier", "Kessel dam spillways opened", WIRE),
+            article("b", "Reuters", "Kessel dam fills", WIRE),
+            article("c", "Coast Tribune", "Dam fills above Kessel", WIRE),
+        ])
+        .expect("a copy");
+        assert_eq!(d.original, "b");
+    }
+
+    #[test]
+    fn short_texts_are_never_copies() {
+        let short = "Dam opened.";
+        assert_eq!(
+            check(&[article("a", "X", "t", short), article("b", "Y", "t", short)]),
+            None
+        );
+    }
+
+    #[test]
+    fn window_stays_within_capacity() {
+        let config = DupConfig {
+            capacity: 3,
+            ..DupConfig::default()
+        };
+        let mut index = DuplicateIndex::new(config);
+        for i in 0..10 {
+            let text = format!(
+                "{WIRE} Update number {i} of the evening, with new figures {}.",
+                i * 7
+            );
+            index.add(&article(&i.to_string(), "X", "t", &text));
+        }
+        assert_eq!(index.len(), 3);
+        assert!(index.buckets.len() <= 3 * BANDS);
+    }
+
+    proptest! {
+        #[test]
+        fn similarity_is_symmetric_and_bounded(a in "[a-e ]{0,200}", b in "[a-e ]{0,200}") {
+            let fa = Fingerprint::of(&article("a", "X", "t", &format!("x {a}")));
+            let fb = Fingerprint::of(&article("b", "X", "t", &format!("x {b}")));
+            prop_assert_eq!(fa.jaccard(&fb), fb.jaccard(&fa));
+            prop_assert_eq!(fa.containment(&fb), fb.containment(&fa));
+            prop_assert!((0.0..=1.0).contains(&fa.containment(&fb)));
+            prop_assert_eq!(fa.jaccard(&fa), 1.0);
+        }
+    }
 }

@@ -38,3 +38,28 @@ pub fn publication_order(articles: &[Article]) -> Vec<usize> {
     keyed.sort_by_key(|&(t, i)| (t, i));
     keyed.into_iter().map(|(_, i)| i).collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(day: Option<u32>) -> Article {
+        let mut a = ingest::Draft {
+            body: "Some text here.".into(),
+            ..ingest::Draft::default()
+        }
+        .finish(ingest::Source::file("x"))
+        .expect("text");
+        a.published = day.map(|d| {
+            chrono::DateTime::parse_from_rfc3339(&format!("2026-02-{d:02}T00:00:00Z"))
+                .expect("date")
+        });
+        a
+    }
+
+    #[test]
+    fn publication_order_sorts_by_date_and_keeps_undated_with_their_neighbour() {
+        let articles = [at(Some(3)), at(None), at(Some(1)), at(None), at(Some(2))];
+        assert_eq!(publication_order(&articles), [2, 3, 4, 0, 1]);
+    }
+}
