@@ -2,6 +2,7 @@
 //! A new subcommand is a new file here plus one variant and one match arm below.
 
 mod articles;
+mod brief;
 mod cluster;
 mod extract;
 mod ingest;
@@ -17,6 +18,7 @@ pub enum Command {
     Articles(articles::Args),
     Show(show::Args),
     Extract(extract::Args),
+    Brief(brief::Args),
     Cluster(cluster::Args),
 }
 
@@ -27,6 +29,7 @@ impl Command {
             Command::Articles(args) => articles::run(args, context),
             Command::Show(args) => show::run(args, context),
             Command::Extract(args) => extract::run(args, context),
+            Command::Brief(args) => brief::run(args, context),
             Command::Cluster(args) => cluster::run(args, context),
         }
     }
