@@ -982,7 +982,12 @@ impl Ctx<'_> {
             let found = if w == "according" && i + 1 < b && self.word(i + 1) == "to" {
                 self.according(a, b, i)
             } else if is_say(w) && !self.toks[i].cap {
-                self.say(a, b, i)
+                // `Varga left the hall and said Q`: the subject of the sentence.
+                self.say(a, b, i).or_else(|| {
+                    (i > a && self.word(i - 1) == "and")
+                        .then(|| self.participle(a, b, i))
+                        .flatten()
+                })
             } else if i > a && self.toks[i - 1].is_punct(',') && flags(w) & ING_FLAG != 0 {
                 self.participle(a, b, i)
             } else if PARTIAL_CUES.contains(&w) && !self.toks[i].cap {
@@ -1181,7 +1186,7 @@ impl Ctx<'_> {
         let cue = (i, cue_end);
         if let Some(np) = self.left_np(a, i) {
             // `Q, S C.`: content before the source, little after the cue.
-            if let Some(end) = self.content_before(a, np.start)
+            if let Some(end) = self.content_before_np(a, np.start)
                 && (self.tail_is_short(cue_end, b)
                     || (self.whole_region(a, end).is_some()
                         && self.word(cue_end.min(b - 1)) != "that"))
@@ -1433,6 +1438,21 @@ impl Ctx<'_> {
         (words >= 4 || (words >= 1 && quoted)).then_some(boundary)
     }
 
+    /// [`Ctx::content_before`] allowing up to two lowercase words between the boundary and the
+    /// source phrase: `"Q," panel Chairman Ana Ruiz said`, `Q, top black lawmakers said`.
+    fn content_before_np(&self, a: usize, start: usize) -> Option<usize> {
+        (0..3).find_map(|back| {
+            let k = start.checked_sub(back)?;
+            if k < a || (back > 0 && (!self.toks[k].word || self.toks[k].cap)) {
+                return None;
+            }
+            if (k..start).any(|x| !self.toks[x].word || is_stop(&self.toks[x].lower)) {
+                return None;
+            }
+            self.content_before(a, k)
+        })
+    }
+
     /// Whether what follows the cue is only a time, a place phrase or an apposition, so that the
     /// content is before the source: `..., Varga said on Monday.`
     fn tail_is_short(&self, cue_end: usize, b: usize) -> bool {
@@ -1440,10 +1460,18 @@ impl Ctx<'_> {
         if rest.is_empty() {
             return true;
         }
-        if self.toks[cue_end].is_punct(',') {
-            return true;
+        if self.toks[cue_end].is_punct(',') || self.toks[cue_end].is_punct(':') {
+            // `..., Varga said, "Q."`: the quote after the cue is the content.
+            let quote_next = self
+                .toks
+                .get(cue_end + 1)
+                .is_some_and(|t| self.region_at(t.span.start).is_some());
+            return !quote_next;
         }
         let first = self.word(rest[0]);
+        if DAYS.contains(&first) || TIME_WORDS.contains(&first) {
+            return true;
+        }
         if matches!(
             first,
             "on" | "in"
@@ -1515,7 +1543,23 @@ impl Ctx<'_> {
             let lo = a.max(e.saturating_sub(30));
             let c = (lo..e - 1).rev().find(|&k| self.toks[k].is_punct(','))?;
             let first = self.word(c + 1);
-            let relative = matches!(first, "who" | "which" | "whose" | "whom");
+            let relative = matches!(
+                first,
+                "who"
+                    | "which"
+                    | "whose"
+                    | "whom"
+                    | "at"
+                    | "in"
+                    | "on"
+                    | "during"
+                    | "speaking"
+                    | "after"
+                    | "asked"
+                    | "when"
+                    | "while"
+                    | "according"
+            );
             let apposition = is_det(first)
                 || self.toks[c + 1].first.is_ascii_digit()
                 || self.toks[c + 1].cap
@@ -1595,6 +1639,22 @@ impl Ctx<'_> {
 
     /// A noun phrase starting at `s`, going right: `said Elena Varga, the president`.
     fn right_np(&self, s: usize, b: usize) -> Option<Np> {
+        // `said 9/11 widow Ana Ruiz`: up to two modifiers before a capitalised name.
+        let lead = (s..b.min(s + 3))
+            .take_while(|&k| {
+                let t = &self.toks[k];
+                (t.word || matches!(t.first, '/' | '-'))
+                    && !t.cap
+                    && !is_stop(&t.lower)
+                    && !is_det(&t.lower)
+            })
+            .count();
+        if lead > 0 && s + lead < b && self.toks[s + lead].cap {
+            return self.right_np(s + lead, b).map(|np| Np {
+                start: s,
+                end: np.end,
+            });
+        }
         let mut e = s;
         while e < b && e - s < 10 {
             let t = &self.toks[e];
