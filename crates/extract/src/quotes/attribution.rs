@@ -1021,6 +1021,34 @@ impl Ctx<'_> {
                 None => i += 1,
             }
         }
+        // `X said A, and Y said B`: A ends where the next attribution's clause begins.
+        let starts: Vec<usize> = out
+            .iter()
+            .map(|g| {
+                g.source
+                    .as_ref()
+                    .map_or(g.cue.0, |np| np.start.min(g.cue.0))
+            })
+            .collect();
+        for f in out.iter_mut() {
+            let (cs, ce) = f.content;
+            for &gs in &starts {
+                if gs <= cs || gs >= ce {
+                    continue;
+                }
+                let cut = (cs + 1..gs).rev().find(|&k| {
+                    let t = &self.toks[k];
+                    (!t.word && matches!(t.first, ',' | ';' | '—'))
+                        || (t.word && matches!(t.lower.as_str(), "and" | "but" | "while"))
+                });
+                if let Some(k) = cut
+                    && !self.in_region(k)
+                    && k > cs + 1
+                {
+                    f.content.1 = f.content.1.min(k);
+                }
+            }
+        }
         out
     }
 
