@@ -24,10 +24,12 @@ struct Page {
     html: Vec<u8>,
 }
 
+/// The data folder: `$ARTICLE_EXTRACTION_DIR`, or the shared data beside the checkout.
 fn data_dir() -> PathBuf {
-    // `cargo xtask` runs in the workspace root; the data sits beside the checkout.
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-    root.join(DATA)
+    if let Some(dir) = std::env::var_os("ARTICLE_EXTRACTION_DIR") {
+        return dir.into();
+    }
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..").join(DATA)
 }
 
 fn load() -> Result<Vec<Page>> {
@@ -168,7 +170,7 @@ fn extract_body(page: &Page) -> String {
     }
 }
 
-/// `cargo xtask eval-extract [--worst N] [--dump DIR] [--split dev|test|all]`
+/// `cargo xtask eval-extract [--worst N] [--dump DIR] [--split dev|test|all] [--show ID]`
 pub fn eval_task(args: &[String]) -> Result<()> {
     let mut worst = 10usize;
     let mut dump: Option<PathBuf> = None;
@@ -178,6 +180,10 @@ pub fn eval_task(args: &[String]) -> Result<()> {
         match a.as_str() {
             "--worst" => worst = it.next().context("--worst needs a number")?.parse()?,
             "--dump" => dump = Some(it.next().context("--dump needs a folder")?.into()),
+            "--show" => {
+                let prefix = it.next().context("--show needs a page id prefix")?;
+                return show(prefix);
+            }
             "--split" => only = Some(it.next().context("--split needs dev, test or all")?.clone()),
             other => bail!("unknown argument {other:?}"),
         }
@@ -239,6 +245,28 @@ pub fn eval_task(args: &[String]) -> Result<()> {
                 recall(s),
                 page.url
             );
+        }
+    }
+    Ok(())
+}
+
+/// Prints what the extractor makes of one page: metadata, warnings and body.
+fn show(prefix: &str) -> Result<()> {
+    for page in load()?.iter().filter(|p| p.id.starts_with(prefix)) {
+        println!("== {} {}", page.id, page.url);
+        match ingest::html::extract(&page.html, &page.id, Some(&page.url)) {
+            Ok(d) => {
+                println!(
+                    "title: {:?}\noutlet: {:?}\nauthors: {:?}",
+                    d.title, d.outlet, d.authors
+                );
+                println!(
+                    "published: {:?}\nurl: {:?}\nlanguage: {:?}",
+                    d.published, d.url, d.language
+                );
+                println!("warnings: {:?}\n\n{}", d.warnings, d.body);
+            }
+            Err(e) => println!("error: {e}"),
         }
     }
     Ok(())

@@ -9,6 +9,9 @@
 //! Every pass is a loop over the node array (parents come before children, so a reverse loop
 //! is a bottom-up pass) or uses an explicit stack: nothing here recurses.
 
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+
 use super::dom::{Dom, NONE, Tag};
 use super::entities;
 
@@ -41,24 +44,63 @@ struct Hint {
     junk: bool,
     /// Named as the article body (`itemprop=articleBody`, `article-body`, `entry-content`).
     body: bool,
+    /// Not shown: `hidden`, `aria-hidden="true"`, `display: none`.
+    hidden: bool,
 }
 
 /// Finds the article body in `dom`: paragraphs separated by blank lines, or an empty string.
 pub fn extract(dom: &Dom) -> String {
     let hints = hints(dom);
-    let skip = skipped(dom, &hints);
+    let first = attempt(dom, &hints, true);
+    // Like readability: when stripping unlikely-looking elements leaves little, their names
+    // misled us; try again keeping them and take the longer text.
+    if first.len() >= RETRY_BELOW {
+        return first;
+    }
+    let second = attempt(dom, &hints, false);
+    if second.len() > first.len() {
+        second
+    } else {
+        first
+    }
+}
+
+/// Bodies shorter than this (in bytes) are extracted a second time, keeping junk-named elements.
+const RETRY_BELOW: usize = 500;
+
+fn attempt(dom: &Dom, hints: &[Hint], strip_junk: bool) -> String {
+    let skip = skipped(dom, hints, strip_junk);
     let stats = stats(dom, &skip);
-    let scores = score(dom, &skip, &hints, &stats);
+    let scores = score(dom, &skip, hints, &stats);
+    let mut protected = vec![false; dom.nodes.len()];
     let roots = match top_candidate(dom, &scores, &stats) {
-        Some(top) => with_siblings(dom, top, &scores, &stats, &skip, &hints),
+        Some((top, best)) => {
+            // The chosen container and the path down to the best-scoring one are never
+            // dropped as clutter.
+            let mut n = best;
+            while n != NONE {
+                protected[n as usize] = true;
+                if n == top {
+                    break;
+                }
+                n = dom.nodes[n as usize].parent;
+            }
+            with_siblings(dom, top, &scores, &stats, &skip, hints)
+        }
         None => vec![0],
     };
+    for (id, h) in hints.iter().enumerate() {
+        if h.body {
+            protected[id] = true;
+        }
+    }
     let page = Page {
         dom,
         skip: &skip,
-        hints: &hints,
+        hints,
         stats: &stats,
         scores: &scores,
+        protected: &protected,
     };
     page.emit_all(&roots)
 }
@@ -100,6 +142,8 @@ fn never_content(tag: Tag) -> bool {
 /// Reads class, id, role and itemprop of every element into a [`Hint`].
 fn hints(dom: &Dom) -> Vec<Hint> {
     let mut out = vec![Hint::default(); dom.nodes.len()];
+    // Pages repeat the same class values on many elements; judge each distinct value once.
+    let mut seen: HashMap<&str, Hint, BuildHasherDefault<FxHasher>> = HashMap::default();
     let mut buf = String::new();
     for (id, node) in dom.nodes.iter().enumerate() {
         if matches!(node.tag, Tag::Text | Tag::Root) || node.start == node.end {
@@ -110,39 +154,44 @@ fn hints(dom: &Dom) -> Vec<Hint> {
             let name = name.as_bytes();
             let is = |n: &str| name.eq_ignore_ascii_case(n.as_bytes());
             if is("class") || is("id") {
-                buf.clear();
-                buf.push_str(value);
-                buf.make_ascii_lowercase();
-                h.weight += class_weight(&buf);
-                h.junk |= unlikely(&buf);
-                h.body |= names_body(&buf);
+                if value.is_empty() {
+                    continue;
+                }
+                let v = *seen.entry(value).or_insert_with(|| {
+                    buf.clear();
+                    buf.push_str(value);
+                    buf.make_ascii_lowercase();
+                    judge(&buf)
+                });
+                h.weight += v.weight;
+                h.junk |= v.junk;
+                h.body |= v.body;
             } else if is("role") {
-                let v = value.trim().to_ascii_lowercase();
-                h.junk |= matches!(
-                    v.as_str(),
-                    "navigation"
-                        | "menu"
-                        | "menubar"
-                        | "complementary"
-                        | "alert"
-                        | "alertdialog"
-                        | "dialog"
-                        | "banner"
-                        | "contentinfo"
-                        | "search"
-                );
+                let v = value.trim();
+                h.junk |= [
+                    "navigation",
+                    "menu",
+                    "menubar",
+                    "complementary",
+                    "alert",
+                    "alertdialog",
+                    "dialog",
+                    "banner",
+                    "contentinfo",
+                    "search",
+                ]
+                .iter()
+                .any(|r| v.eq_ignore_ascii_case(r));
             } else if is("itemprop") {
                 if value.eq_ignore_ascii_case("articleBody") || value.eq_ignore_ascii_case("text") {
                     h.body = true;
                 }
             } else if is("hidden") {
-                h.junk = true;
+                h.hidden = true;
             } else if is("aria-hidden") {
-                h.junk |= value.eq_ignore_ascii_case("true");
+                h.hidden |= value.eq_ignore_ascii_case("true");
             } else if is("style") {
-                let v = value.to_ascii_lowercase();
-                let v: String = v.chars().filter(|c| !c.is_whitespace()).collect();
-                h.junk |= v.contains("display:none") || v.contains("visibility:hidden");
+                h.hidden |= hidden_style(value);
             }
         }
         if h.body {
@@ -151,6 +200,37 @@ fn hints(dom: &Dom) -> Vec<Hint> {
         out[id] = h;
     }
     out
+}
+
+/// `display: none` or `visibility: hidden` in a style attribute, any case and spacing.
+fn hidden_style(style: &str) -> bool {
+    style.split(';').any(|decl| {
+        let Some((prop, value)) = decl.split_once(':') else {
+            return false;
+        };
+        let (prop, value) = (prop.trim(), value.trim());
+        (prop.eq_ignore_ascii_case("display") && value.eq_ignore_ascii_case("none"))
+            || (prop.eq_ignore_ascii_case("visibility") && value.eq_ignore_ascii_case("hidden"))
+    })
+}
+
+/// FxHash (rustc's hasher): much faster than SipHash for short keys, and attribute values
+/// from one page are no denial-of-service risk worth SipHash's cost.
+#[derive(Default)]
+struct FxHasher(u64);
+
+impl Hasher for FxHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for chunk in bytes.chunks(8) {
+            let mut word = [0u8; 8];
+            word[..chunk.len()].copy_from_slice(chunk);
+            self.0 = (self.0.rotate_left(5) ^ u64::from_le_bytes(word))
+                .wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+        }
+    }
+    fn finish(&self) -> u64 {
+        self.0
+    }
 }
 
 /// Splits a class or id value into words: `article-body__text` → article, body, text.
@@ -201,20 +281,9 @@ const NEGATIVE: &[&str] = &[
     "trending",
 ];
 
-/// Readability's class weight for one class or id value (already lower case).
-fn class_weight(s: &str) -> i16 {
-    let mut w = 0;
-    if POSITIVE.iter().any(|p| s.contains(p)) {
-        w += 25;
-    }
-    if NEGATIVE.iter().any(|p| s.contains(p)) || words(s).any(|w| w == "ad" || w == "ads") {
-        w -= 25;
-    }
-    w
-}
-
-/// Substrings of class or id values that mark an element as boilerplate outright.
-const UNLIKELY: &[&str] = &[
+/// Word beginnings in class or id values that mark an element as boilerplate outright
+/// (`comment` also catches `comments` and `commentlist`).
+const UNLIKELY_STEMS: &[&str] = &[
     "comment",
     "disqus",
     "sidebar",
@@ -224,9 +293,8 @@ const UNLIKELY: &[&str] = &[
     "social",
     "sponsor",
     "newsletter",
-    "subscribe",
+    "subscri",
     "signup",
-    "sign-up",
     "cookie",
     "consent",
     "gdpr",
@@ -241,39 +309,54 @@ const UNLIKELY: &[&str] = &[
     "promo",
     "skyscraper",
     "pagination",
-    "pager",
     "footer",
     "masthead",
     "menu",
     "trending",
     "popular",
-    "most-read",
     "mostread",
-    "read-more",
     "readmore",
-    "more-stories",
-    "further-reading",
     "byline",
     "caption",
     "credit",
     "toolbar",
     "tooltip",
-    "author-bio",
     "paywall",
     "agegate",
-    "ad-slot",
     "adslot",
-    "ad-container",
-    "ad-wrapper",
     "adsense",
-    "dfp-",
-    "print-only",
-    "screen-reader",
-    "sr-only",
-    "visually-hidden",
+    "adunit",
+    "advertis",
+    "dfp",
+    "screenreader",
     "visuallyhidden",
     "offscreen",
+    "newsfeed",
+    "shoutbox",
+    "combx",
+    "remark",
+    "replies",
+    "rss",
+];
+
+/// Several-word markers, matched anywhere in the value.
+const UNLIKELY_PHRASES: &[&str] = &[
+    "read-more",
+    "more-stories",
+    "further-reading",
+    "sign-up",
+    "author-bio",
+    "ad-slot",
+    "ad-container",
+    "ad-wrapper",
+    "print-only",
+    "sr-only",
+    "visually-hidden",
     "skip-link",
+    "most-read",
+    "-ad-",
+    "ad-break",
+    "cover-wrap",
 ];
 
 /// Whole words that mark boilerplate (`ad` must not match `header` or `read`).
@@ -282,92 +365,174 @@ const UNLIKELY_WORDS: &[&str] = &[
     "ads",
     "nav",
     "navbar",
+    "pager",
     "tags",
-    "tag",
     "topics",
     "keywords",
-    "meta",
-    "hidden",
-    "hide",
     "bio",
-    "share",
     "print",
-    "widget",
     "login",
     "banner",
-    "header",
     "dateline",
     "timestamp",
-    "date",
-    "author",
-    "authors",
     "rating",
     "copyright",
     "disclaimer",
-    "embed",
-    "video",
-    "gallery",
     "slideshow",
-    "photo",
-    "figure",
-    "image",
-    "img",
     "lightbox",
     "poll",
     "quiz",
     "feedback",
-    "alert",
-    "notice",
     "overlay",
-    "extra",
     "supplemental",
-    "community",
 ];
 
-/// Words that keep an element even when it also matches [`UNLIKELY`].
-const MAYBE_CONTENT: &[&str] = &["article", "body", "column", "content", "main", "story"];
-
-fn unlikely(s: &str) -> bool {
-    let bad =
-        UNLIKELY.iter().any(|u| s.contains(u)) || words(s).any(|w| UNLIKELY_WORDS.contains(&w));
-    bad && !MAYBE_CONTENT.iter().any(|m| s.contains(m))
-}
+/// Words that keep an element even when it also looks like boilerplate.
+const MAYBE_CONTENT: &[&str] = &["body", "column", "content", "main", "text"];
 
 /// Class or id values that name the article body itself.
-fn names_body(s: &str) -> bool {
-    const BODY: &[&str] = &[
-        "articlebody",
-        "article-body",
-        "article_body",
-        "article-content",
-        "article_content",
-        "articlecontent",
-        "story-body",
-        "storybody",
-        "story-content",
-        "post-body",
-        "post-content",
-        "postcontent",
-        "entry-content",
-        "article-text",
-        "article__body",
-        "article__content",
-        "story__body",
-        "body-text",
-        "bodytext",
-        "main-content",
-    ];
-    BODY.iter().any(|b| s.contains(b))
+const BODY: &[&str] = &[
+    "articlebody",
+    "article-body",
+    "article_body",
+    "article-content",
+    "article_content",
+    "articlecontent",
+    "story-body",
+    "storybody",
+    "story-content",
+    "post-body",
+    "post-content",
+    "postcontent",
+    "entry-content",
+    "article-text",
+    "article__body",
+    "article__content",
+    "story__body",
+    "body-text",
+    "bodytext",
+    "main-content",
+];
+
+// Kinds of pattern, as bits. Substring patterns match anywhere in the value; word patterns
+// match a whole word (`Exact`) or the start of a word (`Stem`) of the value split at
+// non-alphanumerics.
+const POS: u8 = 1;
+const NEG: u8 = 2;
+const JUNK: u8 = 4;
+const BODY_NAME: u8 = 8;
+const MAYBE: u8 = 16;
+
+/// All class and id patterns, indexed by first byte, so that one pass over a value finds every
+/// match (a handful of `starts_with` per byte instead of a hundred substring searches).
+struct Matcher {
+    substrings: Vec<Vec<(&'static str, u8)>>,
+    exact_words: Vec<Vec<(&'static str, u8)>>,
+    word_stems: Vec<Vec<(&'static str, u8)>>,
 }
 
-/// Marks every node inside an element that is never content, hidden or junk.
-fn skipped(dom: &Dom, hints: &[Hint]) -> Vec<bool> {
-    let mut skip = vec![false; dom.nodes.len()];
+static MATCHER: std::sync::OnceLock<Matcher> = std::sync::OnceLock::new();
+
+impl Matcher {
+    fn get() -> &'static Matcher {
+        MATCHER.get_or_init(|| {
+            let mut m = Matcher {
+                substrings: vec![Vec::new(); 256],
+                exact_words: vec![Vec::new(); 256],
+                word_stems: vec![Vec::new(); 256],
+            };
+            let add = |table: &mut Vec<Vec<(&'static str, u8)>>, list: &[&'static str], kind| {
+                for p in list {
+                    table[usize::from(p.as_bytes()[0])].push((*p, kind));
+                }
+            };
+            add(&mut m.substrings, POSITIVE, POS);
+            add(&mut m.substrings, NEGATIVE, NEG);
+            add(&mut m.substrings, UNLIKELY_PHRASES, JUNK);
+            add(&mut m.substrings, BODY, BODY_NAME);
+            add(&mut m.exact_words, &["ad", "ads"], NEG);
+            add(&mut m.exact_words, UNLIKELY_WORDS, JUNK);
+            add(&mut m.word_stems, UNLIKELY_STEMS, JUNK);
+            add(&mut m.word_stems, MAYBE_CONTENT, MAYBE);
+            m
+        })
+    }
+
+    /// The kinds of pattern found in a lower-case class or id value.
+    fn kinds(&self, s: &str) -> u8 {
+        let b = s.as_bytes();
+        let mut found = 0;
+        for i in 0..b.len() {
+            for &(p, kind) in &self.substrings[usize::from(b[i])] {
+                if b[i..].starts_with(p.as_bytes()) {
+                    found |= kind;
+                }
+            }
+        }
+        for w in words(s) {
+            let first = usize::from(w.as_bytes()[0]);
+            for &(p, kind) in &self.exact_words[first] {
+                if w == p {
+                    found |= kind;
+                }
+            }
+            for &(p, kind) in &self.word_stems[first] {
+                if w.starts_with(p) {
+                    found |= kind;
+                }
+            }
+        }
+        found
+    }
+}
+
+/// What one lower-case class or id value says: readability's class weight (+25 for a positive
+/// word, −25 for a negative one), whether it marks boilerplate outright, and whether it names
+/// the article body.
+fn judge(value: &str) -> Hint {
+    let k = Matcher::get().kinds(value);
+    let mut weight = 0;
+    if k & POS != 0 {
+        weight += 25;
+    }
+    if k & NEG != 0 {
+        weight -= 25;
+    }
+    Hint {
+        weight,
+        junk: k & JUNK != 0 && k & MAYBE == 0,
+        body: k & BODY_NAME != 0,
+        hidden: false,
+    }
+}
+
+/// Marks every node inside an element that is never content, hidden or junk. An element
+/// whose class says junk but which holds most of the page's text is a wrapper with an
+/// unlucky name, and is kept.
+fn skipped(dom: &Dom, hints: &[Hint], strip_junk: bool) -> Vec<bool> {
+    let mut hard = vec![false; dom.nodes.len()];
     for (id, node) in dom.nodes.iter().enumerate().skip(1) {
-        let parent = node.parent as usize;
-        skip[id] = skip[parent]
-            || never_content(node.tag)
-            || (hints[id].junk && !matches!(node.tag, Tag::Body | Tag::A | Tag::Text));
+        hard[id] = hard[node.parent as usize] || never_content(node.tag) || hints[id].hidden;
+    }
+    if !strip_junk {
+        return hard;
+    }
+    let raw = stats(dom, &hard);
+    let total = raw[0].text;
+    // Elements that hold one named as the article body are never junk.
+    let mut holds_body: Vec<bool> = hints.iter().map(|h| h.body).collect();
+    for id in (1..dom.nodes.len()).rev() {
+        if holds_body[id] {
+            holds_body[dom.nodes[id].parent as usize] = true;
+        }
+    }
+    let mut skip = hard;
+    for (id, node) in dom.nodes.iter().enumerate().skip(1) {
+        let junk = hints[id].junk
+            && !matches!(node.tag, Tag::Body | Tag::A | Tag::Text)
+            && !holds_body[id]
+            && raw[id].text * 2 < total;
+        skip[id] = skip[id] || skip[node.parent as usize] || junk;
     }
     skip
 }
@@ -545,7 +710,8 @@ fn score(dom: &Dom, skip: &[bool], hints: &[Hint], stats: &[Stat]) -> Vec<f32> {
     scores
 }
 
-fn top_candidate(dom: &Dom, scores: &[f32], stats: &[Stat]) -> Option<u32> {
+/// The container to extract and the best-scoring candidate inside it.
+fn top_candidate(dom: &Dom, scores: &[f32], stats: &[Stat]) -> Option<(u32, u32)> {
     let mut order: Vec<u32> = (0..scores.len() as u32)
         .filter(|&i| !scores[i as usize].is_nan())
         .collect();
@@ -554,8 +720,8 @@ fn top_candidate(dom: &Dom, scores: &[f32], stats: &[Stat]) -> Option<u32> {
             .total_cmp(&scores[a as usize])
             .then(a.cmp(&b))
     });
-    let &top = order.first()?;
-    let mut top = top;
+    let &best = order.first()?;
+    let mut top = best;
     let top_score = scores[top as usize];
 
     // When several strong candidates share an ancestor, the article is that ancestor (the
@@ -612,7 +778,7 @@ fn top_candidate(dom: &Dom, scores: &[f32], stats: &[Stat]) -> Option<u32> {
         }
         top = parent;
     }
-    Some(top)
+    Some((top, best))
 }
 
 fn is_ancestor(dom: &Dom, ancestor: u32, mut node: u32) -> bool {
@@ -683,11 +849,15 @@ struct Page<'p, 'a> {
     hints: &'p [Hint],
     stats: &'p [Stat],
     scores: &'p [f32],
+    protected: &'p [bool],
 }
 
 impl Page<'_, '_> {
     /// Readability's "clean conditionally": is this container inside the article clutter?
     fn is_clutter(&self, id: usize) -> bool {
+        if self.protected[id] {
+            return false;
+        }
         let tag = self.dom.nodes[id].tag;
         if !matches!(
             tag,
@@ -859,6 +1029,29 @@ fn keep_paragraph(para: &str, link_bytes: usize) -> bool {
 mod tests {
     use super::*;
     use crate::html::dom::parse;
+
+    #[test]
+    fn class_names() {
+        let check = |value: &str, weight: i16, junk: bool, body: bool| {
+            let h = judge(value);
+            assert_eq!(
+                (h.weight, h.junk, h.body),
+                (weight, junk, body),
+                "judging {value:?}"
+            );
+        };
+        check("article-body", 25, false, true);
+        check("entry-content clearfix", 25, false, true);
+        check("comments-area", -25, true, false);
+        check("share-tools", -25, true, false);
+        check("article-share", 0, true, false);
+        check("header", 0, false, false);
+        check("ad", -25, true, false);
+        check("pagebuilder-pagerow", 25, false, false);
+        check("img_container", 0, false, false);
+        check("main-content related", 0, false, true);
+        check("col-md-8", 0, false, false);
+    }
 
     fn check(html: &str, expected: &str) {
         assert_eq!(extract(&parse(html)), expected, "extracting from {html}");

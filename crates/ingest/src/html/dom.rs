@@ -129,115 +129,20 @@ pub enum Tag {
 impl Tag {
     /// The tag for an element name, matched without regard to ASCII case.
     pub fn from_name(name: &[u8]) -> Tag {
-        let mut buf = [0u8; 10];
-        if name.len() > buf.len() {
+        let Some(key) = pack(name) else {
             return Tag::Other;
-        }
-        for (b, c) in buf.iter_mut().zip(name) {
-            *b = c.to_ascii_lowercase();
-        }
-        match &buf[..name.len()] {
-            b"a" => Tag::A,
-            b"abbr" => Tag::Abbr,
-            b"address" => Tag::Address,
-            b"area" => Tag::Area,
-            b"article" => Tag::Article,
-            b"aside" => Tag::Aside,
-            b"audio" => Tag::Audio,
-            b"b" => Tag::B,
-            b"base" => Tag::Base,
-            b"blockquote" => Tag::Blockquote,
-            b"body" => Tag::Body,
-            b"br" => Tag::Br,
-            b"button" => Tag::Button,
-            b"canvas" => Tag::Canvas,
-            b"caption" => Tag::Caption,
-            b"center" => Tag::Center,
-            b"cite" => Tag::Cite,
-            b"code" => Tag::Code,
-            b"col" => Tag::Col,
-            b"dd" => Tag::Dd,
-            b"del" => Tag::Del,
-            b"details" => Tag::Details,
-            b"dialog" => Tag::Dialog,
-            b"div" => Tag::Div,
-            b"dl" => Tag::Dl,
-            b"dt" => Tag::Dt,
-            b"em" => Tag::Em,
-            b"embed" => Tag::Embed,
-            b"fieldset" => Tag::Fieldset,
-            b"figcaption" => Tag::Figcaption,
-            b"figure" => Tag::Figure,
-            b"font" => Tag::Font,
-            b"footer" => Tag::Footer,
-            b"form" => Tag::Form,
-            b"h1" => Tag::H1,
-            b"h2" => Tag::H2,
-            b"h3" => Tag::H3,
-            b"h4" => Tag::H4,
-            b"h5" => Tag::H5,
-            b"h6" => Tag::H6,
-            b"head" => Tag::Head,
-            b"header" => Tag::Header,
-            b"hr" => Tag::Hr,
-            b"html" => Tag::Html,
-            b"i" => Tag::I,
-            b"iframe" => Tag::Iframe,
-            b"img" => Tag::Img,
-            b"input" => Tag::Input,
-            b"ins" => Tag::Ins,
-            b"label" => Tag::Label,
-            b"legend" => Tag::Legend,
-            b"li" => Tag::Li,
-            b"link" => Tag::Link,
-            b"main" => Tag::Main,
-            b"mark" => Tag::Mark,
-            b"math" => Tag::Math,
-            b"menu" => Tag::Menu,
-            b"meta" => Tag::Meta,
-            b"nav" => Tag::Nav,
-            b"noembed" => Tag::Noembed,
-            b"noframes" => Tag::Noframes,
-            b"noscript" => Tag::Noscript,
-            b"object" => Tag::Object,
-            b"ol" => Tag::Ol,
-            b"option" => Tag::Option,
-            b"p" => Tag::P,
-            b"param" => Tag::Param,
-            b"picture" => Tag::Picture,
-            b"pre" => Tag::Pre,
-            b"q" => Tag::Q,
-            b"s" => Tag::S,
-            b"script" => Tag::Script,
-            b"section" => Tag::Section,
-            b"select" => Tag::Select,
-            b"small" => Tag::Small,
-            b"source" => Tag::Source,
-            b"span" => Tag::Span,
-            b"strong" => Tag::Strong,
-            b"style" => Tag::Style,
-            b"sub" => Tag::Sub,
-            b"summary" => Tag::Summary,
-            b"sup" => Tag::Sup,
-            b"svg" => Tag::Svg,
-            b"table" => Tag::Table,
-            b"tbody" => Tag::Tbody,
-            b"td" => Tag::Td,
-            b"template" => Tag::Template,
-            b"textarea" => Tag::Textarea,
-            b"tfoot" => Tag::Tfoot,
-            b"th" => Tag::Th,
-            b"thead" => Tag::Thead,
-            b"time" => Tag::Time,
-            b"title" => Tag::Title,
-            b"tr" => Tag::Tr,
-            b"track" => Tag::Track,
-            b"u" => Tag::U,
-            b"ul" => Tag::Ul,
-            b"video" => Tag::Video,
-            b"wbr" => Tag::Wbr,
-            b"xmp" => Tag::Xmp,
-            _ => Tag::Other,
+        };
+        let table = TAG_TABLE.get_or_init(|| {
+            let mut t: Vec<(u128, Tag)> = TAG_NAMES
+                .iter()
+                .filter_map(|(n, tag)| Some((pack(n)?, *tag)))
+                .collect();
+            t.sort_unstable_by_key(|(k, _)| *k);
+            t
+        });
+        match table.binary_search_by_key(&key, |(k, _)| *k) {
+            Ok(i) => table[i].1,
+            Err(_) => Tag::Other,
         }
     }
 
@@ -388,6 +293,125 @@ impl Tag {
                 | Tag::Caption
         )
     }
+}
+
+/// Every element name we tell apart, lower case.
+static TAG_NAMES: &[(&[u8], Tag)] = &[
+    (b"a", Tag::A),
+    (b"abbr", Tag::Abbr),
+    (b"address", Tag::Address),
+    (b"area", Tag::Area),
+    (b"article", Tag::Article),
+    (b"aside", Tag::Aside),
+    (b"audio", Tag::Audio),
+    (b"b", Tag::B),
+    (b"base", Tag::Base),
+    (b"blockquote", Tag::Blockquote),
+    (b"body", Tag::Body),
+    (b"br", Tag::Br),
+    (b"button", Tag::Button),
+    (b"canvas", Tag::Canvas),
+    (b"caption", Tag::Caption),
+    (b"center", Tag::Center),
+    (b"cite", Tag::Cite),
+    (b"code", Tag::Code),
+    (b"col", Tag::Col),
+    (b"dd", Tag::Dd),
+    (b"del", Tag::Del),
+    (b"details", Tag::Details),
+    (b"dialog", Tag::Dialog),
+    (b"div", Tag::Div),
+    (b"dl", Tag::Dl),
+    (b"dt", Tag::Dt),
+    (b"em", Tag::Em),
+    (b"embed", Tag::Embed),
+    (b"fieldset", Tag::Fieldset),
+    (b"figcaption", Tag::Figcaption),
+    (b"figure", Tag::Figure),
+    (b"font", Tag::Font),
+    (b"footer", Tag::Footer),
+    (b"form", Tag::Form),
+    (b"h1", Tag::H1),
+    (b"h2", Tag::H2),
+    (b"h3", Tag::H3),
+    (b"h4", Tag::H4),
+    (b"h5", Tag::H5),
+    (b"h6", Tag::H6),
+    (b"head", Tag::Head),
+    (b"header", Tag::Header),
+    (b"hr", Tag::Hr),
+    (b"html", Tag::Html),
+    (b"i", Tag::I),
+    (b"iframe", Tag::Iframe),
+    (b"img", Tag::Img),
+    (b"input", Tag::Input),
+    (b"ins", Tag::Ins),
+    (b"label", Tag::Label),
+    (b"legend", Tag::Legend),
+    (b"li", Tag::Li),
+    (b"link", Tag::Link),
+    (b"main", Tag::Main),
+    (b"mark", Tag::Mark),
+    (b"math", Tag::Math),
+    (b"menu", Tag::Menu),
+    (b"meta", Tag::Meta),
+    (b"nav", Tag::Nav),
+    (b"noembed", Tag::Noembed),
+    (b"noframes", Tag::Noframes),
+    (b"noscript", Tag::Noscript),
+    (b"object", Tag::Object),
+    (b"ol", Tag::Ol),
+    (b"option", Tag::Option),
+    (b"p", Tag::P),
+    (b"param", Tag::Param),
+    (b"picture", Tag::Picture),
+    (b"pre", Tag::Pre),
+    (b"q", Tag::Q),
+    (b"s", Tag::S),
+    (b"script", Tag::Script),
+    (b"section", Tag::Section),
+    (b"select", Tag::Select),
+    (b"small", Tag::Small),
+    (b"source", Tag::Source),
+    (b"span", Tag::Span),
+    (b"strong", Tag::Strong),
+    (b"style", Tag::Style),
+    (b"sub", Tag::Sub),
+    (b"summary", Tag::Summary),
+    (b"sup", Tag::Sup),
+    (b"svg", Tag::Svg),
+    (b"table", Tag::Table),
+    (b"tbody", Tag::Tbody),
+    (b"td", Tag::Td),
+    (b"template", Tag::Template),
+    (b"textarea", Tag::Textarea),
+    (b"tfoot", Tag::Tfoot),
+    (b"th", Tag::Th),
+    (b"thead", Tag::Thead),
+    (b"time", Tag::Time),
+    (b"title", Tag::Title),
+    (b"tr", Tag::Tr),
+    (b"track", Tag::Track),
+    (b"u", Tag::U),
+    (b"ul", Tag::Ul),
+    (b"video", Tag::Video),
+    (b"wbr", Tag::Wbr),
+    (b"xmp", Tag::Xmp),
+];
+
+static TAG_TABLE: std::sync::OnceLock<Vec<(u128, Tag)>> = std::sync::OnceLock::new();
+
+/// An element name of up to 16 bytes, lower-cased into one integer so that lookup is a few
+/// integer comparisons instead of string comparisons.
+fn pack(name: &[u8]) -> Option<u128> {
+    if name.is_empty() || name.len() > 16 {
+        return None;
+    }
+    let mut buf = [0u8; 16];
+    for (b, c) in buf.iter_mut().zip(name) {
+        *b = c.to_ascii_lowercase();
+    }
+    Some(u128::from_be_bytes(buf))
 }
 
 /// One node: an element (its attribute source range in `start..end`) or a run of text (its

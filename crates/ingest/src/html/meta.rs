@@ -66,6 +66,7 @@ const DATE_NAMES: &[&str] = &[
 /// relative canonical link and is the URL of last resort.
 pub fn read(dom: &Dom, page_url: Option<&str>) -> Meta {
     let mut f = Found::default();
+    let itemprop = memchr::memmem::Finder::new("itemprop");
     for id in 0..dom.nodes.len() as u32 {
         match dom.nodes[id as usize].tag {
             Tag::Meta => meta_tag(dom, id, &mut f),
@@ -105,7 +106,10 @@ pub fn read(dom: &Dom, page_url: Option<&str>) -> Meta {
             }
             _ => {}
         }
-        if f.byline_authors.is_empty() && is_element(dom, id) && dom.raw(id).contains("itemprop") {
+        if f.byline_authors.is_empty()
+            && is_element(dom, id)
+            && itemprop.find(dom.raw(id).as_bytes()).is_some()
+        {
             let itemprop = dom.attr(id, "itemprop").unwrap_or("");
             if itemprop.eq_ignore_ascii_case("author") && dom.nodes[id as usize].tag != Tag::Meta {
                 f.byline_authors.push(dom.text_of(id));
