@@ -206,3 +206,45 @@ fn killed_ingest_leaves_whole_batches_and_a_rerun_completes() {
     assert!(run.stderr().contains(&expected), "{}", run.stderr());
     assert_eq!(stored(&dir), FILES as u64);
 }
+
+/// Bad inputs are named on stderr, one line each, and every good record of the run is stored.
+#[test]
+fn bad_inputs_are_reported_and_good_records_kept() {
+    let dir = Dir::new();
+    dir.write(
+        "in/recs.jsonl",
+        "{\"title\":\"A one\",\"text\":\"Body one.\"}\n\
+         {\"title\": broken\n\
+         {\"title\":\"C three\",\"text\":\"Body three.\"}\n",
+    );
+    // Named on the command line: found in a folder it would be skipped quietly, as ripgrep does.
+    dir.write(
+        "binary.dat",
+        b"\x7fELF\x02\x01\x01\x00\x00\x00\x00\x00binary",
+    );
+    dir.write("in/empty.txt", "");
+    dir.write("in/good.txt", wire_story(1));
+    let run = dir.run(&["ingest", "in", "binary.dat", "nowhere"]);
+    assert_eq!(run.code(), 1);
+    let stderr = run.stderr();
+    let errors: Vec<&str> = stderr
+        .lines()
+        .filter(|l| l.starts_with("parallax: "))
+        .collect();
+    for name in ["in/recs.jsonl:2", "binary.dat", "in/empty.txt", "nowhere"] {
+        assert!(
+            errors.iter().any(|l| l.contains(name)),
+            "{name} not reported:\n{stderr}"
+        );
+    }
+    let sources: Vec<String> = dir
+        .ok(&["articles", "--format", "jsonl"])
+        .jsonl()
+        .iter()
+        .map(|r| r["source"].as_str().unwrap().to_owned())
+        .collect();
+    for good in ["in/recs.jsonl#1", "in/recs.jsonl#3", "in/good.txt"] {
+        assert!(sources.iter().any(|s| s == good), "{good}: {sources:?}");
+    }
+    assert_eq!(sources.len(), 3);
+}
