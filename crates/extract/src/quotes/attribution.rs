@@ -492,9 +492,7 @@ const PARTICIPLES: &[&str] = &[
 ];
 
 /// Verbs that take a listener before the content: "told reporters he would".
-const TELL: &[&str] = &[
-    "told", "tells", "tell", "assured", "informed", "warned", "urged", "reminded", "asked",
-];
+const TELL: &[&str] = &["told", "tells", "tell", "assured", "informed", "reminded"];
 
 /// Verbs that introduce quoted words inside the writer's sentence.
 const PARTIAL_CUES: &[&str] = &[
@@ -981,6 +979,9 @@ impl Ctx<'_> {
             let w = self.word(i);
             let found = if w == "according" && i + 1 < b && self.word(i + 1) == "to" {
                 self.according(a, b, i)
+            } else if i > a && self.toks[i - 1].is_punct(',') && flags(w) & ING_FLAG != 0 {
+                // `..., saying Q`: the subject of the sentence said it.
+                self.participle(a, b, i).or_else(|| self.say(a, b, i))
             } else if is_say(w) && !self.toks[i].cap {
                 // `Varga left the hall and said Q`: the subject of the sentence.
                 self.say(a, b, i).or_else(|| {
@@ -988,8 +989,6 @@ impl Ctx<'_> {
                         .then(|| self.participle(a, b, i))
                         .flatten()
                 })
-            } else if i > a && self.toks[i - 1].is_punct(',') && flags(w) & ING_FLAG != 0 {
-                self.participle(a, b, i)
             } else if PARTIAL_CUES.contains(&w) && !self.toks[i].cap {
                 self.broad(a, b, i).or_else(|| self.partial(a, b, i))
             } else if !self.toks[i].cap && flags(w) & BROAD_FLAG != 0 {
@@ -1213,6 +1212,48 @@ impl Ctx<'_> {
         let cue_end = self.cue_end(i, b);
         let cue = (i, cue_end);
         if let Some(np) = self.left_np(a, i) {
+            // `Q1, S C, Q2.`: content on both sides of the attribution.
+            if let Some(end) = self.content_before_np(a, np.start)
+                && cue_end + 1 < b
+                && self.toks[cue_end].is_punct(',')
+                && self.toks[cue_end + 1].word
+                && !self.toks[cue_end + 1].cap
+                && flags(self.word(cue_end + 1)) & ING_FLAG == 0
+                && (!is_stop(self.word(cue_end + 1))
+                    || matches!(
+                        self.word(cue_end + 1),
+                        "that"
+                            | "and"
+                            | "but"
+                            | "because"
+                            | "if"
+                            | "since"
+                            | "as"
+                            | "so"
+                            | "until"
+                            | "while"
+                            | "when"
+                            | "before"
+                            | "after"
+                            | "although"
+                            | "though"
+                            | "unless"
+                    ))
+                && !is_det(self.word(cue_end + 1))
+                && !matches!(self.word(cue_end + 1), "who" | "which" | "according")
+            {
+                let s2 = cue_end + 1;
+                let e2 = self.content_end(s2, b);
+                if e2 > s2 + 1 {
+                    return Some(Found {
+                        content: (a, end),
+                        cue,
+                        source: Some(np),
+                        partial_only: false,
+                        second: Some((s2, e2)),
+                    });
+                }
+            }
             // `Q, S C.`: content before the source, little after the cue.
             if let Some(end) = self.content_before_np(a, np.start)
                 && (self.tail_is_short(cue_end, b)
@@ -1226,23 +1267,6 @@ impl Ctx<'_> {
                     partial_only: false,
                     second: None,
                 });
-            }
-            // `Q1, S C, Q2.`: content on both sides of the attribution.
-            if let Some(end) = self.content_before(a, np.start)
-                && cue_end < b
-                && self.toks[cue_end].is_punct(',')
-            {
-                let s2 = cue_end + 1;
-                let e2 = self.content_end(s2, b);
-                if e2 > s2 + 1 {
-                    return Some(Found {
-                        content: (a, end),
-                        cue,
-                        source: Some(np),
-                        partial_only: false,
-                        second: Some((s2, e2)),
-                    });
-                }
             }
             let s = self.content_start(i, cue_end, b);
             if s >= b || (s + 1 == b && !self.toks[s].word) {
@@ -2082,6 +2106,46 @@ mod tests {
         check(
             "The town was quiet.\n\n“We need more boats and more hands.”",
             &[("We need more boats and more hands.", Direct, "", "")],
+        );
+    }
+
+    #[test]
+    fn other_attribution_shapes() {
+        check(
+            "Varga: Bridge Will Reopen in May",
+            &[("Bridge Will Reopen in May", Indirect, ":", "Varga")],
+        );
+        check(
+            "“The river is our road.” ― Elena Varga",
+            &[("The river is our road.", Direct, "―", "Elena Varga")],
+        );
+        check(
+            "Omar Haddad left the hall, saying the port would stay open.",
+            &[(
+                "the port would stay open",
+                Indirect,
+                "saying",
+                "Omar Haddad",
+            )],
+        );
+        check(
+            "The port was busy, Omar Haddad said, until the storm came.",
+            &[
+                ("The port was busy", Indirect, "said", "Omar Haddad"),
+                ("until the storm came", Indirect, "said", "Omar Haddad"),
+            ],
+        );
+        check(
+            "''We will not sell,'' said Omar Haddad.",
+            &[("We will not sell,", Direct, "said", "Omar Haddad")],
+        );
+        check(
+            "“Why now?” Elena Varga asked.",
+            &[("Why now?", Direct, "asked", "Elena Varga")],
+        );
+        check(
+            "Omar Haddad urged voters to stay home.",
+            &[("voters to stay home", Indirect, "urged", "Omar Haddad")],
         );
     }
 
