@@ -333,6 +333,21 @@ impl Store {
         )
     }
 
+    /// Every stored article in full, in ingest order: for front ends that load the whole corpus
+    /// (one query, rather than one [`Store::article`] call per id).
+    pub fn all_articles(&self) -> Result<Vec<StoredArticle>> {
+        let fail = |e| StoreError::sql("read articles", &self.path, e);
+        let mut stmt = self
+            .conn
+            .prepare_cached(&format!(
+                "SELECT {ARTICLE_COLUMNS} FROM articles ORDER BY seq"
+            ))
+            .map_err(fail)?;
+        let rows = stmt.query_map([], read_article_row).map_err(fail)?;
+        rows.map(|row| row.map_err(fail)?.decode(&self.path))
+            .collect()
+    }
+
     /// The article whose id is `prefix` or starts with it. A prefix must match exactly one.
     pub fn article(&self, prefix: &str) -> Result<StoredArticle> {
         let bad_id = || StoreError::BadId {

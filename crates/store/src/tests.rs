@@ -252,3 +252,16 @@ fn open_existing_refuses_a_folder_without_a_store() {
     drop(Store::open(dir.path()).unwrap());
     assert!(Store::open_existing(dir.path()).is_ok());
 }
+
+#[test]
+fn all_articles_come_whole_in_ingest_order() {
+    let articles: Vec<Article> = (0..5).map(|n| article("Dam", None, 4 - n)).collect();
+    let store = store_with(&articles);
+    let all: Vec<Article> = store
+        .all_articles()
+        .unwrap()
+        .into_iter()
+        .map(|s| s.article)
+        .collect();
+    assert_eq!(all, articles);
+}
