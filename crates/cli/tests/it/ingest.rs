@@ -248,3 +248,18 @@ fn bad_inputs_are_reported_and_good_records_kept() {
     }
     assert_eq!(sources.len(), 3);
 }
+
+#[test]
+fn verbose_logs_go_to_stderr_only() {
+    let dir = Dir::new();
+    dir.write("a.txt", wire_story(1));
+    let run = dir.ok(&["-vv", "ingest", "a.txt"]);
+    assert_eq!(run.stdout(), "");
+    assert!(run.stderr().contains("stored batch"), "{}", run.stderr());
+    let quiet = dir.ok(&["ingest", "a.txt"]);
+    assert!(
+        !quiet.stderr().contains("stored batch"),
+        "{}",
+        quiet.stderr()
+    );
+}
