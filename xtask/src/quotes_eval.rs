@@ -87,21 +87,24 @@ fn ratio(a: usize, b: usize) -> f64 {
     if b == 0 { 0.0 } else { a as f64 / b as f64 }
 }
 
-/// `cargo xtask eval-quotes [--data DIR] [--show N] [SPLIT...]` (splits default to dev and test).
+/// `cargo xtask eval-quotes [--data DIR] [--people heuristic|ner] [--show N] [--article NAME]
+/// [SPLIT...]` (splits default to dev and test; `--show` prints up to N misses, `--article` every
+/// prediction and gold attribution of the articles whose name contains NAME).
 pub fn eval_task(args: &[String]) -> Result<()> {
-    let (data, show, splits) = parse_args(args)?;
+    let opts = parse_args(args)?;
+    let (data, splits) = (&opts.data, opts.splits.clone());
     let splits = if splits.is_empty() {
         vec!["dev".to_owned(), "test".to_owned()]
     } else {
         splits
     };
     for split in &splits {
-        let articles = load_split(&data, split)?;
+        let articles = load_split(data, split)?;
         let mut direct = Tally::default();
         let mut all = Tally::default();
         let mut shown = 0;
         for a in &articles {
-            score(a, &mut direct, &mut all, &mut shown, show);
+            score(a, &opts, &mut direct, &mut all, &mut shown);
         }
         println!("PolNeAR {split}: {} articles", articles.len());
         direct.report("  direct");
@@ -113,7 +116,7 @@ pub fn eval_task(args: &[String]) -> Result<()> {
 /// `cargo xtask bench-quotes [--data DIR]`: articles per second of people finding plus quote
 /// extraction over every PolNeAR text (train, dev and test), on normalised text.
 pub fn bench_task(args: &[String]) -> Result<()> {
-    let (data, _, _) = parse_args(args)?;
+    let data = parse_args(args)?.data;
     let mut texts = Vec::new();
     for split in ["train", "dev", "test"] {
         for a in load_split(&data, split)? {
@@ -153,13 +156,32 @@ pub fn bench_task(args: &[String]) -> Result<()> {
     Ok(())
 }
 
-fn parse_args(args: &[String]) -> Result<(PathBuf, usize, Vec<String>)> {
+/// Command-line options of both tasks.
+struct Options {
+    data: PathBuf,
+    splits: Vec<String>,
+    show: usize,
+    article: Option<String>,
+    ner_people: bool,
+}
+
+fn parse_args(args: &[String]) -> Result<Options> {
     let mut data = PathBuf::from(DEFAULT_DATA);
     let mut show = 0;
     let mut splits = Vec::new();
+    let mut article = None;
+    let mut ner_people = false;
     let mut it = args.iter();
     while let Some(a) = it.next() {
         match a.as_str() {
+            "--article" => article = Some(it.next().context("--article needs a name")?.clone()),
+            "--people" => {
+                ner_people = match it.next().map(String::as_str) {
+                    Some("ner") => true,
+                    Some("heuristic") => false,
+                    other => bail!("--people takes heuristic or ner, not {other:?}"),
+                }
+            }
             "--data" => data = PathBuf::from(it.next().context("--data needs a directory")?),
             "--show" => {
                 show = it
@@ -179,7 +201,13 @@ fn parse_args(args: &[String]) -> Result<(PathBuf, usize, Vec<String>)> {
             data = alt;
         }
     }
-    Ok((data, show, splits))
+    Ok(Options {
+        data,
+        splits,
+        show,
+        article,
+        ner_people,
+    })
 }
 
 fn load_split(data: &Path, split: &str) -> Result<Vec<Article>> {
@@ -302,9 +330,10 @@ fn overlap(a: &[usize], b: &[usize]) -> usize {
     n
 }
 
-fn score(a: &Article, direct: &mut Tally, all: &mut Tally, shown: &mut usize, show: usize) {
+fn score(a: &Article, opts: &Options, direct: &mut Tally, all: &mut Tally, shown: &mut usize) {
+    let show = opts.show;
     let norm = text::normalize(&a.original);
-    let people = if std::env::var("QE_PEOPLE").is_ok_and(|v| v == "ner") {
+    let people = if opts.ner_people {
         quotes::people_from_entities(&extract::ner::entities(&norm.text))
     } else {
         quotes::find_people(&norm.text)
@@ -361,7 +390,11 @@ fn score(a: &Article, direct: &mut Tally, all: &mut Tally, shown: &mut usize, sh
         .map(|g| tokens_in(&words, &g.content))
         .collect();
     let pred_toks: Vec<Vec<usize>> = pieces.iter().map(|p| tokens_in(&words, p)).collect();
-    if std::env::var("QE_ARTICLE").is_ok_and(|v| a.name.contains(&v)) {
+    if opts
+        .article
+        .as_ref()
+        .is_some_and(|v| a.name.contains(v.as_str()))
+    {
         for (q, p) in preds.iter().zip(&pieces) {
             println!(
                 "PRED {:?} {:?} {:?} {:?} {:?}",
