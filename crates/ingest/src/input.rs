@@ -3,7 +3,9 @@
 //!
 //! Single-document formats (plain text, HTML, JSON, feeds) are read into memory only up to
 //! [`Config::max_file_bytes`]; JSON lines and WARC are streamed record by record, so a file of any
-//! size is read in bounded memory. Nothing here panics on input.
+//! size is read in bounded memory. Folder walks are sorted by name, skip hidden entries, and read
+//! only files with an article format's extension (or none); a file named by the user is always
+//! read. Nothing here panics on input.
 
 use std::collections::HashSet;
 use std::fs::File;
@@ -33,10 +35,9 @@ impl Default for Config {
 }
 
 /// The articles of a run, or the errors of the inputs and records that failed, in input order.
-pub type Articles<'a> = Box<dyn Iterator<Item = Result<Article, ReadError>> + Send + 'a>;
+pub(crate) type Articles<'a> = Box<dyn Iterator<Item = Result<Article, ReadError>> + Send + 'a>;
 
-/// Reads every article from `inputs` (files, folders searched recursively in sorted order
-/// skipping hidden entries, or `-` for stdin), yielding one result per article or per input or
+/// Reads every article from `inputs` (files, folders searched recursively, or `-` for stdin), yielding one result per article or per input or
 /// record that failed. Lazy: a file is opened only when the iterator reaches it.
 pub fn read_inputs<'a>(
     inputs: &'a [PathBuf],

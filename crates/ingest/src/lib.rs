@@ -18,7 +18,7 @@ mod plain;
 mod sniff;
 mod warc;
 
-pub use input::{Articles, Config, read_bytes, read_inputs};
+pub use input::{Config, read_bytes, read_inputs};
 
 use std::fmt;
 
