@@ -33,6 +33,10 @@ struct Stat {
     input: u16,
     embed: u16,
     headings: u16,
+    /// Text in paragraph-like blocks: long enough and not mostly links.
+    ptext: u32,
+    /// Text inside `<blockquote>` (embedded posts are quoted this way).
+    quote: u32,
 }
 
 /// What the class, id and role of an element suggest.
@@ -531,7 +535,9 @@ fn skipped(dom: &Dom, hints: &[Hint], strip_junk: bool) -> Vec<bool> {
         let junk = hints[id].junk
             && !matches!(node.tag, Tag::Body | Tag::A | Tag::Text)
             && !holds_body[id]
-            && raw[id].text * 2 < total;
+            && raw[id].text * 2 < total
+            // An embedded post (a tweet in a "social-embed" box) is quoted article content.
+            && !(raw[id].quote > 0 && raw[id].quote * 5 >= raw[id].text * 4);
         skip[id] = skip[id] || skip[node.parent as usize] || junk;
     }
     skip
@@ -609,6 +615,9 @@ fn stats(dom: &Dom, skip: &[bool]) -> Vec<Stat> {
         s.text = s.own;
         s.link = s.own_link;
         s.commas = s.own_commas;
+        if s.own >= PARAGRAPH_CHARS && s.own_link * 3 < s.own {
+            s.ptext = s.own;
+        }
     }
     for id in (1..n).rev() {
         let parent = dom.nodes[id].parent as usize;
@@ -626,9 +635,18 @@ fn stats(dom: &Dom, skip: &[bool]) -> Vec<Stat> {
         p.input = p.input.saturating_add(c.input);
         p.embed = p.embed.saturating_add(c.embed);
         p.headings = p.headings.saturating_add(c.headings);
+        p.ptext += c.ptext;
+        p.quote += if dom.nodes[id].tag == Tag::Blockquote {
+            c.text
+        } else {
+            c.quote
+        };
     }
     st
 }
+
+/// A block with at least this many characters of its own text reads as a paragraph.
+const PARAGRAPH_CHARS: u32 = 50;
 
 /// Characters (whitespace and references not counted exactly) and commas in raw text.
 fn measure(raw: &str) -> (u32, u32) {
@@ -767,19 +785,30 @@ fn top_candidate(dom: &Dom, scores: &[f32], stats: &[Stat]) -> Option<(u32, u32)
         }
         parent = dom.nodes[parent as usize].parent;
     }
-    // An only child adds nothing: take its parent.
+    // An article split over several containers (a lead block, then the rest): climb while
+    // what the parent adds is mostly more paragraphs rather than links and furniture.
     loop {
         let parent = dom.nodes[top as usize].parent;
         if parent == NONE || parent == 0 {
             break;
         }
-        if stats[parent as usize].text != stats[top as usize].text {
+        let (p, t) = (&stats[parent as usize], &stats[top as usize]);
+        let gain = p.ptext.saturating_sub(t.ptext);
+        let extra = p.text.saturating_sub(t.text);
+        if gain >= PARAGRAPH_CHARS && gain as f32 >= CLIMB_SHARE * extra as f32 {
+            top = parent;
+        } else if extra == 0 {
+            // An only child adds nothing: take its parent.
+            top = parent;
+        } else {
             break;
         }
-        top = parent;
     }
     Some((top, best))
 }
+
+/// How much of the text a parent adds must be paragraphs for the article to grow into it.
+const CLIMB_SHARE: f32 = 0.75;
 
 fn is_ancestor(dom: &Dom, ancestor: u32, mut node: u32) -> bool {
     while node != NONE {
@@ -855,7 +884,9 @@ struct Page<'p, 'a> {
 impl Page<'_, '_> {
     /// Readability's "clean conditionally": is this container inside the article clutter?
     fn is_clutter(&self, id: usize) -> bool {
-        if self.protected[id] {
+        let s = &self.stats[id];
+        // Protected path, or a box around an embedded post (quoted article content).
+        if self.protected[id] || (s.quote > 0 && s.quote * 5 >= s.text * 4) {
             return false;
         }
         let tag = self.dom.nodes[id].tag;
@@ -875,12 +906,13 @@ impl Page<'_, '_> {
         ) {
             return false;
         }
-        let s = &self.stats[id];
         let weight = f32::from(self.hints[id].weight);
+        // A list scored from its own items starts below zero; only the class weight may sink
+        // a container on its own.
         let score = if self.scores[id].is_nan() {
             0.0
         } else {
-            self.scores[id]
+            self.scores[id].max(0.0)
         };
         if weight + score < 0.0 {
             return true;
@@ -1021,6 +1053,29 @@ fn keep_paragraph(para: &str, link_bytes: usize) -> bool {
     }
     if !para.chars().any(|c| c.is_alphanumeric()) {
         return false;
+    }
+    let words = para.split_whitespace().count();
+    if words <= 12 {
+        // Bylines, datelines and credits that sit inside the article container.
+        let lower = para.to_lowercase();
+        let furniture = lower.starts_with("by ")
+            || lower.starts_with("updated ")
+            || lower.starts_with("published ")
+            || lower.starts_with("posted ")
+            || lower.starts_with("last updated")
+            || lower.starts_with("photo")
+            || lower.starts_with("image")
+            || lower.starts_with("copyright")
+            || lower.contains('©')
+            || lower.starts_with("advertisement")
+            || lower.starts_with("read more")
+            || lower.starts_with("related:")
+            || lower.starts_with("share this")
+            || lower.starts_with("sign up")
+            || lower.starts_with("subscribe");
+        if furniture {
+            return false;
+        }
     }
     true
 }
