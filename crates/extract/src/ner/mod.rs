@@ -187,5 +187,25 @@ mod tests {
                 proptest::prop_assert_eq!(&s[e.span.clone()], e.text.as_str());
             }
         }
+
+        /// Name-like text (capitalised words, titles, curly quotes, accents, blank lines) so
+        /// that entities and roles are actually found.
+        #[test]
+        fn name_spans_and_roles_round_trip(
+            s in "((Sen\\.|President|Ms\\.|said|in|the|“|”|’s|, |\\.|\\n\\n|[A-ZÅÉ][a-zåéö]{1,7}) ){0,25}"
+        ) {
+            let found = entities(&s);
+            for e in &found {
+                proptest::prop_assert_eq!(&s[e.span.clone()], e.text.as_str());
+            }
+            for g in group(&s, &found) {
+                for m in &g.mentions {
+                    proptest::prop_assert_eq!(&s[m.span.clone()], m.text.as_str());
+                }
+                for r in &g.roles {
+                    proptest::prop_assert_eq!(&s[r.span.clone()], r.text.as_str());
+                }
+            }
+        }
     }
 }
