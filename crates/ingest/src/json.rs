@@ -234,7 +234,7 @@ fn authors(fields: &mut Map<String, Value>, warnings: &mut Vec<String>) -> Vec<S
     for name in ["authors", "author", "byline"] {
         match fields.remove(name) {
             None | Some(Value::Null) => {}
-            Some(Value::String(s)) => return vec![s],
+            Some(Value::String(s)) => return split_names(&s),
             Some(Value::Array(items)) => {
                 return items
                     .into_iter()
@@ -261,6 +261,27 @@ fn authors(fields: &mut Map<String, Value>, warnings: &mut Vec<String>) -> Vec<S
         }
     }
     Vec::new()
+}
+
+/// The names in a byline string: `Ana Ruiz and Tom Hale`, `Ana Ruiz, Tom Hale`, `Ana Ruiz;
+/// Tom Hale`. A comma splits only between full names, so `Ruiz, Ana` stays one name.
+fn split_names(s: &str) -> Vec<String> {
+    let s = s.trim();
+    let s = s
+        .strip_prefix("By ")
+        .or_else(|| s.strip_prefix("by "))
+        .unwrap_or(s);
+    let mut names = Vec::new();
+    for part in s.split(" and ").flat_map(|p| p.split(';')) {
+        let pieces: Vec<&str> = part.split(',').map(str::trim).collect();
+        if pieces.iter().all(|p| p.contains(' ')) {
+            names.extend(pieces.into_iter().map(str::to_owned));
+        } else {
+            names.push(part.trim().to_owned());
+        }
+    }
+    names.retain(|n| !n.is_empty());
+    names
 }
 
 fn kind(value: &Value) -> &'static str {
@@ -386,6 +407,19 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn author_strings() {
+        let check = |s: &str, expected: &[&str]| assert_eq!(split_names(s), expected, "{s:?}");
+        check("Ana Ruiz", &["Ana Ruiz"]);
+        check("By Ana Ruiz and Tom Hale", &["Ana Ruiz", "Tom Hale"]);
+        check(
+            "Ana Ruiz, Tom Hale; Lee Park",
+            &["Ana Ruiz", "Tom Hale", "Lee Park"],
+        );
+        check("Ruiz, Ana", &["Ruiz, Ana"]);
+        check("  ", &[]);
     }
 
     #[test]
