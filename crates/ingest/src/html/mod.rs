@@ -160,6 +160,27 @@ mod tests {
         check(html.as_bytes(), PARA, &[]);
     }
 
+    proptest::proptest! {
+        #[test]
+        fn never_panics_on_arbitrary_bytes(bytes in proptest::collection::vec(proptest::num::u8::ANY, 0..2000)) {
+            let _ = extract(&bytes, "fuzz.html", Some("https://example.org/a"));
+        }
+
+        #[test]
+        fn never_panics_on_tag_soup(parts in proptest::collection::vec(
+            proptest::sample::select(vec![
+                "<p>", "</p>", "<div class=\"content\">", "</div>", "<a href='x'>", "</a>", "<b>",
+                "</b>", "<li>", "<ul>", "<table><tr><td>", "<script>", "</script>", "<!--", "-->",
+                "<br/>", "&amp;", "&#x2019;", "&", "<", ">", "\"", "é", "text, words and commas ",
+                "<meta charset=latin1>", "<title>", "<blockquote>", "<style>", "<p hidden>",
+            ]),
+            0..200,
+        )) {
+            let html: String = parts.concat();
+            let _ = extract(html.as_bytes(), "soup.html", None);
+        }
+    }
+
     #[test]
     fn bad_input_is_refused_with_the_location() {
         check_error(b"", "page.html: empty html page");
