@@ -37,6 +37,8 @@ struct Stat {
     ptext: u32,
     /// Text inside `<blockquote>` (embedded posts are quoted this way).
     quote: u32,
+    /// Has a child that is a block element (so text of its own is loose text between blocks).
+    block_child: bool,
 }
 
 /// What the class, id and role of an element suggest.
@@ -590,6 +592,9 @@ fn stats(dom: &Dom, skip: &[bool]) -> Vec<Stat> {
             t if t.is_heading() => st[id].headings = 1,
             _ => {}
         }
+        if node.tag.is_block() && node.parent != NONE {
+            st[node.parent as usize].block_child = true;
+        }
     }
     // Counted elements inside skipped subtrees were never set, except the skipped elements
     // themselves (inputs, embeds), which readability counts too.
@@ -703,7 +708,13 @@ fn score(dom: &Dom, skip: &[bool], hints: &[Hint], stats: &[Stat]) -> Vec<f32> {
             continue;
         }
         let content = 1.0 + s.own_commas as f32 + (s.own as f32 / 100.0).min(3.0);
-        let mut ancestor = node.parent;
+        // Loose text between blocks is a paragraph of this element (readability wraps it in a
+        // `<p>`), so it scores this element first.
+        let mut ancestor = if s.block_child && node.tag != Tag::P {
+            id as u32
+        } else {
+            node.parent
+        };
         let mut level = 0u32;
         while ancestor != NONE && ancestor != 0 && level < 5 {
             let a = ancestor as usize;
@@ -1077,8 +1088,30 @@ fn keep_paragraph(para: &str, link_bytes: usize) -> bool {
             return false;
         }
     }
+    if words <= 40 {
+        // Calls to action that close many articles: follow, subscribe, send us a tip.
+        let lower = para.to_lowercase();
+        if CALLS_TO_ACTION.iter().any(|c| lower.contains(c)) {
+            return false;
+        }
+    }
     true
 }
+
+const CALLS_TO_ACTION: &[&str] = &[
+    "follow us on",
+    "follow him on",
+    "follow her on",
+    "follow @",
+    "subscribe to our",
+    "sign up for our",
+    "sign up to our",
+    "newsletter",
+    "have a tip",
+    "news tip",
+    "click here for more",
+    "click here to subscribe",
+];
 
 #[cfg(test)]
 mod tests {
