@@ -6,6 +6,7 @@ mod brief;
 mod cluster;
 mod extract;
 mod ingest;
+mod serve;
 mod show;
 
 use anyhow::Result;
@@ -20,6 +21,7 @@ pub enum Command {
     Extract(extract::Args),
     Brief(brief::Args),
     Cluster(cluster::Args),
+    Serve(serve::Args),
 }
 
 impl Command {
@@ -31,6 +33,7 @@ impl Command {
             Command::Extract(args) => extract::run(args, context),
             Command::Brief(args) => brief::run(args, context),
             Command::Cluster(args) => cluster::run(args, context),
+            Command::Serve(args) => serve::run(args, context),
         }
     }
 }

@@ -1,0 +1,49 @@
+//! `parallax serve`: the local web app and JSON API over the store (the `server` crate).
+//!
+//! Glue only: opens the store, builds the engine (stories and briefs in memory) and runs the
+//! server until Ctrl-C.
+
+use std::net::SocketAddr;
+
+use anyhow::{Context as _, Result};
+
+use crate::{Context, Outcome};
+
+/// Serve a local web app and JSON API over the store (open http://127.0.0.1:7878)
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Address to listen on; keep it on loopback unless you mean to share the store
+    #[arg(long, default_value = "127.0.0.1:7878", value_name = "IP:PORT")]
+    addr: SocketAddr,
+    /// Token that enables `POST /api/articles` (as `Authorization: Bearer <token>`); ingest
+    /// through the API is off without one
+    #[arg(
+        long,
+        env = "PARALLAX_TOKEN",
+        value_name = "TOKEN",
+        hide_env_values = true
+    )]
+    ingest_token: Option<String>,
+}
+
+pub fn run(args: Args, context: &Context) -> Result<Outcome> {
+    let store = store::Store::open(&context.data)
+        .with_context(|| format!("opening the store in {}", context.data.display()))?;
+    let engine = server::Engine::new(store).context("loading articles and computing stories")?;
+    let state = server::AppState::new(
+        engine,
+        server::Config {
+            ingest_token: args.ingest_token.filter(|t| !t.is_empty()),
+        },
+    );
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("starting the async runtime")?;
+    let addr = args.addr;
+    context.note(&format!("serving on http://{addr}/ (Ctrl-C stops)"));
+    runtime
+        .block_on(server::serve(state, addr))
+        .with_context(|| format!("serving on {addr}"))?;
+    Ok(Outcome::Done)
+}

@@ -1,0 +1,561 @@
+//! The JSON API (documented in `docs/openapi.yaml`): the same content as the pages, as DTOs.
+//! Briefs are served in the `brief` crate's versioned JSON shape (`docs/brief.schema.json`).
+
+use std::collections::{HashMap, HashSet};
+
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use chrono::NaiveDate;
+use serde::Serialize;
+
+use crate::engine::{OutletStats, Snapshot, StoryEntry, outlet_name};
+use crate::error::ApiError;
+use crate::{AppState, MAX_BODY_BYTES};
+
+/// Longest accepted search query, in bytes.
+const MAX_QUERY: usize = 500;
+/// Search results returned at most.
+pub(crate) const SEARCH_LIMIT: usize = 50;
+
+/// A story in a list.
+#[derive(Debug, Serialize)]
+pub struct StorySummary {
+    pub id: String,
+    pub headline: String,
+    pub first_seen: Option<String>,
+    pub last_seen: Option<String>,
+    pub articles: usize,
+    pub outlets: Vec<String>,
+    pub people: Vec<String>,
+}
+
+impl StorySummary {
+    fn of(e: &StoryEntry) -> Self {
+        StorySummary {
+            id: e.id.clone(),
+            headline: e.headline.clone(),
+            first_seen: e.first_seen.map(|t| t.to_rfc3339()),
+            last_seen: e.last_seen.map(|t| t.to_rfc3339()),
+            articles: e.members.len(),
+            outlets: e.outlets.clone(),
+            people: e.people.clone(),
+        }
+    }
+}
+
+#[derive(Debug, Serialize)]
+struct StoryList {
+    stories: Vec<StorySummary>,
+}
+
+#[derive(Debug, Serialize)]
+struct StoryDetail {
+    story: StorySummary,
+    brief: brief::StoryBrief,
+}
+
+#[derive(Debug, Serialize)]
+struct ArticleDetail {
+    id: String,
+    source: String,
+    url: Option<String>,
+    outlet: Option<String>,
+    title: Option<String>,
+    authors: Vec<String>,
+    published: Option<String>,
+    dateline: Option<String>,
+    language: Option<String>,
+    summary_only: bool,
+    story: Option<String>,
+    text: String,
+    quotes: Vec<QuoteSpan>,
+    names: Vec<NameSpan>,
+    warnings: Vec<String>,
+}
+
+#[derive(Debug, Serialize)]
+struct QuoteSpan {
+    text: String,
+    start: usize,
+    end: usize,
+    speaker: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+struct NameSpan {
+    name: String,
+    start: usize,
+    end: usize,
+}
+
+#[derive(Debug, Serialize)]
+struct SearchResults {
+    query: String,
+    results: Vec<ArticleSummary>,
+}
+
+/// An article in a list.
+#[derive(Debug, Serialize)]
+pub struct ArticleSummary {
+    pub id: String,
+    pub title: Option<String>,
+    pub outlet: Option<String>,
+    pub published: Option<String>,
+    pub story: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+struct OutletSummary {
+    name: String,
+    articles: usize,
+    stories: usize,
+    corroborated_facts: usize,
+    uncorroborated_facts: usize,
+    /// Share of the outlet's facts that another independent outlet also carries.
+    corroboration_rate: Option<f64>,
+}
+
+impl OutletSummary {
+    fn of(s: &OutletStats) -> Self {
+        OutletSummary {
+            name: s.name.clone(),
+            articles: s.articles.len(),
+            stories: s.stories,
+            corroborated_facts: s.corroborated,
+            uncorroborated_facts: s.uncorroborated,
+            corroboration_rate: corroboration_rate(s),
+        }
+    }
+}
+
+pub(crate) fn corroboration_rate(s: &OutletStats) -> Option<f64> {
+    let all = s.corroborated + s.uncorroborated;
+    (all > 0).then(|| s.corroborated as f64 / all as f64)
+}
+
+#[derive(Debug, Serialize)]
+struct OutletList {
+    outlets: Vec<OutletSummary>,
+}
+
+#[derive(Debug, Serialize)]
+struct OutletDetail {
+    outlet: OutletSummary,
+    articles: Vec<ArticleSummary>,
+}
+
+#[derive(Debug, Serialize)]
+struct IngestResult {
+    articles: Vec<IngestedArticle>,
+    errors: Vec<String>,
+}
+
+#[derive(Debug, Serialize)]
+struct IngestedArticle {
+    id: String,
+    new: bool,
+    story: Option<String>,
+}
+
+/// The story list's filters, shared with the stories page.
+#[derive(Debug, Default, Clone)]
+pub(crate) struct Filters {
+    pub q: Option<String>,
+    pub from: Option<NaiveDate>,
+    pub to: Option<NaiveDate>,
+    pub outlet: Option<String>,
+}
+
+impl Filters {
+    pub fn parse(params: &HashMap<String, String>) -> Result<Filters, ApiError> {
+        let non_empty = |k: &str| params.get(k).map(|v| v.trim()).filter(|v| !v.is_empty());
+        let date = |k: &str| {
+            non_empty(k)
+                .map(|v| {
+                    NaiveDate::parse_from_str(v, "%Y-%m-%d").map_err(|_| {
+                        ApiError::bad_query(format!(
+                            "{k}: expected a date like 2026-01-31, got {v:?}"
+                        ))
+                    })
+                })
+                .transpose()
+        };
+        let q = non_empty("q").map(str::to_owned);
+        if let Some(q) = &q {
+            check_query(q)?;
+        }
+        let filters = Filters {
+            q,
+            from: date("from")?,
+            to: date("to")?,
+            outlet: non_empty("outlet").map(str::to_owned),
+        };
+        if let (Some(f), Some(t)) = (filters.from, filters.to)
+            && f > t
+        {
+            return Err(ApiError::bad_query(format!("from ({f}) is after to ({t})")));
+        }
+        Ok(filters)
+    }
+
+    fn matches(&self, e: &StoryEntry, hits: Option<&HashSet<String>>) -> bool {
+        if let Some(o) = &self.outlet
+            && !e.outlets.iter().any(|x| x == o)
+        {
+            return false;
+        }
+        if let Some(from) = self.from
+            && e.last_seen.is_none_or(|t| t.date_naive() < from)
+        {
+            return false;
+        }
+        if let Some(to) = self.to
+            && e.first_seen.is_none_or(|t| t.date_naive() > to)
+        {
+            return false;
+        }
+        hits.is_none_or(|h| e.members.iter().any(|m| h.contains(m)))
+    }
+
+    /// The stories that pass, newest first, and the search hits when there is a query.
+    pub fn apply(
+        &self,
+        state: &AppState,
+        snapshot: &Snapshot,
+    ) -> Result<(Vec<StoryEntry>, Option<Vec<store::ArticleSummary>>), ApiError> {
+        let hits = match &self.q {
+            Some(q) => Some(state.engine().search(q, SEARCH_LIMIT)?),
+            None => None,
+        };
+        let ids: Option<HashSet<String>> = hits
+            .as_ref()
+            .map(|h| h.iter().map(|a| a.id.clone()).collect());
+        let stories = snapshot
+            .stories()
+            .iter()
+            .filter(|e| self.matches(e, ids.as_ref()))
+            .cloned()
+            .collect();
+        Ok((stories, hits))
+    }
+}
+
+fn check_query(q: &str) -> Result<(), ApiError> {
+    if q.len() > MAX_QUERY {
+        return Err(ApiError::bad_query(format!(
+            "query longer than {MAX_QUERY} bytes"
+        )));
+    }
+    Ok(())
+}
+
+pub(crate) fn article_summary(snapshot: &Snapshot, a: &store::ArticleSummary) -> ArticleSummary {
+    ArticleSummary {
+        id: a.id.clone(),
+        title: a.title.clone(),
+        outlet: a.outlet.clone(),
+        published: a.published.map(|t| t.to_rfc3339()),
+        story: snapshot.story_of(&a.id).map(|s| s.id.clone()),
+    }
+}
+
+pub async fn stories(
+    State(state): State<AppState>,
+    Query(params): Query<HashMap<String, String>>,
+) -> Result<Response, ApiError> {
+    let filters = Filters::parse(&params)?;
+    let list = state
+        .blocking(move |s| {
+            let snapshot = s.engine().snapshot();
+            filters.apply(s, &snapshot).map(|(stories, _)| stories)
+        })
+        .await??;
+    Ok(Json(StoryList {
+        stories: list.iter().map(StorySummary::of).collect(),
+    })
+    .into_response())
+}
+
+pub async fn story(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    let snapshot = state.engine().snapshot();
+    let entry = snapshot
+        .story(&id)
+        .ok_or_else(|| ApiError::not_found("story", &id))?
+        .clone();
+    let brief = state
+        .blocking(move |s| snapshot.brief(&id, s.brief_config()))
+        .await?
+        .ok_or_else(|| ApiError::internal("story vanished while its brief was computed"))?;
+    Ok(Json(StoryDetail {
+        story: StorySummary::of(&entry),
+        brief: (*brief).clone(),
+    })
+    .into_response())
+}
+
+pub async fn article(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    let snapshot = state.engine().snapshot();
+    let a = snapshot
+        .article(&id)
+        .ok_or_else(|| ApiError::not_found("article", &id))?;
+    let extracted = snapshot.extracted(&id).cloned().unwrap_or_default();
+    let detail = ArticleDetail {
+        id: a.id.clone(),
+        source: match a.source.record {
+            Some(r) => format!("{}#{r}", a.source.path),
+            None => a.source.path.clone(),
+        },
+        url: a.url.clone(),
+        outlet: a.outlet.clone(),
+        title: a.title.clone(),
+        authors: a.authors.clone(),
+        published: a.published.map(|t| t.to_rfc3339()),
+        dateline: a.dateline.clone(),
+        language: a.language.clone(),
+        summary_only: a.summary_only,
+        story: snapshot.story_of(&id).map(|s| s.id.clone()),
+        text: a.text.clone(),
+        quotes: extracted
+            .quotes
+            .iter()
+            .map(|q| QuoteSpan {
+                text: a.text[q.span.clone()].to_owned(),
+                start: q.span.start,
+                end: q.span.end,
+                speaker: q.speaker.as_ref().and_then(|s| s.name.clone()),
+            })
+            .collect(),
+        names: extracted
+            .names
+            .iter()
+            .map(|n| NameSpan {
+                name: n.name.clone(),
+                start: n.span.start,
+                end: n.span.end,
+            })
+            .collect(),
+        warnings: a.warnings.clone(),
+    };
+    Ok(Json(detail).into_response())
+}
+
+pub async fn search(
+    State(state): State<AppState>,
+    Query(params): Query<HashMap<String, String>>,
+) -> Result<Response, ApiError> {
+    let q = params
+        .get("q")
+        .map(|q| q.trim().to_owned())
+        .filter(|q| !q.is_empty())
+        .ok_or_else(|| ApiError::bad_query("missing query: give ?q=words"))?;
+    check_query(&q)?;
+    let limit = match params.get("limit") {
+        None => SEARCH_LIMIT,
+        Some(l) => l
+            .parse::<usize>()
+            .ok()
+            .filter(|n| (1..=200).contains(n))
+            .ok_or_else(|| ApiError::bad_query(format!("limit: expected 1 to 200, got {l:?}")))?,
+    };
+    let query = q.clone();
+    let hits = state
+        .blocking(move |s| s.engine().search(&query, limit))
+        .await??;
+    let snapshot = state.engine().snapshot();
+    Ok(Json(SearchResults {
+        query: q,
+        results: hits.iter().map(|a| article_summary(&snapshot, a)).collect(),
+    })
+    .into_response())
+}
+
+pub async fn outlets(State(state): State<AppState>) -> Result<Response, ApiError> {
+    let list = state
+        .blocking(|s| s.engine().snapshot().outlets(s.brief_config()))
+        .await?;
+    Ok(Json(OutletList {
+        outlets: list.iter().map(OutletSummary::of).collect(),
+    })
+    .into_response())
+}
+
+pub async fn outlet(
+    State(state): State<AppState>,
+    Path(name): Path<String>,
+) -> Result<Response, ApiError> {
+    let (snapshot, list) = state
+        .blocking(|s| {
+            let snapshot = s.engine().snapshot();
+            let list = snapshot.outlets(s.brief_config());
+            (snapshot, list)
+        })
+        .await?;
+    let stats = list
+        .iter()
+        .find(|o| o.name == name)
+        .ok_or_else(|| ApiError::not_found("outlet", &name))?;
+    let articles = stats
+        .articles
+        .iter()
+        .filter_map(|id| snapshot.article(id))
+        .map(|a| ArticleSummary {
+            id: a.id.clone(),
+            title: a.title.clone(),
+            outlet: Some(outlet_name(a)),
+            published: a.published.map(|t| t.to_rfc3339()),
+            story: snapshot.story_of(&a.id).map(|s| s.id.clone()),
+        })
+        .collect();
+    Ok(Json(OutletDetail {
+        outlet: OutletSummary::of(stats),
+        articles,
+    })
+    .into_response())
+}
+
+/// `POST /api/articles`: a JSON record (or JSON lines), or an HTML page, stored and clustered.
+pub async fn ingest(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    authorize(state.token(), &headers)?;
+    let content_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .map(|v| v.trim().to_ascii_lowercase())
+        .unwrap_or_default();
+    let name = match content_type.as_str() {
+        "application/json" => "request.json",
+        "application/x-ndjson" | "application/jsonl" | "application/jsonlines" => "request.jsonl",
+        "text/html" | "application/xhtml+xml" => "request.html",
+        other => {
+            return Err(ApiError::new(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "unsupported_media_type",
+                format!(
+                    "content type {other:?} not accepted: send application/json, \
+                     application/x-ndjson or text/html"
+                ),
+            ));
+        }
+    };
+    if body.is_empty() {
+        return Err(ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "bad_article",
+            "empty request body",
+        ));
+    }
+    debug_assert!(body.len() <= MAX_BODY_BYTES);
+    let (outcome, errors) = state
+        .blocking(move |s| {
+            let mut articles = Vec::new();
+            let mut errors = Vec::new();
+            for r in ingest::read_bytes(name, &body) {
+                match r {
+                    Ok(a) => articles.push(a),
+                    Err(e) => errors.push(e.to_string()),
+                }
+            }
+            if articles.is_empty() {
+                return Ok((None, errors));
+            }
+            s.engine().ingest(articles).map(|i| (Some(i), errors))
+        })
+        .await??;
+    let Some(outcome) = outcome else {
+        let message = if errors.is_empty() {
+            "no article found in the request body".to_owned()
+        } else {
+            errors.join("; ")
+        };
+        return Err(ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "bad_article",
+            message,
+        ));
+    };
+    let snapshot = state.engine().snapshot();
+    let any_new = outcome.articles.iter().any(|(_, new)| *new);
+    let result = IngestResult {
+        articles: outcome
+            .articles
+            .into_iter()
+            .map(|(id, new)| IngestedArticle {
+                story: snapshot.story_of(&id).map(|s| s.id.clone()),
+                id,
+                new,
+            })
+            .collect(),
+        errors,
+    };
+    let status = if any_new {
+        StatusCode::CREATED
+    } else {
+        StatusCode::OK
+    };
+    Ok((status, Json(result)).into_response())
+}
+
+/// Ingest needs a configured token, given as `Authorization: Bearer <token>`.
+fn authorize(token: Option<&str>, headers: &HeaderMap) -> Result<(), ApiError> {
+    let Some(token) = token else {
+        return Err(ApiError::new(
+            StatusCode::FORBIDDEN,
+            "ingest_disabled",
+            "ingest is disabled: start the server with --ingest-token or PARALLAX_TOKEN",
+        ));
+    };
+    let given = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(str::trim);
+    match given {
+        None => Err(ApiError::new(
+            StatusCode::UNAUTHORIZED,
+            "missing_token",
+            "ingest needs an Authorization: Bearer <token> header",
+        )),
+        Some(g) if constant_time_eq(g.as_bytes(), token.as_bytes()) => Ok(()),
+        Some(_) => Err(ApiError::new(
+            StatusCode::FORBIDDEN,
+            "bad_token",
+            "the bearer token is not the one the server was started with",
+        )),
+    }
+}
+
+/// Compares without stopping at the first difference, so timing does not leak the token.
+fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    let mut diff = a.len() ^ b.len();
+    for (i, x) in a.iter().enumerate() {
+        diff |= usize::from(x ^ b.get(i % b.len().max(1)).copied().unwrap_or(0));
+    }
+    diff == 0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn token_comparison() {
+        assert!(constant_time_eq(b"abc", b"abc"));
+        assert!(!constant_time_eq(b"abc", b"abd"));
+        assert!(!constant_time_eq(b"abc", b"abcd"));
+        assert!(!constant_time_eq(b"", b"a"));
+        assert!(constant_time_eq(b"", b""));
+    }
+}

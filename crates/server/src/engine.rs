@@ -1,0 +1,520 @@
+//! The engine: the articles of the store, the stories they form and the brief of each story, kept
+//! in memory for the web front end. It knows nothing about HTTP or JSON: handlers call it and
+//! turn what it returns into pages and DTOs.
+//!
+//! The store holds articles only (no story table yet), so stories are computed here with the
+//! `stories` clusterer, from scratch and in publication order, at startup and after each ingest:
+//! the result depends only on the articles, never on the order requests came in. A computed state
+//! is an immutable [`Snapshot`] behind an `RwLock<Arc<_>>`; readers clone the `Arc` and never wait
+//! for a rebuild. Briefs are computed on first use and cached per snapshot; a rebuild carries over
+//! every brief whose story kept the same articles.
+//!
+//! **Invariant:** every span handed out (quotes, names, citations) is a byte range of the named
+//! article's `text` on `char` boundaries.
+//!
+//! **Boundary:** this module must never print or speak HTTP; the same glue (cluster, extract,
+//! brief) also lives in `cli`'s `brief` command and belongs in a shared crate once a third front
+//! end needs it.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::ops::Range;
+use std::sync::{Arc, Mutex, OnceLock, RwLock};
+
+use chrono::{DateTime, FixedOffset};
+use ingest::Article;
+use store::Store;
+
+/// Why the engine could not do what was asked.
+#[derive(Debug, thiserror::Error)]
+pub enum EngineError {
+    #[error(transparent)]
+    Store(#[from] store::StoreError),
+    #[error("the store lock was poisoned by a panic in another request")]
+    Poisoned,
+}
+
+/// One person or quotation found in an article, by byte range of its text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NameSpan {
+    pub span: Range<usize>,
+    /// The full name the mention resolves to.
+    pub name: String,
+}
+
+/// What the extract stage found in one article.
+#[derive(Debug, Default)]
+pub struct Extracted {
+    pub names: Vec<NameSpan>,
+    pub quotes: Vec<extract::quotes::Quote>,
+}
+
+/// One story as the list shows it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoryEntry {
+    pub id: String,
+    pub headline: String,
+    /// Article ids, oldest first (undated at the end).
+    pub members: Vec<String>,
+    /// `(copy id, original id)`.
+    pub duplicates: Vec<(String, String)>,
+    pub first_seen: Option<DateTime<FixedOffset>>,
+    pub last_seen: Option<DateTime<FixedOffset>>,
+    /// Outlets, most articles first, then by name.
+    pub outlets: Vec<String>,
+    /// People named in the most articles of the story, first the most widespread.
+    pub people: Vec<String>,
+}
+
+/// What one ingest did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Ingested {
+    /// `(article id, newly stored)` per article read, in input order.
+    pub articles: Vec<(String, bool)>,
+}
+
+/// How an outlet's reporting is carried by others.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct OutletStats {
+    pub name: String,
+    pub articles: Vec<String>,
+    pub stories: usize,
+    /// Facts this outlet carries that at least one other independent outlet carries too.
+    pub corroborated: usize,
+    /// Facts (or exclusive passages) of this outlet that nobody else carries.
+    pub uncorroborated: usize,
+}
+
+/// A computed state of the corpus. Immutable once built.
+pub struct Snapshot {
+    /// Number of articles the snapshot was built from.
+    pub version: u64,
+    articles: HashMap<String, Arc<Article>>,
+    extracted: HashMap<String, Arc<Extracted>>,
+    /// Newest first.
+    stories: Vec<StoryEntry>,
+    story_index: HashMap<String, usize>,
+    article_story: HashMap<String, String>,
+    briefs: HashMap<String, Arc<OnceLock<Arc<brief::StoryBrief>>>>,
+}
+
+/// The engine. Cheap to share: put it in an `Arc`.
+pub struct Engine {
+    store: Mutex<Store>,
+    /// Every article, in the order they were loaded and ingested.
+    corpus: Mutex<Vec<Arc<Article>>>,
+    snapshot: RwLock<Arc<Snapshot>>,
+    /// Held while a snapshot is built, so concurrent ingests share one rebuild.
+    rebuild: Mutex<()>,
+}
+
+impl Engine {
+    /// Loads every article of `store` and computes the stories.
+    pub fn new(store: Store) -> Result<Engine, EngineError> {
+        // Oldest first, so the corpus order matches ingest order for undated articles.
+        let mut summaries = store.articles()?;
+        summaries.reverse();
+        let mut corpus = Vec::with_capacity(summaries.len());
+        for s in &summaries {
+            corpus.push(Arc::new(store.article(&s.id)?.article));
+        }
+        let snapshot = build(&corpus, None);
+        tracing::info!(
+            articles = corpus.len(),
+            stories = snapshot.stories.len(),
+            "computed stories"
+        );
+        Ok(Engine {
+            store: Mutex::new(store),
+            corpus: Mutex::new(corpus),
+            snapshot: RwLock::new(Arc::new(snapshot)),
+            rebuild: Mutex::new(()),
+        })
+    }
+
+    /// The current state; never waits for a rebuild.
+    pub fn snapshot(&self) -> Arc<Snapshot> {
+        match self.snapshot.read() {
+            Ok(s) => s.clone(),
+            Err(poisoned) => poisoned.into_inner().clone(),
+        }
+    }
+
+    /// Stores `articles` and returns once the stories include them. Blocking.
+    pub fn ingest(&self, articles: Vec<Article>) -> Result<Ingested, EngineError> {
+        let mut ingested = Ingested::default();
+        let target = {
+            let mut store = self.store.lock().map_err(|_| EngineError::Poisoned)?;
+            let run = store.begin_run(&["api".to_owned()])?;
+            let mut corpus = self.corpus.lock().map_err(|_| EngineError::Poisoned)?;
+            let known: HashSet<&str> = corpus.iter().map(|a| a.id.as_str()).collect();
+            let mut seen = HashSet::new();
+            let mut fresh = Vec::new();
+            for a in articles {
+                let new = !known.contains(a.id.as_str()) && seen.insert(a.id.clone());
+                ingested.articles.push((a.id.clone(), new));
+                if new {
+                    fresh.push(a);
+                }
+            }
+            store.add_articles(run, &fresh)?;
+            store.finish_run(run, 0)?;
+            corpus.extend(fresh.into_iter().map(Arc::new));
+            corpus.len() as u64
+        };
+        self.refresh(target);
+        Ok(ingested)
+    }
+
+    /// Rebuilds the snapshot unless one with at least `target` articles is already there.
+    fn refresh(&self, target: u64) {
+        let _guard = self.rebuild.lock().unwrap_or_else(|p| p.into_inner());
+        let old = self.snapshot();
+        if old.version >= target {
+            return;
+        }
+        let corpus = self
+            .corpus
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone();
+        let new = Arc::new(build(&corpus, Some(&old)));
+        tracing::info!(
+            articles = corpus.len(),
+            stories = new.stories.len(),
+            "recomputed stories"
+        );
+        match self.snapshot.write() {
+            Ok(mut s) => *s = new,
+            Err(poisoned) => *poisoned.into_inner() = new,
+        }
+    }
+
+    /// Articles matching every word of `query` (SQLite FTS5), best first. Blocking.
+    pub fn search(
+        &self,
+        query: &str,
+        limit: usize,
+    ) -> Result<Vec<store::ArticleSummary>, EngineError> {
+        let store = self.store.lock().map_err(|_| EngineError::Poisoned)?;
+        Ok(store.search(query, limit)?)
+    }
+}
+
+impl Snapshot {
+    /// Every story, newest first.
+    pub fn stories(&self) -> &[StoryEntry] {
+        &self.stories
+    }
+
+    pub fn story(&self, id: &str) -> Option<&StoryEntry> {
+        self.story_index.get(id).map(|&i| &self.stories[i])
+    }
+
+    pub fn article(&self, id: &str) -> Option<&Arc<Article>> {
+        self.articles.get(id)
+    }
+
+    pub fn article_count(&self) -> usize {
+        self.articles.len()
+    }
+
+    /// The story an article is part of.
+    pub fn story_of(&self, article: &str) -> Option<&StoryEntry> {
+        self.article_story.get(article).and_then(|s| self.story(s))
+    }
+
+    pub fn extracted(&self, article: &str) -> Option<&Arc<Extracted>> {
+        self.extracted.get(article)
+    }
+
+    /// The brief of a story, computed on first use (blocking; ~100 ms for 50 articles).
+    pub fn brief(&self, story: &str, config: &brief::Config) -> Option<Arc<brief::StoryBrief>> {
+        let entry = self.story(story)?;
+        let cell = self.briefs.get(story)?;
+        Some(
+            cell.get_or_init(|| Arc::new(self.compute_brief(entry, config)))
+                .clone(),
+        )
+    }
+
+    fn compute_brief(&self, entry: &StoryEntry, config: &brief::Config) -> brief::StoryBrief {
+        let articles: Vec<Article> = entry
+            .members
+            .iter()
+            .filter_map(|id| self.articles.get(id).map(|a| (**a).clone()))
+            .collect();
+        let extracted: Vec<&Extracted> = entry
+            .members
+            .iter()
+            .filter_map(|id| self.extracted.get(id).map(|e| &**e))
+            .collect();
+        let (quotes, people) = quotes_and_people(&articles, &extracted);
+        let input = brief::StoryInput {
+            id: Some(entry.id.clone()),
+            articles: &articles,
+            duplicates: entry.duplicates.clone(),
+            quotes,
+            people,
+        };
+        brief::brief_story(&input, config)
+    }
+
+    /// Every outlet, most articles first, with how often its facts are carried by others.
+    /// Computes the brief of every story it needs (blocking).
+    pub fn outlets(&self, config: &brief::Config) -> Vec<OutletStats> {
+        let mut by_name: BTreeMap<String, OutletStats> = BTreeMap::new();
+        for a in self.articles.values() {
+            let name = outlet_name(a);
+            let s = by_name.entry(name.clone()).or_default();
+            s.name = name;
+            s.articles.push(a.id.clone());
+        }
+        for story in &self.stories {
+            let Some(b) = self.brief(&story.id, config) else {
+                continue;
+            };
+            let outlet_of = |id: &str| self.articles.get(id).map(|a| outlet_name(a));
+            for o in &story.outlets {
+                if let Some(s) = by_name.get_mut(o) {
+                    s.stories += 1;
+                }
+            }
+            for f in &b.facts {
+                let outlets: HashSet<String> =
+                    f.sources.iter().filter_map(|id| outlet_of(id)).collect();
+                for o in outlets {
+                    if let Some(s) = by_name.get_mut(&o) {
+                        if f.corroborated {
+                            s.corroborated += 1;
+                        } else {
+                            s.uncorroborated += 1;
+                        }
+                    }
+                }
+            }
+            for e in &b.exclusive {
+                if let Some(s) = outlet_of(&e.article).and_then(|o| by_name.get_mut(&o)) {
+                    s.uncorroborated += 1;
+                }
+            }
+        }
+        let mut out: Vec<OutletStats> = by_name.into_values().collect();
+        for s in &mut out {
+            // Newest first, as everywhere else.
+            s.articles.sort_by_key(|id| {
+                let a = &self.articles[id];
+                (std::cmp::Reverse(a.published), a.id.clone())
+            });
+        }
+        out.sort_by(|a, b| {
+            b.articles
+                .len()
+                .cmp(&a.articles.len())
+                .then(a.name.cmp(&b.name))
+        });
+        out
+    }
+}
+
+/// The outlet an article is filed under; articles without one share a name.
+pub fn outlet_name(a: &Article) -> String {
+    a.outlet
+        .clone()
+        .filter(|o| !o.trim().is_empty())
+        .unwrap_or_else(|| "Unknown outlet".to_owned())
+}
+
+/// Names and quotes of one article.
+fn extract_article(a: &Article) -> Extracted {
+    let mentions = extract::quotes::find_people(&a.text);
+    let names = extract::quotes::full_names(&a.text, &mentions);
+    let quotes = extract::quotes::extract_quotes(&a.text, &mentions);
+    let ok = |r: &Range<usize>| {
+        r.start < r.end
+            && r.end <= a.text.len()
+            && a.text.is_char_boundary(r.start)
+            && a.text.is_char_boundary(r.end)
+    };
+    Extracted {
+        names: mentions
+            .iter()
+            .zip(names)
+            .filter(|(m, _)| ok(&m.span))
+            .map(|(m, name)| NameSpan {
+                span: m.span.clone(),
+                name,
+            })
+            .collect(),
+        quotes: quotes.into_iter().filter(|q| ok(&q.span)).collect(),
+    }
+}
+
+/// Computes the stories of `corpus`, reusing extraction results and briefs of `old`.
+fn build(corpus: &[Arc<Article>], old: Option<&Snapshot>) -> Snapshot {
+    let articles: HashMap<String, Arc<Article>> =
+        corpus.iter().map(|a| (a.id.clone(), a.clone())).collect();
+    let extracted: HashMap<String, Arc<Extracted>> = corpus
+        .iter()
+        .map(|a| {
+            let e = old
+                .and_then(|o| o.extracted.get(&a.id).cloned())
+                .unwrap_or_else(|| Arc::new(extract_article(a)));
+            (a.id.clone(), e)
+        })
+        .collect();
+
+    // Cluster in publication order. The clusterer borrows articles; keep owned copies in order.
+    let owned: Vec<Article> = corpus.iter().map(|a| (**a).clone()).collect();
+    let mut clusterer = stories::Clusterer::new(stories::Config::default());
+    let mut assigned = Vec::new();
+    for i in stories::publication_order(&owned) {
+        let a = clusterer.add(&owned[i]);
+        match a.story {
+            Some(story) => assigned.push((i, story, a.duplicate_of.map(|d| d.original))),
+            None => tracing::warn!(
+                article = %owned[i].id,
+                source = %owned[i].source.path,
+                warnings = %a.warnings.join("; "),
+                "article is not part of any story"
+            ),
+        }
+    }
+    let summaries: HashMap<String, stories::Story> = clusterer
+        .stories()
+        .into_iter()
+        .map(|s| (s.id.0.clone(), s))
+        .collect();
+    let mut groups: BTreeMap<String, Group> = BTreeMap::new();
+    for (i, story, original) in assigned {
+        let id = clusterer.current(&story).0;
+        let g = groups.entry(id).or_default();
+        g.0.push(i);
+        if let Some(o) = original {
+            g.1.push((owned[i].id.clone(), o));
+        }
+    }
+
+    let mut entries = Vec::with_capacity(groups.len());
+    for (id, (mut members, duplicates)) in groups {
+        members.sort_by_key(|&i| (owned[i].published.is_none(), owned[i].published, i));
+        let first_seen = members.iter().filter_map(|&i| owned[i].published).min();
+        let last_seen = members.iter().filter_map(|&i| owned[i].published).max();
+        let mut outlet_counts: BTreeMap<String, usize> = BTreeMap::new();
+        let mut people: BTreeMap<String, HashSet<usize>> = BTreeMap::new();
+        for &i in &members {
+            *outlet_counts.entry(outlet_name(&owned[i])).or_default() += 1;
+            if let Some(e) = extracted.get(&owned[i].id) {
+                for n in &e.names {
+                    people.entry(n.name.clone()).or_default().insert(i);
+                }
+            }
+        }
+        let mut outlets: Vec<(String, usize)> = outlet_counts.into_iter().collect();
+        outlets.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        let mut people: Vec<(String, usize)> =
+            people.into_iter().map(|(n, s)| (n, s.len())).collect();
+        people.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        let headline = summaries
+            .get(&id)
+            .and_then(|s| s.headline.clone())
+            .or_else(|| members.iter().find_map(|&i| owned[i].title.clone()))
+            .unwrap_or_else(|| "Untitled story".to_owned());
+        entries.push(StoryEntry {
+            id,
+            headline,
+            members: members.iter().map(|&i| owned[i].id.clone()).collect(),
+            duplicates,
+            first_seen,
+            last_seen,
+            outlets: outlets.into_iter().map(|(o, _)| o).collect(),
+            people: people.into_iter().take(5).map(|(n, _)| n).collect(),
+        });
+    }
+    // Newest first: by latest article, undated stories last, then by id for a stable order.
+    entries.sort_by(|a, b| {
+        (b.last_seen.is_some(), b.last_seen, &a.id).cmp(&(
+            a.last_seen.is_some(),
+            a.last_seen,
+            &b.id,
+        ))
+    });
+
+    let story_index: HashMap<String, usize> = entries
+        .iter()
+        .enumerate()
+        .map(|(i, e)| (e.id.clone(), i))
+        .collect();
+    let article_story: HashMap<String, String> = entries
+        .iter()
+        .flat_map(|e| e.members.iter().map(|m| (m.clone(), e.id.clone())))
+        .collect();
+    let briefs = entries
+        .iter()
+        .map(|e| {
+            let reused = old.and_then(|o| {
+                let before = o.story(&e.id)?;
+                (before.members == e.members && before.duplicates == e.duplicates)
+                    .then(|| o.briefs.get(&e.id).cloned())
+                    .flatten()
+            });
+            (e.id.clone(), reused.unwrap_or_default())
+        })
+        .collect();
+    Snapshot {
+        version: corpus.len() as u64,
+        articles,
+        extracted,
+        stories: entries,
+        story_index,
+        article_story,
+        briefs,
+    }
+}
+
+/// A story's members (indices into the corpus) and `(copy, original)` pairs, as clustered.
+type Group = (Vec<usize>, Vec<(String, String)>);
+
+/// Quote groups and people of a story for the brief, from the per-article extraction.
+fn quotes_and_people(
+    articles: &[Article],
+    extracted: &[&Extracted],
+) -> (Vec<brief::QuoteInput>, Vec<brief::PersonInput>) {
+    let mut people: BTreeMap<String, Vec<brief::Mention>> = BTreeMap::new();
+    for (a, e) in articles.iter().zip(extracted) {
+        for n in &e.names {
+            people
+                .entry(n.name.clone())
+                .or_default()
+                .push(brief::Mention {
+                    article: a.id.clone(),
+                    start: n.span.start,
+                    end: n.span.end,
+                });
+        }
+    }
+    let refs: Vec<(&str, &[extract::quotes::Quote])> = articles
+        .iter()
+        .zip(extracted)
+        .map(|(a, e)| (a.id.as_str(), e.quotes.as_slice()))
+        .collect();
+    let quotes = extract::quotes::group_quotes(&refs)
+        .into_iter()
+        .map(|g| brief::QuoteInput {
+            speaker: g.speaker,
+            appearances: g
+                .appearances
+                .into_iter()
+                .map(|a| brief::Mention {
+                    article: a.article,
+                    start: a.span.start,
+                    end: a.span.end,
+                })
+                .collect(),
+        })
+        .collect();
+    let people = people
+        .into_iter()
+        .map(|(name, mentions)| brief::PersonInput { name, mentions })
+        .collect();
+    (quotes, people)
+}

@@ -1,0 +1,467 @@
+//! The API and pages in-process: status codes, the error shape, token rules, limits, escaping of
+//! hostile article content, and ingest followed by the story showing up.
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+
+use crate::support::{app_with, demo_articles, get, record, send};
+
+const TOKEN: &str = "s3cret-token";
+
+/// A fictional article written to attack the pages: markup and script in every field.
+const HOSTILE: &str = r#"{"outlet": "<b onmouseover=alert(1)>Evil Times</b>",
+ "title": "<script>alert('title')</script> Ostland mint recalls coins",
+ "url": "javascript:alert(document.cookie)",
+ "published": "2026-05-02T10:00:00+02:00",
+ "authors": ["<img src=x onerror=alert(2)>"],
+ "text": "OSTBURG - The Ostland mint recalled 40,000 coins on Saturday after a stamping fault, the finance ministry said.\n\n<script>alert('body')</script> \"We <em>regret</em> the error,\" said mint director Karl Odin. See <a href=\"javascript:alert(3)\">here</a>.\n\nThe recalled coins were minted in April in the city of Ostburg."}"#;
+
+fn post(
+    uri: &str,
+    content_type: &str,
+    token: Option<&str>,
+    body: impl Into<Body>,
+) -> Request<Body> {
+    let mut r = Request::post(uri).header(header::CONTENT_TYPE, content_type);
+    if let Some(t) = token {
+        r = r.header(header::AUTHORIZATION, format!("Bearer {t}"));
+    }
+    r.body(body.into()).unwrap()
+}
+
+fn new_record(n: u32) -> String {
+    serde_json::json!({
+        "outlet": "Ostland Broadcasting",
+        "title": format!("Ferry number {n} runs aground near Ostburg harbour"),
+        "published": "2026-06-01T09:00:00+02:00",
+        "text": format!("OSTBURG - The passenger ferry Maren {n} ran aground near Ostburg harbour on Monday morning with 212 people on board, the coast guard said.\n\nNobody was hurt and tugs pulled the ferry free at high tide, harbour master Lene Dahl said. \"The channel was marked correctly,\" Dahl said.")
+    })
+    .to_string()
+}
+
+#[tokio::test]
+async fn stories_list_and_pages_on_the_demo_corpus() {
+    let app = app_with(&demo_articles(), None);
+    let r = get(&app, "/api/stories").await;
+    assert_eq!(r.status, StatusCode::OK);
+    let v = r.json();
+    let stories = v["stories"].as_array().unwrap();
+    assert!(stories.len() >= 4, "{v}");
+    // The dam failure is the demo corpus's biggest story.
+    let dam = stories
+        .iter()
+        .max_by_key(|s| s["articles"].as_u64())
+        .expect("a story");
+    assert!(dam["outlets"].as_array().unwrap().len() >= 4, "{dam}");
+    assert!(dam["articles"].as_u64().unwrap() >= 5, "{v:#}");
+    // Newest first: the transfer story (April) comes before the dam (January).
+    let first = stories[0]["last_seen"].as_str().unwrap();
+    let last = stories.last().unwrap()["last_seen"].as_str().unwrap_or("");
+    assert!(first >= last, "{first} < {last}");
+
+    let id = dam["id"].as_str().unwrap();
+    let r = get(&app, &format!("/api/stories/{id}")).await;
+    assert_eq!(r.status, StatusCode::OK);
+    let v = r.json();
+    assert_eq!(v["story"]["id"], id);
+    assert!(!v["brief"]["summary"].as_array().unwrap().is_empty());
+
+    let page = get(&app, &format!("/stories/{id}")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    let html = page.text();
+    for section in [
+        "id=\"summary\"",
+        "id=\"coverage\"",
+        "id=\"quotes\"",
+        "class=\"chip\"",
+    ] {
+        assert!(html.contains(section), "story page lacks {section}");
+    }
+    let home = get(&app, "/").await;
+    assert_eq!(home.status, StatusCode::OK);
+    assert!(home.text().contains(&format!("/stories/{id}")));
+    let outlets = get(&app, "/api/outlets").await;
+    assert_eq!(outlets.status, StatusCode::OK);
+    assert!(outlets.json()["outlets"].as_array().unwrap().len() >= 5);
+    assert_eq!(get(&app, "/outlets").await.status, StatusCode::OK);
+    assert_eq!(get(&app, "/outlets/NWS").await.status, StatusCode::OK);
+    assert_eq!(get(&app, "/api/outlets/NWS").await.status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn every_citation_points_at_its_text() {
+    let articles = demo_articles();
+    let app = app_with(&articles, None);
+    let stories = get(&app, "/api/stories").await.json();
+    let mut checked = 0;
+    for s in stories["stories"].as_array().unwrap() {
+        let v = get(&app, &format!("/api/stories/{}", s["id"].as_str().unwrap()))
+            .await
+            .json();
+        for sentence in v["brief"]["summary"].as_array().unwrap() {
+            for c in sentence["citations"].as_array().unwrap() {
+                let id = c["article"].as_str().unwrap();
+                let (start, end) = (
+                    c["start"].as_u64().unwrap() as usize,
+                    c["end"].as_u64().unwrap() as usize,
+                );
+                let a = get(&app, &format!("/api/articles/{id}")).await.json();
+                let text = a["text"].as_str().unwrap();
+                assert_eq!(&text[start..end], c["text"].as_str().unwrap());
+                // The article page highlights exactly that passage under the anchor.
+                let page = get(&app, &format!("/articles/{id}?cite={start}-{end}")).await;
+                assert_eq!(page.status, StatusCode::OK);
+                assert!(page.text().contains(&format!("id=\"s-{start}-{end}\"")));
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked > 5, "only {checked} citations");
+}
+
+#[tokio::test]
+async fn unknown_ids_and_paths_are_404_with_the_error_shape() {
+    let app = app_with(&demo_articles(), None);
+    for uri in [
+        "/api/stories/nope",
+        "/api/articles/0123abcd",
+        "/api/outlets/Nobody",
+        "/api/nothing",
+    ] {
+        let r = get(&app, uri).await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND, "{uri}");
+        assert_eq!(r.error_code(), "not_found", "{uri}");
+        assert!(
+            r.headers[header::CONTENT_TYPE]
+                .to_str()
+                .unwrap()
+                .starts_with("application/json")
+        );
+    }
+    for uri in [
+        "/stories/nope",
+        "/articles/zzz",
+        "/nothing/../../etc/passwd",
+        "/assets/../Cargo.toml",
+    ] {
+        let r = get(&app, uri).await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND, "{uri}");
+        assert!(r.text().contains("<h1>404"), "{uri}");
+    }
+}
+
+#[tokio::test]
+async fn bad_queries_are_400() {
+    let app = app_with(&demo_articles(), None);
+    for uri in [
+        "/api/search",
+        "/api/search?q=%20",
+        "/api/search?q=dam&limit=0",
+        "/api/search?q=dam&limit=lots",
+        "/api/stories?from=yesterday",
+        "/api/stories?from=2026-03-01&to=2026-01-01",
+    ] {
+        let r = get(&app, uri).await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST, "{uri}");
+        assert_eq!(r.error_code(), "bad_query", "{uri}");
+    }
+    let long = format!("/api/search?q={}", "a".repeat(600));
+    assert_eq!(get(&app, &long).await.status, StatusCode::BAD_REQUEST);
+    let stories = get(&app, "/api/stories").await.json();
+    let id = stories["stories"][0]["id"].as_str().unwrap().to_owned();
+    let story = get(&app, &format!("/api/stories/{id}")).await.json();
+    let article = story["brief"]["articles"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    for cite in ["x", "5-2", "0-99999999"] {
+        let r = get(&app, &format!("/articles/{article}?cite={cite}")).await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST, "{cite}");
+    }
+}
+
+#[tokio::test]
+async fn search_and_filters() {
+    let app = app_with(&demo_articles(), None);
+    let v = get(&app, "/api/search?q=dam%20Kessel").await.json();
+    let results = v["results"].as_array().unwrap();
+    assert!(!results.is_empty());
+    assert!(results.iter().all(|r| r["story"].is_string()));
+    // FTS5 syntax in the words is taken literally, not as an error.
+    assert_eq!(
+        get(&app, "/api/search?q=%22dam%20OR%20NEAR(").await.status,
+        StatusCode::OK
+    );
+
+    let all = get(&app, "/api/stories").await.json()["stories"]
+        .as_array()
+        .unwrap()
+        .len();
+    let feb = get(&app, "/api/stories?from=2026-02-01&to=2026-02-28")
+        .await
+        .json();
+    let feb = feb["stories"].as_array().unwrap();
+    assert!(!feb.is_empty() && feb.len() < all);
+    assert!(
+        feb.iter()
+            .all(|s| s["headline"].as_str().unwrap().contains("Orla")
+                || s["first_seen"].as_str().unwrap().starts_with("2026-02"))
+    );
+    let nws = get(&app, "/api/stories?outlet=Pitchside").await.json();
+    assert!(nws["stories"].as_array().unwrap().iter().all(|s| {
+        s["outlets"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|o| o == "Pitchside")
+    }));
+    let page = get(&app, "/?q=rescue").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.text().contains("class=\"result\""));
+}
+
+#[tokio::test]
+async fn wrong_method_is_405_with_the_error_shape() {
+    let app = app_with(&demo_articles(), None);
+    let r = send(
+        &app,
+        Request::delete("/api/stories").body(Body::empty()).unwrap(),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::METHOD_NOT_ALLOWED);
+    assert_eq!(r.error_code(), "method_not_allowed");
+    assert!(r.headers.contains_key(header::ALLOW));
+}
+
+#[tokio::test]
+async fn ingest_is_off_without_a_token_and_needs_the_right_one() {
+    let body = new_record(1);
+    let off = app_with(&[], None);
+    let r = send(
+        &off,
+        post(
+            "/api/articles",
+            "application/json",
+            Some(TOKEN),
+            body.clone(),
+        ),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    assert_eq!(r.error_code(), "ingest_disabled");
+
+    let on = app_with(&[], Some(TOKEN));
+    let r = send(
+        &on,
+        post("/api/articles", "application/json", None, body.clone()),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(r.error_code(), "missing_token");
+    assert_eq!(r.headers[header::WWW_AUTHENTICATE], "Bearer");
+    let r = send(
+        &on,
+        post(
+            "/api/articles",
+            "application/json",
+            Some("guess"),
+            body.clone(),
+        ),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    assert_eq!(r.error_code(), "bad_token");
+    let r = send(
+        &on,
+        post("/api/articles", "text/plain", Some(TOKEN), body.clone()),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::UNSUPPORTED_MEDIA_TYPE);
+    assert_eq!(r.error_code(), "unsupported_media_type");
+    let r = send(
+        &on,
+        post(
+            "/api/articles",
+            "application/json",
+            Some(TOKEN),
+            "{not json",
+        ),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert_eq!(r.error_code(), "bad_article");
+    let r = send(
+        &on,
+        post("/api/articles", "application/json", Some(TOKEN), body),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
+}
+
+#[tokio::test]
+async fn too_large_body_is_413_with_the_error_shape() {
+    let app = app_with(&[], Some(TOKEN));
+    let big = format!("{{\"text\": \"{}\"}}", "word ".repeat(600_000));
+    let r = send(
+        &app,
+        post("/api/articles", "application/json", Some(TOKEN), big),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert_eq!(r.error_code(), "too_large");
+}
+
+#[tokio::test]
+async fn ingested_article_shows_up_in_a_story() {
+    let app = app_with(&demo_articles(), Some(TOKEN));
+    let before = get(&app, "/api/stories").await.json()["stories"]
+        .as_array()
+        .unwrap()
+        .len();
+    let r = send(
+        &app,
+        post(
+            "/api/articles",
+            "application/json",
+            Some(TOKEN),
+            new_record(7),
+        ),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
+    let v = r.json();
+    let a = &v["articles"][0];
+    assert_eq!(a["new"], true);
+    let story = a["story"]
+        .as_str()
+        .expect("clustered into a story")
+        .to_owned();
+    let stories = get(&app, "/api/stories").await.json();
+    let list = stories["stories"].as_array().unwrap();
+    assert_eq!(list.len(), before + 1);
+    assert_eq!(
+        list[0]["id"],
+        story.as_str(),
+        "the newest story comes first"
+    );
+    let id = a["id"].as_str().unwrap();
+    assert_eq!(
+        get(&app, &format!("/api/articles/{id}")).await.status,
+        StatusCode::OK
+    );
+    assert!(
+        get(&app, &format!("/stories/{story}"))
+            .await
+            .text()
+            .contains("Ostburg")
+    );
+    let hits = get(&app, "/api/search?q=ferry%20aground").await.json();
+    assert_eq!(hits["results"][0]["id"], id);
+
+    // The same article again is stored once.
+    let r = send(
+        &app,
+        post(
+            "/api/articles",
+            "application/json",
+            Some(TOKEN),
+            new_record(7),
+        ),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert_eq!(r.json()["articles"][0]["new"], false);
+
+    // An HTML page is read by the page extractor.
+    let page = "<!doctype html><html><head><title>Second ferry grounded off Ostburg</title>\
+        <meta property=\"og:site_name\" content=\"Marrow Gazette\"></head><body><article>\
+        <h1>Second ferry grounded off Ostburg</h1><p>OSTBURG - A second ferry, the Maren 9, ran \
+        aground near Ostburg harbour on Tuesday with 140 people on board, the coast guard said.</p>\
+        <p>Harbour master Lene Dahl said the channel would be dredged next month.</p></article></body></html>";
+    let r = send(
+        &app,
+        post(
+            "/api/articles",
+            "text/html; charset=utf-8",
+            Some(TOKEN),
+            page,
+        ),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
+    assert!(r.json()["articles"][0]["story"].is_string());
+}
+
+#[tokio::test]
+async fn hostile_article_content_is_escaped_everywhere() {
+    let hostile = record(HOSTILE);
+    let mut articles = demo_articles();
+    articles.push(hostile.clone());
+    let app = app_with(&articles, None);
+    let id = &hostile.id;
+    let story = get(&app, &format!("/api/articles/{id}")).await.json()["story"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let quotes = get(&app, &format!("/api/articles/{id}")).await.json();
+    let start = quotes["text"].as_str().unwrap().find("OSTBURG").unwrap();
+    let pages = [
+        format!("/articles/{id}"),
+        format!("/articles/{id}?cite={start}-{}", start + 7),
+        format!("/stories/{story}"),
+        "/".to_owned(),
+        "/?q=mint".to_owned(),
+        "/outlets".to_owned(),
+    ];
+    for uri in pages {
+        let r = get(&app, &uri).await;
+        assert_eq!(r.status, StatusCode::OK, "{uri}");
+        let html = r.text().to_lowercase();
+        assert!(!html.contains("<script"), "{uri} has a script tag");
+        assert!(!html.contains("<img"), "{uri} has an img tag");
+        assert!(!html.contains("<b "), "{uri} has markup from the article");
+        assert!(
+            !html.contains("href=\"javascript:"),
+            "{uri} links to javascript:"
+        );
+        for tag in html
+            .split('<')
+            .skip(1)
+            .map(|t| t.split('>').next().unwrap_or(""))
+        {
+            // Attribute values are quoted and escaped: what is left is names.
+            let tag: String = tag.split('"').step_by(2).collect();
+            assert!(!tag.contains(" on"), "{uri}: event handler in <{tag}>");
+            assert!(!tag.contains("style="), "{uri}: inline style in <{tag}>");
+        }
+    }
+    let page = get(&app, &format!("/articles/{id}")).await.text();
+    assert!(page.contains("&lt;script&gt;alert("), "{page}");
+    assert!(page.contains("not a web address; not linked"));
+}
+
+#[tokio::test]
+async fn security_headers_on_every_response() {
+    let app = app_with(&demo_articles(), None);
+    for uri in ["/", "/api/stories", "/api/nothing", "/assets/app.css"] {
+        let r = get(&app, uri).await;
+        let csp = r.headers[header::CONTENT_SECURITY_POLICY].to_str().unwrap();
+        assert!(csp.starts_with("default-src 'none'"), "{uri}: {csp}");
+        assert!(
+            csp.contains("style-src 'self'") && !csp.contains("unsafe"),
+            "{uri}: {csp}"
+        );
+        assert_eq!(
+            r.headers[header::X_CONTENT_TYPE_OPTIONS],
+            "nosniff",
+            "{uri}"
+        );
+    }
+    let css = get(&app, "/assets/app.css").await;
+    assert!(
+        css.headers[header::CONTENT_TYPE]
+            .to_str()
+            .unwrap()
+            .starts_with("text/css")
+    );
+}

@@ -1,0 +1,1 @@
+//! End-to-end test in a real headless Chromium (filled in below).
