@@ -40,7 +40,9 @@ pub fn run(args: &[String]) -> Result<()> {
     }
     let groups = group(&items);
     drop(items);
-    println!("near-duplicates + story assignment, one thread, stories::Config::default()");
+    println!(
+        "near-duplicates + story assignment (add_batch: 2 threads prepare, 1 assigns), stories::Config::default()"
+    );
     println!(
         "{:>9} {:>10} {:>10} {:>10} {:>9} {:>8} {:>8} {:>8} {:>7} {:>7} {:>7} {:>8} {:>8}",
         "articles",

@@ -93,7 +93,7 @@ impl Default for Config {
                 presence: [0.0, -0.5, -0.2, -0.2, -0.3],
                 bias: -0.8,
             },
-            merge_threshold: 1.0,
+            merge_threshold: 0.5,
             idf_power: 3.0,
             story_terms: 400,
             probe_terms: 10,
@@ -437,12 +437,78 @@ impl Clusterer {
         out
     }
 
-    /// Learns term rarity (document frequencies) from articles without clustering them, so
-    /// that a batch re-clustered as a whole (see [`crate::cluster_batch`]) is weighed from its
-    /// first article on with the rarity seen over the whole batch.
-    pub fn learn_rarity(&mut self, article: &Article) {
-        let f = features::extract(article.title.as_deref(), &article.text);
-        self.df.add(&f);
+    /// A second pass over the active stories: merges each into the most similar other active
+    /// story when their centroids score at least `merge_threshold` (as when an article brings
+    /// two stories together, but for every pair the inverted index proposes). Call it at the end
+    /// of a batch, or now and then in a long stream. Returns how many stories were merged.
+    pub fn consolidate(&mut self) -> usize {
+        let mut merges = 0;
+        let languages: Vec<String> = self.pools.keys().cloned().collect();
+        for language in languages {
+            let order: Vec<u32> = {
+                let Some(pool) = self.pools.get(&language) else {
+                    continue;
+                };
+                let mut v: Vec<(u64, u32)> = pool
+                    .active
+                    .iter()
+                    .filter_map(|&(_, n)| Some((self.stories.get(&n)?.first_seq, n)))
+                    .collect();
+                v.sort_unstable();
+                v.into_iter().map(|(_, n)| n).collect()
+            };
+            for n in order {
+                let n = self.resolve(n);
+                let Some(best) = self.closest_story(&language, n) else {
+                    continue;
+                };
+                let (keep, gone) = if self.stories[&n].first_seq <= self.stories[&best].first_seq {
+                    (n, best)
+                } else {
+                    (best, n)
+                };
+                self.absorb(keep, gone);
+                merges += 1;
+            }
+        }
+        merges
+    }
+
+    /// The active story whose centroid scores highest against story `n`'s, if it reaches
+    /// `merge_threshold`; ties to the older story.
+    fn closest_story(&self, language: &str, n: u32) -> Option<u32> {
+        let pool = self.pools.get(language)?;
+        let c = self.stories.get(&n)?.centroid.as_ref()?;
+        let mut top: Vec<(u64, f32)> = c.weights.iter().map(|(&k, &w)| (k, w)).collect();
+        top.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        let mut candidates: Vec<u32> = top
+            .iter()
+            .take(INDEX_TERMS)
+            .filter_map(|(k, _)| pool.postings.get(k))
+            .flatten()
+            .map(|&m| self.resolve(m))
+            .filter(|&m| m != n)
+            .collect();
+        candidates.sort_unstable();
+        candidates.dedup();
+        let mut best: Option<(f32, u64, u32)> = None;
+        for m in candidates {
+            let Some(st) = self.stories.get(&m) else {
+                continue;
+            };
+            let Some(other) = st.centroid.as_ref() else {
+                continue;
+            };
+            let score = c.similarity(other).score(&self.config.weights, 0.0);
+            let better = match best {
+                None => true,
+                Some((s, seq, _)) => score > s || (score == s && st.first_seq < seq),
+            };
+            if score >= self.config.merge_threshold && better {
+                best = Some((score, st.first_seq, m));
+            }
+        }
+        best.map(|(_, _, m)| m)
     }
 
     /// Number of stories currently in active pools.

@@ -75,6 +75,8 @@ pub fn run(args: Args, context: &Context) -> Result<Outcome> {
         }
         assigned[i] = Some(a);
     }
+    // The whole input is at hand: a second pass merges stories that ended up close.
+    clusterer.consolidate();
     // Stories merge as evidence arrives: print every article with its story as it is now.
     let story_of = |a: &stories::Assignment| a.story.as_ref().map(|s| clusterer.current(s).0);
     let mut out = output::stdout();
