@@ -385,14 +385,37 @@ fn strip_site(title: &str, outlet: Option<&str>) -> String {
     title.to_owned()
 }
 
+/// Words that make a byline part a job title ("CNN Editor-at-large"), not a name.
+const ROLES: &[&str] = &[
+    "editor",
+    "correspondent",
+    "reporter",
+    "writer",
+    "contributor",
+    "staff",
+    "columnist",
+    "producer",
+    "analyst",
+    "bureau",
+    "desk",
+    "agencies",
+];
+
 /// Splits a byline ("By Ann Lee and Bo Diaz") into names and adds the new ones.
 fn add_authors(byline: &str, out: &mut Vec<String>) {
     let byline = collapse(byline);
-    let trimmed = byline
-        .strip_prefix("By ")
-        .or_else(|| byline.strip_prefix("by "))
-        .or_else(|| byline.strip_prefix("BY "))
-        .unwrap_or(&byline);
+    // "By Ann Lee", and also "Analysis by Ann Lee", "Story by Ann Lee".
+    // ASCII lower-casing keeps byte offsets, so `at` is valid in `byline` too.
+    let lower = byline.to_ascii_lowercase();
+    let trimmed = match lower.find("by ") {
+        Some(at)
+            if (at == 0 || lower.as_bytes()[at - 1] == b' ')
+                && byline[..at].split_whitespace().count() <= 2 =>
+        {
+            &byline[at + 3..]
+        }
+        _ => &byline[..],
+    };
     for part in trimmed
         .split([',', ';', '|'])
         .flat_map(|p| p.split(" and "))
@@ -400,7 +423,10 @@ fn add_authors(byline: &str, out: &mut Vec<String>) {
     {
         let name = part.trim();
         let words = name.split_whitespace().count();
-        if name.is_empty() || words > 5 || name.contains("://") || name.contains('@') {
+        let role = ROLES
+            .iter()
+            .any(|r| name.to_lowercase().split([' ', '-']).any(|w| w == *r));
+        if name.is_empty() || words > 5 || name.contains("://") || name.contains('@') || role {
             continue;
         }
         if !out.iter().any(|a| a.eq_ignore_ascii_case(name)) && out.len() < 10 {
@@ -539,6 +565,25 @@ mod tests {
                 ..Meta::default()
             },
         );
+    }
+
+    #[test]
+    fn bylines() {
+        for (byline, expected) in [
+            ("By Ann Lee and Bo Diaz", vec!["Ann Lee", "Bo Diaz"]),
+            (
+                "Analysis by Chris Vale, Northgate Editor-at-large",
+                vec!["Chris Vale"],
+            ),
+            ("BY JO PARK", vec!["JO PARK"]),
+            ("Mira Okafor; Tom Reyes", vec!["Mira Okafor", "Tom Reyes"]),
+            ("Staff Writer", vec![]),
+            ("Ana Byrne", vec!["Ana Byrne"]),
+        ] {
+            let mut out = Vec::new();
+            add_authors(byline, &mut out);
+            assert_eq!(out, expected, "splitting {byline:?}");
+        }
     }
 
     #[test]
