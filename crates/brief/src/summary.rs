@@ -43,7 +43,7 @@ impl Default for Tuning {
             corroboration: 0.3,
             quote: 0.05,
             coverage: 1.0,
-            max_overlap: 0.5,
+            max_overlap: 0.3,
             length_exponent: 1.0,
         }
     }
