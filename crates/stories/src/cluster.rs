@@ -897,21 +897,30 @@ impl Clusterer {
                 .then(a.first.cmp(&b.first))
                 .then(a.text.cmp(&b.text))
         });
+        // The heaviest names, a longer name replacing a shorter one it contains ("Lena Falk"
+        // replaces "Falk").
         let mut entities: Vec<String> = Vec::new();
         for l in labels.iter().filter(|l| l.entity) {
-            if entities.len() == 6 {
-                break;
+            if entities.iter().any(|e| contains_words(e, &l.text)) {
+                continue;
             }
-            if !entities
-                .iter()
-                .any(|e| e.contains(&l.text) || l.text.contains(e.as_str()))
-            {
-                entities.push(l.text.clone());
+            match entities.iter().position(|e| contains_words(&l.text, e)) {
+                Some(at) => {
+                    entities.retain(|e| !contains_words(&l.text, e));
+                    entities.insert(at.min(entities.len()), l.text.clone());
+                }
+                None if entities.len() < 6 => entities.push(l.text.clone()),
+                None => {}
             }
         }
+        // Names are listed once: a term that is a word of a listed name is left out.
+        let named: Vec<String> = entities
+            .iter()
+            .flat_map(|e| e.split(' ').map(str::to_lowercase))
+            .collect();
         let terms: Vec<String> = labels
             .iter()
-            .filter(|l| !l.entity)
+            .filter(|l| !l.entity && !named.contains(&l.text))
             .take(8)
             .map(|l| l.text.clone())
             .collect();
@@ -1056,6 +1065,16 @@ fn hours_apart(st: &StoryState, t: i64) -> Option<f64> {
     let (a, b) = (st.first_time?.timestamp(), st.last_time?.timestamp());
     let gap = if t < a { a - t } else { (t - b).max(0) };
     Some(gap as f64 / 3600.0)
+}
+
+/// Does the phrase `long` contain `short` as whole words?
+fn contains_words(long: &str, short: &str) -> bool {
+    long.len() >= short.len()
+        && long
+            .split(' ')
+            .collect::<Vec<_>>()
+            .windows(short.split(' ').count())
+            .any(|w| w.join(" ") == short)
 }
 
 fn min_opt<T: Ord>(a: Option<T>, b: Option<T>) -> Option<T> {
