@@ -229,7 +229,9 @@ fn is_content(s: &str, words: usize) -> bool {
         return false;
     }
     let first = s.chars().next();
-    if !first.is_some_and(|c| c.is_uppercase() || matches!(c, '"' | '“' | '‘' | '\'')) {
+    if !first.is_some_and(|c| {
+        c.is_uppercase() || c.is_ascii_digit() || matches!(c, '"' | '“' | '‘' | '\'')
+    }) {
         return false;
     }
     let last = s.trim_end().chars().last();
@@ -417,6 +419,10 @@ mod tests {
             false,
         );
         check_content("Short one.", false);
+        check_content(
+            "300 homes were flooded when the dam failed on Thursday.",
+            true,
+        );
         check_content(
             "the sentence starts in lower case as a fragment does",
             false,
