@@ -372,3 +372,36 @@ fn validate(root: &serde_json::Value, schema: &serde_json::Value, v: &serde_json
         }
     }
 }
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+
+    /// Whatever the text, the brief does not panic and every cited text is at its span.
+    #[test]
+    fn any_text_gives_a_verbatim_brief(
+        bodies in proptest::collection::vec(
+            "([A-Z][a-z]{0,8}|[a-z]{1,8}|[0-9]{1,4}|[.,!?\"“”«»—-]|Monday|in July|yesterday|é|\n\n| ){1,80}",
+            1..4,
+        )
+    ) {
+        let articles: Vec<Article> = bodies
+            .iter()
+            .enumerate()
+            .filter_map(|(i, b)| {
+                Draft {
+                    outlet: Some(format!("Outlet {}", i % 2)),
+                    published: DateTime::parse_from_rfc3339("2025-07-12T08:00:00+00:00").ok(),
+                    body: b.clone(),
+                    ..Default::default()
+                }
+                .finish(Source::file(format!("{i}.txt")))
+                .ok()
+            })
+            .collect();
+        let config = Config { words: 40, ..Config::default() };
+        let story = brief_story(&StoryInput::new(&articles), &config);
+        assert_verbatim(&story, &articles);
+        let words: usize = story.summary.iter().map(|s| s.text.split_whitespace().count()).sum();
+        proptest::prop_assert!(words <= 40);
+    }
+}
