@@ -4,6 +4,7 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use anyhow::Result;
+use ingest::Article;
 
 use crate::output::{self, ArticleRecord, Format, Records};
 use crate::{Context, Outcome};
@@ -20,22 +21,12 @@ pub struct Args {
 }
 
 pub fn run(args: Args, context: &Context) -> Result<Outcome> {
-    let config = ingest::Config::default();
     let mut out = output::stdout();
     let mut records = Records::new(&mut out, args.format == Format::Jsonl);
-    let (mut read, mut failed) = (0u64, 0u64);
-    for result in ingest::read_inputs(&args.paths, &config) {
-        let article = match result {
-            Ok(article) => article,
-            Err(error) => {
-                failed += 1;
-                context.report(&error);
-                continue;
-            }
-        };
+    let (read, failed) = for_each_article(&args.paths, context, |article, n| {
         if args.format == Format::Text {
             let out = records.inner();
-            if read > 0 {
+            if n > 0 {
                 writeln!(out)?;
             }
             writeln!(out, "== {} ==", article.source)?;
@@ -43,8 +34,8 @@ pub fn run(args: Args, context: &Context) -> Result<Outcome> {
         } else {
             records.write(&ArticleRecord::new(&article))?;
         }
-        read += 1;
-    }
+        Ok(())
+    })?;
     if args.format == Format::Text {
         records.inner().flush()?;
     } else {
@@ -59,4 +50,30 @@ pub fn run(args: Args, context: &Context) -> Result<Outcome> {
     } else {
         Outcome::SomeFailed
     })
+}
+
+/// Reads every article under `paths` (as `extract` does) and hands each to `each` with the number
+/// of articles before it; an input that cannot be read is reported and skipped. Returns the
+/// numbers of articles read and of inputs that failed. Shared by the commands that work on paths
+/// without a store (`extract`, `entities`, `quotes`), so they read the same things the same way.
+pub fn for_each_article(
+    paths: &[PathBuf],
+    context: &Context,
+    mut each: impl FnMut(Article, u64) -> Result<()>,
+) -> Result<(u64, u64)> {
+    let config = ingest::Config::default();
+    let (mut read, mut failed) = (0u64, 0u64);
+    for result in ingest::read_inputs(paths, &config) {
+        match result {
+            Ok(article) => {
+                each(article, read)?;
+                read += 1;
+            }
+            Err(error) => {
+                failed += 1;
+                context.report(&error);
+            }
+        }
+    }
+    Ok((read, failed))
 }

@@ -4,8 +4,10 @@
 mod articles;
 mod brief;
 mod cluster;
+mod entities;
 mod extract;
 mod ingest;
+mod quotes;
 mod serve;
 mod show;
 
@@ -21,6 +23,8 @@ pub enum Command {
     Extract(extract::Args),
     Brief(brief::Args),
     Cluster(cluster::Args),
+    Entities(entities::Args),
+    Quotes(quotes::Args),
     Serve(serve::Args),
 }
 
@@ -33,6 +37,8 @@ impl Command {
             Command::Extract(args) => extract::run(args, context),
             Command::Brief(args) => brief::run(args, context),
             Command::Cluster(args) => cluster::run(args, context),
+            Command::Entities(args) => entities::run(args, context),
+            Command::Quotes(args) => quotes::run(args, context),
             Command::Serve(args) => serve::run(args, context),
         }
     }

@@ -2,6 +2,7 @@
 //! inputs there and runs the built binary in it (like ripgrep's `rgtest!`).
 
 mod demo;
+mod entities_quotes;
 mod extract;
 mod ingest;
 mod pipes;
