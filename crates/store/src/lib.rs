@@ -1,5 +1,5 @@
 //! The embedded store: one SQLite file (`parallax.sqlite`) in a data folder, holding the
-//! articles, their full-text index and a log of ingest runs.
+//! articles, their full-text index, a log of ingest runs and the stories articles belong to.
 //!
 //! Writes go in batches, one transaction each, so a crash or Ctrl-C mid-batch loses at most that
 //! batch and leaves the database consistent; because articles are keyed by their content hash,
@@ -7,6 +7,7 @@
 //! input files and never prints: it takes [`ingest::Article`]s and gives them back.
 
 mod schema;
+mod stories;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -16,6 +17,7 @@ use ingest::{Article, Source};
 use rusqlite::{Connection, Row, Transaction, params};
 
 pub use schema::VERSION as SCHEMA_VERSION;
+pub use stories::{StoredStory, StoriesUpdated, StoryArticle};
 
 /// The database file inside the data folder.
 pub const DB_FILE: &str = "parallax.sqlite";
@@ -81,6 +83,10 @@ pub enum StoreError {
     NotFound { prefix: String },
     #[error("id prefix {prefix:?} matches more than one article; give more digits")]
     Ambiguous { prefix: String },
+    #[error("no story with id {prefix:?}")]
+    NoStory { prefix: String },
+    #[error("id prefix {prefix:?} matches more than one story; give more digits")]
+    AmbiguousStory { prefix: String },
 
     #[error("no store in {path} (run `parallax ingest` first, or give --data)", path = path.display())]
     NoStore { path: PathBuf },

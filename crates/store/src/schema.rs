@@ -60,6 +60,36 @@ const MIGRATIONS: &[&str] = &[
         failures          INTEGER NOT NULL DEFAULT 0
     );
     "#,
+    // 2: stories and the story of each article (kept by stories.rs).
+    r#"
+    CREATE TABLE stories (
+        -- The id of the story's first article (`stories::StoryId`).
+        id          TEXT PRIMARY KEY,
+        headline    TEXT,
+        first_seen  TEXT,                     -- RFC 3339, as the article gave it
+        first_ts    INTEGER,
+        last_seen   TEXT,
+        last_ts     INTEGER,                  -- Unix seconds, for ordering
+        last_feed   INTEGER NOT NULL,         -- feed position of its latest article
+        outlets     TEXT NOT NULL,            -- JSON array, most articles first
+        articles    INTEGER NOT NULL,
+        entities    TEXT NOT NULL,            -- JSON array of key names, most weighty first
+        terms       TEXT NOT NULL,            -- JSON array of key terms
+        language    TEXT NOT NULL
+    );
+    CREATE INDEX stories_by_last_seen ON stories (last_ts, last_feed);
+
+    CREATE TABLE article_story (
+        article_id   TEXT PRIMARY KEY REFERENCES articles (id) ON DELETE CASCADE,
+        -- Position in the clusterer's input; replaying in this order rebuilds the clusterer.
+        feed         INTEGER NOT NULL UNIQUE,
+        story_id     TEXT,                    -- NULL when not clustered (an empty article)
+        duplicate_of TEXT,                    -- id of the article this one copies
+        kind         TEXT,                    -- new, joined, exact, syndicated or rewrite
+        similarity   REAL                     -- join score, or containment for a copy
+    );
+    CREATE INDEX article_story_by_story ON article_story (story_id, feed);
+    "#,
 ];
 
 /// The schema version this program writes.

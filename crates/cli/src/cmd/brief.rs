@@ -1,5 +1,6 @@
 //! `parallax brief PATH...`: read articles, group them into stories (or take them as one story
 //! with `--as-one-story`), and print a brief per story as Markdown, JSON or HTML.
+//! `parallax brief --story ID` briefs a story kept in the store instead.
 //!
 //! Glue only: stories come from the `stories` clusterer, quotes and people from `extract`, the
 //! brief itself from the `brief` crate.
@@ -18,8 +19,11 @@ use crate::{Context, Outcome};
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// Files or folders (searched recursively) to read; `-` reads standard input
-    #[arg(required = true, value_name = "PATH")]
+    #[arg(required_unless_present = "story", value_name = "PATH")]
     paths: Vec<PathBuf>,
+    /// Brief a story from the store (its id, or a prefix only it has) instead of reading paths
+    #[arg(long, value_name = "ID", conflicts_with_all = ["paths", "as_one_story"])]
+    story: Option<String>,
     /// Output format
     #[arg(long, value_enum, default_value_t)]
     format: BriefFormat,
@@ -44,25 +48,9 @@ pub enum BriefFormat {
 }
 
 pub fn run(args: Args, context: &Context) -> Result<Outcome> {
-    let mut articles = Vec::new();
-    let mut failed = 0u64;
-    for result in ingest::read_inputs(&args.paths, &ingest::Config::default()) {
-        match result {
-            Ok(article) => articles.push(article),
-            Err(error) => {
-                failed += 1;
-                context.report(&error);
-            }
-        }
-    }
-    let groups = if args.as_one_story {
-        vec![Group {
-            id: None,
-            members: (0..articles.len()).collect(),
-            duplicates: Vec::new(),
-        }]
-    } else {
-        cluster(&articles, context)
+    let (articles, groups, failed) = match &args.story {
+        Some(id) => stored_story(id, context)?,
+        None => read_and_group(&args, context),
     };
 
     let config = brief::Config {
@@ -104,6 +92,53 @@ pub fn run(args: Args, context: &Context) -> Result<Outcome> {
     } else {
         Outcome::SomeFailed
     })
+}
+
+/// Reads the articles under the paths and groups them into stories (or one, with
+/// `--as-one-story`); returns them with the number of inputs that failed.
+fn read_and_group(args: &Args, context: &Context) -> (Vec<Article>, Vec<Group>, u64) {
+    let mut articles = Vec::new();
+    let mut failed = 0u64;
+    for result in ingest::read_inputs(&args.paths, &ingest::Config::default()) {
+        match result {
+            Ok(article) => articles.push(article),
+            Err(error) => {
+                failed += 1;
+                context.report(&error);
+            }
+        }
+    }
+    let groups = if args.as_one_story {
+        vec![Group {
+            id: None,
+            members: (0..articles.len()).collect(),
+            duplicates: Vec::new(),
+        }]
+    } else {
+        cluster(&articles, context)
+    };
+    (articles, groups, failed)
+}
+
+/// The articles of a stored story (in the order they were clustered) as one group.
+fn stored_story(prefix: &str, context: &Context) -> Result<(Vec<Article>, Vec<Group>, u64)> {
+    let store = store::Store::open_existing(&context.data)?;
+    let story = store.story(prefix)?;
+    let mut articles = Vec::new();
+    let mut duplicates = Vec::new();
+    for member in store.story_articles(&story.id)? {
+        let article = member.stored.article;
+        if let Some(original) = member.duplicate_of {
+            duplicates.push((article.id.clone(), original));
+        }
+        articles.push(article);
+    }
+    let group = Group {
+        id: Some(story.id),
+        members: (0..articles.len()).collect(),
+        duplicates,
+    };
+    Ok((articles, vec![group], 0))
 }
 
 /// The articles of one story, as indices into the input.

@@ -1,4 +1,5 @@
-//! `parallax ingest PATH...`: read articles and store them, in batches of one transaction each.
+//! `parallax ingest PATH...`: read articles and store them, in batches of one transaction each,
+//! then put the new articles into stories (`Store::update_stories`).
 
 use std::path::PathBuf;
 
@@ -75,6 +76,14 @@ pub fn run(args: Args, context: &Context) -> Result<Outcome> {
     })?;
     flush(&mut store, &mut batch)?;
     store.finish_run(run, failed)?;
+    // After the run is logged: a crash here leaves articles without a story, which the next
+    // ingest clusters (it picks up every article that has none).
+    let updated = store
+        .update_stories(&stories::Config::default())
+        .context("updating stories")?;
+    for (source, warning) in &updated.warnings {
+        tracing::info!(%source, "{warning}");
+    }
     progress.finish_and_clear();
 
     context.note(&format!(
@@ -82,6 +91,16 @@ pub fn run(args: Args, context: &Context) -> Result<Outcome> {
         output::count(read, "article"),
         store.path().display(),
         output::count(store.article_count()?, "article"),
+    ));
+    context.note(&format!(
+        "stories: {} clustered, {} {} in the store",
+        output::count(updated.clustered, "article"),
+        updated.stories,
+        if updated.stories == 1 {
+            "story"
+        } else {
+            "stories"
+        },
     ));
     Ok(if failed == 0 {
         Outcome::Done

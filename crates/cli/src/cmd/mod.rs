@@ -10,6 +10,7 @@ mod ingest;
 mod quotes;
 mod serve;
 mod show;
+mod stories;
 
 use anyhow::Result;
 
@@ -25,6 +26,7 @@ pub enum Command {
     Cluster(cluster::Args),
     Entities(entities::Args),
     Quotes(quotes::Args),
+    Stories(stories::Args),
     Serve(serve::Args),
 }
 
@@ -39,6 +41,7 @@ impl Command {
             Command::Cluster(args) => cluster::run(args, context),
             Command::Entities(args) => entities::run(args, context),
             Command::Quotes(args) => quotes::run(args, context),
+            Command::Stories(args) => stories::run(args, context),
             Command::Serve(args) => serve::run(args, context),
         }
     }

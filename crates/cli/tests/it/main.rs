@@ -6,6 +6,7 @@ mod entities_quotes;
 mod extract;
 mod ingest;
 mod pipes;
+mod stories;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
