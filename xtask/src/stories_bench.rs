@@ -57,7 +57,7 @@ pub fn run(args: &[String]) -> Result<()> {
         "dupP",
         "F1",
         "RSS MB",
-        "peak MB"
+        "max MB"
     );
     for n in sizes {
         bench(&groups, n)?;
