@@ -136,14 +136,14 @@ fn one_more_article_joins_its_story() {
 }
 
 #[test]
-fn articles_stored_in_several_runs_keep_their_stories() {
+fn articles_stored_in_several_runs_all_get_stories() {
     let all = Dir::new();
     all.ok(&["ingest", &examples()]);
     let split = Dir::new();
     split.ok(&["ingest", &format!("{}/wire", examples())]);
     split.ok(&["ingest", &examples()]);
-    // Both stores hold every demo article in a story, and the wire stories' own stories keep
-    // the ids their first articles gave them.
+    // Both stores hold every demo article in a story, in as many stories. (Late arrivals may
+    // still be grouped differently: the second run's web pages come after the wire stories.)
     assert_eq!(total_articles(&stories(&split)), 18);
     assert_eq!(stories(&split).len(), stories(&all).len());
 }
