@@ -8,6 +8,8 @@ mod brief_eval;
 mod extract_eval;
 mod ner;
 mod quotes_eval;
+mod screenshots;
+mod server_bench;
 mod stories_bench;
 mod stories_eval;
 
@@ -76,6 +78,16 @@ const TASKS: &[(&str, &str, Task)] = &[
         "bench-stories",
         "speed and memory of near-duplicates + story assignment at 10k/100k/1M articles",
         stories_bench::run,
+    ),
+    (
+        "bench-server",
+        "requests/s and p99 of the story page and API under 64 loopback connections, with ingest",
+        server_bench::run,
+    ),
+    (
+        "screenshots",
+        "regenerate docs/screenshots/ (main pages, desktop and phone width) in headless Chromium",
+        screenshots::run,
     ),
 ];
 

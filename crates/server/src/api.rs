@@ -52,12 +52,6 @@ struct StoryList {
 }
 
 #[derive(Debug, Serialize)]
-struct StoryDetail {
-    story: StorySummary,
-    brief: brief::StoryBrief,
-}
-
-#[derive(Debug, Serialize)]
 struct ArticleDetail {
     id: String,
     source: String,
@@ -288,15 +282,32 @@ pub async fn story(
         .story(&id)
         .ok_or_else(|| ApiError::not_found("story", &id))?
         .clone();
+    let version = snapshot.version;
+    let key = format!("api:{id}");
+    if let Some(body) = state.cached(version, &key) {
+        return Ok(json_bytes(body));
+    }
     let brief = state
         .blocking(move |s| snapshot.brief(&id, s.brief_config()))
         .await?
         .ok_or_else(|| ApiError::internal("story vanished while its brief was computed"))?;
-    Ok(Json(StoryDetail {
+    #[derive(Serialize)]
+    struct Detail<'a> {
+        story: StorySummary,
+        brief: &'a brief::StoryBrief,
+    }
+    let body = serde_json::to_vec(&Detail {
         story: StorySummary::of(&entry),
-        brief: (*brief).clone(),
+        brief: &brief,
     })
-    .into_response())
+    .map_err(|e| ApiError::internal(format!("serialising a brief: {e}")))?;
+    let body = Bytes::from(body);
+    state.cache(version, key, body.clone());
+    Ok(json_bytes(body))
+}
+
+fn json_bytes(body: Bytes) -> Response {
+    ([(header::CONTENT_TYPE, "application/json")], body).into_response()
 }
 
 pub async fn article(

@@ -40,7 +40,7 @@ a.chip:hover,a.chip:focus{background:#174ea6;color:#fff}
 .scroll{overflow-x:auto;max-width:100%}
 table{border-collapse:collapse;font-size:.88rem}
 th,td{border:1px solid var(--line);padding:.3rem .45rem;vertical-align:top;text-align:left}
-th.outlet{writing-mode:vertical-rl;transform:rotate(180deg);white-space:nowrap;font-weight:600;max-height:12rem}
+th.outlet{writing-mode:vertical-rl;transform:rotate(180deg);white-space:nowrap;font-weight:600}
 td.yes{text-align:center;background:#e6f4ea;color:#137333}
 td.no{text-align:center;color:#c0c4c8}
 td.fact{min-width:16rem}
@@ -60,7 +60,7 @@ dl.meta dd{margin:0;overflow-wrap:anywhere}
 .date{font-variant-numeric:tabular-nums;font-weight:600;margin-right:.4rem}
 .notice{background:#fef7e0;border:1px solid #f9e29c;padding:.5rem .8rem;border-radius:6px}
 footer{color:var(--muted);font-size:.8rem;text-align:center;padding:2rem 1rem}
-@media (max-width:40rem){main{padding:.6rem}h1{font-size:1.3rem}th.outlet{max-height:8rem}}
+@media (max-width:40rem){main{padding:.6rem}h1{font-size:1.3rem}th,td{padding:.25rem .3rem}}
 "#;
 
 /// Escapes text for an HTML element or a quoted attribute value.

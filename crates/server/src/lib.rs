@@ -58,6 +58,16 @@ struct Inner {
     engine: Engine,
     config: Config,
     brief: brief::Config,
+    /// Rendered story pages and story JSON of the current snapshot: a 50-article story's page is
+    /// ~160 KB of HTML, worth building once per snapshot rather than per request.
+    rendered: std::sync::Mutex<Rendered>,
+}
+
+/// Response bodies keyed by what they show, valid for one snapshot version.
+#[derive(Default)]
+struct Rendered {
+    version: u64,
+    bodies: std::collections::HashMap<String, axum::body::Bytes>,
 }
 
 impl AppState {
@@ -67,6 +77,7 @@ impl AppState {
                 engine,
                 config,
                 brief: brief::Config::default(),
+                rendered: std::sync::Mutex::default(),
             }),
         }
     }
@@ -77,6 +88,27 @@ impl AppState {
 
     fn brief_config(&self) -> &brief::Config {
         &self.inner.brief
+    }
+
+    /// The body cached under `key` for snapshot `version`, if any.
+    fn cached(&self, version: u64, key: &str) -> Option<axum::body::Bytes> {
+        let r = self.inner.rendered.lock().ok()?;
+        (r.version == version)
+            .then(|| r.bodies.get(key).cloned())
+            .flatten()
+    }
+
+    /// Caches a body for snapshot `version`; a newer version drops everything older.
+    fn cache(&self, version: u64, key: String, body: axum::body::Bytes) {
+        if let Ok(mut r) = self.inner.rendered.lock() {
+            if r.version < version {
+                r.version = version;
+                r.bodies.clear();
+            }
+            if r.version == version && r.bodies.len() < 1024 {
+                r.bodies.insert(key, body);
+            }
+        }
     }
 
     fn token(&self) -> Option<&str> {

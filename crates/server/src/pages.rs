@@ -195,6 +195,11 @@ pub async fn story(State(state): State<AppState>, Path(id): Path<String>) -> Pag
         .story(&id)
         .ok_or_else(|| ApiError::not_found("story", &id))?
         .clone();
+    let version = snapshot.version;
+    let key = format!("page:{id}");
+    if let Some(body) = state.cached(version, &key) {
+        return Ok(html_bytes(body));
+    }
     let (snapshot, brief) = state
         .blocking(move |s| {
             let b = snapshot.brief(&id, s.brief_config());
@@ -379,7 +384,13 @@ pub async fn story(State(state): State<AppState>, Path(id): Path<String>) -> Pag
         );
     }
     b.push_str("</ul>");
-    Ok(Html(html::page(&entry.headline, &b)).into_response())
+    let body = axum::body::Bytes::from(html::page(&entry.headline, &b));
+    state.cache(version, key, body.clone());
+    Ok(html_bytes(body))
+}
+
+fn html_bytes(body: axum::body::Bytes) -> Response {
+    ([(header::CONTENT_TYPE, "text/html; charset=utf-8")], body).into_response()
 }
 
 /// Parses `cite=START-END`.

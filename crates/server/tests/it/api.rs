@@ -465,3 +465,26 @@ async fn security_headers_on_every_response() {
             .starts_with("text/css")
     );
 }
+
+#[test]
+fn openapi_documents_every_api_route() {
+    let spec = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../docs/openapi.yaml"
+    ))
+    .expect("docs/openapi.yaml");
+    for path in [
+        "/api/stories:",
+        "/api/stories/{id}:",
+        "/api/articles:",
+        "/api/articles/{id}:",
+        "/api/search:",
+        "/api/outlets:",
+        "/api/outlets/{name}:",
+    ] {
+        assert!(
+            spec.contains(&format!("  {path}\n")),
+            "{path} not documented"
+        );
+    }
+}

@@ -1,0 +1,493 @@
+//! `cargo xtask bench-server [--seconds N] [--connections N] [--ingest N]`: load on the web
+//! server over loopback. Generates a 50-article story about one fictional event, ingests it into
+//! a fresh store with the release `parallax` binary, starts `parallax serve` on 127.0.0.1, then
+//! runs three bounded phases with N keep-alive connections (default 64): the story page, then
+//! `/api/stories/{id}`, then both while another connection ingests articles through
+//! `POST /api/articles`. Reports requests/s, p50/p99/max latency and errors per phase, and checks
+//! that every ingested article can be read back. Loopback only; every loop stops by itself.
+//!
+//! Also holds the helpers `screenshots` shares: building `parallax`, starting and stopping the
+//! server, and a tiny HTTP/1.1 client (std only).
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{Ipv4Addr, TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result, bail, ensure};
+
+const TOKEN: &str = "bench-token";
+
+pub fn run(args: &[String]) -> Result<()> {
+    let mut seconds = 10u64;
+    let mut connections = 64usize;
+    let mut ingest = 100usize;
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        let mut value = |name: &str| -> Result<usize> {
+            it.next()
+                .and_then(|v| v.parse().ok())
+                .with_context(|| format!("{name} needs a number"))
+        };
+        match a.as_str() {
+            "--seconds" => seconds = value("--seconds")?.clamp(1, 120) as u64,
+            "--connections" => connections = value("--connections")?.clamp(1, 512),
+            "--ingest" => ingest = value("--ingest")?.clamp(1, 10_000),
+            other => bail!("unknown argument {other:?}"),
+        }
+    }
+    let parallax = build_parallax()?;
+    let data = tempdir("parallax-bench-server")?;
+    let records = data.join("story.jsonl");
+    std::fs::write(&records, story_records(50))?;
+    let status = Command::new(&parallax)
+        .args(["--quiet", "--data"])
+        .arg(&data)
+        .arg("ingest")
+        .arg(&records)
+        .status()
+        .context("running parallax ingest")?;
+    ensure!(status.success(), "parallax ingest failed");
+
+    let server = Server::start(&parallax, &data, Some(TOKEN))?;
+    let stories = server.get_json("/api/stories")?;
+    let story = stories["stories"]
+        .as_array()
+        .and_then(|s| s.iter().max_by_key(|s| s["articles"].as_u64()))
+        .context("no story")?;
+    let id = story["id"].as_str().context("story id")?.to_owned();
+    println!(
+        "story {id}: {} articles, {} outlets (of 50 generated)",
+        story["articles"],
+        story["outlets"].as_array().map_or(0, Vec::len)
+    );
+    let page = format!("/stories/{id}");
+    let api = format!("/api/stories/{id}");
+    // The first request computes the brief; time it separately.
+    let t = Instant::now();
+    server.get(&api)?;
+    println!("first brief: {:.0} ms", t.elapsed().as_secs_f64() * 1e3);
+    let bytes = server.get(&page)?.1.len();
+    println!("story page: {bytes} bytes\n");
+
+    println!(
+        "{:<34} {:>9} {:>9} {:>8} {:>8} {:>8} {:>7}",
+        "phase", "requests", "req/s", "p50 ms", "p99 ms", "max ms", "errors"
+    );
+    let port = server.port;
+    let d = Duration::from_secs(seconds);
+    load(port, "story page", &[&page], connections, d, None).print();
+    load(port, "/api/stories/{id}", &[&api], connections, d, None).print();
+    let ingested = Arc::new(Mutex::new(Vec::new()));
+    let r = load(
+        port,
+        "both + ingest through the API",
+        &[&page, &api],
+        connections,
+        d,
+        Some((ingest, ingested.clone())),
+    );
+    r.print();
+    let ids = ingested.lock().map(|v| v.clone()).unwrap_or_default();
+    let mut missing = 0;
+    for aid in &ids {
+        if server.get(&format!("/api/articles/{aid}"))?.0 != 200 {
+            missing += 1;
+        }
+    }
+    println!(
+        "\ningest under load: {} articles posted, {} answered 2xx, {} failed, {} missing afterwards",
+        r.ingest_sent,
+        ids.len(),
+        r.ingest_failed,
+        missing
+    );
+    drop(server);
+    let _ = std::fs::remove_dir_all(&data);
+    ensure!(
+        r.errors == 0 && r.ingest_failed == 0 && missing == 0,
+        "errors under load"
+    );
+    Ok(())
+}
+
+/// Articles about one fictional event (a ferry fire on Lake Veskar, Ostland), each outlet
+/// wording the same facts a little differently.
+pub fn story_records(n: usize) -> String {
+    const OUTLETS: &[&str] = &[
+        "NWS",
+        "Meridian Press",
+        "Ostland Broadcasting",
+        "Marrow Gazette",
+        "The Nordhaven Ledger",
+        "Valdoria Today",
+        "Radio Kessel",
+        "Veskar Courier",
+        "Ostburg Evening News",
+        "Lakeside Herald",
+    ];
+    const FACTS: &[&[&str]] = &[
+        &[
+            "A fire broke out on the passenger ferry Veskar Star on Lake Veskar on Sunday evening, forcing 312 passengers to abandon ship.",
+            "Fire swept through the ferry Veskar Star on Lake Veskar on Sunday evening and all 312 passengers had to leave the ship.",
+        ],
+        &[
+            "Nine people were taken to hospital in Ostburg with smoke injuries, the regional rescue service said.",
+            "The regional rescue service said nine people were treated in hospital in Ostburg for smoke inhalation.",
+        ],
+        &[
+            "\"The crew did everything right and nobody was left behind,\" said Captain Ingrid Sol of the coast guard.",
+            "\"The crew did everything right,\" coast guard captain Ingrid Sol said.",
+        ],
+        &[
+            "The fire started in the engine room shortly after the ferry left the port of Ostburg at 18:40.",
+            "Investigators believe the blaze began in the engine room soon after the 18:40 departure from Ostburg.",
+        ],
+        &[
+            "Transport Minister Aron Feld said the ferry line would be inspected before it sails again.",
+            "Aron Feld, the transport minister, ordered an inspection of the line's ships.",
+        ],
+        &[
+            "Fishing boats and two coast guard vessels took passengers off the ferry within an hour.",
+            "Within an hour, fishing boats and two coast guard vessels had picked up the passengers.",
+        ],
+        &[
+            "The Veskar Star, built in 1998, carries up to 400 passengers between Ostburg and Lindholm.",
+            "Built in 1998, the Veskar Star can carry 400 passengers on the Ostburg to Lindholm route.",
+        ],
+        &[
+            "The ferry operator, Veskar Lines, said it had suspended all crossings until Wednesday.",
+            "Veskar Lines suspended its crossings until Wednesday, the company said.",
+        ],
+    ];
+    let mut out = String::new();
+    for i in 0..n {
+        let outlet = OUTLETS[i % OUTLETS.len()];
+        let mut paragraphs = Vec::new();
+        for (k, fact) in FACTS.iter().enumerate() {
+            // Every article carries the lead; the others drop a fact now and then.
+            if k == 0 || (i + k) % 5 != 0 {
+                paragraphs.push(fact[(i / OUTLETS.len() + k) % fact.len()].to_owned());
+            }
+        }
+        paragraphs.push(format!(
+            "This is report number {i} from {outlet}'s correspondent in Ostburg."
+        ));
+        let record = serde_json::json!({
+            "outlet": outlet,
+            "title": format!("Ferry fire on Lake Veskar: 312 passengers rescued ({outlet}, update {i})"),
+            "url": format!("https://news.example/{i}"),
+            "published": format!("2026-07-{:02}T{:02}:{:02}:00+02:00", 5 + i / 30, (19 + i / 3) % 24, (i * 7) % 60),
+            "language": "en",
+            "text": format!("OSTBURG - {}", paragraphs.join("\n\n")),
+        });
+        out.push_str(&record.to_string());
+        out.push('\n');
+    }
+    out
+}
+
+/// An ingest record about an unrelated small event (a new story each), or every tenth one a
+/// late update of the ferry story.
+fn ingest_record(i: usize) -> String {
+    if i % 10 == 9 {
+        let mut line = story_records(51 + i)
+            .lines()
+            .last()
+            .unwrap_or("")
+            .to_owned();
+        line = line.replace("update", "late update");
+        return line;
+    }
+    serde_json::json!({
+        "outlet": "Bench Wire",
+        "title": format!("Council of town {i} approves a new bridge over the river {i}"),
+        "published": "2026-08-01T10:00:00+02:00",
+        "language": "en",
+        "text": format!("TOWN{i} - The council of the fictional town number {i} voted 7 to 2 on Tuesday to build a bridge over the river {i}, mayor Lena Berg{i} said.\n\nWork on the {i} metre bridge starts in spring and costs {i} million crowns, the council said."),
+    })
+    .to_string()
+}
+
+struct Report {
+    phase: String,
+    latencies: Vec<Duration>,
+    errors: usize,
+    elapsed: Duration,
+    ingest_sent: usize,
+    ingest_failed: usize,
+}
+
+impl Report {
+    fn print(&self) {
+        let mut l = self.latencies.clone();
+        l.sort_unstable();
+        let q = |p: f64| {
+            l.get(((l.len() as f64 * p).ceil() as usize).saturating_sub(1))
+                .map_or(0.0, |d| d.as_secs_f64() * 1e3)
+        };
+        println!(
+            "{:<34} {:>9} {:>9.0} {:>8.1} {:>8.1} {:>8.1} {:>7}",
+            self.phase,
+            l.len(),
+            l.len() as f64 / self.elapsed.as_secs_f64(),
+            q(0.50),
+            q(0.99),
+            q(1.0),
+            self.errors
+        );
+    }
+}
+
+/// `connections` threads, each on one keep-alive connection, requesting `paths` in turn until
+/// `duration` is over; optionally one more thread posting `n` articles meanwhile.
+fn load(
+    port: u16,
+    phase: &str,
+    paths: &[&str],
+    connections: usize,
+    duration: Duration,
+    ingest: Option<(usize, Arc<Mutex<Vec<String>>>)>,
+) -> Report {
+    let stop = Arc::new(AtomicBool::new(false));
+    let start = Instant::now();
+    let deadline = start + duration;
+    let mut handles = Vec::new();
+    for c in 0..connections {
+        let paths: Vec<String> = paths.iter().map(|p| p.to_string()).collect();
+        handles.push(std::thread::spawn(move || {
+            let mut lat = Vec::new();
+            let mut errors = 0usize;
+            let mut conn: Option<Client> = None;
+            let mut k = c;
+            while Instant::now() < deadline {
+                let path = &paths[k % paths.len()];
+                k += 1;
+                if conn.is_none() {
+                    conn = Client::connect(port).ok();
+                }
+                let Some(client) = conn.as_mut() else {
+                    errors += 1;
+                    std::thread::sleep(Duration::from_millis(10));
+                    continue;
+                };
+                let t = Instant::now();
+                match client.request("GET", path, None) {
+                    Ok((200, _)) => lat.push(t.elapsed()),
+                    Ok(_) => errors += 1,
+                    Err(_) => {
+                        errors += 1;
+                        conn = None;
+                    }
+                }
+            }
+            (lat, errors)
+        }));
+    }
+    let ingester = ingest.map(|(n, ids)| {
+        let stop = stop.clone();
+        std::thread::spawn(move || {
+            let (mut sent, mut failed) = (0, 0);
+            let mut client = Client::connect(port).ok();
+            for i in 0..n {
+                if stop.load(Ordering::Relaxed) {
+                    break;
+                }
+                sent += 1;
+                let body = ingest_record(i);
+                let r = client
+                    .as_mut()
+                    .context("no connection")
+                    .and_then(|c| c.request("POST", "/api/articles", Some(&body)));
+                match r {
+                    Ok((s, body)) if (200..300).contains(&s) => {
+                        let v: serde_json::Value =
+                            serde_json::from_slice(&body).unwrap_or_default();
+                        if let Some(id) = v["articles"][0]["id"].as_str()
+                            && let Ok(mut ids) = ids.lock()
+                        {
+                            ids.push(id.to_owned());
+                        }
+                    }
+                    _ => {
+                        failed += 1;
+                        client = Client::connect(port).ok();
+                    }
+                }
+            }
+            (sent, failed)
+        })
+    });
+    let mut report = Report {
+        phase: phase.to_owned(),
+        latencies: Vec::new(),
+        errors: 0,
+        elapsed: Duration::ZERO,
+        ingest_sent: 0,
+        ingest_failed: 0,
+    };
+    for h in handles {
+        if let Ok((lat, errors)) = h.join() {
+            report.latencies.extend(lat);
+            report.errors += errors;
+        }
+    }
+    report.elapsed = start.elapsed();
+    stop.store(true, Ordering::Relaxed);
+    if let Some(h) = ingester
+        && let Ok((sent, failed)) = h.join()
+    {
+        report.ingest_sent = sent;
+        report.ingest_failed = failed;
+    }
+    report
+}
+
+/// One keep-alive HTTP/1.1 connection to 127.0.0.1.
+pub struct Client {
+    reader: BufReader<TcpStream>,
+}
+
+impl Client {
+    pub fn connect(port: u16) -> Result<Client> {
+        let stream = TcpStream::connect((Ipv4Addr::LOCALHOST, port))?;
+        stream.set_nodelay(true)?;
+        stream.set_read_timeout(Some(Duration::from_secs(30)))?;
+        Ok(Client {
+            reader: BufReader::new(stream),
+        })
+    }
+
+    /// Sends one request and reads the whole response: `(status, body)`.
+    pub fn request(
+        &mut self,
+        method: &str,
+        path: &str,
+        json: Option<&str>,
+    ) -> Result<(u16, Vec<u8>)> {
+        let mut req = format!("{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\n");
+        if let Some(body) = json {
+            req.push_str(&format!(
+                "Authorization: Bearer {TOKEN}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+                body.len()
+            ));
+        } else {
+            req.push_str("\r\n");
+        }
+        self.reader.get_mut().write_all(req.as_bytes())?;
+        let mut line = String::new();
+        self.reader.read_line(&mut line)?;
+        let status: u16 = line
+            .split_whitespace()
+            .nth(1)
+            .and_then(|s| s.parse().ok())
+            .with_context(|| format!("bad status line {line:?}"))?;
+        let mut length = None;
+        loop {
+            line.clear();
+            self.reader.read_line(&mut line)?;
+            let l = line.trim_end();
+            if l.is_empty() {
+                break;
+            }
+            if let Some((k, v)) = l.split_once(':')
+                && k.eq_ignore_ascii_case("content-length")
+            {
+                length = v.trim().parse::<usize>().ok();
+            }
+        }
+        let length = length.context("response without content-length")?;
+        let mut body = vec![0; length];
+        self.reader.read_exact(&mut body)?;
+        Ok((status, body))
+    }
+}
+
+/// A `parallax serve` child on a free loopback port, killed when dropped.
+pub struct Server {
+    child: Child,
+    pub port: u16,
+}
+
+impl Server {
+    pub fn start(parallax: &Path, data: &Path, token: Option<&str>) -> Result<Server> {
+        let port = TcpListener::bind((Ipv4Addr::LOCALHOST, 0))?
+            .local_addr()?
+            .port();
+        let mut cmd = Command::new(parallax);
+        cmd.args(["--quiet", "--data"])
+            .arg(data)
+            .args(["serve", "--addr", &format!("127.0.0.1:{port}")])
+            .env_remove("PARALLAX_TOKEN")
+            .stdout(Stdio::null());
+        if let Some(t) = token {
+            cmd.args(["--ingest-token", t]);
+        }
+        let server = Server {
+            child: cmd.spawn().context("starting parallax serve")?,
+            port,
+        };
+        let deadline = Instant::now() + Duration::from_secs(60);
+        while Client::connect(port).is_err() {
+            ensure!(
+                Instant::now() < deadline,
+                "parallax serve did not start in 60 s"
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        Ok(server)
+    }
+
+    pub fn get(&self, path: &str) -> Result<(u16, Vec<u8>)> {
+        Client::connect(self.port)?.request("GET", path, None)
+    }
+
+    pub fn get_json(&self, path: &str) -> Result<serde_json::Value> {
+        let (status, body) = self.get(path)?;
+        ensure!(status == 200, "GET {path}: {status}");
+        Ok(serde_json::from_slice(&body)?)
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A new empty folder under the system temp dir.
+pub fn tempdir(prefix: &str) -> Result<PathBuf> {
+    let dir = std::env::temp_dir().join(format!("{prefix}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir)?;
+    Ok(dir)
+}
+
+/// Builds the release `parallax` binary and returns its path.
+pub fn build_parallax() -> Result<PathBuf> {
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let out = Command::new(cargo)
+        .args([
+            "build",
+            "--release",
+            "--package",
+            "cli",
+            "--bin",
+            "parallax",
+        ])
+        .args(["--message-format", "json-render-diagnostics"])
+        .stderr(Stdio::inherit())
+        .output()
+        .context("running cargo build")?;
+    ensure!(out.status.success(), "cargo build of parallax failed");
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .filter(|v| v["target"]["name"] == "parallax")
+        .find_map(|v| v["executable"].as_str().map(PathBuf::from))
+        .context("cargo build did not name the parallax executable")
+}
