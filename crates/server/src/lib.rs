@@ -194,7 +194,8 @@ pub async fn serve_on(
         .await
 }
 
-async fn shutdown_signal() {
+/// Completes on Ctrl-C (never, when no signal handler can be installed).
+pub async fn shutdown_signal() {
     if tokio::signal::ctrl_c().await.is_err() {
         // No signal handler: run until killed.
         std::future::pending::<()>().await;

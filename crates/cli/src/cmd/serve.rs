@@ -41,9 +41,16 @@ pub fn run(args: Args, context: &Context) -> Result<Outcome> {
         .build()
         .context("starting the async runtime")?;
     let addr = args.addr;
-    context.note(&format!("serving on http://{addr}/ (Ctrl-C stops)"));
-    runtime
-        .block_on(server::serve(state, addr))
-        .with_context(|| format!("serving on {addr}"))?;
+    runtime.block_on(async {
+        let listener = tokio::net::TcpListener::bind(addr)
+            .await
+            .with_context(|| format!("cannot listen on {addr}"))?;
+        // With port 0 the system picks one: say which.
+        let local = listener.local_addr().context("reading the bound address")?;
+        context.note(&format!("serving on http://{local}/ (Ctrl-C stops)"));
+        server::serve_on(state, listener, server::shutdown_signal())
+            .await
+            .with_context(|| format!("serving on {local}"))
+    })?;
     Ok(Outcome::Done)
 }
