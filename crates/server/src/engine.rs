@@ -158,6 +158,13 @@ impl Engine {
             }
             store.add_articles(run, &fresh)?;
             store.finish_run(run, 0)?;
+            // Keep the store's own story table (what `parallax stories` reads) up to date too.
+            // The articles are stored either way, so a failure here is logged, not returned.
+            if !fresh.is_empty()
+                && let Err(e) = store.update_stories(&stories::Config::default())
+            {
+                tracing::warn!(error = %e, "could not update the store's stories");
+            }
             corpus.extend(fresh.into_iter().map(Arc::new));
             corpus.len() as u64
         };
