@@ -16,7 +16,12 @@ use anyhow::{Context, Result, bail};
 use brief::{Article, Config, StoryBrief, StoryInput, Tuning, rouge};
 use ingest::{Draft, Source};
 
-const DATA: &str = "../shared/data/multi-news-200/multi_news_test200.jsonl";
+/// The Multi-News sample, inside the shared data.
+const DATA: &str = "multi-news-200/multi_news_test200.jsonl";
+
+fn default_data() -> String {
+    crate::shared_data().join(DATA).display().to_string()
+}
 
 struct Example {
     articles: Vec<Article>,
@@ -159,7 +164,7 @@ fn check_citations(story: &StoryBrief, articles: &[Article]) -> (usize, Vec<Stri
 
 fn parse_tuning(args: &[String]) -> Result<(usize, String, Tuning)> {
     let mut words = 300;
-    let mut data = DATA.to_owned();
+    let mut data = default_data();
     let mut t = Tuning::default();
     let mut it = args.iter();
     while let Some(a) = it.next() {
@@ -259,7 +264,7 @@ pub fn eval(args: &[String]) -> Result<()> {
 pub fn bench(args: &[String]) -> Result<()> {
     let data = match args {
         [flag, path] if flag == "--data" => path.clone(),
-        [] => DATA.to_owned(),
+        [] => default_data(),
         _ => bail!("usage: cargo xtask bench-brief [--data PATH]"),
     };
     let examples = load(&data)?;

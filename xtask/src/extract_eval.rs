@@ -10,12 +10,12 @@
 
 use std::collections::HashMap;
 use std::io::Read;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::Instant;
 
 use anyhow::{Context, Result, bail};
 
-const DATA: &str = "../shared/data/article-extraction";
+const DATA: &str = "article-extraction";
 
 struct Page {
     id: String,
@@ -29,7 +29,7 @@ fn data_dir() -> PathBuf {
     if let Some(dir) = std::env::var_os("ARTICLE_EXTRACTION_DIR") {
         return dir.into();
     }
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("..").join(DATA)
+    crate::shared_data().join(DATA)
 }
 
 fn load() -> Result<Vec<Page>> {

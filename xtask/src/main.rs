@@ -91,6 +91,15 @@ const TASKS: &[(&str, &str, Task)] = &[
     ),
 ];
 
+/// The evaluation data (`../shared/data` beside the checkout, or `$PARALLAX_SHARED_DATA`), found
+/// the same way whatever folder the task is started from.
+pub fn shared_data() -> std::path::PathBuf {
+    std::env::var_os("PARALLAX_SHARED_DATA").map_or_else(
+        || std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/data"),
+        std::path::PathBuf::from,
+    )
+}
+
 fn main() -> Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let usage = || {

@@ -9,13 +9,12 @@ use anyhow::{Context, Result, bail};
 use extract::ner::train::{Document, TrainConfig, train};
 use extract::ner::{EntityKind, Model, Tag, chunks};
 
-const DATA: &str = "../shared/data";
 const MODEL: &str = "crates/extract/models/ner.bin";
 /// Name lists that are not derived from the training data (see the README there).
 const GAZETTEERS: &str = "crates/extract/models/gazetteer";
 
 fn data_dir() -> PathBuf {
-    std::env::var_os("PARALLAX_DATA").map_or_else(|| PathBuf::from(DATA), PathBuf::from)
+    crate::shared_data()
 }
 
 /// `cargo xtask train-ner [--out PATH] [--epochs N] [--bits N] [--folds N] [--ensemble N] [--one-stage]

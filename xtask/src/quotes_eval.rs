@@ -22,7 +22,7 @@ use std::time::Instant;
 /// Extracts the quotes of one text and says how many.
 type Counter = dyn Fn(&str) -> usize;
 
-const DEFAULT_DATA: &str = "../shared/data/polnear/data";
+const DEFAULT_DATA: &str = "polnear/data";
 
 /// One gold attribution, spans as byte ranges of the original text.
 struct Gold {
@@ -166,7 +166,7 @@ struct Options {
 }
 
 fn parse_args(args: &[String]) -> Result<Options> {
-    let mut data = PathBuf::from(DEFAULT_DATA);
+    let mut data = crate::shared_data().join(DEFAULT_DATA);
     let mut show = 0;
     let mut splits = Vec::new();
     let mut article = None;

@@ -34,8 +34,7 @@ pub struct Item {
 }
 
 pub fn data_dir() -> PathBuf {
-    let here = Path::new(env!("CARGO_MANIFEST_DIR"));
-    here.join("../../shared/data")
+    crate::shared_data()
 }
 
 /// ECB+ articles in file order. The first line of a text is dropped when it repeats the title.
