@@ -14,6 +14,7 @@
 
 mod align;
 mod analyse;
+pub mod extracted;
 mod extras;
 mod model;
 pub mod porter;

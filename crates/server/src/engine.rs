@@ -17,7 +17,6 @@
 //! end needs it.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
-use std::ops::Range;
 use std::sync::{Arc, Mutex, OnceLock, RwLock};
 
 use chrono::{DateTime, FixedOffset};
@@ -33,20 +32,7 @@ pub enum EngineError {
     Poisoned,
 }
 
-/// One person or quotation found in an article, by byte range of its text.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct NameSpan {
-    pub span: Range<usize>,
-    /// The full name the mention resolves to.
-    pub name: String,
-}
-
-/// What the extract stage found in one article.
-#[derive(Debug, Default)]
-pub struct Extracted {
-    pub names: Vec<NameSpan>,
-    pub quotes: Vec<extract::quotes::Quote>,
-}
+pub use brief::extracted::{Extracted, NameSpan};
 
 /// One story as the list shows it.
 #[derive(Debug, Clone, PartialEq)]
@@ -255,7 +241,7 @@ impl Snapshot {
             .iter()
             .filter_map(|id| self.extracted.get(id).map(|e| &**e))
             .collect();
-        let (quotes, people) = quotes_and_people(&articles, &extracted);
+        let (quotes, people) = brief::extracted::quotes_and_people(&articles, &extracted);
         let input = brief::StoryInput {
             id: Some(entry.id.clone()),
             articles: &articles,
@@ -331,31 +317,6 @@ pub fn outlet_name(a: &Article) -> String {
         .unwrap_or_else(|| "Unknown outlet".to_owned())
 }
 
-/// Names and quotes of one article.
-fn extract_article(a: &Article) -> Extracted {
-    let mentions = extract::quotes::find_people(&a.text);
-    let names = extract::quotes::full_names(&a.text, &mentions);
-    let quotes = extract::quotes::extract_quotes(&a.text, &mentions);
-    let ok = |r: &Range<usize>| {
-        r.start < r.end
-            && r.end <= a.text.len()
-            && a.text.is_char_boundary(r.start)
-            && a.text.is_char_boundary(r.end)
-    };
-    Extracted {
-        names: mentions
-            .iter()
-            .zip(names)
-            .filter(|(m, _)| ok(&m.span))
-            .map(|(m, name)| NameSpan {
-                span: m.span.clone(),
-                name,
-            })
-            .collect(),
-        quotes: quotes.into_iter().filter(|q| ok(&q.span)).collect(),
-    }
-}
-
 /// Computes the stories of `corpus`, reusing extraction results and briefs of `old`.
 fn build(corpus: &[Arc<Article>], old: Option<&Snapshot>) -> Snapshot {
     let articles: HashMap<String, Arc<Article>> =
@@ -365,7 +326,7 @@ fn build(corpus: &[Arc<Article>], old: Option<&Snapshot>) -> Snapshot {
         .map(|a| {
             let e = old
                 .and_then(|o| o.extracted.get(&a.id).cloned())
-                .unwrap_or_else(|| Arc::new(extract_article(a)));
+                .unwrap_or_else(|| Arc::new(brief::extracted::extract_article(&a.text)));
             (a.id.clone(), e)
         })
         .collect();
@@ -480,48 +441,3 @@ fn build(corpus: &[Arc<Article>], old: Option<&Snapshot>) -> Snapshot {
 
 /// A story's members (indices into the corpus) and `(copy, original)` pairs, as clustered.
 type Group = (Vec<usize>, Vec<(String, String)>);
-
-/// Quote groups and people of a story for the brief, from the per-article extraction.
-fn quotes_and_people(
-    articles: &[Article],
-    extracted: &[&Extracted],
-) -> (Vec<brief::QuoteInput>, Vec<brief::PersonInput>) {
-    let mut people: BTreeMap<String, Vec<brief::Mention>> = BTreeMap::new();
-    for (a, e) in articles.iter().zip(extracted) {
-        for n in &e.names {
-            people
-                .entry(n.name.clone())
-                .or_default()
-                .push(brief::Mention {
-                    article: a.id.clone(),
-                    start: n.span.start,
-                    end: n.span.end,
-                });
-        }
-    }
-    let refs: Vec<(&str, &[extract::quotes::Quote])> = articles
-        .iter()
-        .zip(extracted)
-        .map(|(a, e)| (a.id.as_str(), e.quotes.as_slice()))
-        .collect();
-    let quotes = extract::quotes::group_quotes(&refs)
-        .into_iter()
-        .map(|g| brief::QuoteInput {
-            speaker: g.speaker,
-            appearances: g
-                .appearances
-                .into_iter()
-                .map(|a| brief::Mention {
-                    article: a.article,
-                    start: a.span.start,
-                    end: a.span.end,
-                })
-                .collect(),
-        })
-        .collect();
-    let people = people
-        .into_iter()
-        .map(|(name, mentions)| brief::PersonInput { name, mentions })
-        .collect();
-    (quotes, people)
-}

@@ -60,7 +60,12 @@ pub fn run(args: Args, context: &Context) -> Result<Outcome> {
     let mut stories = Vec::new();
     for group in &groups {
         let story: Vec<Article> = group.members.iter().map(|&i| articles[i].clone()).collect();
-        let (quotes, people) = quotes_and_people(&story);
+        let extracted: Vec<_> = story
+            .iter()
+            .map(|a| brief::extracted::extract_article(&a.text))
+            .collect();
+        let extracted: Vec<_> = extracted.iter().collect();
+        let (quotes, people) = brief::extracted::quotes_and_people(&story, &extracted);
         let input = brief::StoryInput {
             id: group.id.clone(),
             articles: &story,
@@ -191,49 +196,4 @@ fn cluster(articles: &[Article], context: &Context) -> Vec<Group> {
         )
     });
     groups
-}
-
-/// Quote groups and people of a story, from the extract stage.
-fn quotes_and_people(story: &[Article]) -> (Vec<brief::QuoteInput>, Vec<brief::PersonInput>) {
-    let mut per_article = Vec::with_capacity(story.len());
-    let mut people: BTreeMap<String, Vec<brief::Mention>> = BTreeMap::new();
-    for a in story {
-        let mentions = extract::quotes::find_people(&a.text);
-        let names = extract::quotes::full_names(&a.text, &mentions);
-        for (m, name) in mentions.iter().zip(names) {
-            people.entry(name).or_default().push(brief::Mention {
-                article: a.id.clone(),
-                start: m.span.start,
-                end: m.span.end,
-            });
-        }
-        per_article.push((
-            a.id.as_str(),
-            extract::quotes::extract_quotes(&a.text, &mentions),
-        ));
-    }
-    let refs: Vec<(&str, &[extract::quotes::Quote])> = per_article
-        .iter()
-        .map(|(id, q)| (*id, q.as_slice()))
-        .collect();
-    let quotes = extract::quotes::group_quotes(&refs)
-        .into_iter()
-        .map(|g| brief::QuoteInput {
-            speaker: g.speaker,
-            appearances: g
-                .appearances
-                .into_iter()
-                .map(|a| brief::Mention {
-                    article: a.article,
-                    start: a.span.start,
-                    end: a.span.end,
-                })
-                .collect(),
-        })
-        .collect();
-    let people = people
-        .into_iter()
-        .map(|(name, mentions)| brief::PersonInput { name, mentions })
-        .collect();
-    (quotes, people)
 }

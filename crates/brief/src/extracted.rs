@@ -1,0 +1,142 @@
+//! The bridge from the extract stage: each article's people and quotations, found once, and
+//! turned into the brief's [`QuoteInput`]s and [`PersonInput`]s. Front ends (the CLI, the server)
+//! call this instead of wiring `extract` to `brief` themselves.
+//!
+//! Speakers are resolved against the people the entity recogniser found, so places and
+//! organisations never stand as speakers or as "people" of a story.
+
+use std::collections::BTreeMap;
+use std::ops::Range;
+
+use extract::quotes::Quote;
+
+use crate::{Article, Mention, PersonInput, QuoteInput};
+
+/// One mention of a person in an article, by byte range of its text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NameSpan {
+    pub span: Range<usize>,
+    /// The full name the mention resolves to ("Varga" → "Elena Varga").
+    pub name: String,
+}
+
+/// What the extract stage found in one article.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Extracted {
+    pub names: Vec<NameSpan>,
+    pub quotes: Vec<Quote>,
+}
+
+/// The people and quotations of one article's normalised text. Spans that do not fit the text
+/// are dropped, so every kept span slices `text`.
+pub fn extract_article(text: &str) -> Extracted {
+    let entities = extract::ner::entities(text);
+    let people = extract::quotes::people_from_entities(&entities);
+    let names = extract::quotes::full_names(text, &people);
+    let quotes = extract::quotes::extract_quotes(text, &people);
+    let fits = |r: &Range<usize>| {
+        r.start < r.end
+            && r.end <= text.len()
+            && text.is_char_boundary(r.start)
+            && text.is_char_boundary(r.end)
+    };
+    Extracted {
+        names: people
+            .iter()
+            .zip(names)
+            .filter(|(m, _)| fits(&m.span))
+            .map(|(m, name)| NameSpan {
+                span: m.span.clone(),
+                name,
+            })
+            .collect(),
+        quotes: quotes.into_iter().filter(|q| fits(&q.span)).collect(),
+    }
+}
+
+/// Quote groups (the same statement across outlets) and people of a story, from what was
+/// extracted from each of its articles; `extracted[i]` belongs to `articles[i]`.
+pub fn quotes_and_people(
+    articles: &[Article],
+    extracted: &[&Extracted],
+) -> (Vec<QuoteInput>, Vec<PersonInput>) {
+    let mut people: BTreeMap<String, Vec<Mention>> = BTreeMap::new();
+    for (a, e) in articles.iter().zip(extracted) {
+        for n in &e.names {
+            people.entry(n.name.clone()).or_default().push(Mention {
+                article: a.id.clone(),
+                start: n.span.start,
+                end: n.span.end,
+            });
+        }
+    }
+    let refs: Vec<(&str, &[Quote])> = articles
+        .iter()
+        .zip(extracted)
+        .map(|(a, e)| (a.id.as_str(), e.quotes.as_slice()))
+        .collect();
+    let quotes = extract::quotes::group_quotes(&refs)
+        .into_iter()
+        .map(|g| QuoteInput {
+            speaker: g.speaker,
+            appearances: g
+                .appearances
+                .into_iter()
+                .map(|a| Mention {
+                    article: a.article,
+                    start: a.span.start,
+                    end: a.span.end,
+                })
+                .collect(),
+        })
+        .collect();
+    let people = people
+        .into_iter()
+        .map(|(name, mentions)| PersonInput { name, mentions })
+        .collect();
+    (quotes, people)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn article(id: &str, text: &str) -> Article {
+        ingest::Draft {
+            body: text.to_owned(),
+            ..Default::default()
+        }
+        .finish(ingest::Source::file(id))
+        .expect("article")
+    }
+
+    #[test]
+    fn same_quote_in_two_articles_is_one_group_with_its_speaker() {
+        let one = article(
+            "a",
+            "Interior Minister Elena Varga visited the shelter. \"We will rebuild every house,\" Varga said on Monday.",
+        );
+        let two = article(
+            "b",
+            "\"We will rebuild every house,\" Interior Minister Elena Varga told reporters in Kessel.",
+        );
+        let extracted = [extract_article(&one.text), extract_article(&two.text)];
+        for (a, e) in [(&one, &extracted[0]), (&two, &extracted[1])] {
+            for n in &e.names {
+                assert!(a.text[n.span.clone()].contains("Varga"), "{n:?}");
+            }
+            for q in &e.quotes {
+                assert_eq!(&a.text[q.span.clone()], q.text);
+            }
+        }
+        let articles = [one, two];
+        let (quotes, people) = quotes_and_people(&articles, &[&extracted[0], &extracted[1]]);
+        let group = quotes
+            .iter()
+            .find(|q| q.appearances.len() == 2)
+            .expect("one group carried by both articles");
+        assert_eq!(group.speaker.as_deref(), Some("Elena Varga"));
+        assert!(people.iter().any(|p| p.name == "Elena Varga"));
+        assert!(people.iter().all(|p| p.name != "Kessel"), "{people:?}");
+    }
+}
