@@ -430,6 +430,7 @@ fn make(
     Article {
         id,
         source: Source::file("bench"),
+        record_id: None,
         url: None,
         outlet: Some(outlet),
         title,

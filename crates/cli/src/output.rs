@@ -78,6 +78,9 @@ pub struct ArticleRecord<'a> {
     /// The path, with `#N` for the N-th record of a file holding several.
     pub source: String,
     pub id: &'a str,
+    /// The id the input gave the record, when it gave one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub record_id: Option<&'a str>,
     pub url: Option<&'a str>,
     pub outlet: Option<&'a str>,
     pub title: Option<&'a str>,
@@ -97,6 +100,7 @@ impl<'a> ArticleRecord<'a> {
         ArticleRecord {
             source: a.source.to_string(),
             id: &a.id,
+            record_id: a.record_id.as_deref(),
             url: a.url.as_deref(),
             outlet: a.outlet.as_deref(),
             title: a.title.as_deref(),

@@ -154,6 +154,7 @@ fn record(location: &str, source: Source, value: Value) -> Result<Article, ReadE
     };
     let mut warnings = Vec::new();
     let mut take = |names: &[&str]| -> Option<String> { string(&mut fields, names, &mut warnings) };
+    let record_id = take(&["id"]);
     let url = take(&["url", "link"]);
     let title = take(&["title", "headline"]);
     let outlet = take(&["outlet", "publisher", "site_name"]);
@@ -176,6 +177,7 @@ fn record(location: &str, source: Source, value: Value) -> Result<Article, ReadE
     };
     let published = published(&mut fields, &mut warnings);
     let authors = authors(&mut fields, &mut warnings);
+    draft.record_id = record_id;
     draft.url = url.or(draft.url);
     draft.title = title.or(draft.title);
     draft.outlet = outlet.or(draft.outlet);
@@ -359,6 +361,7 @@ mod tests {
             .unwrap()
             .unwrap();
         assert_eq!(a.source, Source::record("t.jsonl", 1));
+        assert_eq!(a.record_id.as_deref(), Some("7"));
         assert_eq!(a.url.as_deref(), Some("https://example.org/a"));
         assert_eq!(a.outlet.as_deref(), Some("The Ledger"));
         assert_eq!(

@@ -68,6 +68,9 @@ pub struct Article {
     /// same id.
     pub id: String,
     pub source: Source,
+    /// The id the input gave the record (a JSON record's `id`), kept so results can be joined
+    /// back to the caller's data. Not unique and not the key: that is `id`.
+    pub record_id: Option<String>,
     pub url: Option<String>,
     pub outlet: Option<String>,
     pub title: Option<String>,
@@ -90,6 +93,8 @@ pub struct Article {
 /// An article as a reader found it, before normalisation and hashing.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Draft {
+    /// The id the input gave the record, if any.
+    pub record_id: Option<String>,
     pub url: Option<String>,
     pub outlet: Option<String>,
     pub title: Option<String>,
@@ -129,6 +134,7 @@ impl Draft {
         Ok(Article {
             id,
             source,
+            record_id: clean(self.record_id),
             url: clean(self.url),
             outlet,
             title,

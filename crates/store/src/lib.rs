@@ -146,7 +146,9 @@ type Result<T, E = StoreError> = std::result::Result<T, E>;
 const SUMMARY_COLUMNS: &str =
     "id, source_path, source_record, outlet, title, published, dateline, ingested_at";
 const ARTICLE_COLUMNS: &str = "id, source_path, source_record, url, outlet, title, authors, \
-     published, dateline, language, text, original, summary_only, warnings, ingested_at";
+     published, dateline, language, text, original, summary_only, warnings, ingested_at, record_id";
+/// How many columns [`ARTICLE_COLUMNS`] names: a query that selects more reads them from here on.
+const ARTICLE_COLUMN_COUNT: usize = 16;
 
 impl Store {
     /// Opens the store in `dir`, creating the folder and the database if needed and bringing the
@@ -437,8 +439,8 @@ fn insert_batch(tx: &Transaction, path: &Path, articles: &[Article]) -> Result<A
         .prepare_cached(
             "INSERT INTO articles (id, source_path, source_record, url, outlet, title, authors,
                  published, published_ts, dateline, language, text, original, summary_only,
-                 warnings, ingested_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)
+                 warnings, ingested_at, record_id)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)
              ON CONFLICT (id) DO NOTHING",
         )
         .map_err(fail)?;
@@ -465,6 +467,7 @@ fn insert_batch(tx: &Transaction, path: &Path, articles: &[Article]) -> Result<A
                 a.summary_only,
                 serde_json::to_string(&a.warnings).expect("strings serialise"),
                 ingested_at,
+                a.record_id,
             ])
             .map_err(fail)?;
         if inserted == 1 {
@@ -493,9 +496,11 @@ struct ArticleRow {
     summary_only: bool,
     warnings: String,
     ingested_at: String,
+    record_id: Option<String>,
 }
 
 fn read_article_row(row: &Row) -> rusqlite::Result<ArticleRow> {
+    debug_assert_eq!(ARTICLE_COLUMNS.split(',').count(), ARTICLE_COLUMN_COUNT);
     Ok(ArticleRow {
         id: row.get(0)?,
         source_path: row.get(1)?,
@@ -512,6 +517,7 @@ fn read_article_row(row: &Row) -> rusqlite::Result<ArticleRow> {
         summary_only: row.get(12)?,
         warnings: row.get(13)?,
         ingested_at: row.get(14)?,
+        record_id: row.get(15)?,
     })
 }
 
@@ -542,6 +548,7 @@ impl ArticleRow {
                     path: self.source_path,
                     record: self.source_record,
                 },
+                record_id: self.record_id,
                 url: self.url,
                 outlet: self.outlet,
                 title: self.title,

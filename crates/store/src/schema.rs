@@ -90,6 +90,10 @@ const MIGRATIONS: &[&str] = &[
     );
     CREATE INDEX article_story_by_story ON article_story (story_id, feed);
     "#,
+    // 3: the id the input gave a record (a JSON record's `id`).
+    r#"
+    ALTER TABLE articles ADD COLUMN record_id TEXT;
+    "#,
 ];
 
 /// The schema version this program writes.

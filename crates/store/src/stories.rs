@@ -16,7 +16,8 @@ use ingest::{Article, Source};
 use rusqlite::{OptionalExtension, TransactionBehavior, params};
 
 use crate::{
-    ARTICLE_COLUMNS, Result, Store, StoreError, StoredArticle, parse_rfc3339, read_article_row,
+    ARTICLE_COLUMN_COUNT, ARTICLE_COLUMNS, Result, Store, StoreError, StoredArticle, parse_rfc3339,
+    read_article_row,
 };
 
 /// What [`Store::update_stories`] did.
@@ -125,9 +126,12 @@ impl Store {
                     .map_err(fail("read clustered articles"))?
                     .decode(&self.path)?
                     .article;
-                let stored: Option<String> =
-                    row.get(15).map_err(fail("read clustered articles"))?;
-                let feed: i64 = row.get(16).map_err(fail("read clustered articles"))?;
+                let stored: Option<String> = row
+                    .get(ARTICLE_COLUMN_COUNT)
+                    .map_err(fail("read clustered articles"))?;
+                let feed: i64 = row
+                    .get(ARTICLE_COLUMN_COUNT + 1)
+                    .map_err(fail("read clustered articles"))?;
                 next_feed = next_feed.max(feed + 1);
                 let a = clusterer.add(&article);
                 replayed.push((article.id, stored, a.story));
@@ -299,7 +303,11 @@ impl Store {
             .map_err(fail)?;
         let rows = stmt
             .query_map([id], |row| {
-                Ok((read_article_row(row)?, row.get(15)?, row.get(16)?))
+                Ok((
+                    read_article_row(row)?,
+                    row.get(ARTICLE_COLUMN_COUNT)?,
+                    row.get(ARTICLE_COLUMN_COUNT + 1)?,
+                ))
             })
             .map_err(fail)?;
         rows.map(|row| {

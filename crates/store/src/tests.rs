@@ -4,6 +4,7 @@ use ingest::Draft;
 /// A small article; `n` makes the body (and so the id) distinct.
 fn article(title: &str, published: Option<&str>, n: u32) -> Article {
     Draft {
+        record_id: Some(format!("wire-{n}")),
         url: Some(format!("https://example.test/{n}")),
         outlet: Some("The Nordhaven Ledger".into()),
         title: Some(title.into()),

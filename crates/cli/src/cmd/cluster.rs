@@ -29,6 +29,9 @@ pub struct Args {
 struct Record<'a> {
     source: String,
     id: &'a str,
+    /// The id the input gave the record, when it gave one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    record_id: Option<&'a str>,
     /// Same value for every article of one story (the id of its first article); null when the
     /// article was not clustered (empty).
     story: Option<String>,
@@ -143,6 +146,7 @@ pub fn run(args: Args, context: &Context) -> Result<Outcome> {
             records.write(&Record {
                 source: a.source.to_string(),
                 id: &a.id,
+                record_id: a.record_id.as_deref(),
                 story: story_of(x),
                 duplicate_of: dup.map(|d| d.original.as_str()),
                 duplicate_kind: dup.map(|d| d.kind.as_str()),

@@ -120,3 +120,30 @@ fn help_and_version_exit_with_0() {
     assert!(dir.ok(&["--help"]).stdout().contains("ingest"));
     assert!(dir.ok(&["--version"]).stdout().starts_with("parallax "));
 }
+
+#[test]
+fn record_ids_of_the_input_are_kept_through_the_store() {
+    let dir = Dir::new();
+    dir.write(
+        "feed.jsonl",
+        concat!(
+            r#"{"id": "wire-17", "title": "Dam holds", "text": "The dam at Kessel held overnight."}"#,
+            "\n",
+            r#"{"title": "No id", "text": "Engineers inspected the spillway on Tuesday."}"#,
+            "\n"
+        ),
+    );
+    let records = dir
+        .ok(&["extract", "feed.jsonl", "--format", "jsonl"])
+        .jsonl();
+    assert_eq!(records[0]["record_id"], "wire-17");
+    assert!(records[1].get("record_id").is_none(), "{}", records[1]);
+    assert_ne!(
+        records[0]["id"], "wire-17",
+        "the key stays the content hash"
+    );
+    dir.ok(&["ingest", "feed.jsonl"]);
+    let id = records[0]["id"].as_str().expect("id");
+    let shown = dir.ok(&["show", id, "--format", "json"]).json();
+    assert_eq!(shown["record_id"], "wire-17");
+}

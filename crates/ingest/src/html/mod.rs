@@ -55,6 +55,7 @@ pub fn extract_with_charset(
     let mut warnings = Vec::new();
     warnings.extend(decoded.warning);
     Ok(Draft {
+        record_id: None,
         url: meta.url,
         outlet: meta.outlet,
         title: meta.title,
