@@ -30,7 +30,7 @@ pub fn run(args: &[String]) -> Result<()> {
     }
     ensure!(articles > 0 && runs > 0, "{USAGE}");
 
-    let parallax = build_parallax()?;
+    let parallax = crate::build_parallax()?;
     let work = std::env::temp_dir().join(format!("parallax-bench-ingest-{}", std::process::id()));
     let _cleanup = RemoveOnDrop(work.clone());
     let input = work.join("articles");
@@ -144,31 +144,6 @@ fn wait4(pid: i32) -> Result<(i32, libc::rusage)> {
         -1
     };
     Ok((code, usage))
-}
-
-/// Builds the release binary and returns its path.
-fn build_parallax() -> Result<PathBuf> {
-    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-    let out = Command::new(cargo)
-        .args([
-            "build",
-            "--release",
-            "--package",
-            "cli",
-            "--bin",
-            "parallax",
-        ])
-        .args(["--message-format", "json-render-diagnostics"])
-        .stderr(Stdio::inherit())
-        .output()
-        .context("running cargo build")?;
-    ensure!(out.status.success(), "cargo build of parallax failed");
-    String::from_utf8_lossy(&out.stdout)
-        .lines()
-        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
-        .filter(|v| v["target"]["name"] == "parallax")
-        .find_map(|v| v["executable"].as_str().map(PathBuf::from))
-        .context("cargo build did not name the parallax executable")
 }
 
 fn examples_dir() -> PathBuf {

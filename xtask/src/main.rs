@@ -13,7 +13,7 @@ mod server_bench;
 mod stories_bench;
 mod stories_eval;
 
-use anyhow::{Result, bail};
+use anyhow::{Context, Result, bail, ensure};
 
 type Task = fn(&[String]) -> Result<()>;
 
@@ -98,6 +98,31 @@ pub fn shared_data() -> std::path::PathBuf {
         || std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/data"),
         std::path::PathBuf::from,
     )
+}
+
+/// Builds the release `parallax` binary and returns its path (the benchmarks time the real program).
+pub fn build_parallax() -> Result<std::path::PathBuf> {
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let out = std::process::Command::new(cargo)
+        .args([
+            "build",
+            "--release",
+            "--package",
+            "cli",
+            "--bin",
+            "parallax",
+        ])
+        .args(["--message-format", "json-render-diagnostics"])
+        .stderr(std::process::Stdio::inherit())
+        .output()
+        .context("running cargo build")?;
+    ensure!(out.status.success(), "cargo build of parallax failed");
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .filter(|v| v["target"]["name"] == "parallax")
+        .find_map(|v| v["executable"].as_str().map(std::path::PathBuf::from))
+        .context("cargo build did not name the parallax executable")
 }
 
 fn main() -> Result<()> {

@@ -8,7 +8,8 @@ use std::process::{Command, Stdio};
 
 use anyhow::{Context, Result, ensure};
 
-use crate::server_bench::{Server, build_parallax, tempdir};
+use crate::build_parallax;
+use crate::server_bench::{Server, tempdir};
 
 pub fn run(_args: &[String]) -> Result<()> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");

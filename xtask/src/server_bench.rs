@@ -39,7 +39,7 @@ pub fn run(args: &[String]) -> Result<()> {
             other => bail!("unknown argument {other:?}"),
         }
     }
-    let parallax = build_parallax()?;
+    let parallax = crate::build_parallax()?;
     let data = tempdir("parallax-bench-server")?;
     let records = data.join("story.jsonl");
     std::fs::write(&records, story_records(50))?;
@@ -465,29 +465,4 @@ pub fn tempdir(prefix: &str) -> Result<PathBuf> {
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir)?;
     Ok(dir)
-}
-
-/// Builds the release `parallax` binary and returns its path.
-pub fn build_parallax() -> Result<PathBuf> {
-    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-    let out = Command::new(cargo)
-        .args([
-            "build",
-            "--release",
-            "--package",
-            "cli",
-            "--bin",
-            "parallax",
-        ])
-        .args(["--message-format", "json-render-diagnostics"])
-        .stderr(Stdio::inherit())
-        .output()
-        .context("running cargo build")?;
-    ensure!(out.status.success(), "cargo build of parallax failed");
-    String::from_utf8_lossy(&out.stdout)
-        .lines()
-        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
-        .filter(|v| v["target"]["name"] == "parallax")
-        .find_map(|v| v["executable"].as_str().map(PathBuf::from))
-        .context("cargo build did not name the parallax executable")
 }
