@@ -500,7 +500,6 @@ struct ArticleRow {
 }
 
 fn read_article_row(row: &Row) -> rusqlite::Result<ArticleRow> {
-    debug_assert_eq!(ARTICLE_COLUMNS.split(',').count(), ARTICLE_COLUMN_COUNT);
     Ok(ArticleRow {
         id: row.get(0)?,
         source_path: row.get(1)?,

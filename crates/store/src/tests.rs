@@ -266,3 +266,8 @@ fn all_articles_come_whole_in_ingest_order() {
         .collect();
     assert_eq!(all, articles);
 }
+
+#[test]
+fn article_column_count_matches_the_column_list() {
+    assert_eq!(ARTICLE_COLUMNS.split(',').count(), ARTICLE_COLUMN_COUNT);
+}
