@@ -14,6 +14,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
 
 use chrono::{DateTime, FixedOffset};
 use ingest::Article;
+use serde::{Deserialize, Serialize};
 
 use crate::dup::{DupConfig, Duplicate, DuplicateIndex, Fingerprint};
 use crate::features::{self, Features, KINDS, Kind, Origin, kind_of};
@@ -23,7 +24,7 @@ use crate::lexicon::is_wire_agency;
 /// Clustering settings. [`Config::default`] holds the calibrated values (on ECB+ topics 1–20
 /// and the first half of the Multi-News sample; see `cargo xtask eval-stories`); they are the
 /// same for every corpus.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Config {
     /// The join model: an article joins the best-scoring story when its score is at least 0.
     pub weights: Weights,
@@ -52,7 +53,7 @@ pub struct Config {
 /// A linear model over [`Signals`]: `bias + Σ present[k] · (similarity[k] · cos[k] + presence[k])`
 /// over the kinds words, names, numbers, dates, title words (in that order). Fitted by logistic
 /// regression on the dev splits (`cargo xtask eval-stories --fit`).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Weights {
     pub similarity: [f32; KINDS],
     pub presence: [f32; KINDS],
@@ -108,7 +109,7 @@ impl Default for Config {
 }
 
 /// A story's id: the id of its first article, so it is stable across runs and machines.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct StoryId(pub String);
 
 impl std::fmt::Display for StoryId {
@@ -160,6 +161,7 @@ pub struct Story {
 ///
 /// **Invariant:** the result depends only on the configuration and the sequence of articles
 /// given: no clocks, no random seeds, ties broken by story age.
+#[derive(Serialize, Deserialize)]
 pub struct Clusterer {
     config: Config,
     seq: u64,
@@ -199,6 +201,7 @@ impl Prepared {
     }
 }
 
+#[derive(Serialize, Deserialize)]
 struct Pool {
     postings: IdMap<u64, VecDeque<u32>>,
     /// Active stories by (last article sequence, story number).
@@ -206,6 +209,7 @@ struct Pool {
     added: usize,
 }
 
+#[derive(Serialize, Deserialize)]
 struct StoryState {
     id: StoryId,
     language: String,
@@ -223,13 +227,14 @@ struct StoryState {
     centroid: Option<Centroid>,
 }
 
-#[derive(Default)]
+#[derive(Default, Serialize, Deserialize)]
 struct Centroid {
     weights: IdMap<u64, f32>,
     /// Squared length of each kind's part.
     norm2: [f32; KINDS],
 }
 
+#[derive(Serialize, Deserialize)]
 struct Label {
     text: String,
     entity: bool,
@@ -1093,6 +1098,7 @@ fn max_opt<T: Ord>(a: Option<T>, b: Option<T>) -> Option<T> {
 
 /// Document frequencies learned online, in fixed memory: a count-min sketch (two rows of 2²⁰
 /// counters). Collisions can only make a term look more common, never rarer.
+#[derive(Serialize, Deserialize)]
 struct DocFreq {
     rows: Vec<u32>,
     docs: u64,

@@ -6,6 +6,7 @@
 use std::collections::VecDeque;
 
 use ingest::Article;
+use serde::{Deserialize, Serialize};
 
 use crate::features::{self, Features};
 use crate::hash::{IdMap, SplitMix, combine};
@@ -22,7 +23,7 @@ const NONE: u64 = u64::MAX;
 const MAX_CANDIDATES: usize = 256;
 
 /// Settings of the duplicate index. The defaults are fixed; see each field.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DupConfig {
     /// A candidate is a copy when at least this share of the shorter text's shingles are in the
     /// longer one (estimated from the signatures).
@@ -90,8 +91,9 @@ pub struct Duplicate {
 }
 
 /// A compact description of one article for duplicate detection.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Fingerprint {
+    #[serde(with = "crate::state::boxed_array")]
     signature: Box<[u32; SIGNATURE]>,
     shingles: u32,
     paragraphs: Box<[u64]>,
@@ -190,6 +192,7 @@ pub struct Match {
     root: u64,
 }
 
+#[derive(Serialize, Deserialize)]
 struct Entry {
     /// The next older entry in each of this entry's band buckets (`NONE` at the end).
     next: [u64; BANDS],
@@ -207,6 +210,7 @@ struct Entry {
 /// **Invariant:** every bucket holds the newest window entry with that band; chains run from
 /// newer to older entries and are cut at the window's start, so memory is bounded by
 /// `capacity` (a fixed-size record per article plus one map slot per band).
+#[derive(Serialize, Deserialize)]
 pub struct DuplicateIndex {
     config: DupConfig,
     entries: VecDeque<Entry>,

@@ -13,10 +13,12 @@ pub mod entities;
 mod features;
 mod hash;
 mod lexicon;
+mod state;
 
 pub use cluster::{Assignment, Clusterer, Config, Signals, Story, StoryId, Weights};
 pub use dup::{DupConfig, Duplicate, DuplicateIndex, DuplicateKind, Fingerprint, Match};
 pub use lexicon::is_wire_agency;
+pub use state::{STATE_FORMAT, StateError, code_fingerprint, config_fingerprint};
 
 use ingest::Article;
 
