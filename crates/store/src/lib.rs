@@ -17,7 +17,7 @@ use ingest::{Article, Source};
 use rusqlite::{Connection, Row, Transaction, params};
 
 pub use schema::VERSION as SCHEMA_VERSION;
-pub use stories::{StoredStory, StoriesUpdated, StoryArticle};
+pub use stories::{Assigned, StoredStory, StoriesUpdated, StoryArticle};
 
 /// The database file inside the data folder.
 pub const DB_FILE: &str = "parallax.sqlite";

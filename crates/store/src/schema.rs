@@ -94,6 +94,18 @@ const MIGRATIONS: &[&str] = &[
     r#"
     ALTER TABLE articles ADD COLUMN record_id TEXT;
     "#,
+    // 4: the clusterer's saved state (kept by stories.rs), so an update feeds only new articles.
+    r#"
+    CREATE TABLE story_state (
+        id        INTEGER PRIMARY KEY CHECK (id = 1),  -- one row at most
+        -- `article_story` rows the clusterer has been fed (the next feed position).
+        fed       INTEGER NOT NULL,
+        -- `articles.seq` of the newest article it has been fed: later ones are the new ones.
+        last_seq  INTEGER NOT NULL,
+        -- `stories::Clusterer::save` output; carries its own format, code and config checks.
+        state     BLOB NOT NULL
+    );
+    "#,
 ];
 
 /// The schema version this program writes.

@@ -1,19 +1,27 @@
 //! Stories in the store: which story each article belongs to, and a summary row per story,
 //! kept up to date by [`Store::update_stories`] after each ingest.
 //!
-//! The clusterer's state (term rarity, MinHash index, centroids) is not saved: `stories` has no
-//! way to serialise it, and it is cheap to rebuild. Each update replays the articles already
-//! assigned, in the order they were first fed (`article_story.feed`), which gives back exactly
-//! the clusterer they left (it is deterministic), then feeds the articles that have no
-//! assignment yet in publication order (ingest order when undated). **Invariant:** an article's
-//! row is written once, with its feed position, and only its story id changes afterwards (when
-//! stories merge); the `stories` table is rewritten whole from the clusterer in the same
-//! transaction, so readers never see assignments and summaries that disagree. This module never
-//! decides anything about stories itself: it feeds and records the `stories` crate.
+//! The clusterer (term rarity, MinHash index, centroids) is saved in `story_state` after each
+//! update (`stories::Clusterer::save`, a few MB) and loaded before the next, which then reads
+//! only the articles stored since (`articles.seq` above the state's `last_seq`) and feeds them
+//! in publication order (ingest order when undated). When the state cannot be used (none yet,
+//! written by another version of the clustering code or with another configuration, damaged,
+//! or not covering exactly the assigned articles) the update says why and falls back to the
+//! reference: replaying the articles already assigned in the order they were first fed
+//! (`article_story.feed`), which gives back exactly the clusterer they left (it is
+//! deterministic), and then saves a fresh state. **Invariant:** an article's row is written
+//! once, with its feed position, and only its story id changes afterwards (when stories merge);
+//! the `stories` rows, the assignments and the saved state are written in the same transaction,
+//! so readers never see assignments and summaries that disagree and a killed update never
+//! leaves a state that does not match the assignments. This module never decides anything about
+//! stories itself: it feeds and records the `stories` crate.
 
 use chrono::{DateTime, FixedOffset, SecondsFormat};
 use ingest::{Article, Source};
-use rusqlite::{OptionalExtension, TransactionBehavior, params};
+use std::collections::HashMap;
+use std::path::Path;
+
+use rusqlite::{OptionalExtension, Transaction, TransactionBehavior, params};
 
 use crate::{
     ARTICLE_COLUMN_COUNT, ARTICLE_COLUMNS, Result, Store, StoreError, StoredArticle, parse_rfc3339,
@@ -34,6 +42,23 @@ pub struct StoriesUpdated {
     pub stories: u64,
     /// What the clusterer said about the newly clustered articles (no date, empty, language).
     pub warnings: Vec<(Source, String)>,
+    /// Why the clusterer was rebuilt by replaying instead of loaded from its saved state (no
+    /// state yet, another program version or configuration, a damaged state); `None` when it
+    /// was loaded, or when there was nothing to replay.
+    pub replay_reason: Option<String>,
+    /// Size of the clusterer state saved by this update.
+    pub state_bytes: u64,
+}
+
+/// One row of `article_story`: an article's story and the earlier article it copies.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Assigned {
+    pub article_id: String,
+    /// `None` when the article was not clustered (it has no text).
+    pub story_id: Option<String>,
+    pub duplicate_of: Option<String>,
+    /// `new` (started the story), `joined`, or the copy kind (`exact`, `syndicated`, `rewrite`).
+    pub kind: Option<String>,
 }
 
 /// A story as stored: the `stories` crate's summary when it was last updated.
@@ -68,9 +93,10 @@ const STORY_COLUMNS: &str =
     "id, headline, first_seen, last_seen, outlets, articles, entities, terms, language";
 
 impl Store {
-    /// Puts every article that has no story yet into one, rebuilding the clusterer from the
-    /// articles already assigned first (see the module doc). Does nothing when every article
-    /// has its story. Runs in one write transaction.
+    /// Puts every article that has no story yet into one (see the module doc): continues the
+    /// saved clusterer when it is usable, else rebuilds it by replaying the articles already
+    /// assigned. Does nothing when every article has its story. Runs in one write transaction,
+    /// which also saves the clusterer.
     pub fn update_stories(&mut self, config: &stories::Config) -> Result<StoriesUpdated> {
         let path = self.path.clone();
         let path = &path;
@@ -79,65 +105,91 @@ impl Store {
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .map_err(fail("start story update"))?;
-        let columns = format!("a.{}", ARTICLE_COLUMNS.replace(", ", ", a."));
-        let pending: Vec<Article> = {
-            let mut stmt = tx
-                .prepare(&format!(
-                    "SELECT {columns} FROM articles a WHERE NOT EXISTS
-                     (SELECT 1 FROM article_story s WHERE s.article_id = a.id) ORDER BY a.seq"
-                ))
-                .map_err(fail("read unclustered articles"))?;
-            let rows = stmt
-                .query_map([], read_article_row)
-                .map_err(fail("read unclustered articles"))?;
-            let mut out = Vec::new();
-            for row in rows {
-                out.push(
-                    row.map_err(fail("read unclustered articles"))?
-                        .decode(&self.path)?
-                        .article,
-                );
-            }
-            out
-        };
         let mut done = StoriesUpdated::default();
+
+        // Which articles the clusterer has seen: the saved state must cover exactly the
+        // assigned ones. Only the small columns here; the blob is read once there is work.
+        let (assigned, next_feed): (i64, i64) = tx
+            .query_row(
+                "SELECT COUNT(*), COALESCE(MAX(feed) + 1, 0) FROM article_story",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .map_err(fail("count clustered articles"))?;
+        let saved: Option<(i64, i64)> = tx
+            .query_row(
+                "SELECT fed, last_seq FROM story_state WHERE id = 1",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()
+            .map_err(fail("read story state"))?;
+        let resumable = match saved {
+            Some((fed, last_seq)) if fed == assigned && fed == next_feed => Some(last_seq),
+            Some((fed, _)) => {
+                done.replay_reason = Some(format!(
+                    "the saved clusterer state covers {fed} articles but {assigned} have a story"
+                ));
+                None
+            }
+            None if assigned > 0 => {
+                done.replay_reason = Some("no saved clusterer state".to_owned());
+                None
+            }
+            None => None,
+        };
+
+        let mut pending = read_pending(&tx, path, resumable)?;
         if pending.is_empty() {
+            done.replay_reason = None;
             done.stories = tx
                 .query_row("SELECT COUNT(*) FROM stories", [], |r| r.get::<_, i64>(0))
                 .map_err(fail("count stories"))? as u64;
             return Ok(done);
         }
 
-        let mut clusterer = stories::Clusterer::new(config.clone());
-        // (article id, story id as stored, story id when replayed)
-        let mut replayed: Vec<(String, Option<String>, Option<stories::StoryId>)> = Vec::new();
-        let mut next_feed: i64 = 0;
-        {
-            let mut stmt = tx
-                .prepare(&format!(
-                    "SELECT {columns}, s.story_id, s.feed FROM article_story s
-                     JOIN articles a ON a.id = s.article_id ORDER BY s.feed"
-                ))
-                .map_err(fail("read clustered articles"))?;
-            let mut rows = stmt.query([]).map_err(fail("read clustered articles"))?;
-            // One article in memory at a time: the clusterer keeps no text.
-            while let Some(row) = rows.next().map_err(fail("read clustered articles"))? {
-                let article = read_article_row(row)
-                    .map_err(fail("read clustered articles"))?
-                    .decode(&self.path)?
-                    .article;
-                let stored: Option<String> = row
-                    .get(ARTICLE_COLUMN_COUNT)
-                    .map_err(fail("read clustered articles"))?;
-                let feed: i64 = row
-                    .get(ARTICLE_COLUMN_COUNT + 1)
-                    .map_err(fail("read clustered articles"))?;
-                next_feed = next_feed.max(feed + 1);
-                let a = clusterer.add(&article);
-                replayed.push((article.id, stored, a.story));
+        let mut clusterer = None;
+        if resumable.is_some() {
+            let blob: Vec<u8> = tx
+                .query_row("SELECT state FROM story_state WHERE id = 1", [], |r| {
+                    r.get(0)
+                })
+                .map_err(fail("read story state"))?;
+            match stories::Clusterer::load(&blob, config) {
+                Ok(c) => clusterer = Some(c),
+                Err(e) => {
+                    done.replay_reason = Some(e.to_string());
+                    // The replay below is the reference: take its view of what is new too.
+                    pending = read_pending(&tx, path, None)?;
+                }
             }
         }
+        // (article id, story id as stored, story id when replayed)
+        let mut replayed: Vec<(String, Option<String>, Option<stories::StoryId>)> = Vec::new();
+        let resumed = clusterer.is_some();
+        let mut clusterer = match clusterer {
+            Some(c) => c,
+            None => {
+                let (c, r) = replay(&tx, path, config)?;
+                replayed = r;
+                c
+            }
+        };
+        if let Some(reason) = &done.replay_reason {
+            tracing::info!(articles = replayed.len(), "replayed the stories: {reason}");
+        }
         done.replayed = replayed.len() as u64;
+        let stored_stories: Vec<String> = if resumed {
+            let mut stmt = tx
+                .prepare("SELECT id FROM stories")
+                .map_err(fail("read stories"))?;
+            stmt.query_map([], |r| r.get(0))
+                .map_err(fail("read stories"))?
+                .collect::<rusqlite::Result<_>>()
+                .map_err(fail("read stories"))?
+        } else {
+            Vec::new()
+        };
 
         let mut new_rows = Vec::with_capacity(pending.len());
         for i in stories::publication_order(&pending) {
@@ -152,6 +204,7 @@ impl Store {
         done.clustered = new_rows.len() as u64;
 
         {
+            // Earlier articles whose story merged into another since they were stored.
             let mut update = tx
                 .prepare("UPDATE article_story SET story_id = ?2 WHERE article_id = ?1")
                 .map_err(fail("update story of article"))?;
@@ -162,6 +215,19 @@ impl Store {
                         .execute(params![article, now])
                         .map_err(fail("update story of article"))?;
                     done.moved += 1;
+                }
+            }
+            // Resumed, stored ids are current as of the last update: only merges since move.
+            let mut update = tx
+                .prepare("UPDATE article_story SET story_id = ?2 WHERE story_id = ?1")
+                .map_err(fail("update story of article"))?;
+            for id in &stored_stories {
+                let now = clusterer.current(&stories::StoryId(id.clone())).0;
+                if now != *id {
+                    done.moved += update
+                        .execute(params![id, now])
+                        .map_err(fail("update story of article"))?
+                        as u64;
                 }
             }
             let mut insert = tx
@@ -192,45 +258,32 @@ impl Store {
                     ])
                     .map_err(fail("store story of article"))?;
             }
+        }
+        done.stories = write_stories(&tx, path, &clusterer)?;
 
-            tx.execute("DELETE FROM stories", [])
-                .map_err(fail("clear stories"))?;
-            let mut insert = tx
-                .prepare(
-                    "INSERT INTO stories (id, headline, first_seen, first_ts, last_seen, last_ts,
-                     last_feed, outlets, articles, entities, terms, language)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, 0, ?7, ?8, ?9, ?10, ?11)",
+        // The state goes in with the assignments it produced, or not at all.
+        let fed = next_feed + new_rows.len() as i64;
+        let last_seq: i64 = tx
+            .query_row("SELECT COALESCE(MAX(seq), 0) FROM articles", [], |r| {
+                r.get(0)
+            })
+            .map_err(fail("read last article"))?;
+        match clusterer.save() {
+            Ok(bytes) => {
+                done.state_bytes = bytes.len() as u64;
+                tx.execute(
+                    "INSERT OR REPLACE INTO story_state (id, fed, last_seq, state)
+                     VALUES (1, ?1, ?2, ?3)",
+                    params![fed, last_seq, bytes],
                 )
-                .map_err(fail("store story"))?;
-            for s in clusterer.stories() {
-                if s.articles == 0 {
-                    continue;
-                }
-                let json = |v: &[String]| serde_json::to_string(v).expect("strings serialise");
-                insert
-                    .execute(params![
-                        s.id.0,
-                        s.headline,
-                        s.first_seen.as_ref().map(rfc3339),
-                        s.first_seen.map(|t| t.timestamp()),
-                        s.last_seen.as_ref().map(rfc3339),
-                        s.last_seen.map(|t| t.timestamp()),
-                        json(&s.outlets),
-                        s.articles as i64,
-                        json(&s.entities),
-                        json(&s.terms),
-                        s.language,
-                    ])
-                    .map_err(fail("store story"))?;
-                done.stories += 1;
+                .map_err(fail("save story state"))?;
             }
-            // Undated stories are ordered by when their latest article arrived.
-            tx.execute(
-                "UPDATE stories SET last_feed = (SELECT MAX(feed) FROM article_story
-                 WHERE story_id = stories.id)",
-                [],
-            )
-            .map_err(fail("store story"))?;
+            Err(e) => {
+                // The next update replays instead; the stories themselves are right.
+                tracing::warn!("could not save the clusterer: {e}");
+                tx.execute("DELETE FROM story_state", [])
+                    .map_err(fail("save story state"))?;
+            }
         }
         tx.commit().map_err(fail("commit story update"))?;
         tracing::debug!(
@@ -238,9 +291,33 @@ impl Store {
             replayed = done.replayed,
             moved = done.moved,
             stories = done.stories,
+            state_bytes = done.state_bytes,
             "updated stories"
         );
         Ok(done)
+    }
+
+    /// Every article's story, in the order they were clustered: the whole `article_story`
+    /// table without article text, for front ends that hold the articles already.
+    pub fn assignments(&self) -> Result<Vec<Assigned>> {
+        let fail = |e| StoreError::sql("read story assignments", &self.path, e);
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                "SELECT article_id, story_id, duplicate_of, kind FROM article_story ORDER BY feed",
+            )
+            .map_err(fail)?;
+        let rows = stmt
+            .query_map([], |r| {
+                Ok(Assigned {
+                    article_id: r.get(0)?,
+                    story_id: r.get(1)?,
+                    duplicate_of: r.get(2)?,
+                    kind: r.get(3)?,
+                })
+            })
+            .map_err(fail)?;
+        rows.collect::<rusqlite::Result<_>>().map_err(fail)
     }
 
     /// Every story, newest first: by the time of its latest article (undated last), then by
@@ -334,6 +411,171 @@ impl Store {
             .map_err(|e| StoreError::sql("read story of article", &self.path, e))
     }
 }
+
+/// The articles that have no story yet, in ingest order. With `after_seq` (from a usable saved
+/// state) only articles stored after it are looked at, so the scan does not read the corpus.
+fn read_pending(tx: &Transaction, path: &Path, after_seq: Option<i64>) -> Result<Vec<Article>> {
+    let fail = |e| StoreError::sql("read unclustered articles", path, e);
+    let columns = format!("a.{}", ARTICLE_COLUMNS.replace(", ", ", a."));
+    let mut stmt = tx
+        .prepare(&format!(
+            "SELECT {columns} FROM articles a WHERE a.seq > ?1 AND NOT EXISTS
+             (SELECT 1 FROM article_story s WHERE s.article_id = a.id) ORDER BY a.seq"
+        ))
+        .map_err(fail)?;
+    let rows = stmt
+        .query_map([after_seq.unwrap_or(i64::MIN)], read_article_row)
+        .map_err(fail)?;
+    let mut out = Vec::new();
+    for row in rows {
+        out.push(row.map_err(fail)?.decode(path)?.article);
+    }
+    Ok(out)
+}
+
+/// A clusterer rebuilt by feeding it the assigned articles again in feed order, with each
+/// article's story as stored and as replayed. Deterministic, so it gives back exactly the
+/// clusterer that made the assignments (when the same code and configuration made them).
+#[allow(clippy::type_complexity)]
+fn replay(
+    tx: &Transaction,
+    path: &Path,
+    config: &stories::Config,
+) -> Result<(
+    stories::Clusterer,
+    Vec<(String, Option<String>, Option<stories::StoryId>)>,
+)> {
+    let fail = |e| StoreError::sql("read clustered articles", path, e);
+    let columns = format!("a.{}", ARTICLE_COLUMNS.replace(", ", ", a."));
+    let mut clusterer = stories::Clusterer::new(config.clone());
+    let mut replayed = Vec::new();
+    let mut stmt = tx
+        .prepare(&format!(
+            "SELECT {columns}, s.story_id FROM article_story s
+             JOIN articles a ON a.id = s.article_id ORDER BY s.feed"
+        ))
+        .map_err(fail)?;
+    let mut rows = stmt.query([]).map_err(fail)?;
+    // One article in memory at a time: the clusterer keeps no text.
+    while let Some(row) = rows.next().map_err(fail)? {
+        let article = read_article_row(row).map_err(fail)?.decode(path)?.article;
+        let stored: Option<String> = row.get(ARTICLE_COLUMN_COUNT).map_err(fail)?;
+        let a = clusterer.add(&article);
+        replayed.push((article.id, stored, a.story));
+    }
+    Ok((clusterer, replayed))
+}
+
+/// Brings the `stories` table in line with the clusterer's stories, writing only the rows that
+/// changed (most stories are untouched by one ingest). Returns how many stories there are.
+fn write_stories(tx: &Transaction, path: &Path, clusterer: &stories::Clusterer) -> Result<u64> {
+    let fail = |e| StoreError::sql("store story", path, e);
+    let mut stored: HashMap<String, StoryValues> = HashMap::new();
+    {
+        let mut stmt = tx
+            .prepare(
+                "SELECT id, headline, first_seen, first_ts, last_seen, last_ts, outlets, articles,
+                 entities, terms, language FROM stories",
+            )
+            .map_err(fail)?;
+        let rows = stmt
+            .query_map([], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    (
+                        r.get(1)?,
+                        r.get(2)?,
+                        r.get(3)?,
+                        r.get(4)?,
+                        r.get(5)?,
+                        r.get(6)?,
+                        r.get(7)?,
+                        r.get(8)?,
+                        r.get(9)?,
+                        r.get(10)?,
+                    ),
+                ))
+            })
+            .map_err(fail)?;
+        for row in rows {
+            let (id, values) = row.map_err(fail)?;
+            stored.insert(id, values);
+        }
+    }
+    let mut upsert = tx
+        .prepare(
+            "INSERT OR REPLACE INTO stories (id, headline, first_seen, first_ts, last_seen,
+             last_ts, outlets, articles, entities, terms, language, last_feed)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11,
+             -- Undated stories are ordered by when their latest article arrived.
+             (SELECT COALESCE(MAX(feed), 0) FROM article_story WHERE story_id = ?1))",
+        )
+        .map_err(fail)?;
+    let mut count = 0;
+    for s in clusterer.stories() {
+        if s.articles == 0 {
+            continue;
+        }
+        count += 1;
+        let json = |v: &[String]| serde_json::to_string(v).expect("strings serialise");
+        let values: StoryValues = (
+            s.headline,
+            s.first_seen.as_ref().map(rfc3339),
+            s.first_seen.map(|t| t.timestamp()),
+            s.last_seen.as_ref().map(rfc3339),
+            s.last_seen.map(|t| t.timestamp()),
+            json(&s.outlets),
+            s.articles as i64,
+            json(&s.entities),
+            json(&s.terms),
+            s.language,
+        );
+        // Every new article changes its story's count, so `last_feed` needs no comparing.
+        if stored.remove(&s.id.0).as_ref() == Some(&values) {
+            continue;
+        }
+        let (
+            headline,
+            first_seen,
+            first_ts,
+            last_seen,
+            last_ts,
+            outlets,
+            articles,
+            entities,
+            terms,
+            language,
+        ) = values;
+        upsert
+            .execute(params![
+                s.id.0, headline, first_seen, first_ts, last_seen, last_ts, outlets, articles,
+                entities, terms, language,
+            ])
+            .map_err(fail)?;
+    }
+    // What is left merged into another story.
+    let mut delete = tx
+        .prepare("DELETE FROM stories WHERE id = ?1")
+        .map_err(fail)?;
+    for id in stored.keys() {
+        delete.execute([id]).map_err(fail)?;
+    }
+    Ok(count)
+}
+
+/// The columns of a `stories` row after its id, as SQL values.
+type StoryValues = (
+    Option<String>,
+    Option<String>,
+    Option<i64>,
+    Option<String>,
+    Option<i64>,
+    String,
+    i64,
+    String,
+    String,
+    String,
+);
 
 struct StoryRow {
     id: String,
@@ -442,25 +684,132 @@ mod tests {
         assert_eq!(store.stories().unwrap(), listed);
     }
 
+    /// Every article's assignment and every story, to compare two stores.
+    fn contents(store: &Store) -> (Vec<Assigned>, Vec<StoredStory>) {
+        let mut assigned = store.assignments().unwrap();
+        assigned.sort_by(|a, b| a.article_id.cmp(&b.article_id));
+        (assigned, store.stories().unwrap())
+    }
+
+    /// Ingests `runs` one after another, running `between` on the store before each later run.
+    fn ingested(runs: &[&[Article]], between: impl Fn(&mut Store)) -> (Store, StoriesUpdated) {
+        let mut store = Store::open_in_memory().unwrap();
+        let mut last = StoriesUpdated::default();
+        for (n, run) in runs.iter().enumerate() {
+            if n > 0 {
+                between(&mut store);
+            }
+            last = add(&mut store, run);
+        }
+        (store, last)
+    }
+
+    /// Three topics over a week, with a late article about the first.
+    fn runs() -> Vec<Vec<Article>> {
+        vec![
+            vec![article("flood", 1, 1), article("election", 1, 2)],
+            vec![article("flood", 2, 3), article("strike", 2, 4)],
+            vec![
+                article("election", 3, 5),
+                article("flood", 1, 6),
+                article("strike", 4, 7),
+            ],
+        ]
+    }
+
+    /// Ingesting `runs()` in several runs, with `between` done to the store before each later
+    /// one, ends exactly like the reference: each update replaying every earlier article.
+    /// Returns the last run's report.
+    fn check(between: impl Fn(&mut Store)) -> StoriesUpdated {
+        let runs = runs();
+        let parts: Vec<&[Article]> = runs.iter().map(Vec::as_slice).collect();
+        let (store, last) = ingested(&parts, between);
+        let (reference, _) = ingested(&parts, |s| {
+            s.conn.execute_batch("DELETE FROM story_state").unwrap()
+        });
+        assert_eq!(contents(&store), contents(&reference));
+        last
+    }
+
     #[test]
-    fn a_later_ingest_replays_and_keeps_earlier_assignments() {
-        let first = [article("flood", 1, 1), article("election", 1, 2)];
-        let later = [article("flood", 2, 3)];
-        let mut store = store_with(&first);
-        let before: Vec<Option<String>> = first
-            .iter()
-            .map(|a| store.story_of(&a.id).unwrap())
-            .collect();
-        let done = add(&mut store, &later);
-        assert_eq!((done.replayed, done.clustered), (2, 1));
-        let after: Vec<Option<String>> = first
-            .iter()
-            .map(|a| store.story_of(&a.id).unwrap())
-            .collect();
-        assert_eq!(after, before);
-        // The same articles in one run give the same stories.
-        let together = store_with(&[first[0].clone(), first[1].clone(), later[0].clone()]);
-        assert_eq!(together.stories().unwrap(), store.stories().unwrap());
+    fn a_later_ingest_continues_the_saved_clusterer() {
+        let done = check(|_| {});
+        assert_eq!((done.replayed, done.clustered), (0, 3));
+        // The late flood report joins the flood story of the first run.
+        let (store, _) = ingested(&[&runs()[0], &runs()[1], &runs()[2]], |_| {});
+        let story = |a: &Article| store.story_of(&a.id).unwrap();
+        assert_eq!(story(&runs()[2][1]), story(&runs()[0][0]));
+        assert_eq!(done.replay_reason, None);
+        assert!(done.state_bytes > 0);
+    }
+
+    #[test]
+    fn without_a_usable_saved_state_an_update_replays_and_says_why() {
+        let sql = |sql: &'static str| move |s: &mut Store| s.conn.execute_batch(sql).unwrap();
+        let done = check(sql("DELETE FROM story_state"));
+        assert_eq!(done.replayed, 4);
+        assert_eq!(
+            done.replay_reason.as_deref(),
+            Some("no saved clusterer state")
+        );
+
+        let done = check(sql("UPDATE story_state SET state = x'00010203'"));
+        assert!(
+            done.replay_reason
+                .as_deref()
+                .is_some_and(|r| r.contains("not a saved clusterer state")),
+            "{done:?}"
+        );
+        let done = check(sql(
+            "UPDATE story_state SET state = substr(state, 1, length(state) - 1)",
+        ));
+        assert!(
+            done.replay_reason
+                .as_deref()
+                .is_some_and(|r| r.contains("damaged")),
+            "{done:?}"
+        );
+        // Assignments the state has not seen (as if written by an older program).
+        let done = check(sql("UPDATE story_state SET fed = fed - 1"));
+        assert!(
+            done.replay_reason
+                .as_deref()
+                .is_some_and(|r| r.contains("covers")),
+            "{done:?}"
+        );
+    }
+
+    #[test]
+    fn a_state_saved_with_another_configuration_is_replayed() {
+        let mut store = store_with(&runs()[0]);
+        let other = stories::Config {
+            merge_threshold: 0.9,
+            ..stories::Config::default()
+        };
+        let run = store.begin_run(&["test".into()]).unwrap();
+        store.add_articles(run, &runs()[1]).unwrap();
+        let done = store.update_stories(&other).unwrap();
+        assert_eq!(done.replayed, 2);
+        assert!(
+            done.replay_reason
+                .as_deref()
+                .is_some_and(|r| r.contains("configuration")),
+            "{done:?}"
+        );
+    }
+
+    #[test]
+    fn state_and_assignments_are_written_together() {
+        let (store, _) = ingested(&[&runs()[0], &runs()[1]], |_| {});
+        let (fed, rows): (i64, i64) = store
+            .conn
+            .query_row(
+                "SELECT fed, (SELECT COUNT(*) FROM article_story) FROM story_state",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .unwrap();
+        assert_eq!((fed, rows), (4, 4));
     }
 
     #[test]
