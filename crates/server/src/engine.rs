@@ -2,26 +2,27 @@
 //! in memory for the web front end. It knows nothing about HTTP or JSON: handlers call it and
 //! turn what it returns into pages and DTOs.
 //!
-//! The store holds articles only (no story table yet), so stories are computed here with the
-//! `stories` clusterer, from scratch and in publication order, at startup and after each ingest:
-//! the result depends only on the articles, never on the order requests came in. A computed state
-//! is an immutable [`Snapshot`] behind an `RwLock<Arc<_>>`; readers clone the `Arc` and never wait
-//! for a rebuild. Briefs are computed on first use and cached per snapshot; a rebuild carries over
-//! every brief whose story kept the same articles.
+//! Stories come from the store, never from a clusterer of its own: at startup the engine brings
+//! the store's stories up to date (`Store::update_stories`, which clusters any article that has
+//! no story yet), and an ingest stores its articles and updates them the same way; the snapshot
+//! is then rebuilt from the store's `stories` and `article_story` tables. So the web app shows
+//! exactly the stories `parallax stories` lists and `parallax brief --story` briefs. A computed
+//! state is an immutable [`Snapshot`] behind an `RwLock<Arc<_>>`; readers clone the `Arc` and
+//! never wait for a rebuild. Briefs are computed on first use and cached per snapshot; a rebuild
+//! carries over every brief whose story kept the same articles.
 //!
 //! **Invariant:** every span handed out (quotes, names, citations) is a byte range of the named
 //! article's `text` on `char` boundaries.
 //!
-//! **Boundary:** this module must never print or speak HTTP; the same glue (cluster, extract,
-//! brief) also lives in `cli`'s `brief` command and belongs in a shared crate once a third front
-//! end needs it.
+//! **Boundary:** this module must never print or speak HTTP; the same glue (extract, brief) also
+//! lives in `cli`'s `brief` command and belongs in a shared crate once a third front end needs it.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::{Arc, Mutex, OnceLock, RwLock};
 
 use chrono::{DateTime, FixedOffset};
 use ingest::Article;
-use store::Store;
+use store::{Assigned, Store, StoredStory};
 
 /// Why the engine could not do what was asked.
 #[derive(Debug, thiserror::Error)]
@@ -41,6 +42,9 @@ pub struct StoryEntry {
     pub headline: String,
     /// Article ids, oldest first (undated at the end).
     pub members: Vec<String>,
+    /// The same ids in the order they were clustered (as `parallax brief --story` reads them):
+    /// the brief takes its articles in this order, so both front ends give the same brief.
+    pub clustered: Vec<String>,
     /// `(copy id, original id)`.
     pub duplicates: Vec<(String, String)>,
     pub first_seen: Option<DateTime<FixedOffset>>,
@@ -94,16 +98,16 @@ pub struct Engine {
 }
 
 impl Engine {
-    /// Loads every article of `store` and computes the stories.
-    pub fn new(store: Store) -> Result<Engine, EngineError> {
-        // Oldest first, so the corpus order matches ingest order for undated articles.
-        let mut summaries = store.articles()?;
-        summaries.reverse();
-        let mut corpus = Vec::with_capacity(summaries.len());
-        for s in &summaries {
-            corpus.push(Arc::new(store.article(&s.id)?.article));
-        }
-        let snapshot = build(&corpus, None);
+    /// Loads every article of `store`, puts any that has no story yet into one, and reads the
+    /// stories.
+    pub fn new(mut store: Store) -> Result<Engine, EngineError> {
+        update_stories(&mut store)?;
+        let corpus: Vec<Arc<Article>> = store
+            .all_articles()?
+            .into_iter()
+            .map(|s| Arc::new(s.article))
+            .collect();
+        let snapshot = build(&corpus, &read_stories(&store)?, None);
         tracing::info!(
             articles = corpus.len(),
             stories = snapshot.stories.len(),
@@ -144,10 +148,10 @@ impl Engine {
             }
             store.add_articles(run, &fresh)?;
             store.finish_run(run, 0)?;
-            // Keep the store's own story table (what `parallax stories` reads) up to date too.
-            // The articles are stored either way, so a failure here is logged, not returned.
+            // The stories shown are the store's. The articles are stored either way, so a
+            // failure here is logged, not returned; the next ingest or start clusters them.
             if !fresh.is_empty()
-                && let Err(e) = store.update_stories(&stories::Config::default())
+                && let Err(e) = update_stories(&mut store)
             {
                 tracing::warn!(error = %e, "could not update the store's stories");
             }
@@ -165,12 +169,24 @@ impl Engine {
         if old.version >= target {
             return;
         }
-        let corpus = self
-            .corpus
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .clone();
-        let new = Arc::new(build(&corpus, Some(&old)));
+        // The store lock first, as in `ingest`: the articles and the stories read belong together.
+        let (corpus, stories) = {
+            let store = self.store.lock().unwrap_or_else(|p| p.into_inner());
+            let stories = match read_stories(&store) {
+                Ok(s) => s,
+                Err(e) => {
+                    tracing::warn!(error = %e, "could not read the store's stories");
+                    return;
+                }
+            };
+            let corpus = self
+                .corpus
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .clone();
+            (corpus, stories)
+        };
+        let new = Arc::new(build(&corpus, &stories, Some(&old)));
         tracing::info!(
             articles = corpus.len(),
             stories = new.stories.len(),
@@ -232,12 +248,12 @@ impl Snapshot {
 
     fn compute_brief(&self, entry: &StoryEntry, config: &brief::Config) -> brief::StoryBrief {
         let articles: Vec<Article> = entry
-            .members
+            .clustered
             .iter()
             .filter_map(|id| self.articles.get(id).map(|a| (**a).clone()))
             .collect();
         let extracted: Vec<&Extracted> = entry
-            .members
+            .clustered
             .iter()
             .filter_map(|id| self.extracted.get(id).map(|e| &**e))
             .collect();
@@ -317,8 +333,36 @@ pub fn outlet_name(a: &Article) -> String {
         .unwrap_or_else(|| "Unknown outlet".to_owned())
 }
 
-/// Computes the stories of `corpus`, reusing extraction results and briefs of `old`.
-fn build(corpus: &[Arc<Article>], old: Option<&Snapshot>) -> Snapshot {
+/// Clusters the articles that have no story yet, with the configuration every front end uses.
+fn update_stories(store: &mut Store) -> Result<(), store::StoreError> {
+    let done = store.update_stories(&stories::Config::default())?;
+    if let Some(reason) = &done.replay_reason {
+        tracing::warn!(
+            replayed = done.replayed,
+            "rebuilt the clusterer by replaying the stored articles: {reason}"
+        );
+    }
+    for (source, warning) in &done.warnings {
+        tracing::info!(%source, "{warning}");
+    }
+    Ok(())
+}
+
+/// The store's stories, newest first, and every article's story in the order they were
+/// clustered.
+type StoreStories = (Vec<StoredStory>, Vec<Assigned>);
+
+fn read_stories(store: &Store) -> Result<StoreStories, store::StoreError> {
+    Ok((store.stories()?, store.assignments()?))
+}
+
+/// The snapshot of `corpus` with the store's stories, reusing extraction results and briefs of
+/// `old`.
+fn build(
+    corpus: &[Arc<Article>],
+    (stored, assigned): &StoreStories,
+    old: Option<&Snapshot>,
+) -> Snapshot {
     let articles: HashMap<String, Arc<Article>> =
         corpus.iter().map(|a| (a.id.clone(), a.clone())).collect();
     let extracted: HashMap<String, Arc<Extracted>> = corpus
@@ -331,49 +375,41 @@ fn build(corpus: &[Arc<Article>], old: Option<&Snapshot>) -> Snapshot {
         })
         .collect();
 
-    // Cluster in publication order. The clusterer borrows articles; keep owned copies in order.
-    let owned: Vec<Article> = corpus.iter().map(|a| (**a).clone()).collect();
-    let mut clusterer = stories::Clusterer::new(stories::Config::default());
-    let mut assigned = Vec::new();
-    for i in stories::publication_order(&owned) {
-        let a = clusterer.add(&owned[i]);
-        match a.story {
-            Some(story) => assigned.push((i, story, a.duplicate_of.map(|d| d.original))),
-            None => tracing::warn!(
-                article = %owned[i].id,
-                source = %owned[i].source.path,
-                warnings = %a.warnings.join("; "),
-                "article is not part of any story"
-            ),
+    // Members in the order they were clustered, with their copy links.
+    let mut groups: HashMap<&str, Group> = HashMap::new();
+    for a in assigned {
+        let Some(story) = a.story_id.as_deref() else {
+            tracing::debug!(article = %a.article_id, "article is not part of any story");
+            continue;
+        };
+        if !articles.contains_key(&a.article_id) {
+            continue;
         }
-    }
-    let summaries: HashMap<String, stories::Story> = clusterer
-        .stories()
-        .into_iter()
-        .map(|s| (s.id.0.clone(), s))
-        .collect();
-    let mut groups: BTreeMap<String, Group> = BTreeMap::new();
-    for (i, story, original) in assigned {
-        let id = clusterer.current(&story).0;
-        let g = groups.entry(id).or_default();
-        g.0.push(i);
-        if let Some(o) = original {
-            g.1.push((owned[i].id.clone(), o));
+        let g = groups.entry(story).or_default();
+        g.0.push(a.article_id.clone());
+        if let Some(o) = &a.duplicate_of {
+            g.1.push((a.article_id.clone(), o.clone()));
         }
     }
 
-    let mut entries = Vec::with_capacity(groups.len());
-    for (id, (mut members, duplicates)) in groups {
-        members.sort_by_key(|&i| (owned[i].published.is_none(), owned[i].published, i));
-        let first_seen = members.iter().filter_map(|&i| owned[i].published).min();
-        let last_seen = members.iter().filter_map(|&i| owned[i].published).max();
+    let mut entries = Vec::with_capacity(stored.len());
+    for s in stored {
+        let Some((clustered, duplicates)) = groups.remove(s.id.as_str()) else {
+            continue;
+        };
+        let article = |id: &String| &articles[id];
+        let mut members: Vec<(usize, &String)> = clustered.iter().enumerate().collect();
+        members.sort_by_key(|&(i, id)| {
+            let p = article(id).published;
+            (p.is_none(), p, i)
+        });
         let mut outlet_counts: BTreeMap<String, usize> = BTreeMap::new();
-        let mut people: BTreeMap<String, HashSet<usize>> = BTreeMap::new();
-        for &i in &members {
-            *outlet_counts.entry(outlet_name(&owned[i])).or_default() += 1;
-            if let Some(e) = extracted.get(&owned[i].id) {
+        let mut people: BTreeMap<String, HashSet<&str>> = BTreeMap::new();
+        for id in &clustered {
+            *outlet_counts.entry(outlet_name(article(id))).or_default() += 1;
+            if let Some(e) = extracted.get(id) {
                 for n in &e.names {
-                    people.entry(n.name.clone()).or_default().insert(i);
+                    people.entry(n.name.clone()).or_default().insert(id);
                 }
             }
         }
@@ -382,30 +418,24 @@ fn build(corpus: &[Arc<Article>], old: Option<&Snapshot>) -> Snapshot {
         let mut people: Vec<(String, usize)> =
             people.into_iter().map(|(n, s)| (n, s.len())).collect();
         people.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-        let headline = summaries
-            .get(&id)
-            .and_then(|s| s.headline.clone())
-            .or_else(|| members.iter().find_map(|&i| owned[i].title.clone()))
+        let headline = s
+            .headline
+            .clone()
+            .or_else(|| members.iter().find_map(|(_, id)| article(id).title.clone()))
             .unwrap_or_else(|| "Untitled story".to_owned());
         entries.push(StoryEntry {
-            id,
+            id: s.id.clone(),
             headline,
-            members: members.iter().map(|&i| owned[i].id.clone()).collect(),
+            members: members.into_iter().map(|(_, id)| id.clone()).collect(),
+            clustered,
             duplicates,
-            first_seen,
-            last_seen,
+            first_seen: s.first_seen,
+            last_seen: s.last_seen,
             outlets: outlets.into_iter().map(|(o, _)| o).collect(),
             people: people.into_iter().take(5).map(|(n, _)| n).collect(),
         });
     }
-    // Newest first: by latest article, undated stories last, then by id for a stable order.
-    entries.sort_by(|a, b| {
-        (b.last_seen.is_some(), b.last_seen, &a.id).cmp(&(
-            a.last_seen.is_some(),
-            a.last_seen,
-            &b.id,
-        ))
-    });
+    // Stories are in the store's order: newest first by latest article, undated last.
 
     let story_index: HashMap<String, usize> = entries
         .iter()
@@ -421,7 +451,7 @@ fn build(corpus: &[Arc<Article>], old: Option<&Snapshot>) -> Snapshot {
         .map(|e| {
             let reused = old.and_then(|o| {
                 let before = o.story(&e.id)?;
-                (before.members == e.members && before.duplicates == e.duplicates)
+                (before.clustered == e.clustered && before.duplicates == e.duplicates)
                     .then(|| o.briefs.get(&e.id).cloned())
                     .flatten()
             });
@@ -439,5 +469,5 @@ fn build(corpus: &[Arc<Article>], old: Option<&Snapshot>) -> Snapshot {
     }
 }
 
-/// A story's members (indices into the corpus) and `(copy, original)` pairs, as clustered.
-type Group = (Vec<usize>, Vec<(String, String)>);
+/// A story's article ids in the order they were clustered, and `(copy, original)` pairs.
+type Group = (Vec<String>, Vec<(String, String)>);

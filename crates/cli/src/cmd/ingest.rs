@@ -1,5 +1,6 @@
 //! `parallax ingest PATH...`: read articles and store them, in batches of one transaction each,
-//! then put the new articles into stories (`Store::update_stories`).
+//! then put the new articles into stories (`Store::update_stories`, which continues the clusterer
+//! saved by the previous ingest, so only the new articles are clustered).
 
 use std::path::PathBuf;
 
@@ -83,6 +84,13 @@ pub fn run(args: Args, context: &Context) -> Result<Outcome> {
         .context("updating stories")?;
     for (source, warning) in &updated.warnings {
         tracing::info!(%source, "{warning}");
+    }
+    if let Some(reason) = &updated.replay_reason {
+        // Correct either way, but slow on a large store: say why it happened.
+        tracing::warn!(
+            "stories: rebuilt the clusterer by replaying {}: {reason}",
+            output::count(updated.replayed, "stored article")
+        );
     }
     progress.finish_and_clear();
 
