@@ -380,6 +380,7 @@ const BROAD: &[&str] = &[
     "persuade",
     "yell",
     "rate",
+    "seem",
 ];
 
 const IRREGULAR: &[&str] = &[
@@ -408,6 +409,9 @@ const IRREGULAR: &[&str] = &[
 const SAY_FLAG: u8 = 1;
 const BROAD_FLAG: u8 = 2;
 const ING_FLAG: u8 = 4;
+/// The bare verb ("support", "want"): a cue only after a modal, a negation or a pronoun
+/// subject, since most bare forms double as nouns ("his support").
+const BASE_FLAG: u8 = 8;
 
 /// Every cue word form with what it can do, built once: a lookup per token instead of a scan
 /// of the lists.
@@ -433,6 +437,7 @@ fn lexicon() -> &'static HashMap<String, u8> {
                 add(format!("{base}ied"), BROAD_FLAG);
                 add(format!("{base}ies"), BROAD_FLAG);
             }
+            add((*stem).to_owned(), BASE_FLAG);
             add(format!("{stem}ing"), ING_FLAG);
             if let Some(base) = stem.strip_suffix('e') {
                 add(format!("{base}ing"), ING_FLAG);
@@ -509,6 +514,25 @@ const PARTIAL_CUES: &[&str] = &[
 
 /// Words that may stand between a source and its cue: "Varga has also said".
 const BETWEEN: &[&str] = &[
+    "should",
+    "can",
+    "must",
+    "cannot",
+    "doesn't",
+    "didn't",
+    "don't",
+    "won't",
+    "wouldn't",
+    "can't",
+    "couldn't",
+    "doesn’t",
+    "didn’t",
+    "don’t",
+    "won’t",
+    "wouldn’t",
+    "can’t",
+    "couldn’t",
+    "strongly",
     "has",
     "have",
     "had",
@@ -993,6 +1017,12 @@ impl Ctx<'_> {
                 self.broad(a, b, i).or_else(|| self.partial(a, b, i))
             } else if !self.toks[i].cap && flags(w) & BROAD_FLAG != 0 {
                 self.broad(a, b, i)
+            } else if !self.toks[i].cap
+                && flags(w) & (BASE_FLAG | ING_FLAG) != 0
+                && self.verb_context(a, i, flags(w) & BASE_FLAG != 0)
+            {
+                // `Trump would support Q`, `they want Q`, `Clinton is promising Q`.
+                self.broad(a, b, i)
             } else {
                 None
             };
@@ -1049,6 +1079,78 @@ impl Ctx<'_> {
             }
         }
         out
+    }
+
+    /// Whether the word at `i` is used as a finite verb: a bare form after a modal, a negation
+    /// or a pronoun subject (`base`), an -ing form after a form of "be".
+    fn verb_context(&self, a: usize, i: usize, base: bool) -> bool {
+        let mut k = i;
+        while k > a
+            && matches!(
+                self.word(k - 1),
+                "also"
+                    | "still"
+                    | "now"
+                    | "never"
+                    | "not"
+                    | "publicly"
+                    | "repeatedly"
+                    | "strongly"
+                    | "reportedly"
+                    | "already"
+                    | "openly"
+                    | "even"
+            )
+        {
+            k -= 1;
+        }
+        if k == a {
+            return false;
+        }
+        let prev = self.word(k - 1).replace('’', "'");
+        if base {
+            matches!(
+                prev.as_str(),
+                "will"
+                    | "would"
+                    | "could"
+                    | "should"
+                    | "can"
+                    | "may"
+                    | "might"
+                    | "must"
+                    | "do"
+                    | "does"
+                    | "did"
+                    | "don't"
+                    | "doesn't"
+                    | "didn't"
+                    | "won't"
+                    | "wouldn't"
+                    | "can't"
+                    | "cannot"
+                    | "couldn't"
+                    | "shouldn't"
+                    | "i"
+                    | "we"
+                    | "they"
+                    | "you"
+            )
+        } else {
+            matches!(
+                prev.as_str(),
+                "is" | "are"
+                    | "was"
+                    | "were"
+                    | "been"
+                    | "am"
+                    | "he's"
+                    | "she's"
+                    | "they're"
+                    | "we're"
+                    | "i'm"
+            )
+        }
     }
 
     /// `“Q.” ― Elena Varga`: a quote signed with a dash and a name.
