@@ -21,7 +21,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
 
 /// Extracts the quotes of the article with this index and says how many.
-type Counter = dyn Fn(usize) -> usize + Sync;
+type Counter<'a> = dyn Fn(usize) -> usize + Sync + 'a;
 
 const DEFAULT_DATA: &str = "polnear/data";
 
@@ -139,7 +139,7 @@ pub fn bench_task(args: &[String]) -> Result<()> {
         quotes::extract_quotes(t, &people).len()
     };
     let quotes_only = |i: usize| quotes::extract_quotes(&texts[i], &people[i]).len();
-    let runs: [(&str, &Counter); 3] = [
+    let runs: [(&str, &Counter<'_>); 3] = [
         ("heuristic people + quotes", &heuristic),
         ("NER entities + quotes", &with_ner),
         ("quotes alone (NER people given)", &quotes_only),
@@ -173,7 +173,7 @@ pub fn bench_task(args: &[String]) -> Result<()> {
 
 /// Runs `run` on articles `0..n` with `threads` threads taking the next article as they finish
 /// one; returns the sum of what it returns.
-fn run_on(threads: usize, n: usize, run: &Counter) -> usize {
+fn run_on(threads: usize, n: usize, run: &Counter<'_>) -> usize {
     if threads <= 1 {
         return (0..n).map(run).sum();
     }
