@@ -496,6 +496,55 @@ const PARTICIPLES: &[&str] = &[
     "stating",
 ];
 
+/// Nouns that name a statement or stance: `Varga's claim that Q` (counted on PolNeAR train).
+const NOMINAL: &[&str] = &[
+    "claim",
+    "claims",
+    "view",
+    "views",
+    "statement",
+    "assertion",
+    "argument",
+    "suggestion",
+    "belief",
+    "insistence",
+    "contention",
+    "position",
+    "warning",
+    "promise",
+    "pledge",
+    "vow",
+    "plan",
+    "plans",
+    "call",
+    "calls",
+    "hope",
+    "fear",
+    "fears",
+    "concern",
+    "concerns",
+    "demand",
+    "request",
+    "decision",
+    "proposal",
+    "allegation",
+    "allegations",
+    "accusation",
+    "complaint",
+    "admission",
+    "acknowledgment",
+    "prediction",
+    "conclusion",
+    "assumption",
+    "opinion",
+    "message",
+    "announcement",
+    "desire",
+    "refusal",
+    "effort",
+    "efforts",
+];
+
 /// Verbs that take a listener before the content: "told reporters he would".
 const TELL: &[&str] = &["told", "tells", "tell", "assured", "informed", "reminded"];
 
@@ -1050,6 +1099,24 @@ impl Ctx<'_> {
                 None => i += 1,
             }
         }
+        // `Varga's claim that Q`: only where no verb cue claimed the words, since the noun
+        // phrase is often the content of one ("her plan to build it was wrong, Ruiz said").
+        for i in a..b {
+            let w = self.word(i);
+            if !NOMINAL.contains(&w) || self.toks[i].cap || self.in_region(i) {
+                continue;
+            }
+            let taken = out.iter().any(|f| {
+                let lo = f.source.as_ref().map_or(f.cue.0, |np| np.start.min(f.cue.0));
+                let lo = lo.min(f.content.0);
+                let hi = f.cue.1.max(f.content.1);
+                lo <= i && i < hi
+            });
+            if !taken && let Some(f) = self.nominal(a, b, i) {
+                out.push(f);
+            }
+        }
+        out.sort_by_key(|f| f.content.0.min(f.cue.0));
         // `X said A, and Y said B`: A ends where the next attribution's clause begins.
         let starts: Vec<usize> = out
             .iter()
@@ -1322,6 +1389,47 @@ impl Ctx<'_> {
             content: (s, e),
             cue,
             source: Some(np),
+            partial_only: false,
+            second: None,
+        })
+    }
+
+    /// `Varga's claim that Q`, `her plan to Q`: a statement named by a noun, its holder in
+    /// the possessive before it.
+    fn nominal(&self, a: usize, b: usize, i: usize) -> Option<Found> {
+        if i == a || i + 2 >= b {
+            return None;
+        }
+        let next = self.word(i + 1);
+        let takes_to = matches!(
+            self.word(i),
+            "plan" | "plans" | "promise" | "pledge" | "call" | "calls" | "decision" | "proposal"
+                | "demand" | "request" | "vow" | "desire" | "refusal" | "effort" | "efforts"
+        );
+        if !(next == "that" || (next == "to" && takes_to)) {
+            return None;
+        }
+        // The holder: a possessive name or pronoun, maybe with one adjective between
+        // ("Trump's repeated claim that").
+        let mut h = i - 1;
+        if h > a && !self.toks[h].cap && !is_det(self.word(h)) && self.toks[h].word {
+            h -= 1;
+        }
+        let t = &self.toks[h];
+        let l = t.lower.replace('’', "'");
+        let source = if matches!(l.as_str(), "his" | "her" | "their") {
+            Np { start: h, end: h + 1 }
+        } else if t.word && t.cap && (l.ends_with("'s") || l.ends_with("s'")) {
+            self.np_core(a, h + 1)?
+        } else {
+            return None;
+        };
+        let s = i + 1;
+        let e = self.content_end(s, b);
+        (e > s + 2).then_some(Found {
+            content: (s, e),
+            cue: (i, i + 1),
+            source: Some(source),
             partial_only: false,
             second: None,
         })
@@ -1870,10 +1978,14 @@ impl Ctx<'_> {
         let span = self.toks[np.start].span.start..self.toks[np.end - 1].span.end;
         let at = span.start;
         let toks = &self.toks[np.start..np.end];
-        if toks.len() == 1 && toks[0].word && PRONOUNS.contains(&toks[0].lower.as_str()) {
+        if toks.len() == 1
+            && toks[0].word
+            && (PRONOUNS.contains(&toks[0].lower.as_str())
+                || matches!(toks[0].lower.as_str(), "his" | "her" | "their"))
+        {
             let gender = match toks[0].lower.as_str() {
-                "he" => Some(Gender::Male),
-                "she" => Some(Gender::Female),
+                "he" | "his" => Some(Gender::Male),
+                "she" | "her" => Some(Gender::Female),
                 _ => None,
             };
             let name = gender
