@@ -828,7 +828,10 @@ pub(super) fn extract(text: &str, mentions: &[PersonMention]) -> Vec<Quote> {
                     && k < b
                     && matches!(cx.toks[k - 1].first, ',' | ':')
                     && !cx.toks[k - 1].word;
-                if !glued && !(tail..k).all(|x| !cx.toks[x].word) {
+                // A signature (`“Q.” ― Ana Ruiz`) ends its quote: the next quote is the next
+                // person's.
+                let signed = !cx.toks[f.cue.0].word;
+                if signed || (!glued && !(tail..k).all(|x| !cx.toks[x].word)) {
                     k = b;
                 }
                 let after = cx.toks[k.min(b - 1)].span.start;
@@ -1107,7 +1110,10 @@ impl Ctx<'_> {
                 continue;
             }
             let taken = out.iter().any(|f| {
-                let lo = f.source.as_ref().map_or(f.cue.0, |np| np.start.min(f.cue.0));
+                let lo = f
+                    .source
+                    .as_ref()
+                    .map_or(f.cue.0, |np| np.start.min(f.cue.0));
                 let lo = lo.min(f.content.0);
                 let hi = f.cue.1.max(f.content.1);
                 lo <= i && i < hi
@@ -1403,8 +1409,21 @@ impl Ctx<'_> {
         let next = self.word(i + 1);
         let takes_to = matches!(
             self.word(i),
-            "plan" | "plans" | "promise" | "pledge" | "call" | "calls" | "decision" | "proposal"
-                | "demand" | "request" | "vow" | "desire" | "refusal" | "effort" | "efforts"
+            "plan"
+                | "plans"
+                | "promise"
+                | "pledge"
+                | "call"
+                | "calls"
+                | "decision"
+                | "proposal"
+                | "demand"
+                | "request"
+                | "vow"
+                | "desire"
+                | "refusal"
+                | "effort"
+                | "efforts"
         );
         if !(next == "that" || (next == "to" && takes_to)) {
             return None;
@@ -1418,7 +1437,10 @@ impl Ctx<'_> {
         let t = &self.toks[h];
         let l = t.lower.replace('’', "'");
         let source = if matches!(l.as_str(), "his" | "her" | "their") {
-            Np { start: h, end: h + 1 }
+            Np {
+                start: h,
+                end: h + 1,
+            }
         } else if t.word && t.cap && (l.ends_with("'s") || l.ends_with("s'")) {
             self.np_core(a, h + 1)?
         } else {
@@ -2394,6 +2416,37 @@ mod tests {
         );
         // A bare form after a determiner is a noun.
         check("The support for the bridge grew in the spring.", &[]);
+    }
+
+    #[test]
+    fn quotes_signed_with_a_dash_one_per_line() {
+        let text = text::normalize(
+            "”We were never asked about the plan.” ― Ana Ruiz\n“He talks and talks and never listens.”― Omar Haddad\u{a0}\n“Nothing will change after this vote.” ― Lea Brel",
+        )
+        .text;
+        check(
+            &text,
+            &[
+                (
+                    "We were never asked about the plan.",
+                    Direct,
+                    "―",
+                    "Ana Ruiz",
+                ),
+                (
+                    "He talks and talks and never listens.",
+                    Direct,
+                    "―",
+                    "Omar Haddad",
+                ),
+                (
+                    "Nothing will change after this vote.",
+                    Direct,
+                    "―",
+                    "Lea Brel",
+                ),
+            ],
+        );
     }
 
     #[test]
