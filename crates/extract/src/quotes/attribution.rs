@@ -842,10 +842,14 @@ pub(super) fn extract(text: &str, mentions: &[PersonMention]) -> Vec<Quote> {
                     }
                     if words_in(cx.text, &reg.content) >= 2 && whole.is_some() {
                         done[r] = true;
+                        // `"A," Trump said, adding, "B."`: B has a cue of its own.
+                        let own = (tail..k)
+                            .find(|&x| cx.toks[x].word && flags(cx.word(x)) & ING_FLAG != 0)
+                            .map(|x| cx.cue((x, x + 1)));
                         out.push(cx.quote(
                             reg.content.clone(),
                             QuoteKind::Direct,
-                            Some(cue.clone()),
+                            Some(own.unwrap_or_else(|| cue.clone())),
                             speaker.clone(),
                         ));
                     }
@@ -2445,6 +2449,17 @@ mod tests {
                     "―",
                     "Lea Brel",
                 ),
+            ],
+        );
+    }
+
+    #[test]
+    fn second_quote_with_its_own_cue() {
+        check(
+            "“We cannot pay for this,” Varga said, adding later, “The bridge must wait a year.”",
+            &[
+                ("We cannot pay for this,", Direct, "said", "Varga"),
+                ("The bridge must wait a year.", Direct, "adding", "Varga"),
             ],
         );
     }
