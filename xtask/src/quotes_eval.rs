@@ -547,13 +547,17 @@ fn score(a: &Article, opts: &Options, direct: &mut Tally, all: &mut Tally, shown
                 }
             }
         }
-        if *shown < show && (gold_of[pi].is_none() && !fragment || speaker_right == Some(false)) {
+        if *shown < show && (gold_of[pi].is_none() || speaker_right == Some(false)) {
             *shown += 1;
             let sp = q.speaker.as_ref().map(|s| &norm.text[s.span.clone()]);
             println!(
                 "  [{}] {:?} {:?} speaker {:?}: {}",
                 a.name,
-                if gold_of[pi].is_none() { "FP" } else { "SPK" },
+                match (gold_of[pi].is_some(), fragment) {
+                    (true, _) => "SPK",
+                    (false, true) => "FRAGMENT",
+                    (false, false) => "FP",
+                },
                 q.kind,
                 sp,
                 q.text.chars().take(150).collect::<String>()

@@ -760,6 +760,9 @@ pub(super) fn extract(text: &str, mentions: &[PersonMention]) -> Vec<Quote> {
             }
             let found = cx.attributions(a, b);
             let mut used: Vec<Span> = Vec::new();
+            // A direct quote's speaker stays the one later quotes continue, even when a clause
+            // about them follows: `"Q," said Ruiz, a lawyer who has been challenging X.`
+            let mut quoted_here = false;
             for f in &found {
                 let cue = cx.cue(f.cue);
                 let speaker = f.source.as_ref().map(|np| cx.speaker(np));
@@ -789,6 +792,7 @@ pub(super) fn extract(text: &str, mentions: &[PersonMention]) -> Vec<Quote> {
                     out.push(q);
                     if let Some(s) = &speaker {
                         last = Some((s.clone(), pi));
+                        quoted_here = true;
                     }
                 } else {
                     if !f.partial_only {
@@ -809,7 +813,9 @@ pub(super) fn extract(text: &str, mentions: &[PersonMention]) -> Vec<Quote> {
                         ));
                     }
                     used.push(span.clone());
-                    if let Some(s) = &speaker {
+                    if let Some(s) = &speaker
+                        && !quoted_here
+                    {
                         last = Some((s.clone(), pi));
                     }
                 }
@@ -2460,6 +2466,17 @@ mod tests {
             &[
                 ("We cannot pay for this,", Direct, "said", "Varga"),
                 ("The bridge must wait a year.", Direct, "adding", "Varga"),
+            ],
+        );
+    }
+
+    #[test]
+    fn continuation_after_a_clause_about_the_speaker() {
+        check(
+            "“These are strange days,” said Ana Ruiz, a lawyer who has been challenging the mine owners for years. “I am skeptical he can pull it off.”",
+            &[
+                ("These are strange days,", Direct, "said", "Ana Ruiz"),
+                ("I am skeptical he can pull it off.", Direct, "", "Ana Ruiz"),
             ],
         );
     }
