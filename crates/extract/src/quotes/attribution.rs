@@ -914,6 +914,29 @@ pub(super) fn extract(text: &str, mentions: &[PersonMention]) -> Vec<Quote> {
     out
 }
 
+/// A manner or time adverb between a source and its verb: "Gingrich cynically dismissed".
+fn is_adverb(w: &str) -> bool {
+    w.len() > 4
+        && w.ends_with("ly")
+        && !matches!(
+            w,
+            "only"
+                | "early"
+                | "family"
+                | "rally"
+                | "italy"
+                | "july"
+                | "daily"
+                | "weekly"
+                | "likely"
+                | "holy"
+                | "ally"
+                | "supply"
+                | "reply"
+                | "apply"
+        )
+}
+
 fn overlaps(a: &Span, b: &Span) -> bool {
     a.start < b.end && b.start < a.end
 }
@@ -1065,6 +1088,13 @@ impl Ctx<'_> {
             let w = self.word(i);
             let found = if w == "according" && i + 1 < b && self.word(i + 1) == "to" {
                 self.according(a, b, i)
+            } else if i + 1 < b
+                && self.word(i + 1) == "by"
+                && !self.toks[i].cap
+                && flags(w) & (BROAD_FLAG | SAY_FLAG) != 0
+            {
+                // `The nominee has been endorsed by dozens of papers`.
+                self.passive(a, b, i)
             } else if i > a && self.toks[i - 1].is_punct(',') && flags(w) & ING_FLAG != 0 {
                 // `..., saying Q`: the subject of the sentence said it.
                 self.participle(a, b, i).or_else(|| self.say(a, b, i))
@@ -1169,21 +1199,24 @@ impl Ctx<'_> {
     fn verb_context(&self, a: usize, i: usize, base: bool) -> bool {
         let mut k = i;
         while k > a
-            && matches!(
-                self.word(k - 1),
-                "also"
-                    | "still"
-                    | "now"
-                    | "never"
-                    | "not"
-                    | "publicly"
-                    | "repeatedly"
-                    | "strongly"
-                    | "reportedly"
-                    | "already"
-                    | "openly"
-                    | "even"
-            )
+            && (is_adverb(self.word(k - 1))
+                || matches!(
+                    self.word(k - 1),
+                    "also"
+                        | "still"
+                        | "now"
+                        | "never"
+                        | "not"
+                        | "publicly"
+                        | "repeatedly"
+                        | "strongly"
+                        | "reportedly"
+                        | "already"
+                        | "openly"
+                        | "even"
+                        | "once"
+                        | "again"
+                ))
         {
             k -= 1;
         }
@@ -1408,6 +1441,50 @@ impl Ctx<'_> {
             partial_only: false,
             second: None,
         })
+    }
+
+    /// `Q-subject was endorsed by S`: the subject is the content, the agent after "by" the
+    /// source.
+    fn passive(&self, a: usize, b: usize, i: usize) -> Option<Found> {
+        let mut k = i;
+        while k > a
+            && (is_adverb(self.word(k - 1))
+                || matches!(self.word(k - 1), "first" | "also" | "widely" | "not"))
+        {
+            k -= 1;
+        }
+        if k == a
+            || !matches!(
+                self.word(k - 1),
+                "is" | "was" | "were" | "are" | "been" | "be"
+            )
+        {
+            return None;
+        }
+        let mut aux = k - 1;
+        while aux > a
+            && matches!(
+                self.word(aux - 1),
+                "has" | "have" | "had" | "will" | "would" | "to"
+            )
+        {
+            aux -= 1;
+        }
+        let np = self.right_np(i + 2, b)?;
+        let mut s = a;
+        while s < aux && !self.toks[s].word && !is_opening_mark(self.toks[s].first) {
+            s += 1;
+        }
+        let words = (s..aux).filter(|&x| self.toks[x].word).count();
+        (words >= 1 && words <= 15 && !(s..aux).any(|x| self.toks[x].is_punct(','))).then_some(
+            Found {
+                content: (s, aux),
+                cue: (k - 1, i + 2),
+                source: Some(np),
+                partial_only: false,
+                second: None,
+            },
+        )
     }
 
     /// `Varga's claim that Q`, `her plan to Q`: a statement named by a noun, its holder in
@@ -1808,7 +1885,7 @@ impl Ctx<'_> {
         let mut e = cue;
         loop {
             let w = if e > a { self.word(e - 1) } else { "" };
-            if e > a && !self.toks[e - 1].cap && BETWEEN.contains(&w) {
+            if e > a && !self.toks[e - 1].cap && (BETWEEN.contains(&w) || is_adverb(w)) {
                 e -= 1;
             } else if e > a && DAYS.contains(&w) {
                 // "Varga on Monday said", "Varga Monday said".
@@ -1980,6 +2057,7 @@ impl Ctx<'_> {
             } else {
                 (t.first == '.'
                     && e > s
+                    && e + 1 < b
                     && self.toks[e - 1].span.end == t.span.start
                     && self.toks[e - 1].cap
                     && self.toks[e - 1].lower.len() <= 4)
@@ -2426,6 +2504,15 @@ mod tests {
         );
         // A bare form after a determiner is a noun.
         check("The support for the bridge grew in the spring.", &[]);
+        check(
+            "Varga cynically dismissed the report as a fairy tale.",
+            &[("the report as a fairy tale", Indirect, "dismissed", "Varga")],
+        );
+        // The passive: the subject is what was said or backed, the agent said it.
+        check(
+            "The harbour plan has been endorsed by Mayor Ana Ruiz.",
+            &[("The harbour plan", Indirect, "been endorsed by", "Ana Ruiz")],
+        );
     }
 
     #[test]
