@@ -1476,7 +1476,7 @@ impl Ctx<'_> {
             s += 1;
         }
         let words = (s..aux).filter(|&x| self.toks[x].word).count();
-        (words >= 1 && words <= 15 && !(s..aux).any(|x| self.toks[x].is_punct(','))).then_some(
+        ((1..=15).contains(&words) && !(s..aux).any(|x| self.toks[x].is_punct(','))).then_some(
             Found {
                 content: (s, aux),
                 cue: (k - 1, i + 2),
