@@ -1118,6 +1118,21 @@ impl Ctx<'_> {
             } else {
                 None
             };
+            // A lone lower-case singular noun is rarely a source: "the member states to
+            // counter", "electoral votes".
+            let found = found.filter(|f| {
+                is_say(w)
+                    || f.source.as_ref().is_none_or(|np| {
+                        let t = &self.toks[np.start];
+                        np.end > np.start + 1
+                            || !t.word
+                            || t.cap
+                            || PRONOUNS.contains(&t.lower.as_str())
+                            || is_role(&t.lower)
+                            || t.lower.ends_with('s')
+                            || is_det(self.word(np.start.saturating_sub(1)))
+                    })
+            });
             match found {
                 Some(f) => {
                     i = if f.content.0 > f.cue.0 {
