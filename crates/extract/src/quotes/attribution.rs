@@ -1414,7 +1414,18 @@ impl Ctx<'_> {
 
     /// `According to S, Q.` and `Q, according to S.`
     fn according(&self, a: usize, b: usize, i: usize) -> Option<Found> {
-        let mut np = self.right_np(i + 2, b)?;
+        // `according to exit polls, Q`: a lower-case source up to the comma.
+        let plain = || {
+            let e = (i + 2..b.min(i + 8)).find(|&k| self.toks[k].is_punct(','))?;
+            let ok = e > i + 2
+                && (i + 2..e)
+                    .all(|k| self.toks[k].word && !is_stop(self.word(k)) && !self.in_region(k));
+            ok.then_some(Np {
+                start: i + 2,
+                end: e,
+            })
+        };
+        let mut np = self.right_np(i + 2, b).or_else(plain)?;
         // `according to the Nordhaven regional emergency office, Q`: lower-case words after the
         // name belong to the source when the phrase runs on to a comma or the sentence end.
         let mut e = np.end;
@@ -2498,6 +2509,15 @@ mod tests {
                 Indirect,
                 "According to",
                 "Nordhaven regional emergency office",
+            )],
+        );
+        check(
+            "According to exit polls, the mayor leads by ten points.",
+            &[(
+                "the mayor leads by ten points",
+                Indirect,
+                "According to",
+                "?",
             )],
         );
     }
