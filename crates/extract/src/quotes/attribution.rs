@@ -4,8 +4,10 @@
 //!
 //! Patterns, with `S` the source, `C` the cue and `Q` the content:
 //! `S C [that] Q.` · `Q, S C.` · `Q, C S.` · `According to S, Q.` · `Q, according to S.` ·
-//! `S, who ..., C Q.` · `S C: "Q"` · `S called X "Q"` (partial) · a quote paragraph after a
-//! quote (continuation).
+//! `S, who ..., C Q.` · `S C: "Q"` · `S called X "Q"` (partial) · `S's claim that Q` (a noun
+//! cue) · `Q was endorsed by S` (passive) · `"Q" ― S` (signature) · a quote paragraph after a
+//! quote (continuation). Cue words were counted on PolNeAR train: the verbs of `SAY` and `BROAD`
+//! in every form, a bare form only after a modal or pronoun ("would support").
 
 use super::marks::{self, Region};
 use super::speakers::{
@@ -641,6 +643,7 @@ const BETWEEN: &[&str] = &[
 
 word_set!(is_stop, STOP);
 word_set!(is_det, DETS);
+word_set!(is_nominal, NOMINAL);
 
 const PRONOUNS: &[&str] = &["he", "she", "they", "it", "we", "i", "you"];
 
@@ -1161,7 +1164,7 @@ impl Ctx<'_> {
         // phrase is often the content of one ("her plan to build it was wrong, Ruiz said").
         for i in a..b {
             let w = self.word(i);
-            if !NOMINAL.contains(&w) || self.toks[i].cap || self.in_region(i) {
+            if !is_nominal(w) || self.toks[i].cap || self.in_region(i) {
                 continue;
             }
             let taken = out.iter().any(|f| {
