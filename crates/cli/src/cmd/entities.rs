@@ -1,9 +1,12 @@
 //! `parallax entities PATH...`: the named entities of each article (people, organisations,
 //! places, other names) with their roles and mentions, without a store. Also home of what
-//! `quotes` and `show` share: running the recogniser once per article and printing the results.
+//! `quotes` and `show` share: running the recogniser once per article, the one run loop of
+//! `entities` and `quotes` (articles analysed on every core, printed in input order) and
+//! printing the results.
 
 use std::io::{self, Write};
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use anyhow::Result;
 use extract::ner::{self, EntityKind, Group};
@@ -11,7 +14,7 @@ use extract::quotes::Quote;
 use ingest::Article;
 use serde::Serialize;
 
-use super::extract::for_each_article;
+use super::quotes::{self, write_quotes};
 use crate::output::{self, Format, Records};
 use crate::{Context, Outcome};
 
@@ -35,13 +38,157 @@ pub struct Found {
 
 impl Found {
     pub fn of(text: &str) -> Found {
+        Found::for_listing(text, Listing::Quotes)
+    }
+
+    /// The entities, and the quotes only when `listing` prints them (they need the people).
+    fn for_listing(text: &str, listing: Listing) -> Found {
         let mentions = ner::entities(text);
-        let people = extract::quotes::people_from_entities(&mentions);
+        let quotes = match listing {
+            Listing::Quotes => {
+                let people = extract::quotes::people_from_entities(&mentions);
+                extract::quotes::extract_quotes(text, &people)
+            }
+            Listing::Entities => Vec::new(),
+        };
         Found {
             entities: ner::group(text, &mentions),
-            quotes: extract::quotes::extract_quotes(text, &people),
+            quotes,
         }
     }
+}
+
+/// What a listing command prints of each article.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Listing {
+    Entities,
+    Quotes,
+}
+
+/// Articles read before they are analysed together: enough to keep every core busy, few enough
+/// that output starts at once and memory stays small.
+const BATCH: usize = 64;
+
+/// The run loop of `entities` and `quotes`: reads every article under `paths` (as `extract`
+/// does), analyses each batch on every core and prints the results in input order; an input
+/// that cannot be read is reported and skipped.
+pub fn list(
+    paths: &[PathBuf],
+    format: Format,
+    context: &Context,
+    listing: Listing,
+) -> Result<Outcome> {
+    let mut out = output::stdout();
+    let mut records = Records::new(&mut out, format == Format::Jsonl);
+    let config = ingest::Config::default();
+    let (mut read, mut failed, mut found_total) = (0u64, 0u64, 0u64);
+    let mut batch: Vec<Article> = Vec::with_capacity(BATCH);
+    let mut inputs = ingest::read_inputs(paths, &config).peekable();
+    while inputs.peek().is_some() {
+        batch.clear();
+        for result in inputs.by_ref() {
+            match result {
+                Ok(article) => batch.push(article),
+                Err(error) => {
+                    failed += 1;
+                    context.report(&error);
+                }
+            }
+            if batch.len() == BATCH {
+                break;
+            }
+        }
+        let found = par_map(&batch, |a| Found::for_listing(&a.text, listing));
+        for (article, found) in batch.iter().zip(&found) {
+            found_total += match listing {
+                Listing::Entities => found.entities.len(),
+                Listing::Quotes => found.quotes.len(),
+            } as u64;
+            if format == Format::Text {
+                let out = records.inner();
+                if read > 0 {
+                    writeln!(out)?;
+                }
+                write_heading(out, article)?;
+                match listing {
+                    Listing::Entities => write_entities(out, &found.entities)?,
+                    Listing::Quotes => write_quotes(out, &found.quotes)?,
+                }
+            } else {
+                match listing {
+                    Listing::Entities => {
+                        for group in &found.entities {
+                            records.write(&Record::new(article, group))?;
+                        }
+                    }
+                    Listing::Quotes => {
+                        for q in &found.quotes {
+                            records.write(&quotes::Record::new(article, q))?;
+                        }
+                    }
+                }
+            }
+            read += 1;
+        }
+    }
+    if format == Format::Text {
+        records.inner().flush()?;
+    } else {
+        records.finish()?;
+    }
+    let found = match listing {
+        Listing::Entities => format!(
+            "{found_total} {}",
+            if found_total == 1 {
+                "entity"
+            } else {
+                "entities"
+            }
+        ),
+        Listing::Quotes => output::count(found_total, "quote"),
+    };
+    context.note(&format!(
+        "found {found} in {}, {failed} failed",
+        output::count(read, "article")
+    ));
+    Ok(if failed == 0 {
+        Outcome::Done
+    } else {
+        Outcome::SomeFailed
+    })
+}
+
+/// `f` of every item, in order, computed on up to one thread per core. Workers take the next
+/// item as they finish one, so a few long articles do not leave a core idle.
+fn par_map<T: Sync, U: Send>(items: &[T], f: impl Fn(&T) -> U + Sync) -> Vec<U> {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(items.len());
+    if threads <= 1 {
+        return items.iter().map(f).collect();
+    }
+    let next = AtomicUsize::new(0);
+    let mut done: Vec<(usize, U)> = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..threads)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut mine = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, Ordering::Relaxed);
+                        let Some(item) = items.get(i) else { break };
+                        mine.push((i, f(item)));
+                    }
+                    mine
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .flat_map(|w| w.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+            .collect()
+    });
+    done.sort_unstable_by_key(|(i, _)| *i);
+    done.into_iter().map(|(_, u)| u).collect()
 }
 
 /// Some text of the article and its byte range (`&article.text[start..end] == text`).
@@ -99,41 +246,7 @@ impl<'a> Record<'a> {
 }
 
 pub fn run(args: Args, context: &Context) -> Result<Outcome> {
-    let mut out = output::stdout();
-    let mut records = Records::new(&mut out, args.format == Format::Jsonl);
-    let mut entities = 0u64;
-    let (read, failed) = for_each_article(&args.paths, context, |article, n| {
-        let found = Found::of(&article.text);
-        entities += found.entities.len() as u64;
-        if args.format == Format::Text {
-            let out = records.inner();
-            if n > 0 {
-                writeln!(out)?;
-            }
-            write_heading(out, &article)?;
-            write_entities(out, &found.entities)?;
-        } else {
-            for group in &found.entities {
-                records.write(&Record::new(&article, group))?;
-            }
-        }
-        Ok(())
-    })?;
-    if args.format == Format::Text {
-        records.inner().flush()?;
-    } else {
-        records.finish()?;
-    }
-    context.note(&format!(
-        "found {entities} {} in {}, {failed} failed",
-        if entities == 1 { "entity" } else { "entities" },
-        output::count(read, "article")
-    ));
-    Ok(if failed == 0 {
-        Outcome::Done
-    } else {
-        Outcome::SomeFailed
-    })
+    list(&args.paths, args.format, context, Listing::Entities)
 }
 
 /// `== source · id ==`, then the title: the heading of an article in `entities` and `quotes`.
@@ -171,5 +284,24 @@ pub fn kind_name(kind: EntityKind) -> &'static str {
         EntityKind::Organization => "organization",
         EntityKind::Location => "location",
         EntityKind::Misc => "misc",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::par_map;
+
+    fn check(n: usize) {
+        let items: Vec<usize> = (0..n).collect();
+        let want: Vec<usize> = items.iter().map(|i| i * i).collect();
+        assert_eq!(par_map(&items, |i| i * i), want, "{n} items");
+    }
+
+    #[test]
+    fn par_map_keeps_input_order() {
+        check(0);
+        check(1);
+        check(2);
+        check(257);
     }
 }

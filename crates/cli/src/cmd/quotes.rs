@@ -9,9 +9,8 @@ use extract::quotes::{Quote, QuoteKind};
 use ingest::Article;
 use serde::Serialize;
 
-use super::entities::{Found, Piece, write_heading};
-use super::extract::for_each_article;
-use crate::output::{self, Format, Records};
+use super::entities::{self, Listing, Piece};
+use crate::output::Format;
 use crate::{Context, Outcome};
 
 /// Print who said what in each article: direct, partial and reported quotes with their speakers
@@ -75,41 +74,7 @@ impl<'a> Record<'a> {
 }
 
 pub fn run(args: Args, context: &Context) -> Result<Outcome> {
-    let mut out = output::stdout();
-    let mut records = Records::new(&mut out, args.format == Format::Jsonl);
-    let mut quotes = 0u64;
-    let (read, failed) = for_each_article(&args.paths, context, |article, n| {
-        let found = Found::of(&article.text);
-        quotes += found.quotes.len() as u64;
-        if args.format == Format::Text {
-            let out = records.inner();
-            if n > 0 {
-                writeln!(out)?;
-            }
-            write_heading(out, &article)?;
-            write_quotes(out, &found.quotes)?;
-        } else {
-            for q in &found.quotes {
-                records.write(&Record::new(&article, q))?;
-            }
-        }
-        Ok(())
-    })?;
-    if args.format == Format::Text {
-        records.inner().flush()?;
-    } else {
-        records.finish()?;
-    }
-    context.note(&format!(
-        "found {} in {}, {failed} failed",
-        output::count(quotes, "quote"),
-        output::count(read, "article")
-    ));
-    Ok(if failed == 0 {
-        Outcome::Done
-    } else {
-        Outcome::SomeFailed
-    })
+    entities::list(&args.paths, args.format, context, Listing::Quotes)
 }
 
 /// One line per quote: speaker (or "unknown", with the role when one is given), kind and cue,

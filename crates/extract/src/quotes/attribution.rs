@@ -4,8 +4,10 @@
 //!
 //! Patterns, with `S` the source, `C` the cue and `Q` the content:
 //! `S C [that] Q.` · `Q, S C.` · `Q, C S.` · `According to S, Q.` · `Q, according to S.` ·
-//! `S, who ..., C Q.` · `S C: "Q"` · `S called X "Q"` (partial) · a quote paragraph after a
-//! quote (continuation).
+//! `S, who ..., C Q.` · `S C: "Q"` · `S called X "Q"` (partial) · `S's claim that Q` (a noun
+//! cue) · `Q was endorsed by S` (passive) · `"Q" ― S` (signature) · a quote paragraph after a
+//! quote (continuation). Cue words were counted on PolNeAR train: the verbs of `SAY` and `BROAD`
+//! in every form, a bare form only after a modal or pronoun ("would support").
 
 use super::marks::{self, Region};
 use super::speakers::{
@@ -380,6 +382,7 @@ const BROAD: &[&str] = &[
     "persuade",
     "yell",
     "rate",
+    "seem",
 ];
 
 const IRREGULAR: &[&str] = &[
@@ -408,6 +411,9 @@ const IRREGULAR: &[&str] = &[
 const SAY_FLAG: u8 = 1;
 const BROAD_FLAG: u8 = 2;
 const ING_FLAG: u8 = 4;
+/// The bare verb ("support", "want"): a cue only after a modal, a negation or a pronoun
+/// subject, since most bare forms double as nouns ("his support").
+const BASE_FLAG: u8 = 8;
 
 /// Every cue word form with what it can do, built once: a lookup per token instead of a scan
 /// of the lists.
@@ -433,6 +439,7 @@ fn lexicon() -> &'static HashMap<String, u8> {
                 add(format!("{base}ied"), BROAD_FLAG);
                 add(format!("{base}ies"), BROAD_FLAG);
             }
+            add((*stem).to_owned(), BASE_FLAG);
             add(format!("{stem}ing"), ING_FLAG);
             if let Some(base) = stem.strip_suffix('e') {
                 add(format!("{base}ing"), ING_FLAG);
@@ -491,6 +498,55 @@ const PARTICIPLES: &[&str] = &[
     "stating",
 ];
 
+/// Nouns that name a statement or stance: `Varga's claim that Q` (counted on PolNeAR train).
+const NOMINAL: &[&str] = &[
+    "claim",
+    "claims",
+    "view",
+    "views",
+    "statement",
+    "assertion",
+    "argument",
+    "suggestion",
+    "belief",
+    "insistence",
+    "contention",
+    "position",
+    "warning",
+    "promise",
+    "pledge",
+    "vow",
+    "plan",
+    "plans",
+    "call",
+    "calls",
+    "hope",
+    "fear",
+    "fears",
+    "concern",
+    "concerns",
+    "demand",
+    "request",
+    "decision",
+    "proposal",
+    "allegation",
+    "allegations",
+    "accusation",
+    "complaint",
+    "admission",
+    "acknowledgment",
+    "prediction",
+    "conclusion",
+    "assumption",
+    "opinion",
+    "message",
+    "announcement",
+    "desire",
+    "refusal",
+    "effort",
+    "efforts",
+];
+
 /// Verbs that take a listener before the content: "told reporters he would".
 const TELL: &[&str] = &["told", "tells", "tell", "assured", "informed", "reminded"];
 
@@ -509,6 +565,25 @@ const PARTIAL_CUES: &[&str] = &[
 
 /// Words that may stand between a source and its cue: "Varga has also said".
 const BETWEEN: &[&str] = &[
+    "should",
+    "can",
+    "must",
+    "cannot",
+    "doesn't",
+    "didn't",
+    "don't",
+    "won't",
+    "wouldn't",
+    "can't",
+    "couldn't",
+    "doesn’t",
+    "didn’t",
+    "don’t",
+    "won’t",
+    "wouldn’t",
+    "can’t",
+    "couldn’t",
+    "strongly",
     "has",
     "have",
     "had",
@@ -568,6 +643,7 @@ const BETWEEN: &[&str] = &[
 
 word_set!(is_stop, STOP);
 word_set!(is_det, DETS);
+word_set!(is_nominal, NOMINAL);
 
 const PRONOUNS: &[&str] = &["he", "she", "they", "it", "we", "i", "you"];
 
@@ -687,6 +763,9 @@ pub(super) fn extract(text: &str, mentions: &[PersonMention]) -> Vec<Quote> {
             }
             let found = cx.attributions(a, b);
             let mut used: Vec<Span> = Vec::new();
+            // A direct quote's speaker stays the one later quotes continue, even when a clause
+            // about them follows: `"Q," said Ruiz, a lawyer who has been challenging X.`
+            let mut quoted_here = false;
             for f in &found {
                 let cue = cx.cue(f.cue);
                 let speaker = f.source.as_ref().map(|np| cx.speaker(np));
@@ -716,6 +795,7 @@ pub(super) fn extract(text: &str, mentions: &[PersonMention]) -> Vec<Quote> {
                     out.push(q);
                     if let Some(s) = &speaker {
                         last = Some((s.clone(), pi));
+                        quoted_here = true;
                     }
                 } else {
                     if !f.partial_only {
@@ -736,7 +816,9 @@ pub(super) fn extract(text: &str, mentions: &[PersonMention]) -> Vec<Quote> {
                         ));
                     }
                     used.push(span.clone());
-                    if let Some(s) = &speaker {
+                    if let Some(s) = &speaker
+                        && !quoted_here
+                    {
                         last = Some((s.clone(), pi));
                     }
                 }
@@ -755,7 +837,10 @@ pub(super) fn extract(text: &str, mentions: &[PersonMention]) -> Vec<Quote> {
                     && k < b
                     && matches!(cx.toks[k - 1].first, ',' | ':')
                     && !cx.toks[k - 1].word;
-                if !glued && !(tail..k).all(|x| !cx.toks[x].word) {
+                // A signature (`“Q.” ― Ana Ruiz`) ends its quote: the next quote is the next
+                // person's.
+                let signed = !cx.toks[f.cue.0].word;
+                if signed || (!glued && !(tail..k).all(|x| !cx.toks[x].word)) {
                     k = b;
                 }
                 let after = cx.toks[k.min(b - 1)].span.start;
@@ -766,10 +851,14 @@ pub(super) fn extract(text: &str, mentions: &[PersonMention]) -> Vec<Quote> {
                     }
                     if words_in(cx.text, &reg.content) >= 2 && whole.is_some() {
                         done[r] = true;
+                        // `"A," Trump said, adding, "B."`: B has a cue of its own.
+                        let own = (tail..k)
+                            .find(|&x| cx.toks[x].word && flags(cx.word(x)) & ING_FLAG != 0)
+                            .map(|x| cx.cue((x, x + 1)));
                         out.push(cx.quote(
                             reg.content.clone(),
                             QuoteKind::Direct,
-                            Some(cue.clone()),
+                            Some(own.unwrap_or_else(|| cue.clone())),
                             speaker.clone(),
                         ));
                     }
@@ -826,6 +915,29 @@ pub(super) fn extract(text: &str, mentions: &[PersonMention]) -> Vec<Quote> {
     out.sort_by_key(|q| (q.span.start, q.span.end, q.kind));
     out.dedup_by(|a, b| a.span == b.span);
     out
+}
+
+/// A manner or time adverb between a source and its verb: "Gingrich cynically dismissed".
+fn is_adverb(w: &str) -> bool {
+    w.len() > 4
+        && w.ends_with("ly")
+        && !matches!(
+            w,
+            "only"
+                | "early"
+                | "family"
+                | "rally"
+                | "italy"
+                | "july"
+                | "daily"
+                | "weekly"
+                | "likely"
+                | "holy"
+                | "ally"
+                | "supply"
+                | "reply"
+                | "apply"
+        )
 }
 
 fn overlaps(a: &Span, b: &Span) -> bool {
@@ -979,6 +1091,13 @@ impl Ctx<'_> {
             let w = self.word(i);
             let found = if w == "according" && i + 1 < b && self.word(i + 1) == "to" {
                 self.according(a, b, i)
+            } else if i + 1 < b
+                && self.word(i + 1) == "by"
+                && !self.toks[i].cap
+                && flags(w) & (BROAD_FLAG | SAY_FLAG) != 0
+            {
+                // `The nominee has been endorsed by dozens of papers`.
+                self.passive(a, b, i)
             } else if i > a && self.toks[i - 1].is_punct(',') && flags(w) & ING_FLAG != 0 {
                 // `..., saying Q`: the subject of the sentence said it.
                 self.participle(a, b, i).or_else(|| self.say(a, b, i))
@@ -993,9 +1112,30 @@ impl Ctx<'_> {
                 self.broad(a, b, i).or_else(|| self.partial(a, b, i))
             } else if !self.toks[i].cap && flags(w) & BROAD_FLAG != 0 {
                 self.broad(a, b, i)
+            } else if !self.toks[i].cap
+                && flags(w) & (BASE_FLAG | ING_FLAG) != 0
+                && self.verb_context(a, i, flags(w) & BASE_FLAG != 0)
+            {
+                // `Trump would support Q`, `they want Q`, `Clinton is promising Q`.
+                self.broad(a, b, i)
             } else {
                 None
             };
+            // A lone lower-case singular noun is rarely a source: "the member states to
+            // counter", "electoral votes".
+            let found = found.filter(|f| {
+                is_say(w)
+                    || f.source.as_ref().is_none_or(|np| {
+                        let t = &self.toks[np.start];
+                        np.end > np.start + 1
+                            || !t.word
+                            || t.cap
+                            || PRONOUNS.contains(&t.lower.as_str())
+                            || is_role(&t.lower)
+                            || t.lower.ends_with('s')
+                            || is_det(self.word(np.start.saturating_sub(1)))
+                    })
+            });
             match found {
                 Some(f) => {
                     i = if f.content.0 > f.cue.0 {
@@ -1020,6 +1160,27 @@ impl Ctx<'_> {
                 None => i += 1,
             }
         }
+        // `Varga's claim that Q`: only where no verb cue claimed the words, since the noun
+        // phrase is often the content of one ("her plan to build it was wrong, Ruiz said").
+        for i in a..b {
+            let w = self.word(i);
+            if !is_nominal(w) || self.toks[i].cap || self.in_region(i) {
+                continue;
+            }
+            let taken = out.iter().any(|f| {
+                let lo = f
+                    .source
+                    .as_ref()
+                    .map_or(f.cue.0, |np| np.start.min(f.cue.0));
+                let lo = lo.min(f.content.0);
+                let hi = f.cue.1.max(f.content.1);
+                lo <= i && i < hi
+            });
+            if !taken && let Some(f) = self.nominal(a, b, i) {
+                out.push(f);
+            }
+        }
+        out.sort_by_key(|f| f.content.0.min(f.cue.0));
         // `X said A, and Y said B`: A ends where the next attribution's clause begins.
         let starts: Vec<usize> = out
             .iter()
@@ -1049,6 +1210,81 @@ impl Ctx<'_> {
             }
         }
         out
+    }
+
+    /// Whether the word at `i` is used as a finite verb: a bare form after a modal, a negation
+    /// or a pronoun subject (`base`), an -ing form after a form of "be".
+    fn verb_context(&self, a: usize, i: usize, base: bool) -> bool {
+        let mut k = i;
+        while k > a
+            && (is_adverb(self.word(k - 1))
+                || matches!(
+                    self.word(k - 1),
+                    "also"
+                        | "still"
+                        | "now"
+                        | "never"
+                        | "not"
+                        | "publicly"
+                        | "repeatedly"
+                        | "strongly"
+                        | "reportedly"
+                        | "already"
+                        | "openly"
+                        | "even"
+                        | "once"
+                        | "again"
+                ))
+        {
+            k -= 1;
+        }
+        if k == a {
+            return false;
+        }
+        let prev = self.word(k - 1).replace('’', "'");
+        if base {
+            matches!(
+                prev.as_str(),
+                "will"
+                    | "would"
+                    | "could"
+                    | "should"
+                    | "can"
+                    | "may"
+                    | "might"
+                    | "must"
+                    | "do"
+                    | "does"
+                    | "did"
+                    | "don't"
+                    | "doesn't"
+                    | "didn't"
+                    | "won't"
+                    | "wouldn't"
+                    | "can't"
+                    | "cannot"
+                    | "couldn't"
+                    | "shouldn't"
+                    | "i"
+                    | "we"
+                    | "they"
+                    | "you"
+            )
+        } else {
+            matches!(
+                prev.as_str(),
+                "is" | "are"
+                    | "was"
+                    | "were"
+                    | "been"
+                    | "am"
+                    | "he's"
+                    | "she's"
+                    | "they're"
+                    | "we're"
+                    | "i'm"
+            )
+        }
     }
 
     /// `“Q.” ― Elena Varga`: a quote signed with a dash and a name.
@@ -1181,7 +1417,36 @@ impl Ctx<'_> {
 
     /// `According to S, Q.` and `Q, according to S.`
     fn according(&self, a: usize, b: usize, i: usize) -> Option<Found> {
-        let np = self.right_np(i + 2, b)?;
+        // `according to exit polls, Q`: a lower-case source up to the comma.
+        let plain = || {
+            let e = (i + 2..b.min(i + 8)).find(|&k| self.toks[k].is_punct(','))?;
+            let ok = e > i + 2
+                && (i + 2..e)
+                    .all(|k| self.toks[k].word && !is_stop(self.word(k)) && !self.in_region(k));
+            ok.then_some(Np {
+                start: i + 2,
+                end: e,
+            })
+        };
+        let mut np = self.right_np(i + 2, b).or_else(plain)?;
+        // `according to the Nordhaven regional emergency office, Q`: lower-case words after the
+        // name belong to the source when the phrase runs on to a comma or the sentence end.
+        let mut e = np.end;
+        while e < b
+            && e - np.start < 12
+            && self.toks[e].word
+            && !self.in_region(e)
+            && (!is_stop(self.word(e)) || matches!(self.word(e), "of" | "for"))
+            && !is_say(self.word(e))
+        {
+            e += 1;
+        }
+        if e > np.end
+            && !matches!(self.word(e - 1), "of" | "for")
+            && (e == b || self.toks[e].is_punct(',') || self.toks[e].is_punct('.'))
+        {
+            np.end = e;
+        }
         let cue = (i, i + 2);
         let content_before = self.content_before(a, i);
         if let Some(end) = content_before {
@@ -1202,6 +1467,107 @@ impl Ctx<'_> {
             content: (s, e),
             cue,
             source: Some(np),
+            partial_only: false,
+            second: None,
+        })
+    }
+
+    /// `Q-subject was endorsed by S`: the subject is the content, the agent after "by" the
+    /// source.
+    fn passive(&self, a: usize, b: usize, i: usize) -> Option<Found> {
+        let mut k = i;
+        while k > a
+            && (is_adverb(self.word(k - 1))
+                || matches!(self.word(k - 1), "first" | "also" | "widely" | "not"))
+        {
+            k -= 1;
+        }
+        if k == a
+            || !matches!(
+                self.word(k - 1),
+                "is" | "was" | "were" | "are" | "been" | "be"
+            )
+        {
+            return None;
+        }
+        let mut aux = k - 1;
+        while aux > a
+            && matches!(
+                self.word(aux - 1),
+                "has" | "have" | "had" | "will" | "would" | "to"
+            )
+        {
+            aux -= 1;
+        }
+        let np = self.right_np(i + 2, b)?;
+        let mut s = a;
+        while s < aux && !self.toks[s].word && !is_opening_mark(self.toks[s].first) {
+            s += 1;
+        }
+        let words = (s..aux).filter(|&x| self.toks[x].word).count();
+        ((1..=15).contains(&words) && !(s..aux).any(|x| self.toks[x].is_punct(','))).then_some(
+            Found {
+                content: (s, aux),
+                cue: (k - 1, i + 2),
+                source: Some(np),
+                partial_only: false,
+                second: None,
+            },
+        )
+    }
+
+    /// `Varga's claim that Q`, `her plan to Q`: a statement named by a noun, its holder in
+    /// the possessive before it.
+    fn nominal(&self, a: usize, b: usize, i: usize) -> Option<Found> {
+        if i == a || i + 2 >= b {
+            return None;
+        }
+        let next = self.word(i + 1);
+        let takes_to = matches!(
+            self.word(i),
+            "plan"
+                | "plans"
+                | "promise"
+                | "pledge"
+                | "call"
+                | "calls"
+                | "decision"
+                | "proposal"
+                | "demand"
+                | "request"
+                | "vow"
+                | "desire"
+                | "refusal"
+                | "effort"
+                | "efforts"
+        );
+        if !(next == "that" || (next == "to" && takes_to)) {
+            return None;
+        }
+        // The holder: a possessive name or pronoun, maybe with one adjective between
+        // ("Trump's repeated claim that").
+        let mut h = i - 1;
+        if h > a && !self.toks[h].cap && !is_det(self.word(h)) && self.toks[h].word {
+            h -= 1;
+        }
+        let t = &self.toks[h];
+        let l = t.lower.replace('’', "'");
+        let source = if matches!(l.as_str(), "his" | "her" | "their") {
+            Np {
+                start: h,
+                end: h + 1,
+            }
+        } else if t.word && t.cap && (l.ends_with("'s") || l.ends_with("s'")) {
+            self.np_core(a, h + 1)?
+        } else {
+            return None;
+        };
+        let s = i + 1;
+        let e = self.content_end(s, b);
+        (e > s + 2).then_some(Found {
+            content: (s, e),
+            cue: (i, i + 1),
+            source: Some(source),
             partial_only: false,
             second: None,
         })
@@ -1548,7 +1914,7 @@ impl Ctx<'_> {
         let mut e = cue;
         loop {
             let w = if e > a { self.word(e - 1) } else { "" };
-            if e > a && !self.toks[e - 1].cap && BETWEEN.contains(&w) {
+            if e > a && !self.toks[e - 1].cap && (BETWEEN.contains(&w) || is_adverb(w)) {
                 e -= 1;
             } else if e > a && DAYS.contains(&w) {
                 // "Varga on Monday said", "Varga Monday said".
@@ -1720,6 +2086,7 @@ impl Ctx<'_> {
             } else {
                 (t.first == '.'
                     && e > s
+                    && e + 1 < b
                     && self.toks[e - 1].span.end == t.span.start
                     && self.toks[e - 1].cap
                     && self.toks[e - 1].lower.len() <= 4)
@@ -1750,10 +2117,14 @@ impl Ctx<'_> {
         let span = self.toks[np.start].span.start..self.toks[np.end - 1].span.end;
         let at = span.start;
         let toks = &self.toks[np.start..np.end];
-        if toks.len() == 1 && toks[0].word && PRONOUNS.contains(&toks[0].lower.as_str()) {
+        if toks.len() == 1
+            && toks[0].word
+            && (PRONOUNS.contains(&toks[0].lower.as_str())
+                || matches!(toks[0].lower.as_str(), "his" | "her" | "their"))
+        {
             let gender = match toks[0].lower.as_str() {
-                "he" => Some(Gender::Male),
-                "she" => Some(Gender::Female),
+                "he" | "his" => Some(Gender::Male),
+                "she" | "her" => Some(Gender::Female),
                 _ => None,
             };
             let name = gender
@@ -1839,6 +2210,24 @@ impl Ctx<'_> {
             return Speaker {
                 span,
                 name: Some(name),
+                role,
+            };
+        }
+        // An organisation described in lower-case words after its name: "the Nordhaven
+        // regional emergency office" is the office, not Nordhaven.
+        let words: Vec<&Tok> = toks.iter().filter(|t| t.word).collect();
+        if words.len() >= 2
+            && words.iter().any(|t| t.cap && !is_det(&t.lower))
+            && words.last().is_some_and(|t| is_not_person(&t.lower))
+        {
+            let first = toks
+                .iter()
+                .position(|t| t.word && !is_det(&t.lower))
+                .unwrap_or(0);
+            let written = &self.text[toks[first].span.start..toks[toks.len() - 1].span.end];
+            return Speaker {
+                span,
+                name: Some(strip_possessive(written).to_owned()),
                 role,
             };
         }
@@ -2086,6 +2475,134 @@ mod tests {
         assert_eq!(
             q[0].speaker.as_ref().and_then(|s| s.role.clone()),
             Some("spokesman".into())
+        );
+    }
+
+    #[test]
+    fn role_holder_named_with_title() {
+        check(
+            "Chancellor Angela Merkel met the mayor. “We stand together,” the chancellor said.",
+            &[("We stand together,", Direct, "said", "Angela Merkel")],
+        );
+        // A role nobody was given stays without a name.
+        check(
+            "Angela Merkel met the mayor. “We stand together,” the minister said.",
+            &[("We stand together,", Direct, "said", "?")],
+        );
+    }
+
+    #[test]
+    fn pronoun_gender_from_the_text() {
+        // Neither first name is on the lists: "Ms." and "his" tell the genders.
+        check(
+            "Ms. Zorana Kell met Senator Tobin Arrow and his aides. “It went well,” she said. “Agreed,” he said.",
+            &[
+                ("It went well,", Direct, "said", "Zorana Kell"),
+                ("Agreed,", Direct, "said", "Tobin Arrow"),
+            ],
+        );
+    }
+
+    #[test]
+    fn organisation_after_according_to() {
+        check(
+            "According to the Nordhaven regional emergency office, the river will crest on Sunday.",
+            &[(
+                "the river will crest",
+                Indirect,
+                "According to",
+                "Nordhaven regional emergency office",
+            )],
+        );
+        check(
+            "According to exit polls, the mayor leads by ten points.",
+            &[(
+                "the mayor leads by ten points",
+                Indirect,
+                "According to",
+                "?",
+            )],
+        );
+    }
+
+    #[test]
+    fn verb_cues_in_other_forms() {
+        check(
+            "Varga would support a new bridge over the river.",
+            &[("a new bridge over the river", Indirect, "support", "Varga")],
+        );
+        check(
+            "Varga is promising lower taxes for every family.",
+            &[(
+                "lower taxes for every family",
+                Indirect,
+                "promising",
+                "Varga",
+            )],
+        );
+        // A bare form after a determiner is a noun.
+        check("The support for the bridge grew in the spring.", &[]);
+        check(
+            "Varga cynically dismissed the report as a fairy tale.",
+            &[("the report as a fairy tale", Indirect, "dismissed", "Varga")],
+        );
+        // The passive: the subject is what was said or backed, the agent said it.
+        check(
+            "The harbour plan has been endorsed by Mayor Ana Ruiz.",
+            &[("The harbour plan", Indirect, "been endorsed by", "Ana Ruiz")],
+        );
+    }
+
+    #[test]
+    fn quotes_signed_with_a_dash_one_per_line() {
+        let text = text::normalize(
+            "”We were never asked about the plan.” ― Ana Ruiz\n“He talks and talks and never listens.”― Omar Haddad\u{a0}\n“Nothing will change after this vote.” ― Lea Brel",
+        )
+        .text;
+        check(
+            &text,
+            &[
+                (
+                    "We were never asked about the plan.",
+                    Direct,
+                    "―",
+                    "Ana Ruiz",
+                ),
+                (
+                    "He talks and talks and never listens.",
+                    Direct,
+                    "―",
+                    "Omar Haddad",
+                ),
+                (
+                    "Nothing will change after this vote.",
+                    Direct,
+                    "―",
+                    "Lea Brel",
+                ),
+            ],
+        );
+    }
+
+    #[test]
+    fn second_quote_with_its_own_cue() {
+        check(
+            "“We cannot pay for this,” Varga said, adding later, “The bridge must wait a year.”",
+            &[
+                ("We cannot pay for this,", Direct, "said", "Varga"),
+                ("The bridge must wait a year.", Direct, "adding", "Varga"),
+            ],
+        );
+    }
+
+    #[test]
+    fn continuation_after_a_clause_about_the_speaker() {
+        check(
+            "“These are strange days,” said Ana Ruiz, a lawyer who has been challenging the mine owners for years. “I am skeptical he can pull it off.”",
+            &[
+                ("These are strange days,", Direct, "said", "Ana Ruiz"),
+                ("I am skeptical he can pull it off.", Direct, "", "Ana Ruiz"),
+            ],
         );
     }
 
