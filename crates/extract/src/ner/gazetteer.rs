@@ -47,40 +47,72 @@ impl Gazetteer {
 
     /// Per token of a sentence (given as token keys): feature hashes for the longest name that
     /// starts at each position, saying the type and where in the name the token is.
-    pub(crate) fn features(&self, keys: &[u64]) -> Vec<Vec<u64>> {
-        let mut out = vec![Vec::new(); keys.len()];
-        if self.names.is_empty() {
-            return out;
-        }
-        for start in 0..keys.len() {
-            let mut key = 0;
-            let mut best = None;
-            for len in 1..=MAX_LEN.min(keys.len() - start) {
-                key = extend_key(key, keys[start + len - 1]);
-                if let Some(&kinds) = self.names.get(&key) {
-                    best = Some((len, kinds));
+    pub(crate) fn features(&self, keys: &[u64]) -> TokenLists {
+        // `(token, feature)` pairs in the order they are found, then grouped by token (a
+        // stable sort keeps that order within a token): two allocations per sentence rather
+        // than one per matched token.
+        let mut pairs: Vec<(u32, u64)> = Vec::new();
+        if !self.names.is_empty() {
+            for start in 0..keys.len() {
+                let mut key = 0;
+                let mut best = None;
+                for len in 1..=MAX_LEN.min(keys.len() - start) {
+                    key = extend_key(key, keys[start + len - 1]);
+                    if let Some(&kinds) = self.names.get(&key) {
+                        best = Some((len, kinds));
+                    }
+                }
+                let Some((len, kinds)) = best else { continue };
+                for k in 0..8u64 {
+                    if kinds & (1 << k) == 0 {
+                        continue;
+                    }
+                    for j in 0..len {
+                        let pos = if len == 1 {
+                            0
+                        } else if j == 0 {
+                            1
+                        } else if j + 1 == len {
+                            3
+                        } else {
+                            2
+                        };
+                        pairs.push(((start + j) as u32, mix(k + 1, pos)));
+                    }
                 }
             }
-            let Some((len, kinds)) = best else { continue };
-            for k in 0..8u64 {
-                if kinds & (1 << k) == 0 {
-                    continue;
-                }
-                for (j, feats) in out[start..start + len].iter_mut().enumerate() {
-                    let pos = if len == 1 {
-                        0
-                    } else if j == 0 {
-                        1
-                    } else if j + 1 == len {
-                        3
-                    } else {
-                        2
-                    };
-                    feats.push(mix(k + 1, pos));
-                }
-            }
         }
-        out
+        pairs.sort_by_key(|&(t, _)| t);
+        let mut offsets = Vec::with_capacity(keys.len() + 1);
+        let mut at = 0;
+        for t in 0..=keys.len() {
+            while pairs.get(at).is_some_and(|&(p, _)| (p as usize) < t) {
+                at += 1;
+            }
+            offsets.push(at as u32);
+        }
+        TokenLists {
+            items: pairs.into_iter().map(|(_, f)| f).collect(),
+            offsets,
+        }
+    }
+}
+
+/// A list of hashes per token of a sentence, stored flat.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct TokenLists {
+    items: Vec<u64>,
+    /// Token `i` has `items[offsets[i]..offsets[i + 1]]`; empty for a sentence without lists.
+    offsets: Vec<u32>,
+}
+
+impl TokenLists {
+    /// The hashes of token `i` (none if there is no such token).
+    pub(crate) fn get(&self, i: usize) -> &[u64] {
+        match (self.offsets.get(i), self.offsets.get(i + 1)) {
+            (Some(&a), Some(&b)) => &self.items[a as usize..b as usize],
+            _ => &[],
+        }
     }
 }
 
