@@ -20,7 +20,7 @@ fn data_dir() -> PathBuf {
 /// `cargo xtask train-ner [--out PATH] [--epochs N] [--bits N] [--folds N] [--ensemble N] [--one-stage]
 /// [--no-gazetteer] [--no-classes] [--skip-names FILE]`: trains on `eng.train`, reports dev
 /// (`eng.testa`) scores of the full-precision and the saved model, and writes the model.
-/// `--skip-names nationalities.txt` leaves one of the name lists out (for measuring what it adds).
+/// `--skip-names places.txt` leaves one of the name lists out (for measuring what it adds).
 pub fn train_task(args: &[String]) -> Result<()> {
     let mut config = TrainConfig::default();
     let mut out = PathBuf::from(MODEL);
@@ -29,7 +29,6 @@ pub fn train_task(args: &[String]) -> Result<()> {
         ("first-names.txt", 16),
         ("last-names.txt", 32),
         ("places.txt", 64),
-        ("nationalities.txt", 128),
     ];
     let mut it = args.iter();
     while let Some(a) = it.next() {
@@ -447,7 +446,7 @@ fn word_classes(dir: &Path, docs: &[Document]) -> Result<Vec<(String, u16)>> {
 }
 
 /// The name lists in `dir`, one name a line, tokenised as the tagger tokenises text, with their
-/// gazetteer type bits: 16 = first name, 32 = last name, 64 = place, 128 = nationality.
+/// gazetteer type bits: 16 = first name, 32 = last name, 64 = place.
 fn hand_names(dir: &Path, files: &[(&str, u8)]) -> Result<Vec<(Vec<String>, u8)>> {
     let mut out = Vec::new();
     for &(file, bits) in files {

@@ -43,7 +43,7 @@ impl Default for TrainConfig {
     fn default() -> Self {
         TrainConfig {
             epochs: 20,
-            bits: 19,
+            bits: 20,
             folds: 10,
             seed: 7,
             second_stage: true,
