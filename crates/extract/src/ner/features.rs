@@ -8,7 +8,7 @@
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 
-use super::gazetteer::Gazetteer;
+use super::gazetteer::{Gazetteer, TokenLists};
 use super::tags::{NTYPES, Tag};
 
 /// Hashing for keys that are already well-mixed 64-bit hashes: pass them through.
@@ -89,11 +89,30 @@ pub(crate) fn lower_form(word: &str) -> String {
 }
 
 pub(crate) fn hash_str(s: &str) -> u64 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in s.bytes() {
+    finish(fnv(FNV_START, s.as_bytes()))
+}
+
+/// FNV-1a, the first half of [`hash_str`]: fed piece by piece it gives the same hash as the
+/// whole string, so token views hash lower-cased forms, affixes and shapes without building
+/// them.
+const FNV_START: u64 = 0xcbf2_9ce4_8422_2325;
+
+#[inline]
+fn fnv(mut h: u64, bytes: &[u8]) -> u64 {
+    for &b in bytes {
         h ^= u64::from(b);
         h = h.wrapping_mul(0x0100_0000_01b3);
     }
+    h
+}
+
+#[inline]
+fn fnv_char(h: u64, c: char) -> u64 {
+    fnv(h, c.encode_utf8(&mut [0; 4]).as_bytes())
+}
+
+#[inline]
+fn finish(h: u64) -> u64 {
     mix(h, 0x51_7cc1_b727_220a)
 }
 
@@ -107,21 +126,36 @@ pub(crate) fn mix(a: u64, b: u64) -> u64 {
 impl TokenView {
     pub(crate) fn new(word: &str, classes: Option<&KeyMap<u16>>) -> TokenView {
         let word = canonical(word);
-        let lower = lower_form(&word);
+        // One pass over the lower-cased form (as `lower_form` makes it) hashes the whole form
+        // and its prefixes; the last four characters are kept for the suffixes.
+        let mut h = FNV_START;
+        let mut prefix_states = [0u64; 4];
+        let mut last = ['\0'; 4];
+        let mut nchars = 0usize;
+        for c in word.chars().flat_map(char::to_lowercase) {
+            let c = if c.is_ascii_digit() { '0' } else { c };
+            h = fnv_char(h, c);
+            if nchars < 4 {
+                prefix_states[nchars] = h;
+            }
+            last[nchars % 4] = c;
+            nchars += 1;
+        }
+        let key = finish(h);
         let mut prefixes = [0; 4];
         let mut suffixes = [0; 4];
-        let bounds: Vec<usize> = lower.char_indices().map(|(i, _)| i).take(5).collect();
-        let nchars = lower.chars().count();
         for n in 1..=4usize {
             if nchars > n {
-                prefixes[n - 1] = hash_str(&lower[..bounds[n]]);
-                let cut = lower.char_indices().rev().nth(n - 1).map_or(0, |(i, _)| i);
-                suffixes[n - 1] = hash_str(&lower[cut..]);
+                prefixes[n - 1] = finish(prefix_states[n - 1]);
+                let mut s = FNV_START;
+                for k in (1..=n).rev() {
+                    s = fnv_char(s, last[(nchars - k) % 4]);
+                }
+                suffixes[n - 1] = finish(s);
             }
         }
         let (shape, short_shape) = shapes(&word);
         let cap = cap_class(&word);
-        let key = hash_str(&lower);
         let class_hashes = match classes.and_then(|c| c.get(&key)) {
             Some(&c) => [
                 mix(u64::from(c >> 8), 1),
@@ -133,8 +167,8 @@ impl TokenView {
         TokenView {
             word: hash_str(&word),
             lower: key,
-            shape: hash_str(&shape),
-            short_shape: hash_str(&short_shape),
+            shape,
+            short_shape,
             cap,
             prefixes,
             suffixes,
@@ -161,9 +195,13 @@ impl TokenView {
     }
 }
 
-fn shapes(word: &str) -> (String, String) {
-    let mut long = String::new();
-    let mut short = String::new();
+/// Hashes of the word's shape (`Xxxxx`, at most 8 bytes long) and short shape (`Xx`, repeats
+/// collapsed), as [`hash_str`] would hash the shape strings.
+fn shapes(word: &str) -> (u64, u64) {
+    let mut long = FNV_START;
+    let mut long_len = 0;
+    let mut short = FNV_START;
+    let mut prev = None;
     for c in word.chars() {
         let s = if c.is_uppercase() {
             'X'
@@ -174,14 +212,16 @@ fn shapes(word: &str) -> (String, String) {
         } else {
             c
         };
-        if long.len() < 8 {
-            long.push(s);
+        if long_len < 8 {
+            long = fnv_char(long, s);
+            long_len += s.len_utf8();
         }
-        if !short.ends_with(s) {
-            short.push(s);
+        if prev != Some(s) {
+            short = fnv_char(short, s);
+            prev = Some(s);
         }
     }
-    (long, short)
+    (finish(long), finish(short))
 }
 
 fn cap_class(word: &str) -> u64 {
@@ -224,6 +264,29 @@ pub(crate) struct CaseEvidence {
     lower: u32,
 }
 
+/// Up to [`MAX_CONTEXTS`] distinct context hashes, kept inline: a document has one list per
+/// capitalised word, and a heap allocation each cost more than the tagging of the word.
+#[derive(Debug, Clone, Copy, Default)]
+struct Contexts {
+    items: [u64; MAX_CONTEXTS],
+    len: u8,
+}
+
+impl Contexts {
+    fn as_slice(&self) -> &[u64] {
+        &self.items[..usize::from(self.len)]
+    }
+
+    /// Adds `c` unless it is there already or the list is full.
+    fn push_new(&mut self, c: u64) {
+        let n = usize::from(self.len);
+        if n < MAX_CONTEXTS && !self.as_slice().contains(&c) {
+            self.items[n] = c;
+            self.len += 1;
+        }
+    }
+}
+
 /// A document prepared for feature extraction.
 pub(crate) struct DocView {
     pub(crate) sentences: Vec<Vec<TokenView>>,
@@ -232,9 +295,9 @@ pub(crate) struct DocView {
     case: KeyMap<CaseEvidence>,
     /// Per capitalised word: the neighbouring words of its occurrences in the document, as
     /// `(side, word)` hashes, at most [`MAX_CONTEXTS`] of them.
-    contexts: KeyMap<Vec<u64>>,
+    contexts: KeyMap<Contexts>,
     /// Per sentence and token: gazetteer feature hashes.
-    gazetteer: Vec<Vec<Vec<u64>>>,
+    gazetteer: Vec<TokenLists>,
 }
 
 impl DocView {
@@ -280,10 +343,10 @@ impl DocView {
             .iter()
             .map(|s| match gazetteer {
                 Some(g) => g.features(&s.iter().map(|t| t.key).collect::<Vec<_>>()),
-                None => vec![Vec::new(); s.len()],
+                None => TokenLists::default(),
             })
             .collect();
-        let mut contexts: KeyMap<Vec<u64>> = KeyMap::default();
+        let mut contexts: KeyMap<Contexts> = KeyMap::default();
         for sent in &views {
             for (i, t) in sent.iter().enumerate() {
                 if !t.capitalised {
@@ -293,9 +356,7 @@ impl DocView {
                 let left = i.checked_sub(1).map_or(1, |j| sent[j].lower);
                 let right = sent.get(i + 1).map_or(2, |n| n.lower);
                 for c in [mix(left, 0x1ef7), mix(right, 0x419e)] {
-                    if list.len() < MAX_CONTEXTS && !list.contains(&c) {
-                        list.push(c);
-                    }
+                    list.push_new(c);
                 }
             }
         }
@@ -360,7 +421,7 @@ pub(crate) fn local_features(doc: &DocView, s: usize, i: usize, out: &mut Vec<u6
     if t.capitalised
         && let Some(list) = doc.contexts.get(&t.key)
     {
-        for &c in list {
+        for &c in list.as_slice() {
             out.push(f(42, c, 0));
         }
     }
@@ -383,7 +444,7 @@ pub(crate) fn local_features(doc: &DocView, s: usize, i: usize, out: &mut Vec<u6
     if t.classes[2] != 0 {
         out.push(f(37, t.classes[2], t.cap));
     }
-    for &g in &doc.gazetteer[s][i] {
+    for &g in doc.gazetteer[s].get(i) {
         out.push(f(38, g, 0));
         out.push(f(39, g, t.cap));
     }
@@ -501,5 +562,67 @@ pub(crate) fn global_features(
         if c > 0 {
             out.push(f(7, k as u64, 0));
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Checks that the one-pass hashes of a token view are the hashes of the strings they
+    /// stand for (the lower-cased form, its affixes and the two shapes), built the plain way.
+    fn check(word: &str) {
+        let t = TokenView::new(word, None);
+        let canon = canonical(word);
+        let lower = lower_form(&canon);
+        assert_eq!(t.key, hash_str(&lower), "lower form of {word:?}");
+        let chars: Vec<char> = lower.chars().collect();
+        for n in 1..=4 {
+            let (p, s) = if chars.len() > n {
+                let p: String = chars[..n].iter().collect();
+                let s: String = chars[chars.len() - n..].iter().collect();
+                (hash_str(&p), hash_str(&s))
+            } else {
+                (0, 0)
+            };
+            assert_eq!(t.prefixes[n - 1], p, "prefix {n} of {word:?}");
+            assert_eq!(t.suffixes[n - 1], s, "suffix {n} of {word:?}");
+        }
+        let mut long = String::new();
+        let mut short = String::new();
+        for c in canon.chars() {
+            let s = if c.is_uppercase() {
+                'X'
+            } else if c.is_lowercase() {
+                'x'
+            } else if c.is_numeric() {
+                'd'
+            } else {
+                c
+            };
+            if long.len() < 8 {
+                long.push(s);
+            }
+            if !short.ends_with(s) {
+                short.push(s);
+            }
+        }
+        assert_eq!(t.shape, hash_str(&long), "shape of {word:?}");
+        assert_eq!(t.short_shape, hash_str(&short), "short shape of {word:?}");
+    }
+
+    #[test]
+    fn one_pass_hashes_match_the_strings() {
+        check("");
+        check("a");
+        check("Varga");
+        check("NORDIC");
+        check("1996-08-30");
+        check("O'Neill");
+        check("İstanbul");
+        check("Ærøskøbing’s");
+        check("ß-Straße");
+        check("“quoted”");
+        check("日本語テキスト");
     }
 }

@@ -153,19 +153,24 @@ pub(crate) fn viterbi(
     if n == 0 {
         return Vec::new();
     }
-    // Transition scores with the forbidden transitions at minus infinity, as `(prev, score)`
-    // lists per current tag, so the inner loop only visits allowed pairs.
-    let mut allowed: [[(u8, f32); NTAGS]; NTAGS] = [[(0, 0.0); NTAGS]; NTAGS];
-    let mut nallowed = [0usize; NTAGS];
-    for cur in Tag::all() {
-        for prev in Tag::all() {
-            if cur.may_follow(Some(prev)) {
-                let c = cur.0 as usize;
-                allowed[c][nallowed[c]] = (prev.0, trans[prev.0 as usize][c]);
-                nallowed[c] += 1;
+    // Per current tag, the list of previous tags allowed before it, so that the inner loop
+    // only visits allowed pairs. The lists do not depend on the scores: built once.
+    static ALLOWED: std::sync::OnceLock<([[u8; NTAGS]; NTAGS], [usize; NTAGS])> =
+        std::sync::OnceLock::new();
+    let (prevs, nprevs) = ALLOWED.get_or_init(|| {
+        let mut prevs = [[0u8; NTAGS]; NTAGS];
+        let mut nprevs = [0usize; NTAGS];
+        for cur in Tag::all() {
+            for prev in Tag::all() {
+                if cur.may_follow(Some(prev)) {
+                    let c = cur.0 as usize;
+                    prevs[c][nprevs[c]] = prev.0;
+                    nprevs[c] += 1;
+                }
             }
         }
-    }
+        (prevs, nprevs)
+    });
     let mut back = vec![[0u8; NTAGS]; n];
     let mut score = [f32::NEG_INFINITY; NTAGS];
     for t in Tag::all() {
@@ -178,8 +183,8 @@ pub(crate) fn viterbi(
         for c in 0..NTAGS {
             let mut best = f32::NEG_INFINITY;
             let mut arg = 0u8;
-            for &(p, t) in &allowed[c][..nallowed[c]] {
-                let s = score[p as usize] + t;
+            for &p in &prevs[c][..nprevs[c]] {
+                let s = score[p as usize] + trans[p as usize][c];
                 if s > best {
                     best = s;
                     arg = p;
