@@ -20,7 +20,8 @@
 //! thread's CPU time and half the total, the wall time two free cores could at best reach.
 
 use std::collections::{HashMap, VecDeque};
-use std::process::Command;
+use std::hash::{DefaultHasher, Hash, Hasher};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
@@ -93,8 +94,10 @@ pub fn run(args: &[String]) -> Result<()> {
     for n in sizes {
         let mut rows: Vec<Vec<f64>> = Vec::new();
         for _ in 0..runs {
+            // The child's memory curve (stderr) goes straight to ours.
             let out = Command::new(&exe)
                 .args(["bench-stories", "--child", &n.to_string()])
+                .stderr(Stdio::inherit())
                 .output()?;
             if !out.status.success() {
                 bail!(
@@ -179,7 +182,9 @@ fn bench(groups: &[Vec<(String, String)>], n: usize) -> Result<Vec<f64>> {
     let mut c = Clusterer::new(Config::default());
     let mut gold: Vec<u64> = Vec::with_capacity(n);
     let mut predicted: Vec<u32> = Vec::with_capacity(n);
-    let mut story_num: HashMap<String, u32> = HashMap::new();
+    // Keyed by a hash of the story id, so the benchmark's own table stays small beside the
+    // clusterer it measures.
+    let mut story_num: HashMap<u64, u32> = HashMap::new();
     let (mut copies, mut found, mut found_true) = (0usize, 0usize, 0usize);
     let (mut cpu, mut main, mut wall) = (0.0f64, 0.0f64, Duration::ZERO);
     let (mut load, mut loads) = (0.0f64, 0usize);
@@ -205,9 +210,12 @@ fn bench(groups: &[Vec<(String, String)>], n: usize) -> Result<Vec<f64>> {
                 found_true += usize::from(g.copy_of.is_some());
             }
             let next = story_num.len() as u32;
-            let num = *story_num
-                .entry(a.story.map(|s| s.0).unwrap_or_default())
-                .or_insert(next);
+            let key = a.story.map_or(0, |s| {
+                let mut h = DefaultHasher::new();
+                s.0.hash(&mut h);
+                h.finish()
+            });
+            let num = *story_num.entry(key).or_insert(next);
             gold.push(g.event);
             predicted.push(num);
         }
@@ -215,9 +223,17 @@ fn bench(groups: &[Vec<(String, String)>], n: usize) -> Result<Vec<f64>> {
         drop(articles);
         drop(chunk);
         stream_peak = stream_peak.max(memory_mb().0);
+        if done % (n / 10).max(CHUNK) == 0 || done == n {
+            eprintln!(
+                "  {done:>9} articles: RSS {:.0} MB, heap in use {:.0} MB, active stories {}",
+                memory_mb().0,
+                heap_mb(),
+                c.active_stories()
+            );
+        }
     }
     // Memory is read before scoring: the BCubed tables are the benchmark's, not the clusterer's.
-    let (rss, peak) = (memory_mb().0, stream_peak);
+    let (rss, peak, heap) = (memory_mb().0, stream_peak, heap_mb());
     let (_, _, f1) = bcubed_ids(&predicted, &gold);
     let wall = wall.as_secs_f64();
     let k = done as f64;
@@ -240,6 +256,7 @@ fn bench(groups: &[Vec<(String, String)>], n: usize) -> Result<Vec<f64>> {
         f1,
         rss,
         peak,
+        heap,
     ])
 }
 
@@ -286,32 +303,45 @@ fn bcubed_ids(predicted: &[u32], gold: &[u64]) -> (f64, f64, f64) {
     )
 }
 
-/// CPU time (user + system) of the calling thread so far, in seconds (Linux; 0 elsewhere).
-/// The calling thread assigns every article in order (and prepares some when the workers fall
-/// behind), so with free cores the wall time cannot be below this.
+/// CPU time (user + system) of the calling thread so far, in seconds. The calling thread
+/// assigns every article in order (and prepares some when the workers fall behind), so with free
+/// cores the wall time cannot be below this.
 fn thread_cpu_secs() -> f64 {
-    cpu_secs("/proc/thread-self/stat")
+    cpu_secs(libc::CLOCK_THREAD_CPUTIME_ID)
 }
 
-/// CPU time (user + system) of this process so far, all threads, in seconds (Linux; 0
-/// elsewhere). The machine is shared with other jobs, so wall time overstates the cost.
+/// CPU time (user + system) of this process so far, all threads, in seconds. The machine is
+/// shared with other jobs, so wall time overstates the cost.
 fn process_cpu_secs() -> f64 {
-    cpu_secs("/proc/self/stat")
+    cpu_secs(libc::CLOCK_PROCESS_CPUTIME_ID)
 }
 
-fn cpu_secs(path: &str) -> f64 {
-    let stat = std::fs::read_to_string(path).unwrap_or_default();
-    // Fields after the command name (which is in parentheses and may hold spaces).
-    let rest = stat.rsplit_once(')').map_or("", |(_, r)| r);
-    let fields: Vec<&str> = rest.split_whitespace().collect();
-    let ticks = |i: usize| {
-        fields
-            .get(i)
-            .and_then(|v| v.parse::<f64>().ok())
-            .unwrap_or(0.0)
+fn cpu_secs(clock: libc::clockid_t) -> f64 {
+    let mut ts = libc::timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
     };
-    // utime and stime are fields 14 and 15 of the stat line, 12 and 13 after the name.
-    (ticks(11) + ticks(12)) / 100.0
+    // SAFETY: `ts` is a valid, writable timespec for the duration of the call.
+    let rc = unsafe { libc::clock_gettime(clock, &mut ts) };
+    if rc != 0 {
+        return 0.0;
+    }
+    ts.tv_sec as f64 + ts.tv_nsec as f64 * 1e-9
+}
+
+/// Bytes the allocator has handed out and not got back, in MB: the live heap, without the
+/// fragmentation and freed-but-kept pages that RSS also counts (glibc; 0 elsewhere).
+fn heap_mb() -> f64 {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    {
+        // SAFETY: mallinfo2 only reads the allocator's statistics.
+        let m = unsafe { libc::mallinfo2() };
+        (m.uordblks + m.hblkhd) as f64 / (1024.0 * 1024.0)
+    }
+    #[cfg(not(all(target_os = "linux", target_env = "gnu")))]
+    {
+        0.0
+    }
 }
 
 /// Resident and peak resident memory of this process, in MB (Linux; 0 elsewhere).
