@@ -884,18 +884,25 @@ impl Clusterer {
             }
             self.closed.push(n);
         }
-        // Posting lists of closed stories are dropped now and then, so memory stays bounded.
+        // Now and then the inverted index drops what can no longer lead to a story: postings of
+        // closed stories, and of terms pruned from a story's centroid (a story that stays active
+        // for weeks would otherwise keep a posting for every heavy term of every article it ever
+        // had, and the index would grow with the stream). So the index holds at most
+        // `2 · story_terms` postings per active story.
         if pool.added >= SWEEP_EVERY {
             pool.added = 0;
             let stories = &self.stories;
             let merged = &self.merged;
-            pool.postings.retain(|_, list| {
+            pool.postings.retain(|key, list| {
                 list.retain(|&n| {
                     let mut r = n;
                     while let Some(&m) = merged.get(&r) {
                         r = m;
                     }
-                    stories.get(&r).is_some_and(|s| s.centroid.is_some())
+                    stories
+                        .get(&r)
+                        .and_then(|s| s.centroid.as_ref())
+                        .is_some_and(|c| c.weights.contains_key(key))
                 });
                 !list.is_empty()
             });
