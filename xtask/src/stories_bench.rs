@@ -51,6 +51,7 @@ const COLUMNS: &[&str] = &[
     "F1",
     "RSS MB",
     "max MB",
+    "heap MB",
 ];
 
 pub fn run(args: &[String]) -> Result<()> {
@@ -114,6 +115,13 @@ pub fn run(args: &[String]) -> Result<()> {
                 .map(str::parse)
                 .collect::<Result<_, _>>()
                 .with_context(|| format!("bench run output {text:?}"))?;
+            if row.len() != COLUMNS.len() {
+                bail!(
+                    "bench run printed {} values, not {}",
+                    row.len(),
+                    COLUMNS.len()
+                );
+            }
             print_row(&row, "");
             rows.push(row);
         }
