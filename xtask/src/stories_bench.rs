@@ -1,6 +1,6 @@
-//! `cargo xtask bench-stories [SIZE...]`: speed and memory of near-duplicate detection plus
-//! story assignment on a synthetic stream built at run time from the ECB+ and Multi-News
-//! articles in `../shared/data` (nothing is copied into the repository).
+//! `cargo xtask bench-stories [--runs N] [SIZE...]`: speed and memory of near-duplicate
+//! detection plus story assignment on a synthetic stream built at run time from the ECB+ and
+//! Multi-News articles in `../shared/data` (nothing is copied into the repository).
 //!
 //! The generator, seeded and deterministic, makes events from the corpora's gold stories: each
 //! event takes the articles of one gold story with every capitalised word and number renamed
@@ -8,61 +8,158 @@
 //! 30 s apart in publication time (about 2,900 a day). One in five is a syndicated copy of a
 //! recent article (new headline, trimmed ending, an added paragraph, sometimes light edits).
 //! Articles are generated in chunks, untimed; the figures time only the clustering
-//! (`Clusterer::add_batch`, two threads for the per-article preparation, one for assignment),
-//! with closed stories drained as a long-running ingest would. The machine is shared with other
-//! jobs, so three rates are shown: "cpu art/s" divides by the CPU time of all threads (the
-//! one-core rate), "2core a/s" by the CPU time of the main thread (the critical path: what the
-//! wall time would be with both cores free), "wall art/s" by the wall time actually measured.
+//! (`Clusterer::add_batch` with two worker threads preparing articles while the calling thread
+//! assigns them), with closed stories drained as a long-running ingest would.
+//!
+//! Each run is a fresh child process, so its resident memory is its own; `--runs N` repeats
+//! every size and prints the median of each column. The machine is shared with other jobs, so
+//! several rates are shown: "wall a/s" divides by the wall time actually measured (the issue's
+//! figure, honest only on an idle machine: the load average during the run is printed beside
+//! it); "1core a/s" by the CPU time of all threads; "main a/s" by the CPU time of the calling
+//! thread (assignment plus what it prepared itself); "2core a/s" by the larger of the main
+//! thread's CPU time and half the total, the wall time two free cores could at best reach.
 
 use std::collections::{HashMap, VecDeque};
+use std::hash::{DefaultHasher, Hash, Hasher};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use anyhow::{Result, bail};
+use anyhow::{Context, Result, bail};
 use chrono::{DateTime, FixedOffset};
 use ingest::{Article, Source};
 use stories::{Clusterer, Config};
 
 use crate::stories_eval::{Item, data_dir, load_ecbplus, load_multinews};
 
+/// Columns of one run, as the child prints them on its last line.
+const COLUMNS: &[&str] = &[
+    "articles",
+    "wall a/s",
+    "1core a/s",
+    "main a/s",
+    "2core a/s",
+    "cpu s",
+    "main s",
+    "wall s",
+    "load",
+    "stories",
+    "active",
+    "copies",
+    "found",
+    "dupR",
+    "dupP",
+    "F1",
+    "RSS MB",
+    "max MB",
+    "heap MB",
+];
+
 pub fn run(args: &[String]) -> Result<()> {
-    let sizes: Vec<usize> = if args.is_empty() {
-        vec![10_000, 100_000, 1_000_000]
-    } else {
-        args.iter()
-            .map(|a| a.replace('_', "").parse())
-            .collect::<Result<_, _>>()?
-    };
+    if let [flag, size] = args
+        && flag == "--child"
+    {
+        let groups = load_groups()?;
+        let row = bench(&groups, size.parse()?)?;
+        println!(
+            "{}",
+            row.iter()
+                .map(|v| v.to_string())
+                .collect::<Vec<_>>()
+                .join(" ")
+        );
+        return Ok(());
+    }
+    let mut runs = 1usize;
+    let mut sizes: Vec<usize> = Vec::new();
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        if a == "--runs" {
+            runs = it.next().context("--runs needs a number")?.parse()?;
+        } else {
+            sizes.push(
+                a.replace('_', "")
+                    .parse()
+                    .with_context(|| format!("size {a}"))?,
+            );
+        }
+    }
+    if sizes.is_empty() {
+        sizes = vec![10_000, 100_000, 1_000_000];
+    }
+    println!(
+        "near-duplicates + story assignment (add_batch: 2 worker threads prepare, the calling thread assigns), stories::Config::default(), {runs} run(s) per size, each in a fresh process"
+    );
+    let header: Vec<String> = COLUMNS.iter().map(|c| format!("{c:>9}")).collect();
+    println!("{}", header.join(" "));
+    let exe = std::env::current_exe()?;
+    for n in sizes {
+        let mut rows: Vec<Vec<f64>> = Vec::new();
+        for _ in 0..runs {
+            // The child's memory curve (stderr) goes straight to ours.
+            let out = Command::new(&exe)
+                .args(["bench-stories", "--child", &n.to_string()])
+                .stderr(Stdio::inherit())
+                .output()?;
+            if !out.status.success() {
+                bail!(
+                    "bench run of {n} articles failed: {}",
+                    String::from_utf8_lossy(&out.stderr)
+                );
+            }
+            let text = String::from_utf8_lossy(&out.stdout);
+            let row: Vec<f64> = text
+                .lines()
+                .last()
+                .unwrap_or_default()
+                .split_whitespace()
+                .map(str::parse)
+                .collect::<Result<_, _>>()
+                .with_context(|| format!("bench run output {text:?}"))?;
+            if row.len() != COLUMNS.len() {
+                bail!(
+                    "bench run printed {} values, not {}",
+                    row.len(),
+                    COLUMNS.len()
+                );
+            }
+            print_row(&row, "");
+            rows.push(row);
+        }
+        if runs > 1 {
+            let median: Vec<f64> = (0..COLUMNS.len())
+                .map(|c| {
+                    let mut v: Vec<f64> = rows.iter().map(|r| r[c]).collect();
+                    v.sort_by(f64::total_cmp);
+                    v[v.len() / 2]
+                })
+                .collect();
+            print_row(&median, " median");
+        }
+    }
+    Ok(())
+}
+
+fn print_row(row: &[f64], note: &str) {
+    let cells: Vec<String> = row
+        .iter()
+        .zip(COLUMNS)
+        .map(|(v, c)| match *c {
+            "cpu s" | "main s" | "wall s" | "load" => format!("{v:>9.2}"),
+            "dupR" | "dupP" | "F1" => format!("{v:>9.3}"),
+            _ => format!("{v:>9.0}"),
+        })
+        .collect();
+    println!("{}{note}", cells.join(" "));
+}
+
+fn load_groups() -> Result<Vec<Vec<(String, String)>>> {
     let dir = data_dir();
     let mut items = load_ecbplus(&dir)?;
     items.extend(load_multinews(&dir)?);
     if items.is_empty() {
         bail!("no articles read from {}", dir.display());
     }
-    let groups = group(&items);
-    drop(items);
-    println!(
-        "near-duplicates + story assignment (add_batch: 2 threads prepare, 1 assigns), stories::Config::default()"
-    );
-    println!(
-        "{:>9} {:>10} {:>10} {:>10} {:>9} {:>8} {:>8} {:>8} {:>7} {:>7} {:>7} {:>8} {:>8}",
-        "articles",
-        "cpu art/s",
-        "2core a/s",
-        "wall art/s",
-        "cpu s",
-        "wall s",
-        "stories",
-        "active",
-        "dupR",
-        "dupP",
-        "F1",
-        "RSS MB",
-        "max MB"
-    );
-    for n in sizes {
-        bench(&groups, n)?;
-    }
-    Ok(())
+    Ok(group(&items))
 }
 
 /// Gold stories of the corpora: (title, body) of each member article.
@@ -88,14 +185,17 @@ struct Generated {
     copy_of: Option<String>,
 }
 
-fn bench(groups: &[Vec<(String, String)>], n: usize) -> Result<()> {
+fn bench(groups: &[Vec<(String, String)>], n: usize) -> Result<Vec<f64>> {
     let mut generator = Generator::new(groups);
     let mut c = Clusterer::new(Config::default());
     let mut gold: Vec<u64> = Vec::with_capacity(n);
     let mut predicted: Vec<u32> = Vec::with_capacity(n);
-    let mut story_num: HashMap<String, u32> = HashMap::new();
+    // Keyed by a hash of the story id, so the benchmark's own table stays small beside the
+    // clusterer it measures.
+    let mut story_num: HashMap<u64, u32> = HashMap::new();
     let (mut copies, mut found, mut found_true) = (0usize, 0usize, 0usize);
-    let (mut cpu, mut critical, mut wall) = (0.0f64, 0.0f64, Duration::ZERO);
+    let (mut cpu, mut main, mut wall) = (0.0f64, 0.0f64, Duration::ZERO);
+    let (mut load, mut loads) = (0.0f64, 0usize);
     let mut drained = 0;
     let mut done = 0;
     let mut stream_peak = 0.0f64;
@@ -108,7 +208,9 @@ fn bench(groups: &[Vec<(String, String)>], n: usize) -> Result<()> {
         drained += c.drain_closed().len();
         wall += w0.elapsed();
         cpu += process_cpu_secs() - c0;
-        critical += thread_cpu_secs() - t0;
+        main += thread_cpu_secs() - t0;
+        load += load_average();
+        loads += 1;
         for (g, a) in chunk.iter().zip(assigned) {
             copies += usize::from(g.copy_of.is_some());
             if a.duplicate_of.is_some() {
@@ -116,9 +218,12 @@ fn bench(groups: &[Vec<(String, String)>], n: usize) -> Result<()> {
                 found_true += usize::from(g.copy_of.is_some());
             }
             let next = story_num.len() as u32;
-            let num = *story_num
-                .entry(a.story.map(|s| s.0).unwrap_or_default())
-                .or_insert(next);
+            let key = a.story.map_or(0, |s| {
+                let mut h = DefaultHasher::new();
+                s.0.hash(&mut h);
+                h.finish()
+            });
+            let num = *story_num.entry(key).or_insert(next);
             gold.push(g.event);
             predicted.push(num);
         }
@@ -126,27 +231,49 @@ fn bench(groups: &[Vec<(String, String)>], n: usize) -> Result<()> {
         drop(articles);
         drop(chunk);
         stream_peak = stream_peak.max(memory_mb().0);
+        if done % (n / 10).max(CHUNK) == 0 || done == n {
+            eprintln!(
+                "  {done:>9} articles: RSS {:.0} MB, heap in use {:.0} MB, active stories {}",
+                memory_mb().0,
+                heap_mb(),
+                c.active_stories()
+            );
+        }
     }
     // Memory is read before scoring: the BCubed tables are the benchmark's, not the clusterer's.
-    let (rss, peak) = (memory_mb().0, stream_peak);
+    let (rss, peak, heap) = (memory_mb().0, stream_peak, heap_mb());
     let (_, _, f1) = bcubed_ids(&predicted, &gold);
-    println!(
-        "{:>9} {:>10.0} {:>10.0} {:>10.0} {:>9.2} {:>8.2} {:>8} {:>8} {:>7.3} {:>7.3} {:>7.3} {:>8.0} {:>8.0}",
-        done,
-        done as f64 / cpu,
-        done as f64 / critical,
-        done as f64 / wall.as_secs_f64(),
+    let wall = wall.as_secs_f64();
+    let k = done as f64;
+    Ok(vec![
+        k,
+        k / wall,
+        k / cpu,
+        k / main,
+        k / main.max(cpu / 2.0),
         cpu,
-        wall.as_secs_f64(),
-        drained + c.stories().len(),
-        c.active_stories(),
+        main,
+        wall,
+        load / loads.max(1) as f64,
+        (drained + c.stories().len()) as f64,
+        c.active_stories() as f64,
+        copies as f64,
+        found as f64,
         found_true as f64 / copies.max(1) as f64,
         found_true as f64 / found.max(1) as f64,
         f1,
         rss,
-        peak
-    );
-    Ok(())
+        peak,
+        heap,
+    ])
+}
+
+/// The one-minute load average of the machine (Linux; 0 elsewhere).
+fn load_average() -> f64 {
+    std::fs::read_to_string("/proc/loadavg")
+        .ok()
+        .and_then(|s| s.split_whitespace().next()?.parse().ok())
+        .unwrap_or(0.0)
 }
 
 /// Articles generated, then clustered, at a time.
@@ -184,32 +311,45 @@ fn bcubed_ids(predicted: &[u32], gold: &[u64]) -> (f64, f64, f64) {
     )
 }
 
-/// CPU time (user + system) of the calling thread so far, in seconds (Linux; 0 elsewhere).
-/// The main thread runs the sequential part and its share of the parallel part, so with two
-/// idle cores the wall time would be about this.
+/// CPU time (user + system) of the calling thread so far, in seconds. The calling thread
+/// assigns every article in order (and prepares some when the workers fall behind), so with free
+/// cores the wall time cannot be below this.
 fn thread_cpu_secs() -> f64 {
-    cpu_secs("/proc/thread-self/stat")
+    cpu_secs(libc::CLOCK_THREAD_CPUTIME_ID)
 }
 
-/// CPU time (user + system) of this process so far, all threads, in seconds (Linux; 0
-/// elsewhere). The machine is shared with other jobs, so wall time overstates the cost.
+/// CPU time (user + system) of this process so far, all threads, in seconds. The machine is
+/// shared with other jobs, so wall time overstates the cost.
 fn process_cpu_secs() -> f64 {
-    cpu_secs("/proc/self/stat")
+    cpu_secs(libc::CLOCK_PROCESS_CPUTIME_ID)
 }
 
-fn cpu_secs(path: &str) -> f64 {
-    let stat = std::fs::read_to_string(path).unwrap_or_default();
-    // Fields after the command name (which is in parentheses and may hold spaces).
-    let rest = stat.rsplit_once(')').map_or("", |(_, r)| r);
-    let fields: Vec<&str> = rest.split_whitespace().collect();
-    let ticks = |i: usize| {
-        fields
-            .get(i)
-            .and_then(|v| v.parse::<f64>().ok())
-            .unwrap_or(0.0)
+fn cpu_secs(clock: libc::clockid_t) -> f64 {
+    let mut ts = libc::timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
     };
-    // utime and stime are fields 14 and 15 of the stat line, 12 and 13 after the name.
-    (ticks(11) + ticks(12)) / 100.0
+    // SAFETY: `ts` is a valid, writable timespec for the duration of the call.
+    let rc = unsafe { libc::clock_gettime(clock, &mut ts) };
+    if rc != 0 {
+        return 0.0;
+    }
+    ts.tv_sec as f64 + ts.tv_nsec as f64 * 1e-9
+}
+
+/// Bytes the allocator has handed out and not got back, in MB: the live heap, without the
+/// fragmentation and freed-but-kept pages that RSS also counts (glibc; 0 elsewhere).
+fn heap_mb() -> f64 {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    {
+        // SAFETY: mallinfo2 only reads the allocator's statistics.
+        let m = unsafe { libc::mallinfo2() };
+        (m.uordblks + m.hblkhd) as f64 / (1024.0 * 1024.0)
+    }
+    #[cfg(not(all(target_os = "linux", target_env = "gnu")))]
+    {
+        0.0
+    }
 }
 
 /// Resident and peak resident memory of this process, in MB (Linux; 0 elsewhere).

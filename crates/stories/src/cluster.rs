@@ -11,6 +11,8 @@
 //! article pulls two stories close together they merge, the younger into the older.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::mpsc;
 
 use chrono::{DateTime, FixedOffset};
 use ingest::Article;
@@ -257,6 +259,8 @@ const POSTING_CAP: usize = 256;
 const INDEX_TERMS: usize = 32;
 /// Heaviest terms of an article kept in order (probes, index, labels).
 const HEAVIEST: usize = 48;
+/// Articles prepared at a time by one thread in [`Clusterer::add_batch`].
+const PREPARE_CHUNK: usize = 64;
 /// Articles between sweeps of posting lists for closed stories.
 const SWEEP_EVERY: usize = 10_000;
 
@@ -289,39 +293,65 @@ impl Clusterer {
 
     /// Clusters a batch of articles, in order, with the same result as calling
     /// [`add`](Self::add) on each. The per-article work that needs no shared state (tokens,
-    /// terms, MinHash signature) runs on up to `threads` threads first.
+    /// terms, MinHash signature) runs on `threads` worker threads, a few chunks ahead of this
+    /// thread, which assigns the prepared articles in order and prepares a chunk itself whenever
+    /// the next one is not ready yet (so it never waits idle while work is left).
     pub fn add_batch(&mut self, articles: &[Article], threads: usize) -> Vec<Assignment> {
         let threads = threads.clamp(1, 16);
-        let mut out = Vec::with_capacity(articles.len());
-        // Prepared articles are much larger than their text; prepare a few hundred at a time.
-        for batch in articles.chunks(256 * threads) {
-            let prepared: Vec<Prepared> = if threads == 1 || batch.len() < 2 * threads {
-                batch.iter().map(Prepared::of).collect()
-            } else {
-                let chunk = batch.len().div_ceil(threads);
-                std::thread::scope(|scope| {
-                    let mut parts = batch.chunks(chunk);
-                    let first = parts.next().unwrap_or_default();
-                    let handles: Vec<_> = parts
-                        .map(|part| {
-                            scope.spawn(move || part.iter().map(Prepared::of).collect::<Vec<_>>())
-                        })
-                        .collect();
-                    // This thread prepares the first part itself.
-                    let mut all: Vec<Prepared> = first.iter().map(Prepared::of).collect();
-                    for h in handles {
-                        all.extend(h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)));
-                    }
-                    all
-                })
-            };
-            out.extend(
-                batch
-                    .iter()
-                    .zip(prepared)
-                    .map(|(a, p)| self.add_prepared(a, p)),
-            );
+        if threads == 1 || articles.len() < 2 * PREPARE_CHUNK {
+            return articles.iter().map(|a| self.add(a)).collect();
         }
+        let chunks: Vec<&[Article]> = articles.chunks(PREPARE_CHUNK).collect();
+        let claimed = AtomicUsize::new(0);
+        let prepare = |i: usize| chunks[i].iter().map(Prepared::of).collect::<Vec<_>>();
+        let mut out = Vec::with_capacity(articles.len());
+        std::thread::scope(|scope| {
+            // A bounded queue: workers block once `threads` chunks wait, so memory stays small.
+            let (tx, rx) = mpsc::sync_channel::<(usize, Vec<Prepared>)>(threads);
+            for _ in 0..threads {
+                let tx = tx.clone();
+                let (claimed, prepare, chunks) = (&claimed, &prepare, &chunks);
+                scope.spawn(move || {
+                    loop {
+                        let i = claimed.fetch_add(1, Ordering::Relaxed);
+                        if i >= chunks.len() || tx.send((i, prepare(i))).is_err() {
+                            break;
+                        }
+                    }
+                });
+            }
+            drop(tx);
+            // Chunks that arrived before their turn (at most a few: workers claim in order).
+            let mut early: BTreeMap<usize, Vec<Prepared>> = BTreeMap::new();
+            for (i, chunk) in chunks.iter().enumerate() {
+                let prepared = loop {
+                    if let Some(p) = early.remove(&i) {
+                        break p;
+                    }
+                    match rx.try_recv() {
+                        Ok((j, p)) => {
+                            early.insert(j, p);
+                            continue;
+                        }
+                        Err(mpsc::TryRecvError::Empty) => {}
+                        // Every worker has stopped; chunk `i` was claimed but never sent.
+                        Err(mpsc::TryRecvError::Disconnected) => break prepare(i),
+                    }
+                    let j = claimed.fetch_add(1, Ordering::Relaxed);
+                    if j < chunks.len() {
+                        early.insert(j, prepare(j));
+                    } else if let Ok((j, p)) = rx.recv() {
+                        early.insert(j, p);
+                    }
+                };
+                out.extend(
+                    chunk
+                        .iter()
+                        .zip(prepared)
+                        .map(|(a, p)| self.add_prepared(a, p)),
+                );
+            }
+        });
         out
     }
 
@@ -859,18 +889,25 @@ impl Clusterer {
             }
             self.closed.push(n);
         }
-        // Posting lists of closed stories are dropped now and then, so memory stays bounded.
+        // Now and then the inverted index drops what can no longer lead to a story: postings of
+        // closed stories, and of terms pruned from a story's centroid (a story that stays active
+        // for weeks would otherwise keep a posting for every heavy term of every article it ever
+        // had, and the index would grow with the stream). So the index holds at most
+        // `2 · story_terms` postings per active story.
         if pool.added >= SWEEP_EVERY {
             pool.added = 0;
             let stories = &self.stories;
             let merged = &self.merged;
-            pool.postings.retain(|_, list| {
+            pool.postings.retain(|key, list| {
                 list.retain(|&n| {
                     let mut r = n;
                     while let Some(&m) = merged.get(&r) {
                         r = m;
                     }
-                    stories.get(&r).is_some_and(|s| s.centroid.is_some())
+                    stories
+                        .get(&r)
+                        .and_then(|s| s.centroid.as_ref())
+                        .is_some_and(|c| c.weights.contains_key(key))
                 });
                 !list.is_empty()
             });
@@ -1339,6 +1376,29 @@ mod tests {
             .map(|x| x.story)
             .collect();
         assert_eq!(a, b);
+    }
+
+    #[test]
+    fn pipelined_batch_gives_the_same_result_as_one_by_one() {
+        // Enough articles for several prepared chunks per worker, so chunks arrive out of order.
+        let base = fixtures(true);
+        let articles: Vec<Article> = (0..9 * PREPARE_CHUNK + 5)
+            .map(|i| {
+                let mut a = base[i % base.len()].clone();
+                a.id = format!("a{i}");
+                a.text = format!("{} Update {} from {}.", a.text, i / 7, i % 11);
+                a
+            })
+            .collect();
+        let mut one = Clusterer::new(Config::default());
+        let expected: Vec<Assignment> = articles.iter().map(|x| one.add(x)).collect();
+        for threads in [2, 3] {
+            let mut batch = Clusterer::new(Config::default());
+            let (head, tail) = articles.split_at(3 * PREPARE_CHUNK + 1);
+            let mut got = batch.add_batch(head, threads);
+            got.extend(batch.add_batch(tail, threads));
+            assert_eq!(got, expected, "{threads} threads");
+        }
     }
 
     use chrono::Datelike;

@@ -113,14 +113,7 @@ impl Fingerprint {
         let mut shingles = std::mem::take(&mut f.shingles);
         shingles.sort_unstable();
         shingles.dedup();
-        let (a, b) = permutations();
-        let mut sig = [u32::MAX; SIGNATURE];
-        for &h in &shingles {
-            for i in 0..SIGNATURE {
-                let v = (a[i].wrapping_mul(h).wrapping_add(b[i]) >> 32) as u32;
-                sig[i] = sig[i].min(v);
-            }
-        }
+        let sig = signature_of(&shingles);
         let mut paragraphs = std::mem::take(&mut f.paragraphs);
         paragraphs.sort_unstable();
         Fingerprint {
@@ -134,36 +127,100 @@ impl Fingerprint {
 
     /// Estimated Jaccard similarity of the two shingle sets. Symmetric.
     pub fn jaccard(&self, other: &Fingerprint) -> f32 {
-        if self.shingles == 0 || other.shingles == 0 {
-            return if self.body == other.body { 1.0 } else { 0.0 };
-        }
-        let same = self
-            .signature
-            .iter()
-            .zip(other.signature.iter())
-            .filter(|(a, b)| a == b)
-            .count();
-        same as f32 / SIGNATURE as f32
+        estimate_jaccard(
+            (&self.signature, self.shingles, self.body),
+            (&other.signature, other.shingles, other.body),
+        )
     }
 
     /// Estimated share of the smaller shingle set that lies in the larger one. Symmetric.
     pub fn containment(&self, other: &Fingerprint) -> f32 {
-        let j = self.jaccard(other);
-        let (a, b) = (self.shingles as f32, other.shingles as f32);
-        if a == 0.0 || b == 0.0 {
-            return j;
-        }
-        let inter = j * (a + b) / (1.0 + j);
-        (inter / a.min(b)).min(1.0)
+        containment_of(self.jaccard(other), self.shingles, other.shingles)
     }
 
-    fn band_keys(&self) -> impl Iterator<Item = u64> + '_ {
-        (0..BANDS).map(move |band| {
-            let rows = &self.signature[band * ROWS..(band + 1) * ROWS];
-            rows.iter()
-                .fold(band as u64, |acc, &v| combine(acc, u64::from(v)))
-        })
+    fn band_keys(&self) -> [u64; BANDS] {
+        band_keys(&self.signature)
     }
+}
+
+/// The LSH key of each band of a signature.
+fn band_keys(signature: &[u32; SIGNATURE]) -> [u64; BANDS] {
+    std::array::from_fn(|band| {
+        signature[band * ROWS..(band + 1) * ROWS]
+            .iter()
+            .fold(band as u64, |acc, &v| combine(acc, u64::from(v)))
+    })
+}
+
+/// Share of equal MinHash values; for two texts without shingles, whether the bodies are equal.
+fn estimate_jaccard(
+    (a, a_shingles, a_body): (&[u32; SIGNATURE], u32, u64),
+    (b, b_shingles, b_body): (&[u32; SIGNATURE], u32, u64),
+) -> f32 {
+    if a_shingles == 0 || b_shingles == 0 {
+        return if a_body == b_body { 1.0 } else { 0.0 };
+    }
+    let same = a.iter().zip(b.iter()).filter(|(x, y)| x == y).count();
+    same as f32 / SIGNATURE as f32
+}
+
+/// Containment from the Jaccard estimate and the two set sizes: |A ∩ B| / min(|A|, |B|).
+fn containment_of(j: f32, a: u32, b: u32) -> f32 {
+    let (a, b) = (a as f32, b as f32);
+    if a == 0.0 || b == 0.0 {
+        return j;
+    }
+    let inter = j * (a + b) / (1.0 + j);
+    (inter / a.min(b)).min(1.0)
+}
+
+/// The MinHash signature of a set of shingle hashes: for each permutation `a·h + b` (the upper
+/// half of the low 64 bits), the least value over the set; `u32::MAX` each for an empty set.
+///
+/// This is most of the per-article cost of duplicate detection, so on x86-64 the same code is
+/// also compiled for AVX-512 and AVX2 and picked at run time; all versions compute the same
+/// integers, so the signature never depends on the machine.
+fn signature_of(shingles: &[u64]) -> [u32; SIGNATURE] {
+    #[cfg(target_arch = "x86_64")]
+    {
+        if std::arch::is_x86_feature_detected!("avx512f")
+            && std::arch::is_x86_feature_detected!("avx512dq")
+            && std::arch::is_x86_feature_detected!("avx512vl")
+        {
+            // SAFETY: the CPU has the features this version is compiled for.
+            return unsafe { signature_avx512(shingles) };
+        }
+        if std::arch::is_x86_feature_detected!("avx2") {
+            // SAFETY: as above.
+            return unsafe { signature_avx2(shingles) };
+        }
+    }
+    signature_portable(shingles)
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx512f,avx512dq,avx512vl")]
+fn signature_avx512(shingles: &[u64]) -> [u32; SIGNATURE] {
+    signature_portable(shingles)
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+fn signature_avx2(shingles: &[u64]) -> [u32; SIGNATURE] {
+    signature_portable(shingles)
+}
+
+/// Written so the compiler vectorises it: one lane per permutation, 64-bit minima.
+#[inline(always)]
+fn signature_portable(shingles: &[u64]) -> [u32; SIGNATURE] {
+    let (a, b) = permutations();
+    let mut min = [u64::from(u32::MAX); SIGNATURE];
+    for &h in shingles {
+        for i in 0..SIGNATURE {
+            min[i] = min[i].min(a[i].wrapping_mul(h).wrapping_add(b[i]) >> 32);
+        }
+    }
+    min.map(|v| v as u32)
 }
 
 /// The fixed random multipliers of the MinHash permutations (seed 0x5eed).
@@ -192,17 +249,33 @@ pub struct Match {
     root: u64,
 }
 
+/// One remembered article. The fingerprint is stored inline (no pointer to follow), so walking
+/// a bucket chain and comparing a candidate touch one record.
 #[derive(Serialize, Deserialize)]
 struct Entry {
     /// The next older entry in each of this entry's band buckets (`NONE` at the end).
     next: [u64; BANDS],
-    id: String,
+    #[serde(with = "crate::state::array")]
+    signature: [u32; SIGNATURE],
+    shingles: u32,
+    wire: bool,
+    body: u64,
+    title: u64,
     /// Sequence number of this group's original (itself when it is one).
     root: u64,
-    wire: bool,
-    time: Option<i64>,
     tag: u64,
-    fp: Fingerprint,
+    time: Option<i64>,
+    id: Box<str>,
+    /// Sorted paragraph hashes.
+    paragraphs: Box<[u64]>,
+}
+
+/// How a new fingerprint compares with one entry (the [`Duplicate`] is built only for the best).
+struct Comparison {
+    kind: DuplicateKind,
+    jaccard: f32,
+    containment: f32,
+    shared: usize,
 }
 
 /// The near-duplicate index: a sliding window of recent fingerprints with an LSH table.
@@ -258,50 +331,65 @@ impl DuplicateIndex {
         if (fp.shingles as usize) < self.config.min_shingles {
             return None;
         }
-        let mut candidates: Vec<u64> = Vec::new();
-        for (band, key) in fp.band_keys().enumerate() {
+        // On the stack: this runs once per article.
+        let mut candidates = [0u64; MAX_CANDIDATES];
+        let mut len = 0;
+        for (band, key) in fp.band_keys().into_iter().enumerate() {
             let mut seq = self.buckets.get(&key).copied().unwrap_or(NONE);
             // Entries older than the window were evicted; the chain ends there.
-            while seq != NONE && seq >= self.base && candidates.len() < MAX_CANDIDATES {
-                candidates.push(seq);
+            while seq != NONE && seq >= self.base && len < MAX_CANDIDATES {
+                candidates[len] = seq;
+                len += 1;
                 seq = self.entry(seq).map_or(NONE, |e| e.next[band]);
             }
         }
+        let candidates = &mut candidates[..len];
         candidates.sort_unstable();
-        candidates.dedup();
-        let mut best: Option<(bool, f32, u64, Duplicate)> = None;
-        for seq in candidates {
-            let e = self.entry(seq)?;
+        let mut best: Option<(bool, f32, u64, Comparison)> = None;
+        let mut previous = NONE;
+        for &seq in candidates.iter() {
+            if seq == previous {
+                continue;
+            }
+            previous = seq;
+            let Some(e) = self.entry(seq) else {
+                continue;
+            };
             if let (Some(t), Some(et)) = (time, e.time)
                 && (t - et).abs() > self.config.window_secs
             {
                 continue;
             }
-            let Some(dup) = self.compare(fp, e) else {
+            let Some(c) = self.compare(fp, e) else {
                 continue;
             };
             let root_wire = self.entry(e.root).is_some_and(|r| r.wire);
             // Strictly better only: on ties the earliest candidate stays.
             let better = match &best {
                 None => true,
-                Some((bw, bj, _, _)) => (root_wire, dup.jaccard) > (*bw, *bj),
+                Some((bw, bj, _, _)) => (root_wire, c.jaccard) > (*bw, *bj),
             };
             if better {
-                best = Some((root_wire, dup.jaccard, seq, dup));
+                best = Some((root_wire, c.jaccard, seq, c));
             }
         }
-        let (_, _, seq, mut dup) = best?;
+        let (_, _, seq, c) = best?;
         let e = self.entry(seq)?;
         // Point at the group's original, unless it has left the window.
-        let root = match self.entry(e.root) {
-            Some(r) => {
-                dup.original = r.id.clone();
-                e.root
-            }
-            None => seq,
+        let (root, original) = match self.entry(e.root) {
+            Some(r) => (e.root, &r.id),
+            None => (seq, &e.id),
         };
         Some(Match {
-            duplicate: dup,
+            duplicate: Duplicate {
+                original: original.to_string(),
+                kind: c.kind,
+                jaccard: c.jaccard,
+                containment: c.containment,
+                paragraphs_added: fp.paragraphs.len() - c.shared,
+                paragraphs_removed: e.paragraphs.len() - c.shared,
+                title_changed: fp.title != e.title,
+            },
             tag: e.tag,
             root,
         })
@@ -312,19 +400,27 @@ impl DuplicateIndex {
             .get(usize::try_from(seq.checked_sub(self.base)?).ok()?)
     }
 
-    fn compare(&self, fp: &Fingerprint, e: &Entry) -> Option<Duplicate> {
-        let exact = fp.body == e.fp.body;
-        let jaccard = if exact { 1.0 } else { fp.jaccard(&e.fp) };
-        let containment = if exact { 1.0 } else { fp.containment(&e.fp) };
-        if containment < self.config.min_containment
-            || (e.fp.shingles as usize) < self.config.min_shingles
-        {
+    fn compare(&self, fp: &Fingerprint, e: &Entry) -> Option<Comparison> {
+        if (e.shingles as usize) < self.config.min_shingles {
             return None;
         }
-        let shared = count_shared(&fp.paragraphs, &e.fp.paragraphs);
+        let exact = fp.body == e.body;
+        let (jaccard, containment) = if exact {
+            (1.0, 1.0)
+        } else {
+            let j = estimate_jaccard(
+                (&fp.signature, fp.shingles, fp.body),
+                (&e.signature, e.shingles, e.body),
+            );
+            (j, containment_of(j, fp.shingles, e.shingles))
+        };
+        if containment < self.config.min_containment {
+            return None;
+        }
+        let shared = count_shared(&fp.paragraphs, &e.paragraphs);
         // A syndicated copy keeps whole paragraphs word for word (trimming or adding some); a
         // rewrite edits inside them.
-        let fewer = fp.paragraphs.len().min(e.fp.paragraphs.len());
+        let fewer = fp.paragraphs.len().min(e.paragraphs.len());
         let verbatim = fewer > 1 && 2 * shared >= fewer;
         let kind = if exact {
             DuplicateKind::Exact
@@ -333,14 +429,11 @@ impl DuplicateIndex {
         } else {
             DuplicateKind::Rewrite
         };
-        Some(Duplicate {
-            original: e.id.clone(),
+        Some(Comparison {
             kind,
             jaccard,
             containment,
-            paragraphs_added: fp.paragraphs.len() - shared,
-            paragraphs_removed: e.fp.paragraphs.len() - shared,
-            title_changed: fp.title != e.fp.title,
+            shared,
         })
     }
 
@@ -366,17 +459,21 @@ impl DuplicateIndex {
             self.newest = Some(self.newest.map_or(t, |n| n.max(t)));
         }
         let mut next = [NONE; BANDS];
-        for (band, key) in fp.band_keys().enumerate() {
+        for (band, key) in fp.band_keys().into_iter().enumerate() {
             next[band] = self.buckets.insert(key, seq).unwrap_or(NONE);
         }
         self.entries.push_back(Entry {
             next,
-            id: id.to_owned(),
-            root,
+            signature: *fp.signature,
+            shingles: fp.shingles,
             wire,
-            time,
+            body: fp.body,
+            title: fp.title,
+            root,
             tag,
-            fp,
+            time,
+            id: id.into(),
+            paragraphs: fp.paragraphs,
         });
         self.evict();
     }
@@ -391,12 +488,14 @@ impl DuplicateIndex {
             if !(too_many || too_old) {
                 return;
             }
-            let e = self.entries.pop_front().expect("front exists");
+            let Some(e) = self.entries.pop_front() else {
+                return;
+            };
             let seq = self.base;
             self.base += 1;
             // The oldest entry ends every chain it is in; a bucket whose newest entry it is
             // holds nothing else.
-            for key in e.fp.band_keys() {
+            for key in band_keys(&e.signature) {
                 if self.buckets.get(&key) == Some(&seq) {
                     self.buckets.remove(&key);
                 }
@@ -586,7 +685,26 @@ mod tests {
         assert!(index.buckets.len() <= 3 * BANDS);
     }
 
+    /// The signature as first written: one permutation at a time, scalar.
+    fn reference_signature(shingles: &[u64]) -> [u32; SIGNATURE] {
+        let (a, b) = permutations();
+        let mut sig = [u32::MAX; SIGNATURE];
+        for &h in shingles {
+            for i in 0..SIGNATURE {
+                sig[i] = sig[i].min((a[i].wrapping_mul(h).wrapping_add(b[i]) >> 32) as u32);
+            }
+        }
+        sig
+    }
+
     proptest! {
+        #[test]
+        fn every_signature_version_computes_the_same_values(shingles in proptest::collection::vec(any::<u64>(), 0..300)) {
+            let expected = reference_signature(&shingles);
+            prop_assert_eq!(signature_of(&shingles), expected);
+            prop_assert_eq!(signature_portable(&shingles), expected);
+        }
+
         #[test]
         fn similarity_is_symmetric_and_bounded(a in "[a-e ]{0,200}", b in "[a-e ]{0,200}") {
             let fa = Fingerprint::of(&article("a", "X", "t", &format!("x {a}")));

@@ -243,13 +243,17 @@ fn term(key: u64, kind: Kind, tf: f32, origin: Origin) -> Term {
 }
 
 /// Sorts by key and sums counts of equal keys, keeping the first origin (body before title).
-fn merge(mut raw: Vec<Term>) -> Vec<Term> {
-    raw.sort_by_key(|t| t.key); // stable: the first occurrence stays first
+fn merge(raw: Vec<Term>) -> Vec<Term> {
+    // Sorting (key, position) pairs moves far less than sorting whole terms; the position keeps
+    // the first occurrence first, as a stable sort would.
+    let mut order: Vec<(u64, usize)> = raw.iter().enumerate().map(|(i, t)| (t.key, i)).collect();
+    order.sort_unstable();
     let mut out: Vec<Term> = Vec::with_capacity(raw.len());
-    for t in raw {
+    for (key, i) in order {
+        let t = &raw[i];
         match out.last_mut() {
-            Some(last) if last.key == t.key => last.tf += t.tf,
-            _ => out.push(t),
+            Some(last) if last.key == key => last.tf += t.tf,
+            _ => out.push(t.clone()),
         }
     }
     out

@@ -2,7 +2,7 @@
 //! paragraphs, LSH bands) goes through here, so results never depend on a random seed or on the
 //! platform. Never use `std`'s randomly seeded hasher for anything that decides an outcome.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::hash::{BuildHasherDefault, Hasher};
 
 /// The splitmix64 finaliser: spreads every input bit over the whole word.
@@ -70,6 +70,9 @@ impl Hasher for IdHasher {
 
 /// A map keyed by pre-hashed `u64`s (or small integers).
 pub(crate) type IdMap<K, V> = HashMap<K, V, BuildHasherDefault<IdHasher>>;
+
+/// A set of pre-hashed `u64`s: no second hashing on every lookup.
+pub(crate) type IdSet<K> = HashSet<K, BuildHasherDefault<IdHasher>>;
 
 #[cfg(test)]
 mod tests {

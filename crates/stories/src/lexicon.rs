@@ -1,10 +1,9 @@
 //! Fixed English word lists and a light stemmer. Small on purpose: the clustering signals weight
 //! words by rarity (IDF), so these lists only need to catch the words that carry no topic at all.
 
-use std::collections::HashSet;
 use std::sync::OnceLock;
 
-use crate::hash::hash_bytes;
+use crate::hash::{IdSet, hash_bytes};
 
 /// Function words, pronouns, auxiliaries and discourse words. Also used to tell English from
 /// other languages (English prose is about 40% stopwords).
@@ -300,8 +299,8 @@ const WIRE_AGENCIES: &[&str] = &[
     "canadian press",
 ];
 
-fn stopword_hashes() -> &'static HashSet<u64> {
-    static SET: OnceLock<HashSet<u64>> = OnceLock::new();
+fn stopword_hashes() -> &'static IdSet<u64> {
+    static SET: OnceLock<IdSet<u64>> = OnceLock::new();
     SET.get_or_init(|| STOPWORDS.iter().map(|w| hash_bytes(w.as_bytes())).collect())
 }
 

@@ -161,11 +161,7 @@ pub(crate) mod boxed_array {
         value: &Box<[T; N]>,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut t = serializer.serialize_tuple(N)?;
-        for x in value.iter() {
-            t.serialize_element(x)?;
-        }
-        t.end()
+        super::array::serialize(value, serializer)
     }
 
     pub(crate) fn deserialize<'de, D, T, const N: usize>(
@@ -199,6 +195,33 @@ pub(crate) mod boxed_array {
         }
 
         deserializer.deserialize_tuple(N, Elements::<T, N>(std::marker::PhantomData))
+    }
+}
+
+/// Serde for arrays held inline that are longer than serde's built-in 32 (the signatures kept in
+/// the duplicate index's window), in the same tuple form as [`boxed_array`].
+pub(crate) mod array {
+    use super::*;
+
+    pub(crate) fn serialize<S: Serializer, T: Serialize, const N: usize>(
+        value: &[T; N],
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut t = serializer.serialize_tuple(N)?;
+        for x in value {
+            t.serialize_element(x)?;
+        }
+        t.end()
+    }
+
+    pub(crate) fn deserialize<'de, D, T, const N: usize>(
+        deserializer: D,
+    ) -> Result<[T; N], D::Error>
+    where
+        D: Deserializer<'de>,
+        T: Deserialize<'de>,
+    {
+        super::boxed_array::deserialize(deserializer).map(|boxed| *boxed)
     }
 }
 
