@@ -17,7 +17,6 @@ use extract::quotes::{self, Quote, QuoteKind};
 use std::collections::BTreeMap;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
 
 /// Extracts the quotes of the article with this index and says how many.
@@ -171,33 +170,13 @@ pub fn bench_task(args: &[String]) -> Result<()> {
     Ok(())
 }
 
-/// Runs `run` on articles `0..n` with `threads` threads taking the next article as they finish
-/// one; returns the sum of what it returns.
+/// Runs `run` on articles `0..n` on `threads` threads, the way `parallax entities` and
+/// `parallax quotes` do (`extract::par_map`); returns the sum of what it returns.
 fn run_on(threads: usize, n: usize, run: &Counter<'_>) -> usize {
-    if threads <= 1 {
-        return (0..n).map(run).sum();
-    }
-    let next = AtomicUsize::new(0);
-    std::thread::scope(|scope| {
-        let workers: Vec<_> = (0..threads)
-            .map(|_| {
-                scope.spawn(|| {
-                    let mut sum = 0;
-                    loop {
-                        let i = next.fetch_add(1, Ordering::Relaxed);
-                        if i >= n {
-                            break sum;
-                        }
-                        sum += run(i);
-                    }
-                })
-            })
-            .collect();
-        workers
-            .into_iter()
-            .map(|w| w.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
-            .sum()
-    })
+    let articles: Vec<usize> = (0..n).collect();
+    extract::par_map(&articles, threads, |&i| run(i))
+        .into_iter()
+        .sum()
 }
 
 /// User plus system CPU time of this process so far, all threads, in seconds.

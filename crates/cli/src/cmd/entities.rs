@@ -6,7 +6,6 @@
 
 use std::io::{self, Write};
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 use anyhow::Result;
 use extract::ner::{self, EntityKind, Group};
@@ -14,6 +13,7 @@ use extract::quotes::Quote;
 use ingest::Article;
 use serde::Serialize;
 
+use super::extract::for_each_article;
 use super::quotes::{self, write_quotes};
 use crate::output::{self, Format, Records};
 use crate::{Context, Outcome};
@@ -70,8 +70,8 @@ pub enum Listing {
 const BATCH: usize = 64;
 
 /// The run loop of `entities` and `quotes`: reads every article under `paths` (as `extract`
-/// does), analyses each batch on every core and prints the results in input order; an input
-/// that cannot be read is reported and skipped.
+/// does, with [`for_each_article`]), analyses each batch on every core and prints the results in
+/// input order; an input that cannot be read is reported and skipped.
 pub fn list(
     paths: &[PathBuf],
     format: Format,
@@ -79,62 +79,28 @@ pub fn list(
     listing: Listing,
 ) -> Result<Outcome> {
     let mut out = output::stdout();
-    let mut records = Records::new(&mut out, format == Format::Jsonl);
-    let config = ingest::Config::default();
-    let (mut read, mut failed, mut found_total) = (0u64, 0u64, 0u64);
+    let mut printer = Printer {
+        records: Records::new(&mut out, format == Format::Jsonl),
+        format,
+        listing,
+        printed: 0,
+        found: 0,
+    };
     let mut batch: Vec<Article> = Vec::with_capacity(BATCH);
-    let mut inputs = ingest::read_inputs(paths, &config).peekable();
-    while inputs.peek().is_some() {
-        batch.clear();
-        for result in inputs.by_ref() {
-            match result {
-                Ok(article) => batch.push(article),
-                Err(error) => {
-                    failed += 1;
-                    context.report(&error);
-                }
-            }
-            if batch.len() == BATCH {
-                break;
-            }
+    let (read, failed) = for_each_article(paths, context, |article, _| {
+        batch.push(article);
+        if batch.len() == BATCH {
+            printer.print(&batch)?;
+            batch.clear();
         }
-        let found = par_map(&batch, |a| Found::for_listing(&a.text, listing));
-        for (article, found) in batch.iter().zip(&found) {
-            found_total += match listing {
-                Listing::Entities => found.entities.len(),
-                Listing::Quotes => found.quotes.len(),
-            } as u64;
-            if format == Format::Text {
-                let out = records.inner();
-                if read > 0 {
-                    writeln!(out)?;
-                }
-                write_heading(out, article)?;
-                match listing {
-                    Listing::Entities => write_entities(out, &found.entities)?,
-                    Listing::Quotes => write_quotes(out, &found.quotes)?,
-                }
-            } else {
-                match listing {
-                    Listing::Entities => {
-                        for group in &found.entities {
-                            records.write(&Record::new(article, group))?;
-                        }
-                    }
-                    Listing::Quotes => {
-                        for q in &found.quotes {
-                            records.write(&quotes::Record::new(article, q))?;
-                        }
-                    }
-                }
-            }
-            read += 1;
-        }
-    }
+        Ok(())
+    })?;
+    printer.print(&batch)?;
+    let found_total = printer.found;
     if format == Format::Text {
-        records.inner().flush()?;
+        printer.records.inner().flush()?;
     } else {
-        records.finish()?;
+        printer.records.finish()?;
     }
     let found = match listing {
         Listing::Entities => format!(
@@ -158,37 +124,55 @@ pub fn list(
     })
 }
 
-/// `f` of every item, in order, computed on up to one thread per core. Workers take the next
-/// item as they finish one, so a few long articles do not leave a core idle.
-fn par_map<T: Sync, U: Send>(items: &[T], f: impl Fn(&T) -> U + Sync) -> Vec<U> {
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(items.len());
-    if threads <= 1 {
-        return items.iter().map(f).collect();
-    }
-    let next = AtomicUsize::new(0);
-    let mut done: Vec<(usize, U)> = std::thread::scope(|scope| {
-        let workers: Vec<_> = (0..threads)
-            .map(|_| {
-                scope.spawn(|| {
-                    let mut mine = Vec::new();
-                    loop {
-                        let i = next.fetch_add(1, Ordering::Relaxed);
-                        let Some(item) = items.get(i) else { break };
-                        mine.push((i, f(item)));
+/// Analyses batches of articles and prints them, keeping count across batches.
+struct Printer<W: Write> {
+    records: Records<W>,
+    format: Format,
+    listing: Listing,
+    /// Articles printed so far.
+    printed: u64,
+    /// Entities or quotes found so far.
+    found: u64,
+}
+
+impl<W: Write> Printer<W> {
+    fn print(&mut self, batch: &[Article]) -> Result<()> {
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let listing = self.listing;
+        let found = extract::par_map(batch, cores, |a| Found::for_listing(&a.text, listing));
+        for (article, found) in batch.iter().zip(&found) {
+            self.found += match listing {
+                Listing::Entities => found.entities.len(),
+                Listing::Quotes => found.quotes.len(),
+            } as u64;
+            if self.format == Format::Text {
+                let out = self.records.inner();
+                if self.printed > 0 {
+                    writeln!(out)?;
+                }
+                write_heading(out, article)?;
+                match listing {
+                    Listing::Entities => write_entities(out, &found.entities)?,
+                    Listing::Quotes => write_quotes(out, &found.quotes)?,
+                }
+            } else {
+                match listing {
+                    Listing::Entities => {
+                        for group in &found.entities {
+                            self.records.write(&Record::new(article, group))?;
+                        }
                     }
-                    mine
-                })
-            })
-            .collect();
-        workers
-            .into_iter()
-            .flat_map(|w| w.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
-            .collect()
-    });
-    done.sort_unstable_by_key(|(i, _)| *i);
-    done.into_iter().map(|(_, u)| u).collect()
+                    Listing::Quotes => {
+                        for q in &found.quotes {
+                            self.records.write(&quotes::Record::new(article, q))?;
+                        }
+                    }
+                }
+            }
+            self.printed += 1;
+        }
+        Ok(())
+    }
 }
 
 /// Some text of the article and its byte range (`&article.text[start..end] == text`).
@@ -284,24 +268,5 @@ pub fn kind_name(kind: EntityKind) -> &'static str {
         EntityKind::Organization => "organization",
         EntityKind::Location => "location",
         EntityKind::Misc => "misc",
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::par_map;
-
-    fn check(n: usize) {
-        let items: Vec<usize> = (0..n).collect();
-        let want: Vec<usize> = items.iter().map(|i| i * i).collect();
-        assert_eq!(par_map(&items, |i| i * i), want, "{n} items");
-    }
-
-    #[test]
-    fn par_map_keeps_input_order() {
-        check(0);
-        check(1);
-        check(2);
-        check(257);
     }
 }

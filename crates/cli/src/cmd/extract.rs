@@ -54,8 +54,8 @@ pub fn run(args: Args, context: &Context) -> Result<Outcome> {
 
 /// Reads every article under `paths` (as `extract` does) and hands each to `each` with the number
 /// of articles before it; an input that cannot be read is reported and skipped. Returns the
-/// numbers of articles read and of inputs that failed. (`entities` and `quotes` read the same
-/// inputs in batches so they can analyse a batch on every core: see `entities::list`.)
+/// numbers of articles read and of inputs that failed. Shared by the commands that work on paths
+/// without a store (`extract`, `entities`, `quotes`), so they read the same things the same way.
 pub fn for_each_article(
     paths: &[PathBuf],
     context: &Context,
