@@ -403,17 +403,15 @@ pub async fn outlet(
     State(state): State<AppState>,
     Path(name): Path<String>,
 ) -> Result<Response, ApiError> {
-    let (snapshot, list) = state
-        .blocking(|s| {
+    let wanted = name.clone();
+    let (snapshot, stats) = state
+        .blocking(move |s| {
             let snapshot = s.engine().snapshot();
-            let list = snapshot.outlets(s.brief_config());
-            (snapshot, list)
+            let stats = snapshot.outlet(&wanted, s.brief_config());
+            (snapshot, stats)
         })
         .await?;
-    let stats = list
-        .iter()
-        .find(|o| o.name == name)
-        .ok_or_else(|| ApiError::not_found("outlet", &name))?;
+    let stats = stats.ok_or_else(|| ApiError::not_found("outlet", &name))?;
     let articles = stats
         .articles
         .iter()
@@ -427,7 +425,7 @@ pub async fn outlet(
         })
         .collect();
     Ok(Json(OutletDetail {
-        outlet: OutletSummary::of(stats),
+        outlet: OutletSummary::of(&stats),
         articles,
     })
     .into_response())

@@ -271,14 +271,31 @@ impl Snapshot {
     /// Every outlet, most articles first, with how often its facts are carried by others.
     /// Computes the brief of every story it needs (blocking).
     pub fn outlets(&self, config: &brief::Config) -> Vec<OutletStats> {
+        self.outlet_stats(None, config)
+    }
+
+    /// One outlet's figures, as in [`Snapshot::outlets`]; computes only the briefs of the
+    /// stories it is part of.
+    pub fn outlet(&self, name: &str, config: &brief::Config) -> Option<OutletStats> {
+        self.outlet_stats(Some(name), config).pop()
+    }
+
+    /// Figures of every outlet, or of `only` that one.
+    fn outlet_stats(&self, only: Option<&str>, config: &brief::Config) -> Vec<OutletStats> {
         let mut by_name: BTreeMap<String, OutletStats> = BTreeMap::new();
         for a in self.articles.values() {
             let name = outlet_name(a);
+            if only.is_some_and(|o| o != name) {
+                continue;
+            }
             let s = by_name.entry(name.clone()).or_default();
             s.name = name;
             s.articles.push(a.id.clone());
         }
         for story in &self.stories {
+            if only.is_some_and(|o| !story.outlets.iter().any(|x| x == o)) {
+                continue;
+            }
             let Some(b) = self.brief(&story.id, config) else {
                 continue;
             };

@@ -556,17 +556,15 @@ pub async fn outlets(State(state): State<AppState>) -> PageResult {
 }
 
 pub async fn outlet(State(state): State<AppState>, Path(name): Path<String>) -> PageResult {
-    let (snapshot, list) = state
-        .blocking(|s| {
+    let wanted = name.clone();
+    let (snapshot, o) = state
+        .blocking(move |s| {
             let snapshot = s.engine().snapshot();
-            let list = snapshot.outlets(s.brief_config());
-            (snapshot, list)
+            let o = snapshot.outlet(&wanted, s.brief_config());
+            (snapshot, o)
         })
         .await?;
-    let o = list
-        .iter()
-        .find(|o| o.name == name)
-        .ok_or_else(|| ApiError::not_found("outlet", &name))?;
+    let o = &o.ok_or_else(|| ApiError::not_found("outlet", &name))?;
     let mut b = String::new();
     let _ = write!(b, "<h1>{}</h1>", esc(&o.name));
     let _ = write!(

@@ -86,6 +86,20 @@ async fn stories_list_and_pages_on_the_demo_corpus() {
     assert_eq!(get(&app, "/outlets").await.status, StatusCode::OK);
     assert_eq!(get(&app, "/outlets/NWS").await.status, StatusCode::OK);
     assert_eq!(get(&app, "/api/outlets/NWS").await.status, StatusCode::OK);
+    // One outlet's figures (computed from its own stories only) are its row in the list.
+    for row in outlets.json()["outlets"].as_array().unwrap() {
+        let name = row["name"].as_str().unwrap();
+        let path: String = name
+            .bytes()
+            .map(|b| match b {
+                b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' => (b as char).to_string(),
+                _ => format!("%{b:02X}"),
+            })
+            .collect();
+        let detail = get(&app, &format!("/api/outlets/{path}")).await;
+        assert_eq!(detail.status, StatusCode::OK, "{name}");
+        assert_eq!(&detail.json()["outlet"], row, "{name}");
+    }
 }
 
 #[tokio::test]
