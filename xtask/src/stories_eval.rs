@@ -17,7 +17,8 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
 use ingest::{Article, Draft, Source};
-use stories::{Clusterer, Config};
+use stories::batch::{FEATURE_NAMES, PAIR_FEATURES, average_link, pair_features};
+use stories::{BatchConfig, Clusterer, Config};
 
 /// The seed of the shuffles; fixed so figures are reproducible.
 pub const SEED: u64 = 42;
@@ -190,12 +191,44 @@ fn splits<'a>(items: &'a [Item], order_seed: Option<u64>) -> Vec<Split<'a>> {
     ]
 }
 
-fn score(
+type Scores = ((f64, f64, f64), (f64, f64, f64), usize);
+
+fn print_header() {
+    println!(
+        "{:<26} {:>5} {:>7} {:>6} {:>6} {:>6}   {:>6} {:>6} {:>6}",
+        "set", "docs", "stories", "P", "R", "F1", "topicP", "topicR", "topicF1"
+    );
+}
+
+fn print_row(
+    name: &str,
     split: &Split,
-    config: &Config,
-    consolidate: bool,
-) -> ((f64, f64, f64), (f64, f64, f64), usize) {
-    let predicted = cluster(&split.items, config, consolidate);
+    k: usize,
+    (p, r, f): (f64, f64, f64),
+    (tp, tr, tf): (f64, f64, f64),
+) {
+    println!(
+        "{:<26} {:>5} {:>7} {p:>6.3} {r:>6.3} {f:>6.3}   {tp:>6.3} {tr:>6.3} {tf:>6.3}",
+        format!("{name} {}", split.name),
+        split.items.len(),
+        k
+    );
+}
+
+/// The batch re-clustering of a split's articles (in the split's order).
+fn recluster_split(split: &Split, config: &BatchConfig) -> Vec<String> {
+    let articles: Vec<&Article> = split.items.iter().map(|i| &i.article).collect();
+    stories::recluster(&articles, config)
+        .into_iter()
+        .map(|g| g.to_string())
+        .collect()
+}
+
+fn score(split: &Split, config: &Config, consolidate: bool) -> Scores {
+    score_predicted(split, cluster(&split.items, config, consolidate))
+}
+
+fn score_predicted(split: &Split, predicted: Vec<String>) -> Scores {
     let story: Vec<&str> = split.items.iter().map(|i| i.story.as_str()).collect();
     let topic: Vec<&str> = split.items.iter().map(|i| i.topic.as_str()).collect();
     let mut distinct = predicted.clone();
@@ -238,23 +271,31 @@ pub fn run(args: &[String]) -> Result<()> {
     if args.iter().any(|a| a == "--fit") {
         return fit(&ecb, &mn, seed);
     }
+    if args.iter().any(|a| a == "--fit-batch") {
+        return fit_batch(&ecb, &mn, seed);
+    }
     let config = Config::default();
     let order = seed.map_or("file order".to_owned(), |s| format!("shuffled, seed {s}"));
+    println!(
+        "story clustering, BCubed, stories::BatchConfig::default(), {order}, batch recluster()"
+    );
+    print_header();
+    let batch = BatchConfig::default();
+    for (name, items) in [("ECB+ subtopic", &ecb), ("Multi-News example", &mn)] {
+        for split in splits(items, seed) {
+            let predicted = recluster_split(&split, &batch);
+            let ((p, r, f), (tp, tr, tf), k) = score_predicted(&split, predicted);
+            print_row(name, &split, k, (p, r, f), (tp, tr, tf));
+        }
+    }
+    println!();
     for (consolidate, pass) in [(true, "online, then consolidate()"), (false, "online only")] {
         println!("story clustering, BCubed, stories::Config::default(), {order}, {pass}");
-        println!(
-            "{:<26} {:>5} {:>7} {:>6} {:>6} {:>6}   {:>6} {:>6} {:>6}",
-            "set", "docs", "stories", "P", "R", "F1", "topicP", "topicR", "topicF1"
-        );
+        print_header();
         for (name, items) in [("ECB+ subtopic", &ecb), ("Multi-News example", &mn)] {
             for split in splits(items, seed) {
-                let ((p, r, f), (tp, tr, tf), k) = score(&split, &config, consolidate);
-                println!(
-                    "{:<26} {:>5} {:>7} {p:>6.3} {r:>6.3} {f:>6.3}   {tp:>6.3} {tr:>6.3} {tf:>6.3}",
-                    format!("{name} {}", split.name),
-                    split.items.len(),
-                    k
-                );
+                let (s, t, k) = score(&split, &config, consolidate);
+                print_row(name, &split, k, s, t);
             }
         }
         println!();
@@ -400,6 +441,180 @@ fn fit(ecb: &[Item], mn: &[Item], seed: Option<u64>) -> Result<()> {
         best.0
     );
     Ok(())
+}
+
+/// Fits the batch pair model on the dev splits of both corpora: logistic regression (Newton
+/// steps with a little L2) over the features of every candidate pair, labelled by whether both
+/// articles have the same gold story, each corpus weighted equally. Then sweeps the merge
+/// threshold for the best mean dev F1 and prints the constants for `batch.rs`.
+fn fit_batch(ecb: &[Item], mn: &[Item], seed: Option<u64>) -> Result<()> {
+    let dev: Vec<Split> = [ecb, mn]
+        .into_iter()
+        .map(|items| {
+            splits(items, seed)
+                .into_iter()
+                .next()
+                .context("no dev split")
+        })
+        .collect::<Result<_>>()?;
+    let base = BatchConfig::default();
+    const D: usize = PAIR_FEATURES + 1;
+    let mut xs: Vec<[f64; D]> = Vec::new();
+    let mut ys: Vec<f64> = Vec::new();
+    let mut ws: Vec<f64> = Vec::new();
+    let mut all_pairs = Vec::new();
+    for split in &dev {
+        let articles: Vec<&Article> = split.items.iter().map(|i| &i.article).collect();
+        let pairs = pair_features(&articles, &base);
+        let positives = pairs
+            .iter()
+            .filter(|p| split.items[p.a].story == split.items[p.b].story)
+            .count();
+        let gold_pairs: usize = {
+            let mut c: HashMap<&str, usize> = HashMap::new();
+            for i in &split.items {
+                *c.entry(i.story.as_str()).or_default() += 1;
+            }
+            c.values().map(|n| n * (n - 1) / 2).sum()
+        };
+        println!(
+            "{}: {} candidate pairs, {positives} positive, of {gold_pairs} same-story pairs",
+            split.name,
+            pairs.len()
+        );
+        let weight = 1.0 / pairs.len().max(1) as f64;
+        for p in &pairs {
+            let mut x = [1.0; D];
+            for k in 0..PAIR_FEATURES {
+                x[k + 1] = f64::from(p.x[k]);
+            }
+            xs.push(x);
+            ys.push(f64::from(u8::from(
+                split.items[p.a].story == split.items[p.b].story,
+            )));
+            ws.push(weight);
+        }
+        all_pairs.push(pairs);
+    }
+    let mut best = (0.0, 0.0f32, base.clone());
+    for lambda in [1e-4, 1e-3, 1e-2, 3e-2] {
+        let w = logistic(&xs, &ys, &ws, lambda);
+        let mut config = BatchConfig {
+            bias: w[0] as f32,
+            ..base.clone()
+        };
+        for k in 0..PAIR_FEATURES {
+            config.weights[k] = w[k + 1] as f32;
+        }
+        for t in (2..=16).map(|i| i as f32 * 0.05) {
+            let f: Vec<f64> = dev
+                .iter()
+                .zip(&all_pairs)
+                .map(|(split, pairs)| {
+                    let scored: Vec<(usize, usize, f32)> = pairs
+                        .iter()
+                        .map(|p| (p.a, p.b, config.probability(&p.x)))
+                        .collect();
+                    let predicted: Vec<String> = average_link(split.items.len(), &scored, t)
+                        .into_iter()
+                        .map(|g| g.to_string())
+                        .collect();
+                    score_predicted(split, predicted).0.2
+                })
+                .collect();
+            let mean = f.iter().sum::<f64>() / f.len() as f64;
+            println!(
+                "lambda {lambda:e} threshold {t:.2}: ecb {:.4} mn {:.4} mean {mean:.4}",
+                f[0], f[1]
+            );
+            if mean > best.0 {
+                best = (mean, t, config.clone());
+            }
+        }
+    }
+    let (score, threshold, config) = best;
+    for (name, w) in FEATURE_NAMES.iter().zip(&config.weights) {
+        println!("{name:>20} {w:>8.3}");
+    }
+    println!("{:>20} {:>8.3}", "bias", config.bias);
+    println!("best threshold {threshold:.2} (mean dev F1 {score:.4})");
+    let list: Vec<String> = config.weights.iter().map(|w| format!("{w:.3}")).collect();
+    println!(
+        "const FITTED_WEIGHTS: [f32; PAIR_FEATURES] = [{}];\nconst FITTED_BIAS: f32 = {:.3};\nconst FITTED_THRESHOLD: f32 = {:.2};",
+        list.join(", "),
+        config.bias,
+        threshold
+    );
+    Ok(())
+}
+
+/// Weighted logistic regression by Newton's method with L2 `lambda` (not on the intercept,
+/// column 0). Deterministic.
+fn logistic<const D: usize>(xs: &[[f64; D]], ys: &[f64], ws: &[f64], lambda: f64) -> [f64; D] {
+    let mut w = [0.0f64; D];
+    for _ in 0..30 {
+        let mut g = [0.0f64; D];
+        let mut h = [[0.0f64; D]; D];
+        for ((x, y), sw) in xs.iter().zip(ys).zip(ws) {
+            let z: f64 = x.iter().zip(&w).map(|(a, b)| a * b).sum();
+            let p = 1.0 / (1.0 + (-z).exp());
+            let r = sw * (p - y);
+            let v = sw * p * (1.0 - p);
+            for i in 0..D {
+                g[i] += r * x[i];
+                for j in 0..D {
+                    h[i][j] += v * x[i] * x[j];
+                }
+            }
+        }
+        for i in 1..D {
+            g[i] += lambda * w[i];
+            h[i][i] += lambda;
+        }
+        h[0][0] += 1e-9;
+        let step = solve(h, g);
+        let mut change = 0.0f64;
+        for i in 0..D {
+            w[i] -= step[i];
+            change = change.max(step[i].abs());
+        }
+        if change < 1e-8 {
+            break;
+        }
+    }
+    w
+}
+
+/// Solves `a · x = b` by Gaussian elimination with partial pivoting.
+#[allow(clippy::needless_range_loop)] // row operations read clearer with indices
+fn solve<const D: usize>(mut a: [[f64; D]; D], mut b: [f64; D]) -> [f64; D] {
+    for c in 0..D {
+        let p = (c..D)
+            .max_by(|&i, &j| a[i][c].abs().total_cmp(&a[j][c].abs()))
+            .unwrap_or(c);
+        a.swap(c, p);
+        b.swap(c, p);
+        if a[c][c].abs() < 1e-12 {
+            continue;
+        }
+        for r in c + 1..D {
+            let f = a[r][c] / a[c][c];
+            for k in c..D {
+                a[r][k] -= f * a[c][k];
+            }
+            b[r] -= f * b[c];
+        }
+    }
+    let mut x = [0.0; D];
+    for c in (0..D).rev() {
+        let s: f64 = (c + 1..D).map(|k| a[c][k] * x[k]).sum();
+        x[c] = if a[c][c].abs() < 1e-12 {
+            0.0
+        } else {
+            (b[c] - s) / a[c][c]
+        };
+    }
+    x
 }
 
 #[cfg(test)]

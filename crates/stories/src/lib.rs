@@ -7,6 +7,7 @@
 //! number and date similarity with time decay. This crate does no I/O, keeps no article text, and
 //! never panics on input: empty, undated and non-English articles come back with warnings.
 
+pub mod batch;
 mod cluster;
 mod dup;
 pub mod entities;
@@ -15,6 +16,7 @@ mod hash;
 mod lexicon;
 mod state;
 
+pub use batch::{BatchConfig, recluster};
 pub use cluster::{Assignment, Clusterer, Config, Signals, Story, StoryId, Weights};
 pub use dup::{DupConfig, Duplicate, DuplicateIndex, DuplicateKind, Fingerprint, Match};
 pub use lexicon::is_wire_agency;

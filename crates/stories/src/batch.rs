@@ -1,0 +1,563 @@
+//! Batch re-clustering of a closed set of articles (a time range, or the whole input of
+//! `parallax cluster`), for better quality than the online pass can reach.
+//!
+//! Three steps. (1) Every article gets TF-IDF vectors per kind of term with IDF taken over the
+//! whole batch. (2) Candidate pairs come from an inverted index over each article's terms
+//! (frequent terms skipped), keeping each article's `neighbours` most similar others: never all
+//! pairs. (3) A logistic model over pair features ([`PAIR_FEATURES`]: cosines per kind, lead and
+//! title similarity, name and date *conflict*, neighbour ranks, length) gives each candidate pair
+//! a probability of telling the same story, and average-link merging joins groups while the mean
+//! probability over all their cross pairs (missing pairs count as 0) stays at or above
+//! `threshold`. The weights are fitted on the dev splits of ECB+ and Multi-News together
+//! (`cargo xtask eval-stories --fit-batch`) and written into [`BatchConfig::default`].
+//!
+//! Deterministic: no randomness, ties broken by article index. Never panics on input: empty
+//! batches and articles without terms come back as singletons.
+
+use std::cmp::Ordering;
+use std::collections::{BTreeMap, BinaryHeap};
+
+use ingest::Article;
+
+use crate::features::{self, Features, KINDS, Kind, Origin};
+use crate::hash::IdMap;
+
+/// Number of pair features; see [`PairFeatures`] for their order.
+pub const PAIR_FEATURES: usize = 18;
+
+/// Names of the pair features, in order (for printing fitted weights).
+pub const FEATURE_NAMES: [&str; PAIR_FEATURES] = [
+    "cos_words",
+    "cos_names",
+    "cos_numbers",
+    "cos_dates",
+    "cos_title",
+    "both_numbers",
+    "both_dates",
+    "both_titles",
+    "cos_lead",
+    "name_conflict_max",
+    "name_conflict_min",
+    "date_conflict",
+    "rank_best",
+    "rank_worst",
+    "rel_cos_min",
+    "length_ratio",
+    "cos_all",
+    "names_disjoint",
+];
+
+/// Batch settings. [`BatchConfig::default`] holds the fitted model; it is the same for every
+/// corpus.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BatchConfig {
+    /// Logistic model over the pair features.
+    pub weights: [f32; PAIR_FEATURES],
+    pub bias: f32,
+    /// Two groups merge while the mean same-story probability of their cross pairs is at least
+    /// this.
+    pub threshold: f32,
+    /// Candidate pairs kept per article (the most similar by the combined cosine).
+    pub neighbours: usize,
+    /// Term weights are `(1 + ln tf) · idf^idf_power`.
+    pub idf_power: f32,
+    /// Terms in more than this share of the batch (and more than `min_skip_df` articles) are not
+    /// used to find candidates (they still count in the cosines).
+    pub max_df_share: f32,
+    pub min_skip_df: usize,
+    /// Bytes at the start of the body that count as the lead.
+    pub lead_bytes: usize,
+}
+
+impl Default for BatchConfig {
+    fn default() -> Self {
+        BatchConfig {
+            weights: FITTED_WEIGHTS,
+            bias: FITTED_BIAS,
+            threshold: FITTED_THRESHOLD,
+            neighbours: 20,
+            idf_power: 1.0,
+            max_df_share: 0.05,
+            min_skip_df: 50,
+            lead_bytes: 400,
+        }
+    }
+}
+
+// Fitted by `cargo xtask eval-stories --fit-batch` (ECB+ topics 1–20 and Multi-News examples
+// 1–100, pairs of both weighted equally); see docs/benchmarks.md.
+const FITTED_WEIGHTS: [f32; PAIR_FEATURES] = [
+    -2.013, -0.070, 1.604, 1.028, 3.707, -0.418, 0.595, 2.452, 0.688, -0.741, -1.282, -1.410,
+    2.298, 2.403, 4.710, 0.007, -1.353, -0.362,
+];
+const FITTED_BIAS: f32 = -2.988;
+const FITTED_THRESHOLD: f32 = 0.40;
+
+/// One candidate pair (`a < b`, indices into the batch) and its features.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PairFeatures {
+    pub a: usize,
+    pub b: usize,
+    pub x: [f32; PAIR_FEATURES],
+}
+
+impl BatchConfig {
+    /// The model's same-story probability for a pair.
+    pub fn probability(&self, x: &[f32; PAIR_FEATURES]) -> f32 {
+        let z = self.bias + x.iter().zip(&self.weights).map(|(a, w)| a * w).sum::<f32>();
+        1.0 / (1.0 + (-z).exp())
+    }
+}
+
+/// Re-clusters `articles`: returns for each article the index of the first article of its group,
+/// so equal values mean one story.
+pub fn recluster(articles: &[&Article], config: &BatchConfig) -> Vec<usize> {
+    let pairs = pair_features(articles, config);
+    let scored: Vec<(usize, usize, f32)> = pairs
+        .iter()
+        .map(|p| (p.a, p.b, config.probability(&p.x)))
+        .collect();
+    average_link(articles.len(), &scored, config.threshold)
+}
+
+/// A sparse vector sorted by key, L2-normalised (empty when there are no terms).
+type Vector = Vec<(u64, f32)>;
+
+struct Doc {
+    /// Per kind (words, names, numbers, dates, title words).
+    kinds: [Vector; KINDS],
+    /// Words, names and title words together.
+    all: Vector,
+    /// Word terms first met in the lead, and title words.
+    lead: Vector,
+    /// Name terms that stand out: first met in the lead or said at least three times.
+    salient_names: Vec<(u64, f32)>,
+    /// Keys of all name terms (sorted), to tell whether a name is mentioned at all.
+    names: Vec<u64>,
+    /// Keys of date terms (sorted).
+    dates: Vec<u64>,
+    words: usize,
+}
+
+/// The candidate pairs of a batch with their features, sorted by `(a, b)`.
+pub fn pair_features(articles: &[&Article], config: &BatchConfig) -> Vec<PairFeatures> {
+    let n = articles.len();
+    let feats: Vec<Features> = articles
+        .iter()
+        .map(|a| features::extract(a.title.as_deref(), &a.text))
+        .collect();
+    let mut df: IdMap<u64, u32> = IdMap::default();
+    for f in &feats {
+        for t in &f.terms {
+            *df.entry(t.key).or_default() += 1;
+        }
+    }
+    let idf = |key: u64| -> f32 {
+        let d = df.get(&key).copied().unwrap_or(1).max(1) as f32;
+        (1.0 + n as f32 / d).ln().powf(config.idf_power)
+    };
+    let docs: Vec<Doc> = feats.iter().map(|f| doc(f, &idf, config)).collect();
+
+    // Candidates: dot products over the combined vectors through an inverted index.
+    let skip_df = ((config.max_df_share * n as f32) as usize).max(config.min_skip_df);
+    let mut postings: IdMap<u64, Vec<(usize, f32)>> = IdMap::default();
+    for (i, d) in docs.iter().enumerate() {
+        for &(k, w) in &d.all {
+            if df.get(&k).copied().unwrap_or(0) as usize <= skip_df {
+                postings.entry(k).or_default().push((i, w));
+            }
+        }
+    }
+    let mut scratch = vec![0.0f32; n];
+    let mut touched: Vec<usize> = Vec::new();
+    let mut neighbours: Vec<Vec<(usize, f32)>> = Vec::with_capacity(n);
+    for (i, d) in docs.iter().enumerate() {
+        for &(k, w) in &d.all {
+            let Some(list) = postings.get(&k) else {
+                continue;
+            };
+            for &(j, wj) in list {
+                if j != i {
+                    if scratch[j] == 0.0 {
+                        touched.push(j);
+                    }
+                    scratch[j] += w * wj;
+                }
+            }
+        }
+        let mut near: Vec<(usize, f32)> = touched
+            .drain(..)
+            .map(|j| {
+                let s = std::mem::take(&mut scratch[j]);
+                (j, s)
+            })
+            .filter(|&(_, s)| s > 0.0)
+            .collect();
+        near.sort_by(by_score_then_index);
+        near.truncate(config.neighbours);
+        neighbours.push(near);
+    }
+    let mut pairs: Vec<(usize, usize)> = neighbours
+        .iter()
+        .enumerate()
+        .flat_map(|(i, near)| near.iter().map(move |&(j, _)| (i.min(j), i.max(j))))
+        .collect();
+    pairs.sort_unstable();
+    pairs.dedup();
+
+    // Exact combined cosines, then each article's ranking of its candidate partners.
+    let cos_all: Vec<f32> = pairs
+        .iter()
+        .map(|&(a, b)| cosine(&docs[a].all, &docs[b].all))
+        .collect();
+    let mut partners: Vec<Vec<(usize, f32)>> = vec![Vec::new(); n];
+    for (&(a, b), &c) in pairs.iter().zip(&cos_all) {
+        partners[a].push((b, c));
+        partners[b].push((a, c));
+    }
+    let mut rank: Vec<IdMap<u64, usize>> = Vec::with_capacity(n);
+    let mut top: Vec<f32> = Vec::with_capacity(n);
+    for p in &mut partners {
+        p.sort_by(by_score_then_index);
+        top.push(p.first().map_or(0.0, |x| x.1));
+        rank.push(
+            p.iter()
+                .enumerate()
+                .map(|(r, &(j, _))| (j as u64, r))
+                .collect(),
+        );
+    }
+
+    pairs
+        .iter()
+        .zip(&cos_all)
+        .map(|(&(a, b), &c)| {
+            let (da, db) = (&docs[a], &docs[b]);
+            let mut x = [0.0f32; PAIR_FEATURES];
+            for (k, slot) in x.iter_mut().take(KINDS).enumerate() {
+                *slot = cosine(&da.kinds[k], &db.kinds[k]);
+            }
+            let both = |k: Kind| -> f32 {
+                f32::from(u8::from(
+                    !da.kinds[k as usize].is_empty() && !db.kinds[k as usize].is_empty(),
+                ))
+            };
+            x[5] = both(Kind::Number);
+            x[6] = both(Kind::Date);
+            x[7] = both(Kind::Title);
+            x[8] = cosine(&da.lead, &db.lead);
+            let (cab, cba) = (
+                conflict(&da.salient_names, &db.names),
+                conflict(&db.salient_names, &da.names),
+            );
+            x[9] = cab.max(cba);
+            x[10] = cab.min(cba);
+            if !da.dates.is_empty() && !db.dates.is_empty() {
+                x[11] = 1.0 - overlap(&da.dates, &db.dates);
+            }
+            let ra = rank[a].get(&(b as u64)).copied().unwrap_or(usize::MAX - 1);
+            let rb = rank[b].get(&(a as u64)).copied().unwrap_or(usize::MAX - 1);
+            let inv = |r: usize| 1.0 / (1.0 + r as f32);
+            x[12] = inv(ra).max(inv(rb));
+            x[13] = inv(ra).min(inv(rb));
+            let rel = |t: f32| if t > 0.0 { (c / t).min(1.0) } else { 0.0 };
+            x[14] = rel(top[a]).min(rel(top[b]));
+            let (la, lb) = (da.words.max(1) as f32, db.words.max(1) as f32);
+            x[15] = la.min(lb) / la.max(lb);
+            x[16] = c;
+            // Neither side mentions any of the other's salient names: a step the linear model
+            // cannot draw from the two shares alone.
+            x[17] = f32::from(u8::from(x[10] > 0.99));
+            PairFeatures { a, b, x }
+        })
+        .collect()
+}
+
+fn by_score_then_index(x: &(usize, f32), y: &(usize, f32)) -> Ordering {
+    y.1.partial_cmp(&x.1)
+        .unwrap_or(Ordering::Equal)
+        .then(x.0.cmp(&y.0))
+}
+
+fn doc(f: &Features, idf: &dyn Fn(u64) -> f32, config: &BatchConfig) -> Doc {
+    let mut kinds: [Vector; KINDS] = Default::default();
+    let mut all = Vector::new();
+    let mut lead = Vector::new();
+    let mut salient_names = Vec::new();
+    let mut names = Vec::new();
+    let mut dates = Vec::new();
+    for t in &f.terms {
+        let w = (1.0 + t.tf.ln()) * idf(t.key);
+        kinds[t.kind as usize].push((t.key, w));
+        if matches!(t.kind, Kind::Word | Kind::Entity | Kind::Title) {
+            all.push((t.key, w));
+        }
+        let in_lead = matches!(&t.origin, Origin::Body(s) if s.start < config.lead_bytes);
+        if (t.kind == Kind::Word && in_lead) || t.kind == Kind::Title {
+            lead.push((t.key, w));
+        }
+        match t.kind {
+            Kind::Entity => {
+                names.push(t.key);
+                if in_lead || t.tf >= 3.0 {
+                    salient_names.push((t.key, idf(t.key)));
+                }
+            }
+            Kind::Date => dates.push(t.key),
+            _ => {}
+        }
+    }
+    for v in kinds.iter_mut() {
+        normalise(v);
+    }
+    normalise(&mut all);
+    normalise(&mut lead);
+    Doc {
+        kinds,
+        all,
+        lead,
+        salient_names,
+        names,
+        dates,
+        words: f.words,
+    }
+}
+
+fn normalise(v: &mut Vector) {
+    v.sort_unstable_by_key(|x| x.0);
+    let norm = v.iter().map(|x| x.1 * x.1).sum::<f32>().sqrt();
+    if norm > 0.0 {
+        for x in v.iter_mut() {
+            x.1 /= norm;
+        }
+    }
+}
+
+/// Dot product of two sorted, normalised vectors.
+fn cosine(a: &Vector, b: &Vector) -> f32 {
+    let (mut i, mut j, mut s) = (0, 0, 0.0);
+    while i < a.len() && j < b.len() {
+        match a[i].0.cmp(&b[j].0) {
+            Ordering::Less => i += 1,
+            Ordering::Greater => j += 1,
+            Ordering::Equal => {
+                s += a[i].1 * b[j].1;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    s.clamp(0.0, 1.0)
+}
+
+/// The IDF-weighted share of `salient` names that `other` never mentions (0 when there are none).
+fn conflict(salient: &[(u64, f32)], other: &[u64]) -> f32 {
+    let total: f32 = salient.iter().map(|x| x.1).sum();
+    if total <= 0.0 {
+        return 0.0;
+    }
+    let missing: f32 = salient
+        .iter()
+        .filter(|x| other.binary_search(&x.0).is_err())
+        .map(|x| x.1)
+        .sum();
+    missing / total
+}
+
+/// Share of the smaller sorted key set found in the other.
+fn overlap(a: &[u64], b: &[u64]) -> f32 {
+    let (small, big) = if a.len() <= b.len() { (a, b) } else { (b, a) };
+    if small.is_empty() {
+        return 0.0;
+    }
+    let shared = small
+        .iter()
+        .filter(|k| big.binary_search(k).is_ok())
+        .count();
+    shared as f32 / small.len() as f32
+}
+
+/// A merge candidate in the heap: mean cross-pair probability of two groups.
+#[derive(PartialEq)]
+struct Link {
+    mean: f64,
+    a: usize,
+    b: usize,
+    /// Sizes of both groups when the link was computed; stale entries are skipped.
+    sizes: (usize, usize),
+}
+
+impl Eq for Link {}
+
+impl PartialOrd for Link {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Link {
+    fn cmp(&self, other: &Self) -> Ordering {
+        self.mean
+            .partial_cmp(&other.mean)
+            .unwrap_or(Ordering::Equal)
+            .then(other.a.cmp(&self.a))
+            .then(other.b.cmp(&self.b))
+    }
+}
+
+/// Average-link merging over `n` items and sparse pair probabilities (missing pairs count as
+/// 0): merges the two groups with the highest mean cross probability while it is at least
+/// `threshold`. Returns for each item the smallest item index of its group.
+pub fn average_link(n: usize, pairs: &[(usize, usize, f32)], threshold: f32) -> Vec<usize> {
+    // Group ids are the smallest member index; `sums[g]` holds summed probabilities to others.
+    let mut sums: Vec<BTreeMap<usize, f64>> = vec![BTreeMap::new(); n];
+    for &(a, b, p) in pairs {
+        if a == b || a >= n || b >= n || !p.is_finite() || p <= 0.0 {
+            continue;
+        }
+        *sums[a].entry(b).or_default() += f64::from(p);
+        *sums[b].entry(a).or_default() += f64::from(p);
+    }
+    let mut size = vec![1usize; n];
+    let mut parent: Vec<usize> = (0..n).collect();
+    let mut heap = BinaryHeap::new();
+    let t = f64::from(threshold);
+    for (a, row) in sums.iter().enumerate() {
+        for (&b, &s) in row {
+            if a < b && s >= t {
+                heap.push(Link {
+                    mean: s,
+                    a,
+                    b,
+                    sizes: (1, 1),
+                });
+            }
+        }
+    }
+    while let Some(link) = heap.pop() {
+        let (a, b) = (link.a, link.b);
+        if parent[a] != a || parent[b] != b || (size[a], size[b]) != link.sizes {
+            continue;
+        }
+        // Merge b into a (a < b).
+        parent[b] = a;
+        let moved = std::mem::take(&mut sums[b]);
+        sums[a].remove(&b);
+        for (c, s) in moved {
+            if c == a {
+                continue;
+            }
+            *sums[a].entry(c).or_default() += s;
+            let sc = &mut sums[c];
+            sc.remove(&b);
+            *sc.entry(a).or_default() += s;
+        }
+        size[a] += size[b];
+        for (&c, &s) in &sums[a] {
+            let mean = s / (size[a] * size[c]) as f64;
+            if mean >= t {
+                let (x, y) = (a.min(c), a.max(c));
+                heap.push(Link {
+                    mean,
+                    a: x,
+                    b: y,
+                    sizes: (size[x], size[y]),
+                });
+            }
+        }
+    }
+    (0..n)
+        .map(|mut i| {
+            while parent[i] != i {
+                i = parent[i];
+            }
+            i
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn article(title: &str, body: &str) -> Article {
+        ingest::Draft {
+            title: Some(title.into()),
+            body: body.into(),
+            ..ingest::Draft::default()
+        }
+        .finish(ingest::Source::file("x"))
+        .expect("text")
+    }
+
+    fn check(pairs: &[(usize, usize, f32)], n: usize, threshold: f32, expected: &[usize]) {
+        assert_eq!(average_link(n, pairs, threshold), expected);
+    }
+
+    #[test]
+    fn average_link_merges_close_pairs_and_counts_missing_pairs_as_zero() {
+        check(&[(0, 1, 0.9)], 3, 0.5, &[0, 0, 2]);
+        check(&[(0, 1, 0.9), (1, 2, 0.9)], 3, 0.5, &[0, 0, 2]);
+        check(&[(0, 1, 0.9), (1, 2, 0.9), (0, 2, 0.6)], 3, 0.5, &[0, 0, 0]);
+        check(&[(0, 1, 0.4)], 2, 0.5, &[0, 1]);
+        check(&[], 0, 0.5, &[]);
+        check(
+            &[(0, 5, 0.9), (1, 1, 0.9), (0, 1, f32::NAN)],
+            2,
+            0.5,
+            &[0, 1],
+        );
+    }
+
+    #[test]
+    fn recluster_keeps_two_look_alike_events_apart() {
+        let a = [
+            article(
+                "Earthquake of magnitude 6.1 hits Lorvania",
+                "An earthquake of magnitude 6.1 struck Lorvania on Tuesday, killing 12 people in the town of Pesk. Rescue teams from Lorvania searched the rubble of Pesk.",
+            ),
+            article(
+                "Lorvania quake kills 12 in Pesk",
+                "Twelve people died when a magnitude 6.1 earthquake hit Pesk in Lorvania. The Pesk mayor Anna Brill said rescue teams were still searching.",
+            ),
+            article(
+                "Pesk mourns quake victims",
+                "Mayor Anna Brill of Pesk said the town would rebuild after the magnitude 6.1 earthquake. Lorvania sent rescue teams and tents to Pesk.",
+            ),
+            article(
+                "Deadly tremor shakes Vell",
+                "At least 40 people were killed in Vell when a strong earthquake, measured at 7.3, shook western Mardonia before dawn on Friday, officials in Vell said.",
+            ),
+            article(
+                "Vell death toll rises to 40",
+                "Governor Otto Krane said the toll from Friday's 7.3 tremor in Vell had reached 40, with hundreds of homes in Vell destroyed and thousands sleeping outdoors.",
+            ),
+            article(
+                "Mardonia asks for help after Vell tremor",
+                "Mardonia appealed for foreign aid as Otto Krane, governor of the stricken Vell region, warned that aftershocks of the 7.3 tremor could bring down more buildings.",
+            ),
+            article(
+                "Harbor Town wins the cup",
+                "Harbor Town beat Riverside 3-1 in the cup final on Sunday. Coach Mira Dell praised her defence.",
+            ),
+            article(
+                "Bank raises rates",
+                "The Central Bank of Ostrava raised its interest rate by half a point, citing prices of food and fuel.",
+            ),
+        ];
+        let refs: Vec<&Article> = a.iter().collect();
+        let config = BatchConfig::default();
+        let got = recluster(&refs, &config);
+        assert_eq!(got, [0, 0, 0, 3, 3, 3, 6, 7]);
+        // Deterministic. (Two texts about different events that are the same sentences with
+        // the names swapped do merge: the model has learnt that the words matter most.)
+        assert_eq!(pair_features(&refs, &config), pair_features(&refs, &config));
+    }
+
+    #[test]
+    fn recluster_of_empty_and_tiny_batches() {
+        assert!(recluster(&[], &BatchConfig::default()).is_empty());
+        let one = article("A title", "x");
+        assert_eq!(recluster(&[&one], &BatchConfig::default()), [0]);
+    }
+}
