@@ -268,11 +268,35 @@ pub fn run(args: &[String]) -> Result<()> {
         }
         return Ok(());
     }
+    if args.iter().any(|a| a == "--dump-batch") {
+        for (name, items) in [("ecb", &ecb), ("mn", &mn)] {
+            let split = splits(items, seed)
+                .into_iter()
+                .next()
+                .context("no dev split")?;
+            let predicted = recluster_split(&split, &BatchConfig::default());
+            for (item, p) in split.items.iter().zip(predicted) {
+                let title = item.article.title.as_deref().unwrap_or(&item.article.text);
+                let title: String = title
+                    .chars()
+                    .take(100)
+                    .collect::<String>()
+                    .replace('\n', " ");
+                println!("{name}\t{}\t{p}\t{title}", item.story);
+            }
+        }
+        return Ok(());
+    }
     if args.iter().any(|a| a == "--fit") {
         return fit(&ecb, &mn, seed);
     }
     if args.iter().any(|a| a == "--fit-batch") {
-        return fit_batch(&ecb, &mn, seed);
+        let neighbours = args
+            .iter()
+            .position(|a| a == "--neighbours")
+            .and_then(|i| args.get(i + 1))
+            .and_then(|n| n.parse().ok());
+        return fit_batch(&ecb, &mn, seed, neighbours);
     }
     let config = Config::default();
     let order = seed.map_or("file order".to_owned(), |s| format!("shuffled, seed {s}"));
@@ -447,7 +471,12 @@ fn fit(ecb: &[Item], mn: &[Item], seed: Option<u64>) -> Result<()> {
 /// steps with a little L2) over the features of every candidate pair, labelled by whether both
 /// articles have the same gold story, each corpus weighted equally. Then sweeps the merge
 /// threshold for the best mean dev F1 and prints the constants for `batch.rs`.
-fn fit_batch(ecb: &[Item], mn: &[Item], seed: Option<u64>) -> Result<()> {
+fn fit_batch(
+    ecb: &[Item],
+    mn: &[Item],
+    seed: Option<u64>,
+    neighbours: Option<usize>,
+) -> Result<()> {
     let dev: Vec<Split> = [ecb, mn]
         .into_iter()
         .map(|items| {
@@ -457,7 +486,10 @@ fn fit_batch(ecb: &[Item], mn: &[Item], seed: Option<u64>) -> Result<()> {
                 .context("no dev split")
         })
         .collect::<Result<_>>()?;
-    let base = BatchConfig::default();
+    let mut base = BatchConfig::default();
+    if let Some(n) = neighbours {
+        base.neighbours = n;
+    }
     const D: usize = PAIR_FEATURES + 1;
     let mut xs: Vec<[f64; D]> = Vec::new();
     let mut ys: Vec<f64> = Vec::new();
@@ -497,7 +529,7 @@ fn fit_batch(ecb: &[Item], mn: &[Item], seed: Option<u64>) -> Result<()> {
         all_pairs.push(pairs);
     }
     let mut best = (0.0, 0.0f32, base.clone());
-    for lambda in [1e-4, 1e-3, 1e-2, 3e-2] {
+    for lambda in [1e-4, 1e-3, 1e-2] {
         let w = logistic(&xs, &ys, &ws, lambda);
         let mut config = BatchConfig {
             bias: w[0] as f32,

@@ -23,7 +23,7 @@ use crate::features::{self, Features, KINDS, Kind, Origin};
 use crate::hash::IdMap;
 
 /// Number of pair features; see [`PairFeatures`] for their order.
-pub const PAIR_FEATURES: usize = 18;
+pub const PAIR_FEATURES: usize = 20;
 
 /// Names of the pair features, in order (for printing fitted weights).
 pub const FEATURE_NAMES: [&str; PAIR_FEATURES] = [
@@ -45,6 +45,8 @@ pub const FEATURE_NAMES: [&str; PAIR_FEATURES] = [
     "length_ratio",
     "cos_all",
     "names_disjoint",
+    "boilerplate_max",
+    "shared_rare_names",
 ];
 
 /// Batch settings. [`BatchConfig::default`] holds the fitted model; it is the same for every
@@ -87,11 +89,11 @@ impl Default for BatchConfig {
 // Fitted by `cargo xtask eval-stories --fit-batch` (ECB+ topics 1–20 and Multi-News examples
 // 1–100, pairs of both weighted equally); see docs/benchmarks.md.
 const FITTED_WEIGHTS: [f32; PAIR_FEATURES] = [
-    -2.013, -0.070, 1.604, 1.028, 3.707, -0.418, 0.595, 2.452, 0.688, -0.741, -1.282, -1.410,
-    2.298, 2.403, 4.710, 0.007, -1.353, -0.362,
+    -2.991, 0.303, 2.309, 2.111, 4.495, -0.882, 0.224, 1.989, 4.437, -0.999, -1.292, -1.290, 2.196,
+    4.119, 4.930, 0.407, 0.034, 0.078, -2.252, 0.387,
 ];
-const FITTED_BIAS: f32 = -2.988;
-const FITTED_THRESHOLD: f32 = 0.40;
+const FITTED_BIAS: f32 = -3.374;
+const FITTED_THRESHOLD: f32 = 0.45;
 
 /// One candidate pair (`a < b`, indices into the batch) and its features.
 #[derive(Debug, Clone, PartialEq)]
@@ -134,6 +136,11 @@ struct Doc {
     salient_names: Vec<(u64, f32)>,
     /// Keys of all name terms (sorted), to tell whether a name is mentioned at all.
     names: Vec<u64>,
+    /// `idf / ln(1 + n)` of each of `names`: near 1 for a name only this article and a few
+    /// others mention.
+    name_rarity: Vec<f32>,
+    /// Share of the body's sentences that are site furniture (see [`boilerplate_share`]).
+    boilerplate: f32,
     /// Keys of date terms (sorted).
     dates: Vec<u64>,
     words: usize,
@@ -142,9 +149,16 @@ struct Doc {
 /// The candidate pairs of a batch with their features, sorted by `(a, b)`.
 pub fn pair_features(articles: &[&Article], config: &BatchConfig) -> Vec<PairFeatures> {
     let n = articles.len();
+    // Site furniture is left out of the features, so two pages that share only an archive notice
+    // or a share prompt have nothing in common (a page of nothing else stays alone).
+    let cleaned: Vec<(String, f32)> = articles
+        .iter()
+        .map(|a| strip_boilerplate(&a.text))
+        .collect();
     let feats: Vec<Features> = articles
         .iter()
-        .map(|a| features::extract(a.title.as_deref(), &a.text))
+        .zip(&cleaned)
+        .map(|(a, (body, _))| features::extract(a.title.as_deref(), body))
         .collect();
     let mut df: IdMap<u64, u32> = IdMap::default();
     for f in &feats {
@@ -156,7 +170,25 @@ pub fn pair_features(articles: &[&Article], config: &BatchConfig) -> Vec<PairFea
         let d = df.get(&key).copied().unwrap_or(1).max(1) as f32;
         (1.0 + n as f32 / d).ln().powf(config.idf_power)
     };
-    let docs: Vec<Doc> = feats.iter().map(|f| doc(f, &idf, config)).collect();
+    let max_idf = (1.0 + n as f32).ln();
+    let rarity = |key: u64| -> f32 {
+        let d = df.get(&key).copied().unwrap_or(1).max(1) as f32;
+        if max_idf > 0.0 {
+            (1.0 + n as f32 / d).ln() / max_idf
+        } else {
+            0.0
+        }
+    };
+    let docs: Vec<Doc> = feats
+        .iter()
+        .zip(&cleaned)
+        .map(|(f, (_, share))| {
+            let mut d = doc(f, &idf, config);
+            d.name_rarity = d.names.iter().map(|&k| rarity(k)).collect();
+            d.boilerplate = *share;
+            d
+        })
+        .collect();
 
     // Candidates: dot products over the combined vectors through an inverted index.
     let skip_df = ((config.max_df_share * n as f32) as usize).max(config.min_skip_df);
@@ -268,6 +300,8 @@ pub fn pair_features(articles: &[&Article], config: &BatchConfig) -> Vec<PairFea
             // Neither side mentions any of the other's salient names: a step the linear model
             // cannot draw from the two shares alone.
             x[17] = f32::from(u8::from(x[10] > 0.99));
+            x[18] = da.boilerplate.max(db.boilerplate);
+            x[19] = shared_rarity(da, db).min(3.0) / 3.0;
             PairFeatures { a, b, x }
         })
         .collect()
@@ -318,6 +352,8 @@ fn doc(f: &Features, idf: &dyn Fn(u64) -> f32, config: &BatchConfig) -> Doc {
         lead,
         salient_names,
         names,
+        name_rarity: Vec::new(),
+        boilerplate: 0.0,
         dates,
         words: f.words,
     }
@@ -362,6 +398,79 @@ fn conflict(salient: &[(u64, f32)], other: &[u64]) -> f32 {
         .map(|x| x.1)
         .sum();
     missing / total
+}
+
+/// Summed rarity of the names both articles mention: one shared rare name ("Kalashnikov") says
+/// more than many shared common ones.
+fn shared_rarity(a: &Doc, b: &Doc) -> f32 {
+    a.names
+        .iter()
+        .zip(&a.name_rarity)
+        .filter(|(k, _)| b.names.binary_search(k).is_ok())
+        .map(|(_, r)| r * r)
+        .sum()
+}
+
+/// Lower-case phrases of site furniture: archive notices, share and subscribe prompts, player
+/// and cookie messages. A page made mostly of these tells no story of its own.
+const BOILERPLATE: [&str; 26] = [
+    "tweet location",
+    "learn more",
+    "twitter status",
+    "copying the code below",
+    "internet archive",
+    "wayback machine",
+    "crawl",
+    "tweet with a location",
+    "your tweets",
+    "javascript",
+    "your browser does not support",
+    "media playback is unsupported",
+    "interactive transcript could not be loaded",
+    "video has been rented",
+    "newsletter",
+    "subscribe",
+    "cookies",
+    "opens in new window",
+    "all rights reserved",
+    "privacy policy",
+    "terms of use",
+    "terms of service",
+    "click here",
+    "reprints",
+    "non-commercial use",
+    "sign up",
+];
+
+/// Share of the sentences of `text` that hold a [`BOILERPLATE`] phrase (0 for no sentences).
+pub fn boilerplate_share(text: &str) -> f32 {
+    strip_boilerplate(text).1
+}
+
+/// The sentences of `text` without a [`BOILERPLATE`] phrase, joined by blank lines, and the
+/// share of sentences left out.
+fn strip_boilerplate(text: &str) -> (String, f32) {
+    let lower = text.to_ascii_lowercase();
+    let sentences = text::sentences(text);
+    if sentences.is_empty() {
+        return (text.to_owned(), 0.0);
+    }
+    let mut kept = String::with_capacity(text.len());
+    let mut hits = 0;
+    for s in &sentences {
+        let furniture = lower
+            .get(s.start..s.end)
+            .is_some_and(|t| BOILERPLATE.iter().any(|p| t.contains(p)));
+        if furniture {
+            hits += 1;
+        } else if let Some(t) = text.get(s.start..s.end) {
+            if !kept.is_empty() {
+                kept.push_str("\n\n");
+            }
+            kept.push_str(t);
+        }
+    }
+    (kept, hits as f32 / sentences.len() as f32)
 }
 
 /// Share of the smaller sorted key set found in the other.
@@ -552,6 +661,26 @@ mod tests {
         // Deterministic. (Two texts about different events that are the same sentences with
         // the names swapped do merge: the model has learnt that the words matter most.)
         assert_eq!(pair_features(&refs, &config), pair_features(&refs, &config));
+    }
+
+    #[test]
+    fn boilerplate_share_of_archive_notices_and_news() {
+        let check = |text: &str, expected: f32| {
+            assert!((boilerplate_share(text) - expected).abs() < 1e-6, "{text}");
+        };
+        check(
+            "These crawls are part of an effort to archive pages. Then the Internet Archive hopes to keep them.",
+            1.0,
+        );
+        check(
+            "The mayor of Pesk resigned on Monday. Sign up for our newsletter.",
+            0.5,
+        );
+        check(
+            "The mayor of Pesk resigned on Monday. She gave no reason.",
+            0.0,
+        );
+        check("", 0.0);
     }
 
     #[test]
