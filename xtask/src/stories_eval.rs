@@ -469,8 +469,10 @@ fn fit(ecb: &[Item], mn: &[Item], seed: Option<u64>) -> Result<()> {
 
 /// Fits the batch pair model on the dev splits of both corpora: logistic regression (Newton
 /// steps with a little L2) over the features of every candidate pair, labelled by whether both
-/// articles have the same gold story, each corpus weighted equally. Then sweeps the merge
-/// threshold for the best mean dev F1 and prints the constants for `batch.rs`.
+/// articles have the same gold story, each corpus weighted equally; then boosted depth-2 trees on
+/// top. How many trees (0 = logistic alone) is chosen by two-fold cross-validation inside the dev
+/// splits (folds by gold topic parity), the merge threshold on the whole dev splits. Prints the
+/// constants for `batch.rs`.
 fn fit_batch(
     ecb: &[Item],
     mn: &[Item],
@@ -490,32 +492,156 @@ fn fit_batch(
     if let Some(n) = neighbours {
         base.neighbours = n;
     }
+    const ROUNDS: [usize; 5] = [0, 25, 50, 100, 200];
+    let thresholds: Vec<f32> = (4..=12).map(|i| i as f32 * 0.05).collect();
+
+    // Cross-validation: held-out mean F1 per (rounds, threshold).
+    let mut held = vec![vec![0.0f64; thresholds.len()]; ROUNDS.len()];
+    for fold in 0..2u64 {
+        let halves = |want: u64| -> Vec<Split> {
+            dev.iter()
+                .map(|s| Split {
+                    name: s.name,
+                    items: s
+                        .items
+                        .iter()
+                        .copied()
+                        .filter(|i| i.topic.parse::<u64>().unwrap_or(0) % 2 == want)
+                        .collect(),
+                })
+                .collect()
+        };
+        let (train_set, test_set) = (halves(fold), halves(1 - fold));
+        let train_pairs = pairs_of(&train_set, &base);
+        let test_pairs = pairs_of(&test_set, &base);
+        let (linear, trees) = train(&train_set, &train_pairs, &base, 1e-4, 200);
+        for (r, &rounds) in ROUNDS.iter().enumerate() {
+            let config = BatchConfig {
+                trees: trees[..rounds].to_vec(),
+                ..linear.clone()
+            };
+            for (k, &t) in thresholds.iter().enumerate() {
+                let f = dev_f1(&test_set, &test_pairs, &config, t);
+                held[r][k] += f.iter().sum::<f64>() / f.len() as f64 / 2.0;
+            }
+        }
+    }
+    let mut best_rounds = (0.0, 0usize);
+    for (r, &rounds) in ROUNDS.iter().enumerate() {
+        let row: Vec<String> = held[r].iter().map(|f| format!("{f:.4}")).collect();
+        println!(
+            "held-out, {rounds:>3} trees, thresholds 0.20..0.60: {}",
+            row.join(" ")
+        );
+        let top = held[r].iter().copied().fold(0.0, f64::max);
+        if top > best_rounds.0 + 1e-4 {
+            best_rounds = (top, rounds);
+        }
+    }
+    let rounds = best_rounds.1;
+    println!(
+        "chosen: {rounds} trees (held-out mean F1 {:.4})",
+        best_rounds.0
+    );
+
+    let all_pairs = pairs_of(&dev, &base);
+    let (mut config, trees) = train(&dev, &all_pairs, &base, 1e-4, rounds);
+    config.trees = trees;
+    let mut best = (0.0, 0.0f32);
+    for &t in &thresholds {
+        let f = dev_f1(&dev, &all_pairs, &config, t);
+        let mean = f.iter().sum::<f64>() / f.len() as f64;
+        println!(
+            "threshold {t:.2}: ecb {:.4} mn {:.4} mean {mean:.4}",
+            f[0], f[1]
+        );
+        if mean > best.0 {
+            best = (mean, t);
+        }
+    }
+    let (score, threshold) = best;
+    for (name, w) in FEATURE_NAMES.iter().zip(&config.weights) {
+        println!("{name:>20} {w:>8.3}");
+    }
+    println!("{:>20} {:>8.3}", "bias", config.bias);
+    println!("best threshold {threshold:.2} (mean dev F1 {score:.4})");
+    let list: Vec<String> = config.weights.iter().map(|w| format!("{w:.3}")).collect();
+    println!(
+        "const FITTED_WEIGHTS: [f32; PAIR_FEATURES] = [{}];\nconst FITTED_BIAS: f32 = {:.3};",
+        list.join(", "),
+        config.bias,
+    );
+    println!("const FITTED_TREES: [Tree; {}] = [", config.trees.len());
+    for t in &config.trees {
+        let s: Vec<String> = t
+            .splits
+            .iter()
+            .map(|(f, v)| {
+                if v.is_finite() {
+                    format!("({f}, {v:?})")
+                } else {
+                    format!("({f}, f32::NEG_INFINITY)")
+                }
+            })
+            .collect();
+        let l: Vec<String> = t.leaves.iter().map(|v| format!("{v:?}")).collect();
+        println!("    tree([{}], [{}]),", s.join(", "), l.join(", "));
+    }
+    println!("];\nconst FITTED_THRESHOLD: f32 = {threshold:.2};");
+    Ok(())
+}
+
+/// Candidate pairs with features of each split.
+fn pairs_of(splits: &[Split], config: &BatchConfig) -> Vec<Vec<stories::batch::PairFeatures>> {
+    splits
+        .iter()
+        .map(|split| {
+            let articles: Vec<&Article> = split.items.iter().map(|i| &i.article).collect();
+            pair_features(&articles, config)
+        })
+        .collect()
+}
+
+/// BCubed F1 of the batch clustering of each split under `config` at merge threshold `t`.
+fn dev_f1(
+    splits: &[Split],
+    pairs: &[Vec<stories::batch::PairFeatures>],
+    config: &BatchConfig,
+    t: f32,
+) -> Vec<f64> {
+    splits
+        .iter()
+        .zip(pairs)
+        .map(|(split, pairs)| {
+            let scored: Vec<(usize, usize, f32)> = pairs
+                .iter()
+                .map(|p| (p.a, p.b, config.probability(&p.x)))
+                .collect();
+            let predicted: Vec<String> = average_link(split.items.len(), &scored, t)
+                .into_iter()
+                .map(|g| g.to_string())
+                .collect();
+            score_predicted(split, predicted).0.2
+        })
+        .collect()
+}
+
+/// Fits the logistic part (L2 `lambda`) and then `rounds` boosted trees on the candidate pairs
+/// of `splits`, each split weighted equally. Returns the logistic model (no trees) and the trees.
+fn train(
+    splits: &[Split],
+    pairs: &[Vec<stories::batch::PairFeatures>],
+    base: &BatchConfig,
+    lambda: f64,
+    rounds: usize,
+) -> (BatchConfig, Vec<stories::batch::Tree>) {
     const D: usize = PAIR_FEATURES + 1;
     let mut xs: Vec<[f64; D]> = Vec::new();
     let mut ys: Vec<f64> = Vec::new();
     let mut ws: Vec<f64> = Vec::new();
-    let mut all_pairs = Vec::new();
-    for split in &dev {
-        let articles: Vec<&Article> = split.items.iter().map(|i| &i.article).collect();
-        let pairs = pair_features(&articles, &base);
-        let positives = pairs
-            .iter()
-            .filter(|p| split.items[p.a].story == split.items[p.b].story)
-            .count();
-        let gold_pairs: usize = {
-            let mut c: HashMap<&str, usize> = HashMap::new();
-            for i in &split.items {
-                *c.entry(i.story.as_str()).or_default() += 1;
-            }
-            c.values().map(|n| n * (n - 1) / 2).sum()
-        };
-        println!(
-            "{}: {} candidate pairs, {positives} positive, of {gold_pairs} same-story pairs",
-            split.name,
-            pairs.len()
-        );
+    for (split, pairs) in splits.iter().zip(pairs) {
         let weight = 1.0 / pairs.len().max(1) as f64;
-        for p in &pairs {
+        for p in pairs {
             let mut x = [1.0; D];
             for k in 0..PAIR_FEATURES {
                 x[k + 1] = f64::from(p.x[k]);
@@ -526,58 +652,110 @@ fn fit_batch(
             )));
             ws.push(weight);
         }
-        all_pairs.push(pairs);
     }
-    let mut best = (0.0, 0.0f32, base.clone());
-    for lambda in [1e-4, 1e-3, 1e-2] {
-        let w = logistic(&xs, &ys, &ws, lambda);
-        let mut config = BatchConfig {
-            bias: w[0] as f32,
-            ..base.clone()
-        };
-        for k in 0..PAIR_FEATURES {
-            config.weights[k] = w[k + 1] as f32;
+    let w = logistic(&xs, &ys, &ws, lambda);
+    let mut config = BatchConfig {
+        bias: w[0] as f32,
+        trees: Vec::new(),
+        ..base.clone()
+    };
+    for k in 0..PAIR_FEATURES {
+        config.weights[k] = w[k + 1] as f32;
+    }
+    let flat: Vec<&[f32; PAIR_FEATURES]> = pairs.iter().flatten().map(|p| &p.x).collect();
+    let scale = ws.len() as f64 / ws.iter().sum::<f64>();
+    let sw: Vec<f64> = ws.iter().map(|w| w * scale).collect();
+    let mut margin: Vec<f64> = flat.iter().map(|x| f64::from(config.linear(x))).collect();
+    let mut trees = Vec::new();
+    while trees.len() < rounds {
+        let tree = boost_tree(&flat, &ys, &sw, &margin);
+        for (m, x) in margin.iter_mut().zip(&flat) {
+            *m += f64::from(tree.eval(x));
         }
-        for t in (2..=16).map(|i| i as f32 * 0.05) {
-            let f: Vec<f64> = dev
-                .iter()
-                .zip(&all_pairs)
-                .map(|(split, pairs)| {
-                    let scored: Vec<(usize, usize, f32)> = pairs
-                        .iter()
-                        .map(|p| (p.a, p.b, config.probability(&p.x)))
-                        .collect();
-                    let predicted: Vec<String> = average_link(split.items.len(), &scored, t)
-                        .into_iter()
-                        .map(|g| g.to_string())
-                        .collect();
-                    score_predicted(split, predicted).0.2
-                })
-                .collect();
-            let mean = f.iter().sum::<f64>() / f.len() as f64;
-            println!(
-                "lambda {lambda:e} threshold {t:.2}: ecb {:.4} mn {:.4} mean {mean:.4}",
-                f[0], f[1]
-            );
-            if mean > best.0 {
-                best = (mean, t, config.clone());
+        trees.push(tree);
+    }
+    (config, trees)
+}
+
+/// One Newton-boosting round for the logistic loss: a depth-2 tree over the pair features
+/// fitted to the gradients at `margin` (learning rate 0.1, L2 1 on the leaves, at least 5 units
+/// of hessian per side). Split points are 16 quantiles of each feature.
+fn boost_tree(
+    xs: &[&[f32; PAIR_FEATURES]],
+    ys: &[f64],
+    ws: &[f64],
+    margin: &[f64],
+) -> stories::batch::Tree {
+    const RATE: f64 = 0.1;
+    const L2: f64 = 1.0;
+    const MIN_HESSIAN: f64 = 5.0;
+    let (g, h): (Vec<f64>, Vec<f64>) = margin
+        .iter()
+        .zip(ys)
+        .zip(ws)
+        .map(|((m, y), w)| {
+            let p = 1.0 / (1.0 + (-m).exp());
+            (w * (p - y), w * p * (1.0 - p))
+        })
+        .unzip();
+    let cuts: Vec<Vec<f32>> = (0..PAIR_FEATURES)
+        .map(|f| {
+            let mut v: Vec<f32> = xs.iter().map(|x| x[f]).collect();
+            v.sort_by(f32::total_cmp);
+            let mut c: Vec<f32> = (1..16).map(|q| v[q * (v.len() - 1) / 16]).collect();
+            c.dedup();
+            c
+        })
+        .collect();
+    // The best split of a set of rows: (feature, cut, gain).
+    let best_split = |rows: &[usize]| -> (u8, f32) {
+        let (gt, ht): (f64, f64) = rows
+            .iter()
+            .map(|&i| (g[i], h[i]))
+            .fold((0.0, 0.0), |a, b| (a.0 + b.0, a.1 + b.1));
+        let mut best = (0u8, f32::NEG_INFINITY, 0.0f64);
+        for (f, cut) in cuts.iter().enumerate() {
+            for &c in cut {
+                let (mut gl, mut hl) = (0.0, 0.0);
+                for &i in rows {
+                    if xs[i][f] < c {
+                        gl += g[i];
+                        hl += h[i];
+                    }
+                }
+                let (gr, hr) = (gt - gl, ht - hl);
+                if hl < MIN_HESSIAN || hr < MIN_HESSIAN {
+                    continue;
+                }
+                let gain = gl * gl / (hl + L2) + gr * gr / (hr + L2) - gt * gt / (ht + L2);
+                if gain > best.2 {
+                    best = (f as u8, c, gain);
+                }
             }
         }
+        (best.0, best.1)
+    };
+    let leaf = |rows: &[usize]| -> f32 {
+        let (gs, hs) = rows
+            .iter()
+            .map(|&i| (g[i], h[i]))
+            .fold((0.0, 0.0), |a, b| (a.0 + b.0, a.1 + b.1));
+        (-RATE * gs / (hs + L2)) as f32
+    };
+    let all: Vec<usize> = (0..xs.len()).collect();
+    let root = best_split(&all);
+    let goes_left = |i: usize, (f, c): (u8, f32)| xs[i][usize::from(f)] < c;
+    let (left, right): (Vec<usize>, Vec<usize>) = all.iter().partition(|&&i| goes_left(i, root));
+    let (sl, sr) = (best_split(&left), best_split(&right));
+    let split = |rows: &[usize], s: (u8, f32)| -> (Vec<usize>, Vec<usize>) {
+        rows.iter().partition(|&&i| goes_left(i, s))
+    };
+    let (ll, lr) = split(&left, sl);
+    let (rl, rr) = split(&right, sr);
+    stories::batch::Tree {
+        splits: [root, sl, sr],
+        leaves: [leaf(&ll), leaf(&lr), leaf(&rl), leaf(&rr)],
     }
-    let (score, threshold, config) = best;
-    for (name, w) in FEATURE_NAMES.iter().zip(&config.weights) {
-        println!("{name:>20} {w:>8.3}");
-    }
-    println!("{:>20} {:>8.3}", "bias", config.bias);
-    println!("best threshold {threshold:.2} (mean dev F1 {score:.4})");
-    let list: Vec<String> = config.weights.iter().map(|w| format!("{w:.3}")).collect();
-    println!(
-        "const FITTED_WEIGHTS: [f32; PAIR_FEATURES] = [{}];\nconst FITTED_BIAS: f32 = {:.3};\nconst FITTED_THRESHOLD: f32 = {:.2};",
-        list.join(", "),
-        config.bias,
-        threshold
-    );
-    Ok(())
 }
 
 /// Weighted logistic regression by Newton's method with L2 `lambda` (not on the intercept,
