@@ -2,9 +2,12 @@
 //! (gold = subtopic, also scored at topic level) and on the 570 Multi-News articles (gold = the
 //! example each came from). Reads `../shared/data` in place.
 //!
-//! The main figures are the online pass followed by `Clusterer::consolidate()` (the second
-//! pass that merges close stories, as `parallax cluster` does at the end of its input); the
-//! online pass alone is shown too.
+//! The main figures are the batch re-clustering (`stories::recluster` with
+//! `BatchConfig::default()`); then the online pass followed by `Clusterer::consolidate()` (the
+//! second pass that merges close stories, as `parallax cluster` does at the end of its input),
+//! and the online pass alone. `--fit-batch` refits the batch pair model on the dev splits and
+//! prints the constants for `crates/stories/src/batch.rs`; `--dump-batch` lists the dev
+//! articles with their batch groups.
 //!
 //! Splits: ECB+ topics 1–20 are the dev split used to calibrate `stories::Config::default()`,
 //! topics 21–45 the test split; Multi-News examples 1–100 dev, 101–200 test. Each split is its own

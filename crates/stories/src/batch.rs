@@ -1181,6 +1181,28 @@ mod tests {
         check("", 0.0);
     }
 
+    proptest::proptest! {
+        #[test]
+        fn recluster_gives_every_article_a_group_led_by_its_first_member(
+            texts in proptest::collection::vec("[A-Za-z0-9 .,\n]{0,80}", 0..12)
+        ) {
+            let articles: Vec<Article> = texts
+                .iter()
+                .filter_map(|t| {
+                    ingest::Draft { body: t.clone(), ..ingest::Draft::default() }
+                        .finish(ingest::Source::file("x"))
+                        .ok()
+                })
+                .collect();
+            let refs: Vec<&Article> = articles.iter().collect();
+            let groups = recluster(&refs, &BatchConfig::default());
+            proptest::prop_assert_eq!(groups.len(), refs.len());
+            for (i, &g) in groups.iter().enumerate() {
+                proptest::prop_assert!(g <= i && groups[g] == g);
+            }
+        }
+    }
+
     #[test]
     fn recluster_of_empty_and_tiny_batches() {
         assert!(recluster(&[], &BatchConfig::default()).is_empty());
