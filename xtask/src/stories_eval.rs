@@ -504,7 +504,7 @@ fn fit_batch(
         base.neighbours = n;
     }
     const ROUNDS: [usize; 5] = [0, 25, 50, 100, 200];
-    let thresholds: Vec<f32> = (2..=12).map(|i| i as f32 * 0.05).collect();
+    let thresholds: Vec<f32> = (2..=15).map(|i| i as f32 * 0.05).collect();
 
     // Cross-validation: held-out mean F1 per (missing weight, rounds, threshold).
     const MISSING: [f32; 3] = [1.0, 0.5, 0.25];
