@@ -2,9 +2,12 @@
 //! (gold = subtopic, also scored at topic level) and on the 570 Multi-News articles (gold = the
 //! example each came from). Reads `../shared/data` in place.
 //!
-//! The main figures are the online pass followed by `Clusterer::consolidate()` (the second
-//! pass that merges close stories, as `parallax cluster` does at the end of its input); the
-//! online pass alone is shown too.
+//! The main figures are the batch re-clustering (`stories::recluster` with
+//! `BatchConfig::default()`); then the online pass followed by `Clusterer::consolidate()` (the
+//! second pass that merges close stories, as `parallax cluster` does at the end of its input),
+//! and the online pass alone. `--fit-batch` refits the batch pair model on the dev splits and
+//! prints the constants for `crates/stories/src/batch.rs`; `--dump-batch` lists the dev
+//! articles with their batch groups.
 //!
 //! Splits: ECB+ topics 1–20 are the dev split used to calibrate `stories::Config::default()`,
 //! topics 21–45 the test split; Multi-News examples 1–100 dev, 101–200 test. Each split is its own
@@ -17,7 +20,8 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
 use ingest::{Article, Draft, Source};
-use stories::{Clusterer, Config};
+use stories::batch::{FEATURE_NAMES, PAIR_FEATURES, average_link, pair_features};
+use stories::{BatchConfig, Clusterer, Config};
 
 /// The seed of the shuffles; fixed so figures are reproducible.
 pub const SEED: u64 = 42;
@@ -190,12 +194,44 @@ fn splits<'a>(items: &'a [Item], order_seed: Option<u64>) -> Vec<Split<'a>> {
     ]
 }
 
-fn score(
+type Scores = ((f64, f64, f64), (f64, f64, f64), usize);
+
+fn print_header() {
+    println!(
+        "{:<26} {:>5} {:>7} {:>6} {:>6} {:>6}   {:>6} {:>6} {:>6}",
+        "set", "docs", "stories", "P", "R", "F1", "topicP", "topicR", "topicF1"
+    );
+}
+
+fn print_row(
+    name: &str,
     split: &Split,
-    config: &Config,
-    consolidate: bool,
-) -> ((f64, f64, f64), (f64, f64, f64), usize) {
-    let predicted = cluster(&split.items, config, consolidate);
+    k: usize,
+    (p, r, f): (f64, f64, f64),
+    (tp, tr, tf): (f64, f64, f64),
+) {
+    println!(
+        "{:<26} {:>5} {:>7} {p:>6.3} {r:>6.3} {f:>6.3}   {tp:>6.3} {tr:>6.3} {tf:>6.3}",
+        format!("{name} {}", split.name),
+        split.items.len(),
+        k
+    );
+}
+
+/// The batch re-clustering of a split's articles (in the split's order).
+fn recluster_split(split: &Split, config: &BatchConfig) -> Vec<String> {
+    let articles: Vec<&Article> = split.items.iter().map(|i| &i.article).collect();
+    stories::recluster(&articles, config)
+        .into_iter()
+        .map(|g| g.to_string())
+        .collect()
+}
+
+fn score(split: &Split, config: &Config, consolidate: bool) -> Scores {
+    score_predicted(split, cluster(&split.items, config, consolidate))
+}
+
+fn score_predicted(split: &Split, predicted: Vec<String>) -> Scores {
     let story: Vec<&str> = split.items.iter().map(|i| i.story.as_str()).collect();
     let topic: Vec<&str> = split.items.iter().map(|i| i.topic.as_str()).collect();
     let mut distinct = predicted.clone();
@@ -235,26 +271,66 @@ pub fn run(args: &[String]) -> Result<()> {
         }
         return Ok(());
     }
+    if args.iter().any(|a| a == "--dump-batch") {
+        for (name, items) in [("ecb", &ecb), ("mn", &mn)] {
+            let split = splits(items, seed)
+                .into_iter()
+                .next()
+                .context("no dev split")?;
+            let predicted = recluster_split(&split, &BatchConfig::default());
+            for (item, p) in split.items.iter().zip(predicted) {
+                let title = item.article.title.as_deref().unwrap_or(&item.article.text);
+                let title: String = title
+                    .chars()
+                    .take(100)
+                    .collect::<String>()
+                    .replace('\n', " ");
+                println!("{name}\t{}\t{p}\t{title}", item.story);
+            }
+        }
+        return Ok(());
+    }
     if args.iter().any(|a| a == "--fit") {
         return fit(&ecb, &mn, seed);
     }
+    if args.iter().any(|a| a == "--fit-batch") {
+        let neighbours = args
+            .iter()
+            .position(|a| a == "--neighbours")
+            .and_then(|i| args.get(i + 1))
+            .and_then(|n| n.parse().ok());
+        return fit_batch(&ecb, &mn, seed, neighbours);
+    }
     let config = Config::default();
     let order = seed.map_or("file order".to_owned(), |s| format!("shuffled, seed {s}"));
+    println!(
+        "story clustering, BCubed, stories::BatchConfig::default(), {order}, batch recluster()"
+    );
+    print_header();
+    let batch = BatchConfig::default();
+    let mut timing = Vec::new();
+    for (name, items) in [("ECB+ subtopic", &ecb), ("Multi-News example", &mn)] {
+        for split in splits(items, seed) {
+            let start = std::time::Instant::now();
+            let predicted = recluster_split(&split, &batch);
+            timing.push(format!(
+                "{name} {} {:.0} ms",
+                split.name,
+                start.elapsed().as_secs_f64() * 1000.0
+            ));
+            let ((p, r, f), (tp, tr, tf), k) = score_predicted(&split, predicted);
+            print_row(name, &split, k, (p, r, f), (tp, tr, tf));
+        }
+    }
+    println!("batch time (one thread): {}", timing.join(", "));
+    println!();
     for (consolidate, pass) in [(true, "online, then consolidate()"), (false, "online only")] {
         println!("story clustering, BCubed, stories::Config::default(), {order}, {pass}");
-        println!(
-            "{:<26} {:>5} {:>7} {:>6} {:>6} {:>6}   {:>6} {:>6} {:>6}",
-            "set", "docs", "stories", "P", "R", "F1", "topicP", "topicR", "topicF1"
-        );
+        print_header();
         for (name, items) in [("ECB+ subtopic", &ecb), ("Multi-News example", &mn)] {
             for split in splits(items, seed) {
-                let ((p, r, f), (tp, tr, tf), k) = score(&split, &config, consolidate);
-                println!(
-                    "{:<26} {:>5} {:>7} {p:>6.3} {r:>6.3} {f:>6.3}   {tp:>6.3} {tr:>6.3} {tf:>6.3}",
-                    format!("{name} {}", split.name),
-                    split.items.len(),
-                    k
-                );
+                let (s, t, k) = score(&split, &config, consolidate);
+                print_row(name, &split, k, s, t);
             }
         }
         println!();
@@ -400,6 +476,435 @@ fn fit(ecb: &[Item], mn: &[Item], seed: Option<u64>) -> Result<()> {
         best.0
     );
     Ok(())
+}
+
+/// Fits the batch pair model on the dev splits of both corpora: logistic regression (Newton
+/// steps with a little L2) over the features of every candidate pair, labelled by whether both
+/// articles have the same gold story, each corpus weighted equally; then boosted depth-2 trees on
+/// top. How many trees (0 = logistic alone) is chosen by two-fold cross-validation inside the dev
+/// splits (folds by gold topic parity), the merge threshold on the whole dev splits. Prints the
+/// constants for `batch.rs`.
+fn fit_batch(
+    ecb: &[Item],
+    mn: &[Item],
+    seed: Option<u64>,
+    neighbours: Option<usize>,
+) -> Result<()> {
+    let dev: Vec<Split> = [ecb, mn]
+        .into_iter()
+        .map(|items| {
+            splits(items, seed)
+                .into_iter()
+                .next()
+                .context("no dev split")
+        })
+        .collect::<Result<_>>()?;
+    let mut base = BatchConfig::default();
+    if let Some(n) = neighbours {
+        base.neighbours = n;
+    }
+    const ROUNDS: [usize; 5] = [0, 25, 50, 100, 200];
+    let thresholds: Vec<f32> = (2..=15).map(|i| i as f32 * 0.05).collect();
+
+    // Cross-validation: held-out mean F1 per (missing weight, rounds, threshold).
+    const MISSING: [f32; 3] = [1.0, 0.5, 0.25];
+    let mut held = vec![vec![vec![0.0f64; thresholds.len()]; ROUNDS.len()]; MISSING.len()];
+    // The same per corpus (ECB+, Multi-News), to report the worse of the two.
+    let mut held_by = vec![vec![vec![[0.0f64; 2]; thresholds.len()]; ROUNDS.len()]; MISSING.len()];
+    for fold in 0..2u64 {
+        let halves = |want: u64| -> Vec<Split> {
+            dev.iter()
+                .map(|s| Split {
+                    name: s.name,
+                    items: s
+                        .items
+                        .iter()
+                        .copied()
+                        .filter(|i| i.topic.parse::<u64>().unwrap_or(0) % 2 == want)
+                        .collect(),
+                })
+                .collect()
+        };
+        let (train_set, test_set) = (halves(fold), halves(1 - fold));
+        let train_pairs = pairs_of(&train_set, &base);
+        let test_pairs = pairs_of(&test_set, &base);
+        let (linear, trees) = train(&train_set, &train_pairs, &base, 1e-4, 200);
+        for (mi, &missing_weight) in MISSING.iter().enumerate() {
+            for (r, &rounds) in ROUNDS.iter().enumerate() {
+                let config = BatchConfig {
+                    trees: trees[..rounds].to_vec(),
+                    missing_weight,
+                    ..linear.clone()
+                };
+                for (k, &t) in thresholds.iter().enumerate() {
+                    let f = dev_f1(&test_set, &test_pairs, &config, t);
+                    held[mi][r][k] += f.iter().sum::<f64>() / f.len() as f64 / 2.0;
+                    for (c, v) in f.iter().enumerate().take(2) {
+                        held_by[mi][r][k][c] += v / 2.0;
+                    }
+                }
+            }
+        }
+    }
+    let mut best_rounds = (0.0, 0usize, 1.0f32);
+    for (mi, &missing) in MISSING.iter().enumerate() {
+        for (r, &rounds) in ROUNDS.iter().enumerate() {
+            let row: Vec<String> = held[mi][r].iter().map(|f| format!("{f:.4}")).collect();
+            println!(
+                "held-out, missing {missing:.2}, {rounds:>3} trees, thresholds {:.2}..{:.2}: {}",
+                thresholds[0],
+                thresholds[thresholds.len() - 1],
+                row.join(" ")
+            );
+            let top = held[mi][r].iter().copied().fold(0.0, f64::max);
+            if top > best_rounds.0 + 1e-4 {
+                best_rounds = (top, rounds, missing);
+            }
+        }
+    }
+    let mut worst = (0.0f64, String::new());
+    for (mi, &missing) in MISSING.iter().enumerate() {
+        for (r, &rounds) in ROUNDS.iter().enumerate() {
+            for (k, &t) in thresholds.iter().enumerate() {
+                let [e, m] = held_by[mi][r][k];
+                if e.min(m) > worst.0 {
+                    worst = (
+                        e.min(m),
+                        format!(
+                            "missing {missing:.2}, {rounds} trees, threshold {t:.2}: ecb {e:.4} mn {m:.4}"
+                        ),
+                    );
+                }
+            }
+        }
+    }
+    println!("held-out, best worse-corpus F1: {}", worst.1);
+    let (_, rounds, missing_weight) = best_rounds;
+    base.missing_weight = missing_weight;
+    println!(
+        "chosen: {rounds} trees, missing weight {missing_weight:.2} (held-out mean F1 {:.4})",
+        best_rounds.0
+    );
+
+    let all_pairs = pairs_of(&dev, &base);
+    // How far candidates and merging could go: every candidate pair scored by its gold label.
+    for (split, pairs) in dev.iter().zip(&all_pairs) {
+        let same =
+            |p: &stories::batch::PairFeatures| split.items[p.a].story == split.items[p.b].story;
+        let mut sizes: HashMap<&str, usize> = HashMap::new();
+        for i in &split.items {
+            *sizes.entry(i.story.as_str()).or_default() += 1;
+        }
+        let gold_pairs: usize = sizes.values().map(|n| n * (n - 1) / 2).sum();
+        let scored: Vec<(usize, usize, f32)> = pairs
+            .iter()
+            .map(|p| (p.a, p.b, f32::from(u8::from(same(p)))))
+            .collect();
+        let predicted: Vec<String> =
+            average_link(split.items.len(), &scored, 0.5, base.missing_weight)
+                .into_iter()
+                .map(|g| g.to_string())
+                .collect();
+        let (p, r, f) = score_predicted(split, predicted).0;
+        println!(
+            "{}: {} candidate pairs, {} of {gold_pairs} same-story pairs; gold-labelled candidates give P {p:.3} R {r:.3} F1 {f:.3}",
+            split
+                .items
+                .first()
+                .map_or("", |i| if i.story.contains("ecb") {
+                    "ECB+ dev"
+                } else {
+                    "Multi-News dev"
+                }),
+            pairs.len(),
+            pairs.iter().filter(|p| same(p)).count(),
+        );
+    }
+    let (mut config, trees) = train(&dev, &all_pairs, &base, 1e-4, rounds);
+    config.trees = trees;
+    let mut best = (0.0, 0.0f32);
+    for &t in &thresholds {
+        let f = dev_f1(&dev, &all_pairs, &config, t);
+        let mean = f.iter().sum::<f64>() / f.len() as f64;
+        println!(
+            "threshold {t:.2}: ecb {:.4} mn {:.4} mean {mean:.4}",
+            f[0], f[1]
+        );
+        if mean > best.0 {
+            best = (mean, t);
+        }
+    }
+    let (score, threshold) = best;
+    for (name, w) in FEATURE_NAMES.iter().zip(&config.weights) {
+        println!("{name:>20} {w:>8.3}");
+    }
+    println!("{:>20} {:>8.3}", "bias", config.bias);
+    println!("best threshold {threshold:.2} (mean dev F1 {score:.4})");
+    let list: Vec<String> = config.weights.iter().map(|w| format!("{w:.3}")).collect();
+    println!(
+        "const FITTED_WEIGHTS: [f32; PAIR_FEATURES] = [{}];\nconst FITTED_BIAS: f32 = {:.3};",
+        list.join(", "),
+        config.bias,
+    );
+    println!("const FITTED_TREES: [Tree; {}] = [", config.trees.len());
+    for t in &config.trees {
+        let s: Vec<String> = t
+            .splits
+            .iter()
+            .map(|(f, v)| {
+                if v.is_finite() {
+                    format!("({f}, {v:?})")
+                } else {
+                    format!("({f}, f32::NEG_INFINITY)")
+                }
+            })
+            .collect();
+        let l: Vec<String> = t.leaves.iter().map(|v| format!("{v:?}")).collect();
+        println!("    tree([{}], [{}]),", s.join(", "), l.join(", "));
+    }
+    println!("];\nconst FITTED_THRESHOLD: f32 = {threshold:.2};");
+    println!(
+        "const FITTED_MISSING_WEIGHT: f32 = {:.2};",
+        config.missing_weight
+    );
+    Ok(())
+}
+
+/// Candidate pairs with features of each split.
+fn pairs_of(splits: &[Split], config: &BatchConfig) -> Vec<Vec<stories::batch::PairFeatures>> {
+    splits
+        .iter()
+        .map(|split| {
+            let articles: Vec<&Article> = split.items.iter().map(|i| &i.article).collect();
+            pair_features(&articles, config)
+        })
+        .collect()
+}
+
+/// BCubed F1 of the batch clustering of each split under `config` at merge threshold `t`.
+fn dev_f1(
+    splits: &[Split],
+    pairs: &[Vec<stories::batch::PairFeatures>],
+    config: &BatchConfig,
+    t: f32,
+) -> Vec<f64> {
+    splits
+        .iter()
+        .zip(pairs)
+        .map(|(split, pairs)| {
+            let scored: Vec<(usize, usize, f32)> = pairs
+                .iter()
+                .map(|p| (p.a, p.b, config.probability(&p.x)))
+                .collect();
+            let predicted: Vec<String> =
+                average_link(split.items.len(), &scored, t, config.missing_weight)
+                    .into_iter()
+                    .map(|g| g.to_string())
+                    .collect();
+            score_predicted(split, predicted).0.2
+        })
+        .collect()
+}
+
+/// Fits the logistic part (L2 `lambda`) and then `rounds` boosted trees on the candidate pairs
+/// of `splits`, each split weighted equally. Returns the logistic model (no trees) and the trees.
+fn train(
+    splits: &[Split],
+    pairs: &[Vec<stories::batch::PairFeatures>],
+    base: &BatchConfig,
+    lambda: f64,
+    rounds: usize,
+) -> (BatchConfig, Vec<stories::batch::Tree>) {
+    const D: usize = PAIR_FEATURES + 1;
+    let mut xs: Vec<[f64; D]> = Vec::new();
+    let mut ys: Vec<f64> = Vec::new();
+    let mut ws: Vec<f64> = Vec::new();
+    for (split, pairs) in splits.iter().zip(pairs) {
+        let weight = 1.0 / pairs.len().max(1) as f64;
+        for p in pairs {
+            let mut x = [1.0; D];
+            for k in 0..PAIR_FEATURES {
+                x[k + 1] = f64::from(p.x[k]);
+            }
+            xs.push(x);
+            ys.push(f64::from(u8::from(
+                split.items[p.a].story == split.items[p.b].story,
+            )));
+            ws.push(weight);
+        }
+    }
+    let w = logistic(&xs, &ys, &ws, lambda);
+    let mut config = BatchConfig {
+        bias: w[0] as f32,
+        trees: Vec::new(),
+        ..base.clone()
+    };
+    for k in 0..PAIR_FEATURES {
+        config.weights[k] = w[k + 1] as f32;
+    }
+    let flat: Vec<&[f32; PAIR_FEATURES]> = pairs.iter().flatten().map(|p| &p.x).collect();
+    let scale = ws.len() as f64 / ws.iter().sum::<f64>();
+    let sw: Vec<f64> = ws.iter().map(|w| w * scale).collect();
+    let mut margin: Vec<f64> = flat.iter().map(|x| f64::from(config.linear(x))).collect();
+    let mut trees = Vec::new();
+    while trees.len() < rounds {
+        let tree = boost_tree(&flat, &ys, &sw, &margin);
+        for (m, x) in margin.iter_mut().zip(&flat) {
+            *m += f64::from(tree.eval(x));
+        }
+        trees.push(tree);
+    }
+    (config, trees)
+}
+
+/// One Newton-boosting round for the logistic loss: a depth-2 tree over the pair features
+/// fitted to the gradients at `margin` (learning rate 0.1, L2 1 on the leaves, at least 5 units
+/// of hessian per side). Split points are 16 quantiles of each feature.
+fn boost_tree(
+    xs: &[&[f32; PAIR_FEATURES]],
+    ys: &[f64],
+    ws: &[f64],
+    margin: &[f64],
+) -> stories::batch::Tree {
+    const RATE: f64 = 0.1;
+    const L2: f64 = 1.0;
+    const MIN_HESSIAN: f64 = 5.0;
+    let (g, h): (Vec<f64>, Vec<f64>) = margin
+        .iter()
+        .zip(ys)
+        .zip(ws)
+        .map(|((m, y), w)| {
+            let p = 1.0 / (1.0 + (-m).exp());
+            (w * (p - y), w * p * (1.0 - p))
+        })
+        .unzip();
+    let cuts: Vec<Vec<f32>> = (0..PAIR_FEATURES)
+        .map(|f| {
+            let mut v: Vec<f32> = xs.iter().map(|x| x[f]).collect();
+            v.sort_by(f32::total_cmp);
+            let mut c: Vec<f32> = (1..16).map(|q| v[q * (v.len() - 1) / 16]).collect();
+            c.dedup();
+            c
+        })
+        .collect();
+    // The best split of a set of rows: (feature, cut, gain).
+    let best_split = |rows: &[usize]| -> (u8, f32) {
+        let (gt, ht): (f64, f64) = rows
+            .iter()
+            .map(|&i| (g[i], h[i]))
+            .fold((0.0, 0.0), |a, b| (a.0 + b.0, a.1 + b.1));
+        let mut best = (0u8, f32::NEG_INFINITY, 0.0f64);
+        for (f, cut) in cuts.iter().enumerate() {
+            for &c in cut {
+                let (mut gl, mut hl) = (0.0, 0.0);
+                for &i in rows {
+                    if xs[i][f] < c {
+                        gl += g[i];
+                        hl += h[i];
+                    }
+                }
+                let (gr, hr) = (gt - gl, ht - hl);
+                if hl < MIN_HESSIAN || hr < MIN_HESSIAN {
+                    continue;
+                }
+                let gain = gl * gl / (hl + L2) + gr * gr / (hr + L2) - gt * gt / (ht + L2);
+                if gain > best.2 {
+                    best = (f as u8, c, gain);
+                }
+            }
+        }
+        (best.0, best.1)
+    };
+    let leaf = |rows: &[usize]| -> f32 {
+        let (gs, hs) = rows
+            .iter()
+            .map(|&i| (g[i], h[i]))
+            .fold((0.0, 0.0), |a, b| (a.0 + b.0, a.1 + b.1));
+        (-RATE * gs / (hs + L2)) as f32
+    };
+    let all: Vec<usize> = (0..xs.len()).collect();
+    let root = best_split(&all);
+    let goes_left = |i: usize, (f, c): (u8, f32)| xs[i][usize::from(f)] < c;
+    let (left, right): (Vec<usize>, Vec<usize>) = all.iter().partition(|&&i| goes_left(i, root));
+    let (sl, sr) = (best_split(&left), best_split(&right));
+    let split = |rows: &[usize], s: (u8, f32)| -> (Vec<usize>, Vec<usize>) {
+        rows.iter().partition(|&&i| goes_left(i, s))
+    };
+    let (ll, lr) = split(&left, sl);
+    let (rl, rr) = split(&right, sr);
+    stories::batch::Tree {
+        splits: [root, sl, sr],
+        leaves: [leaf(&ll), leaf(&lr), leaf(&rl), leaf(&rr)],
+    }
+}
+
+/// Weighted logistic regression by Newton's method with L2 `lambda` (not on the intercept,
+/// column 0). Deterministic.
+fn logistic<const D: usize>(xs: &[[f64; D]], ys: &[f64], ws: &[f64], lambda: f64) -> [f64; D] {
+    let mut w = [0.0f64; D];
+    for _ in 0..30 {
+        let mut g = [0.0f64; D];
+        let mut h = [[0.0f64; D]; D];
+        for ((x, y), sw) in xs.iter().zip(ys).zip(ws) {
+            let z: f64 = x.iter().zip(&w).map(|(a, b)| a * b).sum();
+            let p = 1.0 / (1.0 + (-z).exp());
+            let r = sw * (p - y);
+            let v = sw * p * (1.0 - p);
+            for i in 0..D {
+                g[i] += r * x[i];
+                for j in 0..D {
+                    h[i][j] += v * x[i] * x[j];
+                }
+            }
+        }
+        for i in 1..D {
+            g[i] += lambda * w[i];
+            h[i][i] += lambda;
+        }
+        h[0][0] += 1e-9;
+        let step = solve(h, g);
+        let mut change = 0.0f64;
+        for i in 0..D {
+            w[i] -= step[i];
+            change = change.max(step[i].abs());
+        }
+        if change < 1e-8 {
+            break;
+        }
+    }
+    w
+}
+
+/// Solves `a · x = b` by Gaussian elimination with partial pivoting.
+#[allow(clippy::needless_range_loop)] // row operations read clearer with indices
+fn solve<const D: usize>(mut a: [[f64; D]; D], mut b: [f64; D]) -> [f64; D] {
+    for c in 0..D {
+        let p = (c..D)
+            .max_by(|&i, &j| a[i][c].abs().total_cmp(&a[j][c].abs()))
+            .unwrap_or(c);
+        a.swap(c, p);
+        b.swap(c, p);
+        if a[c][c].abs() < 1e-12 {
+            continue;
+        }
+        for r in c + 1..D {
+            let f = a[r][c] / a[c][c];
+            for k in c..D {
+                a[r][k] -= f * a[c][k];
+            }
+            b[r] -= f * b[c];
+        }
+    }
+    let mut x = [0.0; D];
+    for c in (0..D).rev() {
+        let s: f64 = (c + 1..D).map(|k| a[c][k] * x[k]).sum();
+        x[c] = if a[c][c].abs() < 1e-12 {
+            0.0
+        } else {
+            (b[c] - s) / a[c][c]
+        };
+    }
+    x
 }
 
 #[cfg(test)]

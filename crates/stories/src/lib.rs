@@ -4,9 +4,12 @@
 //! lightly rewritten copies with MinHash/LSH over word shingles and says how much changed.
 //! [`Clusterer`] takes articles in publication order and puts each into a story (joining the most
 //! similar active story or starting one), using the duplicate index first and then TF-IDF, name,
-//! number and date similarity with time decay. This crate does no I/O, keeps no article text, and
-//! never panics on input: empty, undated and non-English articles come back with warnings.
+//! number and date similarity with time decay. [`recluster`] (module [`batch`]) re-clusters a
+//! closed set of articles with a learned pair model and average-link merging, for better quality
+//! than the online pass. This crate does no I/O, keeps no article text, and never panics on
+//! input: empty, undated and non-English articles come back with warnings.
 
+pub mod batch;
 mod cluster;
 mod dup;
 pub mod entities;
@@ -15,6 +18,7 @@ mod hash;
 mod lexicon;
 mod state;
 
+pub use batch::{BatchConfig, recluster};
 pub use cluster::{Assignment, Clusterer, Config, Signals, Story, StoryId, Weights};
 pub use dup::{DupConfig, Duplicate, DuplicateIndex, DuplicateKind, Fingerprint, Match};
 pub use lexicon::is_wire_agency;

@@ -1,0 +1,831 @@
+//! Batch re-clustering of a closed set of articles (a time range, or the whole input of
+//! `parallax cluster`), for better quality than the online pass can reach.
+//!
+//! Three steps. (1) Every article gets TF-IDF vectors per kind of term with IDF taken over the
+//! whole batch. (2) Candidate pairs come from an inverted index over each article's terms
+//! (frequent terms skipped), keeping each article's `neighbours` most similar others: never all
+//! pairs. (3) A logistic model over pair features ([`PAIR_FEATURES`]: cosines per kind, lead and
+//! title similarity, name and date *conflict*, neighbour ranks, length) gives each candidate pair
+//! a probability of telling the same story, and average-link merging joins groups while the mean
+//! probability over all their cross pairs (missing pairs count as 0) stays at or above
+//! `threshold`. The weights are fitted on the dev splits of ECB+ and Multi-News together
+//! (`cargo xtask eval-stories --fit-batch`) and written into [`BatchConfig::default`].
+//!
+//! Deterministic: no randomness, ties broken by article index. Never panics on input: empty
+//! batches and articles without terms come back as singletons.
+
+use std::cmp::Ordering;
+use std::collections::{BTreeMap, BinaryHeap};
+
+use ingest::Article;
+
+use crate::features::{self, Features, KINDS, Kind, Origin};
+use crate::hash::IdMap;
+
+/// Number of pair features; see [`PairFeatures`] for their order.
+pub const PAIR_FEATURES: usize = 21;
+
+/// Names of the pair features, in order (for printing fitted weights).
+pub const FEATURE_NAMES: [&str; PAIR_FEATURES] = [
+    "cos_words",
+    "cos_names",
+    "cos_numbers",
+    "cos_dates",
+    "cos_title",
+    "both_numbers",
+    "both_dates",
+    "both_titles",
+    "cos_lead",
+    "name_conflict_max",
+    "name_conflict_min",
+    "date_conflict",
+    "rank_best",
+    "rank_worst",
+    "rel_cos_min",
+    "length_ratio",
+    "cos_all",
+    "names_disjoint",
+    "boilerplate_max",
+    "shared_rare_names",
+    "shared_neighbours",
+];
+
+/// Batch settings. [`BatchConfig::default`] holds the fitted model; it is the same for every
+/// corpus.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BatchConfig {
+    /// Logistic model over the pair features.
+    pub weights: [f32; PAIR_FEATURES],
+    pub bias: f32,
+    /// Boosted trees added to the logistic score (they correct what a linear model cannot
+    /// draw); empty for the logistic model alone.
+    pub trees: Vec<Tree>,
+    /// Two groups merge while the mean same-story probability of their cross pairs is at least
+    /// this.
+    pub threshold: f32,
+    /// How much a cross pair that was never scored (not a candidate) weighs, as probability 0,
+    /// in the mean that decides a merge.
+    pub missing_weight: f32,
+    /// Candidate pairs kept per article (the most similar by the combined cosine).
+    pub neighbours: usize,
+    /// Term weights are `(1 + ln tf) · idf^idf_power`.
+    pub idf_power: f32,
+    /// Terms in more than this share of the batch (and more than `min_skip_df` articles) are not
+    /// used to find candidates (they still count in the cosines).
+    pub max_df_share: f32,
+    pub min_skip_df: usize,
+    pub max_skip_df: usize,
+    /// Heaviest terms per article used to find candidates.
+    pub probe_terms: usize,
+    /// Bytes at the start of the body that count as the lead.
+    pub lead_bytes: usize,
+}
+
+impl Default for BatchConfig {
+    fn default() -> Self {
+        BatchConfig {
+            weights: FITTED_WEIGHTS,
+            bias: FITTED_BIAS,
+            trees: FITTED_TREES.to_vec(),
+            threshold: FITTED_THRESHOLD,
+            missing_weight: FITTED_MISSING_WEIGHT,
+            neighbours: 20,
+            idf_power: 1.0,
+            max_df_share: 0.05,
+            min_skip_df: 50,
+            max_skip_df: 1000,
+            probe_terms: 100,
+            lead_bytes: 400,
+        }
+    }
+}
+
+// Fitted by `cargo xtask eval-stories --fit-batch` (ECB+ topics 1–20 and Multi-News examples
+// 1–100, pairs of both weighted equally); see docs/benchmarks.md.
+const FITTED_WEIGHTS: [f32; PAIR_FEATURES] = [
+    -2.558, -0.974, 1.992, 2.198, 5.119, -0.958, 0.683, 2.674, 2.481, -1.320, -1.035, -1.637,
+    2.033, 3.682, 3.106, 0.704, -0.370, 0.163, -2.199, -0.051, 6.260,
+];
+const FITTED_BIAS: f32 = -4.262;
+const FITTED_TREES: [Tree; 0] = [];
+const FITTED_THRESHOLD: f32 = 0.60;
+const FITTED_MISSING_WEIGHT: f32 = 0.50;
+
+/// A regression tree of depth two over the pair features: node 0 splits first, then node 1
+/// (left side, `x[feature] < threshold`) or node 2; `leaves` are left-left, left-right,
+/// right-left, right-right.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Tree {
+    pub splits: [(u8, f32); 3],
+    pub leaves: [f32; 4],
+}
+
+/// A [`Tree`] from its parts, for the fitted table.
+// The fitted table uses it whenever `--fit-batch` chooses trees (the present fit chose none).
+#[allow(dead_code)]
+const fn tree(splits: [(u8, f32); 3], leaves: [f32; 4]) -> Tree {
+    Tree { splits, leaves }
+}
+
+impl Tree {
+    pub fn eval(&self, x: &[f32; PAIR_FEATURES]) -> f32 {
+        let left = |(f, t): (u8, f32)| x.get(usize::from(f)).is_some_and(|&v| v < t);
+        let (node, base) = if left(self.splits[0]) { (1, 0) } else { (2, 2) };
+        self.leaves[base + usize::from(!left(self.splits[node]))]
+    }
+}
+
+/// One candidate pair (`a < b`, indices into the batch) and its features.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PairFeatures {
+    pub a: usize,
+    pub b: usize,
+    pub x: [f32; PAIR_FEATURES],
+}
+
+impl BatchConfig {
+    /// The model's same-story probability for a pair.
+    pub fn probability(&self, x: &[f32; PAIR_FEATURES]) -> f32 {
+        1.0 / (1.0 + (-self.score(x)).exp())
+    }
+
+    /// The model's log-odds for a pair.
+    pub fn score(&self, x: &[f32; PAIR_FEATURES]) -> f32 {
+        self.linear(x) + self.trees.iter().map(|t| t.eval(x)).sum::<f32>()
+    }
+
+    /// The logistic part of [`BatchConfig::score`] alone.
+    pub fn linear(&self, x: &[f32; PAIR_FEATURES]) -> f32 {
+        self.bias + x.iter().zip(&self.weights).map(|(a, w)| a * w).sum::<f32>()
+    }
+}
+
+/// Re-clusters `articles`: returns for each article the index of the first article of its group,
+/// so equal values mean one story.
+pub fn recluster(articles: &[&Article], config: &BatchConfig) -> Vec<usize> {
+    let pairs = pair_features(articles, config);
+    let scored: Vec<(usize, usize, f32)> = pairs
+        .iter()
+        .map(|p| (p.a, p.b, config.probability(&p.x)))
+        .collect();
+    average_link(
+        articles.len(),
+        &scored,
+        config.threshold,
+        config.missing_weight,
+    )
+}
+
+/// A sparse vector sorted by key, L2-normalised (empty when there are no terms).
+type Vector = Vec<(u64, f32)>;
+
+struct Doc {
+    /// Per kind (words, names, numbers, dates, title words).
+    kinds: [Vector; KINDS],
+    /// Words, names and title words together.
+    all: Vector,
+    /// Word terms first met in the lead, and title words.
+    lead: Vector,
+    /// Name terms that stand out: first met in the lead or said at least three times.
+    salient_names: Vec<(u64, f32)>,
+    /// Keys of all name terms (sorted), to tell whether a name is mentioned at all.
+    names: Vec<u64>,
+    /// `idf / ln(1 + n)` of each of `names`: near 1 for a name only this article and a few
+    /// others mention.
+    name_rarity: Vec<f32>,
+    /// Share of the body's sentences that are site furniture (see [`boilerplate_share`]).
+    boilerplate: f32,
+    /// Keys of date terms (sorted).
+    dates: Vec<u64>,
+    words: usize,
+}
+
+/// The candidate pairs of a batch with their features, sorted by `(a, b)`.
+pub fn pair_features(articles: &[&Article], config: &BatchConfig) -> Vec<PairFeatures> {
+    let n = articles.len();
+    // Site furniture is left out of the features, so two pages that share only an archive notice
+    // or a share prompt have nothing in common (a page of nothing else stays alone).
+    let cleaned: Vec<(String, f32)> = articles
+        .iter()
+        .map(|a| strip_boilerplate(&a.text))
+        .collect();
+    let feats: Vec<Features> = articles
+        .iter()
+        .zip(&cleaned)
+        .map(|(a, (body, _))| features::extract(a.title.as_deref(), body))
+        .collect();
+    let mut df: IdMap<u64, u32> = IdMap::default();
+    for f in &feats {
+        for t in &f.terms {
+            *df.entry(t.key).or_default() += 1;
+        }
+    }
+    let idf = |key: u64| -> f32 {
+        let d = df.get(&key).copied().unwrap_or(1).max(1) as f32;
+        (1.0 + n as f32 / d).ln().powf(config.idf_power)
+    };
+    let max_idf = (1.0 + n as f32).ln();
+    let rarity = |key: u64| -> f32 {
+        let d = df.get(&key).copied().unwrap_or(1).max(1) as f32;
+        if max_idf > 0.0 {
+            (1.0 + n as f32 / d).ln() / max_idf
+        } else {
+            0.0
+        }
+    };
+    let docs: Vec<Doc> = feats
+        .iter()
+        .zip(&cleaned)
+        .map(|(f, (_, share))| {
+            let mut d = doc(f, &idf, config);
+            d.name_rarity = d.names.iter().map(|&k| rarity(k)).collect();
+            d.boilerplate = *share;
+            d
+        })
+        .collect();
+
+    // Candidates: partial dot products over each article's heaviest terms through an inverted
+    // index. Terms in one article only, or in very many, find nothing worth the cost; the
+    // posting lists stay short, so the work grows with the batch, not its square.
+    let skip_df = ((config.max_df_share * n as f32) as usize)
+        .max(config.min_skip_df)
+        .min(config.max_skip_df);
+    let probes: Vec<Vector> = docs
+        .iter()
+        .map(|d| {
+            let mut p: Vector = d
+                .all
+                .iter()
+                .copied()
+                .filter(|&(k, _)| {
+                    let f = df.get(&k).copied().unwrap_or(0) as usize;
+                    f >= 2 && f <= skip_df
+                })
+                .collect();
+            p.sort_by(|x, y| y.1.total_cmp(&x.1).then(x.0.cmp(&y.0)));
+            p.truncate(config.probe_terms);
+            p
+        })
+        .collect();
+    let mut postings: IdMap<u64, Vec<(usize, f32)>> = IdMap::default();
+    for (i, p) in probes.iter().enumerate() {
+        for &(k, w) in p {
+            postings.entry(k).or_default().push((i, w));
+        }
+    }
+    let mut scratch = vec![0.0f32; n];
+    let mut touched: Vec<usize> = Vec::new();
+    let mut neighbours: Vec<Vec<(usize, f32)>> = Vec::with_capacity(n);
+    for (i, p) in probes.iter().enumerate() {
+        for &(k, w) in p {
+            let Some(list) = postings.get(&k) else {
+                continue;
+            };
+            for &(j, wj) in list {
+                if j != i {
+                    if scratch[j] == 0.0 {
+                        touched.push(j);
+                    }
+                    scratch[j] += w * wj;
+                }
+            }
+        }
+        let mut near: Vec<(usize, f32)> = touched
+            .drain(..)
+            .map(|j| {
+                let s = std::mem::take(&mut scratch[j]);
+                (j, s)
+            })
+            .filter(|&(_, s)| s > 0.0)
+            .collect();
+        near.sort_by(by_score_then_index);
+        near.truncate(config.neighbours);
+        neighbours.push(near);
+    }
+    let mut pairs: Vec<(usize, usize)> = neighbours
+        .iter()
+        .enumerate()
+        .flat_map(|(i, near)| near.iter().map(move |&(j, _)| (i.min(j), i.max(j))))
+        .collect();
+    pairs.sort_unstable();
+    pairs.dedup();
+
+    // Exact combined cosines, then each article's ranking of its candidate partners.
+    let cos_all: Vec<f32> = pairs
+        .iter()
+        .map(|&(a, b)| cosine(&docs[a].all, &docs[b].all))
+        .collect();
+    let mut partners: Vec<Vec<(usize, f32)>> = vec![Vec::new(); n];
+    for (&(a, b), &c) in pairs.iter().zip(&cos_all) {
+        partners[a].push((b, c));
+        partners[b].push((a, c));
+    }
+    // Each article's five nearest partners (sorted), for the shared-neighbour feature.
+    const NEAREST: usize = 5;
+    const MIN_NEAR_COSINE: f32 = 0.1;
+    let mut nearest: Vec<Vec<usize>> = Vec::with_capacity(n);
+    let mut rank: Vec<IdMap<u64, usize>> = Vec::with_capacity(n);
+    let mut top: Vec<f32> = Vec::with_capacity(n);
+    for p in &mut partners {
+        p.sort_by(by_score_then_index);
+        top.push(p.first().map_or(0.0, |x| x.1));
+        // Only partners with real overlap count: in a small batch the five nearest may be
+        // nearly everyone.
+        let mut near: Vec<usize> = p
+            .iter()
+            .take(NEAREST)
+            .filter(|x| x.1 >= MIN_NEAR_COSINE)
+            .map(|x| x.0)
+            .collect();
+        near.sort_unstable();
+        nearest.push(near);
+        rank.push(
+            p.iter()
+                .enumerate()
+                .map(|(r, &(j, _))| (j as u64, r))
+                .collect(),
+        );
+    }
+
+    pairs
+        .iter()
+        .zip(&cos_all)
+        .map(|(&(a, b), &c)| {
+            let (da, db) = (&docs[a], &docs[b]);
+            let mut x = [0.0f32; PAIR_FEATURES];
+            for (k, slot) in x.iter_mut().take(KINDS).enumerate() {
+                *slot = cosine(&da.kinds[k], &db.kinds[k]);
+            }
+            let both = |k: Kind| -> f32 {
+                f32::from(u8::from(
+                    !da.kinds[k as usize].is_empty() && !db.kinds[k as usize].is_empty(),
+                ))
+            };
+            x[5] = both(Kind::Number);
+            x[6] = both(Kind::Date);
+            x[7] = both(Kind::Title);
+            x[8] = cosine(&da.lead, &db.lead);
+            let (cab, cba) = (
+                conflict(&da.salient_names, &db.names),
+                conflict(&db.salient_names, &da.names),
+            );
+            x[9] = cab.max(cba);
+            x[10] = cab.min(cba);
+            if !da.dates.is_empty() && !db.dates.is_empty() {
+                x[11] = 1.0 - overlap(&da.dates, &db.dates);
+            }
+            let ra = rank[a].get(&(b as u64)).copied().unwrap_or(usize::MAX - 1);
+            let rb = rank[b].get(&(a as u64)).copied().unwrap_or(usize::MAX - 1);
+            let inv = |r: usize| 1.0 / (1.0 + r as f32);
+            x[12] = inv(ra).max(inv(rb));
+            x[13] = inv(ra).min(inv(rb));
+            let rel = |t: f32| if t > 0.0 { (c / t).min(1.0) } else { 0.0 };
+            x[14] = rel(top[a]).min(rel(top[b]));
+            let (la, lb) = (da.words.max(1) as f32, db.words.max(1) as f32);
+            x[15] = la.min(lb) / la.max(lb);
+            x[16] = c;
+            // Neither side mentions any of the other's salient names: a step the linear model
+            // cannot draw from the two shares alone.
+            x[17] = f32::from(u8::from(x[10] > 0.99));
+            x[18] = da.boilerplate.max(db.boilerplate);
+            x[19] = shared_rarity(da, db).min(3.0) / 3.0;
+            let (na, nb) = (&nearest[a], &nearest[b]);
+            let shared = na.iter().filter(|j| nb.binary_search(j).is_ok()).count();
+            x[20] = shared as f32 / na.len().min(nb.len()).max(1) as f32;
+            PairFeatures { a, b, x }
+        })
+        .collect()
+}
+
+fn by_score_then_index(x: &(usize, f32), y: &(usize, f32)) -> Ordering {
+    y.1.partial_cmp(&x.1)
+        .unwrap_or(Ordering::Equal)
+        .then(x.0.cmp(&y.0))
+}
+
+fn doc(f: &Features, idf: &dyn Fn(u64) -> f32, config: &BatchConfig) -> Doc {
+    let mut kinds: [Vector; KINDS] = Default::default();
+    let mut all = Vector::new();
+    let mut lead = Vector::new();
+    let mut salient_names = Vec::new();
+    let mut names = Vec::new();
+    let mut dates = Vec::new();
+    for t in &f.terms {
+        let w = (1.0 + t.tf.ln()) * idf(t.key);
+        kinds[t.kind as usize].push((t.key, w));
+        if matches!(t.kind, Kind::Word | Kind::Entity | Kind::Title) {
+            all.push((t.key, w));
+        }
+        let in_lead = matches!(&t.origin, Origin::Body(s) if s.start < config.lead_bytes);
+        if (t.kind == Kind::Word && in_lead) || t.kind == Kind::Title {
+            lead.push((t.key, w));
+        }
+        match t.kind {
+            Kind::Entity => {
+                names.push(t.key);
+                if in_lead || t.tf >= 3.0 {
+                    salient_names.push((t.key, idf(t.key)));
+                }
+            }
+            Kind::Date => dates.push(t.key),
+            _ => {}
+        }
+    }
+    for v in kinds.iter_mut() {
+        normalise(v);
+    }
+    normalise(&mut all);
+    normalise(&mut lead);
+    Doc {
+        kinds,
+        all,
+        lead,
+        salient_names,
+        names,
+        name_rarity: Vec::new(),
+        boilerplate: 0.0,
+        dates,
+        words: f.words,
+    }
+}
+
+fn normalise(v: &mut Vector) {
+    v.sort_unstable_by_key(|x| x.0);
+    let norm = v.iter().map(|x| x.1 * x.1).sum::<f32>().sqrt();
+    if norm > 0.0 {
+        for x in v.iter_mut() {
+            x.1 /= norm;
+        }
+    }
+}
+
+/// Dot product of two sorted, normalised vectors.
+fn cosine(a: &Vector, b: &Vector) -> f32 {
+    let (mut i, mut j, mut s) = (0, 0, 0.0);
+    while i < a.len() && j < b.len() {
+        match a[i].0.cmp(&b[j].0) {
+            Ordering::Less => i += 1,
+            Ordering::Greater => j += 1,
+            Ordering::Equal => {
+                s += a[i].1 * b[j].1;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    s.clamp(0.0, 1.0)
+}
+
+/// The IDF-weighted share of `salient` names that `other` never mentions (0 when there are none).
+fn conflict(salient: &[(u64, f32)], other: &[u64]) -> f32 {
+    let total: f32 = salient.iter().map(|x| x.1).sum();
+    if total <= 0.0 {
+        return 0.0;
+    }
+    let missing: f32 = salient
+        .iter()
+        .filter(|x| other.binary_search(&x.0).is_err())
+        .map(|x| x.1)
+        .sum();
+    missing / total
+}
+
+/// Summed rarity of the names both articles mention: one shared rare name ("Kalashnikov") says
+/// more than many shared common ones.
+fn shared_rarity(a: &Doc, b: &Doc) -> f32 {
+    a.names
+        .iter()
+        .zip(&a.name_rarity)
+        .filter(|(k, _)| b.names.binary_search(k).is_ok())
+        .map(|(_, r)| r * r)
+        .sum()
+}
+
+/// Lower-case phrases of site furniture: archive notices, share and subscribe prompts, player
+/// and cookie messages. A page made mostly of these tells no story of its own.
+const BOILERPLATE: [&str; 26] = [
+    "tweet location",
+    "learn more",
+    "twitter status",
+    "copying the code below",
+    "internet archive",
+    "wayback machine",
+    "crawl",
+    "tweet with a location",
+    "your tweets",
+    "javascript",
+    "your browser does not support",
+    "media playback is unsupported",
+    "interactive transcript could not be loaded",
+    "video has been rented",
+    "newsletter",
+    "subscribe",
+    "cookies",
+    "opens in new window",
+    "all rights reserved",
+    "privacy policy",
+    "terms of use",
+    "terms of service",
+    "click here",
+    "reprints",
+    "non-commercial use",
+    "sign up",
+];
+
+/// Share of the sentences of `text` that hold a [`BOILERPLATE`] phrase (0 for no sentences).
+pub fn boilerplate_share(text: &str) -> f32 {
+    strip_boilerplate(text).1
+}
+
+/// The sentences of `text` without a [`BOILERPLATE`] phrase, joined by blank lines, and the
+/// share of sentences left out.
+fn strip_boilerplate(text: &str) -> (String, f32) {
+    let lower = text.to_ascii_lowercase();
+    let sentences = text::sentences(text);
+    if sentences.is_empty() {
+        return (text.to_owned(), 0.0);
+    }
+    let mut kept = String::with_capacity(text.len());
+    let mut hits = 0;
+    for s in &sentences {
+        let furniture = lower
+            .get(s.start..s.end)
+            .is_some_and(|t| BOILERPLATE.iter().any(|p| t.contains(p)));
+        if furniture {
+            hits += 1;
+        } else if let Some(t) = text.get(s.start..s.end) {
+            if !kept.is_empty() {
+                kept.push_str("\n\n");
+            }
+            kept.push_str(t);
+        }
+    }
+    (kept, hits as f32 / sentences.len() as f32)
+}
+
+/// Share of the smaller sorted key set found in the other.
+fn overlap(a: &[u64], b: &[u64]) -> f32 {
+    let (small, big) = if a.len() <= b.len() { (a, b) } else { (b, a) };
+    if small.is_empty() {
+        return 0.0;
+    }
+    let shared = small
+        .iter()
+        .filter(|k| big.binary_search(k).is_ok())
+        .count();
+    shared as f32 / small.len() as f32
+}
+
+/// A merge candidate in the heap: mean cross-pair probability of two groups.
+#[derive(PartialEq)]
+struct Link {
+    mean: f64,
+    a: usize,
+    b: usize,
+    /// Sizes of both groups when the link was computed; stale entries are skipped.
+    sizes: (usize, usize),
+}
+
+impl Eq for Link {}
+
+impl PartialOrd for Link {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Link {
+    fn cmp(&self, other: &Self) -> Ordering {
+        self.mean
+            .partial_cmp(&other.mean)
+            .unwrap_or(Ordering::Equal)
+            .then(other.a.cmp(&self.a))
+            .then(other.b.cmp(&self.b))
+    }
+}
+
+/// Average-link merging over `n` items and sparse pair probabilities: merges the two groups
+/// with the highest mean cross probability while it is at least `threshold`. A cross pair that
+/// was never scored counts as probability 0 with weight `missing_weight` (1: a plain mean over
+/// all cross pairs; below 1: unscored pairs, which are unlike but not known to be, weigh less).
+/// Returns for each item the smallest item index of its group.
+pub fn average_link(
+    n: usize,
+    pairs: &[(usize, usize, f32)],
+    threshold: f32,
+    missing_weight: f32,
+) -> Vec<usize> {
+    // Group ids are the smallest member index; `sums[g]` holds summed probabilities and the
+    // number of scored pairs to other groups.
+    let mut sums: Vec<BTreeMap<usize, (f64, f64)>> = vec![BTreeMap::new(); n];
+    for &(a, b, p) in pairs {
+        if a == b || a >= n || b >= n || !p.is_finite() {
+            continue;
+        }
+        let p = f64::from(p.clamp(0.0, 1.0));
+        for (x, y) in [(a, b), (b, a)] {
+            let e = sums[x].entry(y).or_default();
+            e.0 += p;
+            e.1 += 1.0;
+        }
+    }
+    let m = f64::from(missing_weight.clamp(0.0, 1.0));
+    let mean = |(s, k): (f64, f64), na: usize, nb: usize| -> f64 {
+        let all = (na * nb) as f64;
+        let denominator = k + m * (all - k).max(0.0);
+        if denominator > 0.0 {
+            s / denominator
+        } else {
+            0.0
+        }
+    };
+    let mut size = vec![1usize; n];
+    let mut parent: Vec<usize> = (0..n).collect();
+    let mut heap = BinaryHeap::new();
+    let t = f64::from(threshold);
+    for (a, row) in sums.iter().enumerate() {
+        for (&b, &e) in row {
+            let link = mean(e, 1, 1);
+            if a < b && link >= t {
+                heap.push(Link {
+                    mean: link,
+                    a,
+                    b,
+                    sizes: (1, 1),
+                });
+            }
+        }
+    }
+    while let Some(link) = heap.pop() {
+        let (a, b) = (link.a, link.b);
+        if parent[a] != a || parent[b] != b || (size[a], size[b]) != link.sizes {
+            continue;
+        }
+        // Merge b into a (a < b).
+        parent[b] = a;
+        let moved = std::mem::take(&mut sums[b]);
+        sums[a].remove(&b);
+        for (c, (s, k)) in moved {
+            if c == a {
+                continue;
+            }
+            let e = sums[a].entry(c).or_default();
+            e.0 += s;
+            e.1 += k;
+            let sc = &mut sums[c];
+            sc.remove(&b);
+            let e = sc.entry(a).or_default();
+            e.0 += s;
+            e.1 += k;
+        }
+        size[a] += size[b];
+        for (&c, &e) in &sums[a] {
+            let link = mean(e, size[a], size[c]);
+            if link >= t {
+                let (x, y) = (a.min(c), a.max(c));
+                heap.push(Link {
+                    mean: link,
+                    a: x,
+                    b: y,
+                    sizes: (size[x], size[y]),
+                });
+            }
+        }
+    }
+    (0..n)
+        .map(|mut i| {
+            while parent[i] != i {
+                i = parent[i];
+            }
+            i
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn article(title: &str, body: &str) -> Article {
+        ingest::Draft {
+            title: Some(title.into()),
+            body: body.into(),
+            ..ingest::Draft::default()
+        }
+        .finish(ingest::Source::file("x"))
+        .expect("text")
+    }
+
+    fn check(pairs: &[(usize, usize, f32)], n: usize, threshold: f32, expected: &[usize]) {
+        assert_eq!(average_link(n, pairs, threshold, 1.0), expected);
+    }
+
+    #[test]
+    fn average_link_merges_close_pairs_and_counts_missing_pairs_as_zero() {
+        check(&[(0, 1, 0.9)], 3, 0.5, &[0, 0, 2]);
+        check(&[(0, 1, 0.9), (1, 2, 0.9)], 3, 0.5, &[0, 0, 2]);
+        check(&[(0, 1, 0.9), (1, 2, 0.9), (0, 2, 0.6)], 3, 0.5, &[0, 0, 0]);
+        check(&[(0, 1, 0.4)], 2, 0.5, &[0, 1]);
+        check(&[], 0, 0.5, &[]);
+        check(
+            &[(0, 5, 0.9), (1, 1, 0.9), (0, 1, f32::NAN)],
+            2,
+            0.5,
+            &[0, 1],
+        );
+    }
+
+    #[test]
+    fn recluster_keeps_two_look_alike_events_apart() {
+        let a = [
+            article(
+                "Earthquake of magnitude 6.1 hits Lorvania",
+                "An earthquake of magnitude 6.1 struck Lorvania on Tuesday, killing 12 people in the town of Pesk. Rescue teams from Lorvania searched the rubble of Pesk.",
+            ),
+            article(
+                "Lorvania quake kills 12 in Pesk",
+                "Twelve people died when a magnitude 6.1 earthquake hit Pesk in Lorvania. The Pesk mayor Anna Brill said rescue teams were still searching.",
+            ),
+            article(
+                "Pesk mourns quake victims",
+                "Mayor Anna Brill of Pesk said the town would rebuild after the magnitude 6.1 earthquake. Lorvania sent rescue teams and tents to Pesk.",
+            ),
+            article(
+                "Deadly tremor shakes Vell",
+                "At least 40 people were killed in Vell when a strong earthquake, measured at 7.3, shook western Mardonia before dawn on Friday, officials in Vell said.",
+            ),
+            article(
+                "Vell death toll rises to 40",
+                "Governor Otto Krane said the toll from Friday's 7.3 tremor in Vell had reached 40, with hundreds of homes in Vell destroyed and thousands sleeping outdoors.",
+            ),
+            article(
+                "Mardonia asks for help after Vell tremor",
+                "Mardonia appealed for foreign aid as Otto Krane, governor of the stricken Vell region, warned that aftershocks of the 7.3 tremor could bring down more buildings.",
+            ),
+            article(
+                "Harbor Town wins the cup",
+                "Harbor Town beat Riverside 3-1 in the cup final on Sunday. Coach Mira Dell praised her defence.",
+            ),
+            article(
+                "Bank raises rates",
+                "The Central Bank of Ostrava raised its interest rate by half a point, citing prices of food and fuel.",
+            ),
+        ];
+        let refs: Vec<&Article> = a.iter().collect();
+        let config = BatchConfig::default();
+        let got = recluster(&refs, &config);
+        assert_eq!(got, [0, 0, 0, 3, 3, 3, 6, 7]);
+        // Deterministic. (Two texts about different events that are the same sentences with
+        // the names swapped do merge: the model has learnt that the words matter most.)
+        assert_eq!(pair_features(&refs, &config), pair_features(&refs, &config));
+    }
+
+    #[test]
+    fn boilerplate_share_of_archive_notices_and_news() {
+        let check = |text: &str, expected: f32| {
+            assert!((boilerplate_share(text) - expected).abs() < 1e-6, "{text}");
+        };
+        check(
+            "These crawls are part of an effort to archive pages. Then the Internet Archive hopes to keep them.",
+            1.0,
+        );
+        check(
+            "The mayor of Pesk resigned on Monday. Sign up for our newsletter.",
+            0.5,
+        );
+        check(
+            "The mayor of Pesk resigned on Monday. She gave no reason.",
+            0.0,
+        );
+        check("", 0.0);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn recluster_gives_every_article_a_group_led_by_its_first_member(
+            texts in proptest::collection::vec("[A-Za-z0-9 .,\n]{0,80}", 0..12)
+        ) {
+            let articles: Vec<Article> = texts
+                .iter()
+                .filter_map(|t| {
+                    ingest::Draft { body: t.clone(), ..ingest::Draft::default() }
+                        .finish(ingest::Source::file("x"))
+                        .ok()
+                })
+                .collect();
+            let refs: Vec<&Article> = articles.iter().collect();
+            let groups = recluster(&refs, &BatchConfig::default());
+            proptest::prop_assert_eq!(groups.len(), refs.len());
+            for (i, &g) in groups.iter().enumerate() {
+                proptest::prop_assert!(g <= i && groups[g] == g);
+            }
+        }
+    }
+
+    #[test]
+    fn recluster_of_empty_and_tiny_batches() {
+        assert!(recluster(&[], &BatchConfig::default()).is_empty());
+        let one = article("A title", "x");
+        assert_eq!(recluster(&[&one], &BatchConfig::default()), [0]);
+    }
+}
