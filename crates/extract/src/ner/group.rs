@@ -238,9 +238,50 @@ const NOT_IN_ROLES: &[&str] = &[
     "I",
 ];
 
+/// Role words that only qualify another ("national security adviser", "Interior Minister"):
+/// alone they are an adjective or a department, not a role ("cuts to the national budget").
+const QUALIFIERS: &[&str] = &[
+    "vice",
+    "prime",
+    "foreign",
+    "defense",
+    "defence",
+    "interior",
+    "finance",
+    "justice",
+    "home",
+    "state",
+    "press",
+    "former",
+    "acting",
+    "interim",
+    "first",
+    "economy",
+    "trade",
+    "health",
+    "education",
+    "energy",
+    "labor",
+    "labour",
+    "agriculture",
+    "transport",
+    "culture",
+    "sports",
+    "security",
+    "national",
+    "majority",
+    "minority",
+];
+
 fn is_role_word(word: &str) -> bool {
     let lower = word.to_lowercase();
     ROLE_WORDS.contains(&lower.as_str())
+}
+
+/// A role word that can stand for a role by itself: "minister", not "national".
+fn is_role_head(word: &str) -> bool {
+    let lower = word.to_lowercase();
+    ROLE_WORDS.contains(&lower.as_str()) && !QUALIFIERS.contains(&lower.as_str())
 }
 
 fn is_honorific(word: &str) -> bool {
@@ -507,7 +548,7 @@ fn split_role(text: &str, toks: &[Span], e: &Entity) -> Option<(Mention, Option<
     let role_words = &toks[role_first..first + name_start];
     let role = role_words
         .iter()
-        .any(|t| is_role_word(&text[t.clone()]))
+        .any(|t| is_role_head(&text[t.clone()]))
         .then(|| {
             let span = role_words[0].start..role_words[role_words.len() - 1].end;
             Role {
@@ -573,7 +614,7 @@ fn appositive_role(text: &str, toks: &[Span], after: usize) -> Option<Role> {
     }
     if !toks[first..end.min(first + 4)]
         .iter()
-        .any(|t| is_role_word(&text[t.clone()]))
+        .any(|t| is_role_head(&text[t.clone()]))
     {
         return None;
     }
@@ -812,6 +853,36 @@ mod tests {
             &[(Person, "Ray Olsen"), (Person, "Ray Olsen")],
             &[("Ray Olsen", &[], &["Ray Olsen", "Ray Olsen"])],
         );
+    }
+
+    #[test]
+    fn adjectives_alone_are_not_roles() {
+        let brekke = [(Person, "Tomas Brekke"), (Person, "Brekke")];
+        for (text, roles) in [
+            (
+                "Interior Minister Tomas Brekke spoke. Brekke, who faces criticism over cuts to \
+                 the national dam safety budget, said an inquiry would report.",
+                &["Interior Minister"][..],
+            ),
+            (
+                "National Tomas Brekke spoke. Brekke, a national of Valdoria, was held.",
+                &[],
+            ),
+            (
+                "Former Tomas Brekke spoke. Brekke, the national security adviser, said no.",
+                &["national security adviser"],
+            ),
+            (
+                "Tomas Brekke, the former interior minister, spoke. Brekke, acting, said no.",
+                &["former interior minister"],
+            ),
+        ] {
+            check(
+                text,
+                &brekke,
+                &[("Tomas Brekke", roles, &["Tomas Brekke", "Brekke"])],
+            );
+        }
     }
 
     #[test]
