@@ -8,7 +8,8 @@
 //! title similarity, name and date *conflict*, neighbour ranks, length) gives each candidate pair
 //! a probability of telling the same story, and average-link merging joins groups while the mean
 //! probability over all their cross pairs (missing pairs count as 0) stays at or above
-//! `threshold`. The weights are fitted on the dev splits of ECB+ and Multi-News together
+//! `threshold`; two dated articles further apart than `max_hours_apart` count as probability 0.
+//! The weights are fitted on the dev splits of ECB+ and Multi-News together
 //! (`cargo xtask eval-stories --fit-batch`) and written into [`BatchConfig::default`].
 //!
 //! Deterministic: no randomness, ties broken by article index. Never panics on input: empty
@@ -19,6 +20,7 @@ use std::collections::{BTreeMap, BinaryHeap};
 
 use ingest::Article;
 
+use crate::cluster::Assignment;
 use crate::features::{self, Features, KINDS, Kind, Origin};
 use crate::hash::IdMap;
 
@@ -79,6 +81,9 @@ pub struct BatchConfig {
     pub probe_terms: usize,
     /// Bytes at the start of the body that count as the lead.
     pub lead_bytes: usize,
+    /// Two dated articles published further apart than this are not the same story (their
+    /// pair counts as probability 0), as the online pass's window; undated ones are free.
+    pub max_hours_apart: f64,
 }
 
 impl Default for BatchConfig {
@@ -96,6 +101,7 @@ impl Default for BatchConfig {
             max_skip_df: 1000,
             probe_terms: 100,
             lead_bytes: 400,
+            max_hours_apart: 24.0 * 7.0,
         }
     }
 }
@@ -166,7 +172,18 @@ pub fn recluster(articles: &[&Article], config: &BatchConfig) -> Vec<usize> {
     let pairs = pair_features(articles, config);
     let scored: Vec<(usize, usize, f32)> = pairs
         .iter()
-        .map(|p| (p.a, p.b, config.probability(&p.x)))
+        .map(|p| {
+            let apart = match (articles[p.a].published, articles[p.b].published) {
+                (Some(a), Some(b)) => (a - b).num_seconds().unsigned_abs() as f64 / 3600.0,
+                _ => 0.0,
+            };
+            let p_same = if apart > config.max_hours_apart {
+                0.0
+            } else {
+                config.probability(&p.x)
+            };
+            (p.a, p.b, p_same)
+        })
         .collect();
     average_link(
         articles.len(),
@@ -174,6 +191,40 @@ pub fn recluster(articles: &[&Article], config: &BatchConfig) -> Vec<usize> {
         config.threshold,
         config.missing_weight,
     )
+}
+
+/// The stories of a closed set of articles that went through a [`Clusterer`](crate::Clusterer)
+/// (`assigned[i]` is article `i`'s online assignment, `None` when it was not fed): each language
+/// pool is re-clustered with [`recluster`] in publication order. Returns for each article the
+/// index (into `articles`) of its story's first article, whose id names the story as online;
+/// articles the clusterer left out (empty) get `None`. Copies are
+/// not forced into their original's story: the pair model puts real copies there anyway, and
+/// pages that are all site furniture (archive notices, which the duplicate index sees as copies
+/// of one another) stay apart.
+pub fn batch_stories(
+    articles: &[Article],
+    assigned: &[Option<Assignment>],
+    config: &BatchConfig,
+) -> Vec<Option<usize>> {
+    let mut pools: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+    for i in crate::publication_order(articles) {
+        if let Some(a) = assigned.get(i).and_then(Option::as_ref)
+            && a.story.is_some()
+        {
+            pools
+                .entry(a.language.as_deref().unwrap_or(""))
+                .or_default()
+                .push(i);
+        }
+    }
+    let mut story: Vec<Option<usize>> = vec![None; articles.len()];
+    for members in pools.values() {
+        let refs: Vec<&Article> = members.iter().map(|&i| &articles[i]).collect();
+        for (&i, first) in members.iter().zip(recluster(&refs, config)) {
+            story[i] = Some(members[first]);
+        }
+    }
+    story
 }
 
 /// A sparse vector sorted by key, L2-normalised (empty when there are no terms).
@@ -778,6 +829,67 @@ mod tests {
         // Deterministic. (Two texts about different events that are the same sentences with
         // the names swapped do merge: the model has learnt that the words matter most.)
         assert_eq!(pair_features(&refs, &config), pair_features(&refs, &config));
+    }
+
+    #[test]
+    fn batch_stories_names_stories_by_their_first_article_with_copies_beside_originals() {
+        let quake = |title: &str, body: &str, day: u32| {
+            let mut a = article(title, body);
+            a.published =
+                chrono::DateTime::parse_from_rfc3339(&format!("2026-02-{day:02}T08:00:00Z")).ok();
+            a
+        };
+        let body = "An earthquake of magnitude 6.1 struck Lorvania on Tuesday, killing 12 people in the town of Pesk. Rescue teams from Lorvania searched the rubble of Pesk.";
+        let articles = vec![
+            quake(
+                "Lorvania quake kills 12 in Pesk",
+                "Twelve people died when a magnitude 6.1 earthquake hit Pesk in Lorvania. The Pesk mayor Anna Brill said rescue teams were still searching.",
+                4,
+            ),
+            quake(
+                "Harbor Town wins the cup",
+                "Harbor Town beat Riverside 3-1 in the cup final on Sunday. Coach Mira Dell praised her defence.",
+                3,
+            ),
+            quake("Earthquake of magnitude 6.1 hits Lorvania", body, 3),
+            quake("Quake hits Lorvania (copy)", body, 5),
+        ];
+        let mut clusterer = crate::Clusterer::new(crate::Config::default());
+        let mut assigned: Vec<Option<Assignment>> = vec![None; articles.len()];
+        for i in crate::publication_order(&articles) {
+            assigned[i] = Some(clusterer.add(&articles[i]));
+        }
+        let copy = assigned[3].as_ref().and_then(|a| a.duplicate_of.as_ref());
+        assert_eq!(
+            copy.map(|d| d.original.as_str()),
+            Some(articles[2].id.as_str())
+        );
+        // The cup final was never fed: it has no story.
+        assigned[1] = None;
+        let got = batch_stories(&articles, &assigned, &BatchConfig::default());
+        assert_eq!(got, [Some(2), None, Some(2), Some(2)]);
+    }
+
+    #[test]
+    fn recluster_keeps_articles_months_apart_in_different_stories() {
+        let body = "Mayor Anna Brill of Pesk said the town would rebuild after the magnitude 6.1 earthquake. Lorvania sent rescue teams and tents to Pesk.";
+        let on = |day: &str| {
+            let mut a = article("Pesk rebuilds after the quake", body);
+            a.published = chrono::DateTime::parse_from_rfc3339(day).ok();
+            a
+        };
+        let (a, b, c) = (
+            on("2026-02-03T08:00:00Z"),
+            on("2026-02-05T08:00:00Z"),
+            on("2026-05-03T08:00:00Z"),
+        );
+        assert_eq!(recluster(&[&a, &b, &c], &BatchConfig::default()), [0, 0, 2]);
+        let mut undated = c.clone();
+        undated.published = None;
+        assert_eq!(
+            recluster(&[&a, &b, &undated], &BatchConfig::default()),
+            [0, 0, 0]
+        );
     }
 
     #[test]

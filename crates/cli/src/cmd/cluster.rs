@@ -1,6 +1,8 @@
 //! `parallax cluster PATH...`: read articles, find copies and group them into stories, without a
-//! store. Glue only: the work is `stories::Clusterer`; this module orders the input, feeds it and
-//! prints one record per article (in input order) with the story it ended up in.
+//! store. Glue only: the work is `stories::Clusterer` (copies, languages, the online stories) and
+//! then `stories::batch_stories` (the whole input re-clustered with the pair model, unless
+//! `--online`); this module orders the input, feeds it and prints one record per article (in
+//! input order) with the story it ended up in.
 
 use std::collections::BTreeMap;
 use std::io::Write;
@@ -22,7 +24,15 @@ pub struct Args {
     /// Output format
     #[arg(long, value_enum, default_value_t)]
     format: Format,
+    /// Keep the stories of the online pass (as `parallax ingest` makes them, one article at a
+    /// time) instead of re-clustering the whole input with the batch pair model
+    #[arg(long)]
+    online: bool,
 }
+
+/// Inputs larger than this keep their online stories: the batch pass holds every article's
+/// vectors and candidate pairs in memory at once.
+const BATCH_LIMIT: usize = 200_000;
 
 /// One article's line in `--format json`/`jsonl`.
 #[derive(Serialize)]
@@ -80,8 +90,31 @@ pub fn run(args: Args, context: &Context) -> Result<Outcome> {
     }
     // The whole input is at hand: a second pass merges stories that ended up close.
     clusterer.consolidate();
-    // Stories merge as evidence arrives: print every article with its story as it is now.
-    let story_of = |a: &stories::Assignment| a.story.as_ref().map(|s| clusterer.current(s).0);
+    // Stories merge as evidence arrives: every article's online story as it is now.
+    let online: Vec<Option<String>> = assigned
+        .iter()
+        .map(|a| {
+            a.as_ref()
+                .and_then(|a| a.story.as_ref())
+                .map(|s| clusterer.current(s).0)
+        })
+        .collect();
+    let batch = !args.online && articles.len() <= BATCH_LIMIT;
+    if !args.online && !batch {
+        context.note(&format!(
+            "{} articles are more than the batch pass takes ({BATCH_LIMIT}): showing the online \
+             stories",
+            articles.len()
+        ));
+    }
+    let story: Vec<Option<String>> = if batch {
+        stories::batch_stories(&articles, &assigned, &stories::BatchConfig::default())
+            .into_iter()
+            .map(|first| first.map(|f| articles[f].id.clone()))
+            .collect()
+    } else {
+        online.clone()
+    };
     let mut out = output::stdout();
     if args.format == Format::Text {
         let summaries: BTreeMap<String, stories::Story> = clusterer
@@ -89,17 +122,19 @@ pub fn run(args: Args, context: &Context) -> Result<Outcome> {
             .into_iter()
             .map(|s| (s.id.0.clone(), s))
             .collect();
-        let mut members: BTreeMap<String, Vec<usize>> = BTreeMap::new();
-        for (i, a) in assigned.iter().enumerate() {
-            if let Some(s) = a.as_ref().and_then(story_of) {
+        let mut members: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+        for (i, s) in story.iter().enumerate() {
+            if let Some(s) = s {
                 members.entry(s).or_default().push(i);
             }
         }
-        for (n, (story, list)) in members.iter().enumerate() {
+        for (n, (id, list)) in members.iter().enumerate() {
             if n > 0 {
                 writeln!(out)?;
             }
-            let s = summaries.get(story);
+            // Headline and key terms: those of the online story most of the members were in.
+            let s = majority(list.iter().filter_map(|&i| online[i].as_deref()))
+                .and_then(|o| summaries.get(o));
             let headline = s
                 .and_then(|s| s.headline.as_deref())
                 .unwrap_or("(untitled)");
@@ -108,7 +143,7 @@ pub fn run(args: Args, context: &Context) -> Result<Outcome> {
                 "== {headline} ({}) ==",
                 output::count(list.len() as u64, "article")
             )?;
-            writeln!(out, "story {story}")?;
+            writeln!(out, "story {id}")?;
             if let Some(s) = s.filter(|s| !s.entities.is_empty() || !s.terms.is_empty()) {
                 writeln!(
                     out,
@@ -140,14 +175,14 @@ pub fn run(args: Args, context: &Context) -> Result<Outcome> {
         out.flush()?;
     } else {
         let mut records = Records::new(&mut out, args.format == Format::Jsonl);
-        for (a, x) in articles.iter().zip(&assigned) {
+        for ((a, x), story) in articles.iter().zip(&assigned).zip(&story) {
             let Some(x) = x else { continue };
             let dup = x.duplicate_of.as_ref();
             records.write(&Record {
                 source: a.source.to_string(),
                 id: &a.id,
                 record_id: a.record_id.as_deref(),
-                story: story_of(x),
+                story: story.clone(),
                 duplicate_of: dup.map(|d| d.original.as_str()),
                 duplicate_kind: dup.map(|d| d.kind.as_str()),
                 containment: dup.map(|d| d.containment),
@@ -159,10 +194,9 @@ pub fn run(args: Args, context: &Context) -> Result<Outcome> {
         }
         records.finish()?;
     }
-    let stories = assigned
+    let stories = story
         .iter()
         .flatten()
-        .filter_map(story_of)
         .collect::<std::collections::BTreeSet<_>>()
         .len();
     let copies = assigned
@@ -191,4 +225,17 @@ pub fn run(args: Args, context: &Context) -> Result<Outcome> {
     } else {
         Outcome::SomeFailed
     })
+}
+
+/// The most frequent value (the first met among equals).
+fn majority<'a>(values: impl Iterator<Item = &'a str>) -> Option<&'a str> {
+    let mut counts: Vec<(&str, usize)> = Vec::new();
+    for v in values {
+        match counts.iter_mut().find(|(x, _)| *x == v) {
+            Some((_, n)) => *n += 1,
+            None => counts.push((v, 1)),
+        }
+    }
+    let best = counts.iter().map(|&(_, n)| n).max()?;
+    counts.into_iter().find(|&(_, n)| n == best).map(|(v, _)| v)
 }

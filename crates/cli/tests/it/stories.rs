@@ -173,3 +173,85 @@ fn brief_of_a_stored_story() {
     let run = dir.run(&["brief", "--story", id, "some/path"]);
     assert_eq!(run.code(), 2, "--story and paths conflict");
 }
+
+/// `parallax cluster`: one line per article, in input order; the batch pass (the default) and
+/// the online one both keep the demo's flood stories apart and the syndicated copy with its
+/// original; a bad record is reported and costs nothing else.
+#[test]
+fn cluster_prints_one_line_per_article_with_its_story() {
+    let dir = Dir::new();
+    let bad = dir.write("bad.jsonl", "{\"id\": \"x\", \"title\": \"T\"\n");
+    let by_title = |lines: &[Value]| -> std::collections::HashMap<String, String> {
+        lines
+            .iter()
+            .map(|l| {
+                (
+                    l["title"].as_str().unwrap().to_owned(),
+                    l["story"].as_str().unwrap().to_owned(),
+                )
+            })
+            .collect()
+    };
+    for online in [false, true] {
+        let mut args = vec!["cluster", "--format", "jsonl"];
+        if online {
+            args.push("--online");
+        }
+        let examples = examples();
+        let bad = bad.to_str().unwrap();
+        args.extend([examples.as_str(), bad]);
+        let run = dir.run(&args);
+        assert_eq!(run.code(), 1, "one input failed: {}", run.stderr());
+        assert!(run.stderr().contains("bad.jsonl:1"), "{}", run.stderr());
+        let lines = run.jsonl();
+        assert_eq!(lines.len(), 18);
+        for l in &lines {
+            for key in ["source", "id", "story", "duplicate_of"] {
+                assert!(l.get(key).is_some(), "{key} missing in {l}");
+            }
+        }
+        let story = by_title(&lines);
+        let dam = &story["Dam bursts above Kessel, forcing thousands from their homes"];
+        assert_eq!(&story["Thousands flee as Kessel dam gives way"], dam);
+        assert_eq!(
+            &story["Kessel dam: warnings were ignored for months, engineers say"],
+            dam
+        );
+        let flood = &story["River Orla bursts its banks in Marrow Valley after record rain"];
+        assert_eq!(
+            &story["Hundreds evacuated as Orla floods Marrow Valley farms"],
+            flood
+        );
+        assert_ne!(dam, flood, "two floods, two stories");
+        // The Valdoria Today page and the NWS wire text are one copy pair.
+        let copies: Vec<&Value> = lines
+            .iter()
+            .filter(|l| !l["duplicate_of"].is_null())
+            .collect();
+        assert_eq!(copies.len(), 1, "{copies:#?}");
+        assert_eq!(copies[0]["duplicate_kind"], "syndicated");
+        let original = lines
+            .iter()
+            .find(|l| l["id"] == copies[0]["duplicate_of"])
+            .unwrap();
+        let mut pair = [
+            copies[0]["title"].as_str().unwrap(),
+            original["title"].as_str().unwrap(),
+        ];
+        pair.sort();
+        assert_eq!(
+            pair,
+            [
+                "Dam bursts above Kessel, forcing thousands from their homes",
+                "Thousands flee as Kessel dam gives way"
+            ]
+        );
+        if !online {
+            // The batch pass also finds the later death-toll report.
+            assert_eq!(
+                &story["Kessel death toll rises to seven as water recedes"],
+                dam
+            );
+        }
+    }
+}
