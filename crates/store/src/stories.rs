@@ -9,7 +9,11 @@
 //! or not covering exactly the assigned articles) the update says why and falls back to the
 //! reference: replaying the articles already assigned in the order they were first fed
 //! (`article_story.feed`), which gives back exactly the clusterer they left (it is
-//! deterministic), and then saves a fresh state. **Invariant:** an article's row is written
+//! deterministic), and then saves a fresh state. New articles are read and clustered a chunk at
+//! a time; stories the clusterer closes (no new article within its window, or pushed out of a
+//! full pool) are drained from it after every chunk and kept only as their final `stories` row
+//! (stories they absorbed are followed there), so the saved state and an update's memory follow
+//! the active window, not the length of the history. **Invariant:** an article's row is written
 //! once, with its feed position, and only its story id changes afterwards (when stories merge);
 //! the `stories` rows, the assignments and the saved state are written in the same transaction,
 //! so readers never see assignments and summaries that disagree and a killed update never
