@@ -1515,10 +1515,13 @@ mod tests {
     fn draining_closed_stories_changes_nothing_later() {
         // A small pool closes stories all the time, one of them after absorbing another; their
         // postings stay in the index (no sweep in so short a stream) and keep taking candidate
-        // places. No article is taken for a copy: copies join without scoring or merging.
+        // places, of which there are only two here, so the ranking matters. (Forgetting a
+        // drained story's absorbed stories at once, as before, fails this test.) No article is
+        // taken for a copy: copies join without scoring or merging.
         let config = Config {
             max_active_stories: 4,
             merge_threshold: 1.0,
+            candidates: 2,
             duplicates: DupConfig {
                 min_shingles: usize::MAX,
                 ..DupConfig::default()
