@@ -6,7 +6,10 @@
 //! (default 3), each into a new data folder, and once more into the last store (everything
 //! already stored). It prints articles/s (median of the runs) and the peak resident memory of the
 //! ingest process, measured by the kernel (`wait4`). Both wall-clock and CPU (user + system) time
-//! are given: on a shared machine the CPU figure is the one that repeats.
+//! are given: on a shared machine the CPU figure is the one that repeats. With the `sqlite3`
+//! shell installed it also prints the size of the clusterer state saved in the store and the
+//! number of stories. `PARALLAX_BIN=path` times that binary instead of building this tree's
+//! (to compare two versions on the same generated input).
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -30,7 +33,10 @@ pub fn run(args: &[String]) -> Result<()> {
     }
     ensure!(articles > 0 && runs > 0, "{USAGE}");
 
-    let parallax = crate::build_parallax()?;
+    let parallax = match std::env::var_os("PARALLAX_BIN") {
+        Some(bin) => PathBuf::from(bin),
+        None => crate::build_parallax()?,
+    };
     let work = std::env::temp_dir().join(format!("parallax-bench-ingest-{}", std::process::id()));
     let _cleanup = RemoveOnDrop(work.clone());
     let input = work.join("articles");
@@ -91,7 +97,27 @@ pub fn run(args: &[String]) -> Result<()> {
         articles as f64 / again.seconds,
         articles as f64 / again.cpu_seconds
     );
+    if let Some(out) = sqlite(
+        &data.join("parallax.sqlite"),
+        "SELECT (SELECT length(state) FROM story_state), (SELECT COUNT(*) FROM stories)",
+    ) {
+        let mut it = out.trim().split('|');
+        let state: f64 = it.next().and_then(|v| v.parse().ok()).unwrap_or(0.0);
+        let stories = it.next().unwrap_or("?");
+        println!(
+            "  clusterer state saved:      {:.1} MB ({stories} stories in the store)",
+            state / 1e6
+        );
+    }
     Ok(())
+}
+
+/// The output of a query through the `sqlite3` shell, when it is installed and succeeds.
+fn sqlite(db: &Path, sql: &str) -> Option<String> {
+    let out = Command::new("sqlite3").arg(db).arg(sql).output().ok()?;
+    out.status
+        .success()
+        .then(|| String::from_utf8_lossy(&out.stdout).into_owned())
 }
 
 struct Measured {

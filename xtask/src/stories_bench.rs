@@ -197,6 +197,8 @@ fn bench(groups: &[Vec<(String, String)>], n: usize) -> Result<Vec<f64>> {
     let (mut cpu, mut main, mut wall) = (0.0f64, 0.0f64, Duration::ZERO);
     let (mut load, mut loads) = (0.0f64, 0usize);
     let mut drained = 0;
+    // Everything the clusterer said, hashed, so two builds can be checked to cluster alike.
+    let mut digest = DefaultHasher::new();
     let mut done = 0;
     let mut stream_peak = 0.0f64;
     while done < n {
@@ -205,13 +207,16 @@ fn bench(groups: &[Vec<(String, String)>], n: usize) -> Result<Vec<f64>> {
         let articles: Vec<Article> = chunk.iter().map(|g| g.article.clone()).collect();
         let (c0, t0, w0) = (process_cpu_secs(), thread_cpu_secs(), Instant::now());
         let assigned = c.add_batch(&articles, THREADS);
-        drained += c.drain_closed().len();
+        let closed = c.drain_closed();
         wall += w0.elapsed();
+        drained += closed.len();
+        format!("{closed:?}").hash(&mut digest);
         cpu += process_cpu_secs() - c0;
         main += thread_cpu_secs() - t0;
         load += load_average();
         loads += 1;
         for (g, a) in chunk.iter().zip(assigned) {
+            digest_assignment(&a, &mut digest);
             copies += usize::from(g.copy_of.is_some());
             if a.duplicate_of.is_some() {
                 found += 1;
@@ -242,6 +247,8 @@ fn bench(groups: &[Vec<(String, String)>], n: usize) -> Result<Vec<f64>> {
     }
     // Memory is read before scoring: the BCubed tables are the benchmark's, not the clusterer's.
     let (rss, peak, heap) = (memory_mb().0, stream_peak, heap_mb());
+    format!("{:?}", c.stories()).hash(&mut digest);
+    eprintln!("  assignments and stories digest: {:016x}", digest.finish());
     let (_, _, f1) = bcubed_ids(&predicted, &gold);
     let wall = wall.as_secs_f64();
     let k = done as f64;
@@ -266,6 +273,21 @@ fn bench(groups: &[Vec<(String, String)>], n: usize) -> Result<Vec<f64>> {
         peak,
         heap,
     ])
+}
+
+/// Feeds every field of an assignment (scores and similarities bit for bit) to `h`.
+fn digest_assignment(a: &stories::Assignment, h: &mut DefaultHasher) {
+    a.story.as_ref().map(|s| &s.0).hash(h);
+    a.new_story.hash(h);
+    a.score.map(f32::to_bits).hash(h);
+    if let Some(d) = &a.duplicate_of {
+        d.original.hash(h);
+        d.kind.hash(h);
+        (d.jaccard.to_bits(), d.containment.to_bits()).hash(h);
+        (d.paragraphs_added, d.paragraphs_removed, d.title_changed).hash(h);
+    }
+    a.language.hash(h);
+    a.warnings.hash(h);
 }
 
 /// The one-minute load average of the machine (Linux; 0 elsewhere).

@@ -9,7 +9,11 @@
 //! or not covering exactly the assigned articles) the update says why and falls back to the
 //! reference: replaying the articles already assigned in the order they were first fed
 //! (`article_story.feed`), which gives back exactly the clusterer they left (it is
-//! deterministic), and then saves a fresh state. **Invariant:** an article's row is written
+//! deterministic), and then saves a fresh state. New articles are read and clustered a chunk at
+//! a time; stories the clusterer closes (no new article within its window, or pushed out of a
+//! full pool) are drained from it after every chunk and kept only as their final `stories` row
+//! (stories they absorbed are followed there), so the saved state and an update's memory follow
+//! the active window, not the length of the history. **Invariant:** an article's row is written
 //! once, with its feed position, and only its story id changes afterwards (when stories merge);
 //! the `stories` rows, the assignments and the saved state are written in the same transaction,
 //! so readers never see assignments and summaries that disagree and a killed update never
@@ -17,7 +21,7 @@
 //! stories itself: it feeds and records the `stories` crate.
 
 use chrono::{DateTime, FixedOffset, SecondsFormat};
-use ingest::{Article, Source};
+use ingest::Source;
 use std::collections::HashMap;
 use std::path::Path;
 
@@ -142,9 +146,7 @@ impl Store {
         let mut pending = read_pending(&tx, path, resumable)?;
         if pending.is_empty() {
             done.replay_reason = None;
-            done.stories = tx
-                .query_row("SELECT COUNT(*) FROM stories", [], |r| r.get::<_, i64>(0))
-                .map_err(fail("count stories"))? as u64;
+            done.stories = count_stories(&tx, path)?;
             return Ok(done);
         }
 
@@ -164,13 +166,14 @@ impl Store {
                 }
             }
         }
+        let mut closed = Closed::default();
         // (article id, story id as stored, story id when replayed)
         let mut replayed: Vec<(String, Option<String>, Option<stories::StoryId>)> = Vec::new();
         let resumed = clusterer.is_some();
         let mut clusterer = match clusterer {
             Some(c) => c,
             None => {
-                let (c, r) = replay(&tx, path, config)?;
+                let (c, r) = replay(&tx, path, config, &mut closed)?;
                 replayed = r;
                 c
             }
@@ -179,7 +182,11 @@ impl Store {
             tracing::info!(articles = replayed.len(), "replayed the stories: {reason}");
         }
         done.replayed = replayed.len() as u64;
+        // Stories whose id can change in this update (by merging): resumed, those the loaded
+        // clusterer still holds (drained ones never change); replayed, every stored one.
         let stored_stories: Vec<String> = if resumed {
+            clusterer.stories().into_iter().map(|s| s.id.0).collect()
+        } else {
             let mut stmt = tx
                 .prepare("SELECT id FROM stories")
                 .map_err(fail("read stories"))?;
@@ -187,49 +194,16 @@ impl Store {
                 .map_err(fail("read stories"))?
                 .collect::<rusqlite::Result<_>>()
                 .map_err(fail("read stories"))?
-        } else {
-            Vec::new()
         };
 
-        let mut new_rows = Vec::with_capacity(pending.len());
-        for i in stories::publication_order(&pending) {
-            let a = clusterer.add(&pending[i]);
-            done.warnings.extend(
-                a.warnings
-                    .iter()
-                    .map(|w| (pending[i].source.clone(), w.clone())),
-            );
-            new_rows.push((i, a));
-        }
-        done.clustered = new_rows.len() as u64;
-
+        // The new articles, read a chunk at a time in publication order and stored with the
+        // story they joined; ids that merge later are brought up to date below.
+        let mut new_stories: Vec<String> = Vec::new();
         {
-            // Earlier articles whose story merged into another since they were stored.
-            let mut update = tx
-                .prepare("UPDATE article_story SET story_id = ?2 WHERE article_id = ?1")
-                .map_err(fail("update story of article"))?;
-            for (article, stored, assigned) in &replayed {
-                let now = assigned.as_ref().map(|s| clusterer.current(s).0);
-                if now != *stored {
-                    update
-                        .execute(params![article, now])
-                        .map_err(fail("update story of article"))?;
-                    done.moved += 1;
-                }
-            }
-            // Resumed, stored ids are current as of the last update: only merges since move.
-            let mut update = tx
-                .prepare("UPDATE article_story SET story_id = ?2 WHERE story_id = ?1")
-                .map_err(fail("update story of article"))?;
-            for id in &stored_stories {
-                let now = clusterer.current(&stories::StoryId(id.clone())).0;
-                if now != *id {
-                    done.moved += update
-                        .execute(params![id, now])
-                        .map_err(fail("update story of article"))?
-                        as u64;
-                }
-            }
+            let columns = ARTICLE_COLUMNS;
+            let mut read = tx
+                .prepare(&format!("SELECT {columns} FROM articles WHERE seq = ?1"))
+                .map_err(fail("read unclustered articles"))?;
             let mut insert = tx
                 .prepare(
                     "INSERT INTO article_story
@@ -237,32 +211,119 @@ impl Store {
                      VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
                 )
                 .map_err(fail("store story of article"))?;
-            for (n, (i, a)) in new_rows.iter().enumerate() {
-                let story = a.story.as_ref().map(|s| clusterer.current(s).0);
-                let dup = a.duplicate_of.as_ref();
-                let kind = match (&a.story, dup) {
-                    (None, _) => None,
-                    (Some(_), Some(d)) => Some(d.kind.as_str()),
-                    (Some(_), None) if a.new_story => Some("new"),
-                    (Some(_), None) => Some("joined"),
-                };
-                let similarity = dup.map(|d| d.containment).or(a.score);
-                insert
-                    .execute(params![
-                        pending[*i].id,
-                        next_feed + n as i64,
-                        story,
-                        dup.map(|d| &d.original),
-                        kind,
-                        similarity.map(f64::from),
-                    ])
-                    .map_err(fail("store story of article"))?;
+            let order = stories::publication_order_of(pending.iter().map(|&(_, t)| t));
+            let mut feed = next_feed;
+            for chunk in order.chunks(FEED_CHUNK) {
+                let mut articles = Vec::with_capacity(chunk.len());
+                for &i in chunk {
+                    let row = read
+                        .query_row([pending[i].0], read_article_row)
+                        .map_err(fail("read unclustered articles"))?;
+                    articles.push(row.decode(path)?.article);
+                }
+                let assigned = clusterer.add_batch(&articles, FEED_THREADS);
+                for (article, a) in articles.iter().zip(assigned) {
+                    done.warnings.extend(
+                        a.warnings
+                            .iter()
+                            .map(|w| (article.source.clone(), w.clone())),
+                    );
+                    let dup = a.duplicate_of.as_ref();
+                    let kind = match (&a.story, dup) {
+                        (None, _) => None,
+                        (Some(_), Some(d)) => Some(d.kind.as_str()),
+                        (Some(_), None) if a.new_story => Some("new"),
+                        (Some(_), None) => Some("joined"),
+                    };
+                    if a.new_story
+                        && let Some(s) = &a.story
+                    {
+                        new_stories.push(s.0.clone());
+                    }
+                    let similarity = dup.map(|d| d.containment).or(a.score);
+                    insert
+                        .execute(params![
+                            article.id,
+                            feed,
+                            a.story.as_ref().map(|s| &s.0),
+                            dup.map(|d| &d.original),
+                            kind,
+                            similarity.map(f64::from),
+                        ])
+                        .map_err(fail("store story of article"))?;
+                    feed += 1;
+                    done.clustered += 1;
+                }
+                closed.take_from(&mut clusterer);
             }
         }
-        done.stories = write_stories(&tx, path, &clusterer)?;
+        closed.take_from(&mut clusterer);
+        let now = |id: &str| closed.current(&clusterer, id);
+
+        {
+            // Earlier articles whose story merged into another since they were stored.
+            let mut update = tx
+                .prepare("UPDATE article_story SET story_id = ?2 WHERE article_id = ?1")
+                .map_err(fail("update story of article"))?;
+            for (article, stored, assigned) in &replayed {
+                let id = assigned.as_ref().map(|s| now(&s.0));
+                if id != *stored {
+                    update
+                        .execute(params![article, id])
+                        .map_err(fail("update story of article"))?;
+                    done.moved += 1;
+                }
+            }
+            // Resumed, stored ids are current as of the last update: only merges since move.
+            let mut update = tx
+                .prepare("UPDATE article_story SET story_id = ?2 WHERE story_id = ?1 AND feed < ?3")
+                .map_err(fail("update story of article"))?;
+            if resumed {
+                for id in &stored_stories {
+                    let current = now(id);
+                    if current != *id {
+                        done.moved += update
+                            .execute(params![id, current, next_feed])
+                            .map_err(fail("update story of article"))?
+                            as u64;
+                    }
+                }
+            }
+            // Articles of this update whose story merged after they joined it.
+            let mut update = tx
+                .prepare(
+                    "UPDATE article_story SET story_id = ?2 WHERE story_id = ?1 AND feed >= ?3",
+                )
+                .map_err(fail("update story of article"))?;
+            for id in stored_stories.iter().chain(&new_stories) {
+                let current = now(id);
+                if current != *id {
+                    update
+                        .execute(params![id, current, next_feed])
+                        .map_err(fail("update story of article"))?;
+                }
+            }
+        }
+        let live = clusterer.stories();
+        let mut written: std::collections::HashSet<&str> = std::collections::HashSet::new();
+        write_stories(&tx, path, live.iter().chain(&closed.stories))?;
+        written.extend(live.iter().chain(&closed.stories).map(|s| s.id.0.as_str()));
+        {
+            // What is left merged into another story (or, replayed by another program version,
+            // is no story any more).
+            let mut delete = tx
+                .prepare("DELETE FROM stories WHERE id = ?1")
+                .map_err(fail("store story"))?;
+            for id in &stored_stories {
+                if !written.contains(id.as_str()) {
+                    delete.execute([id]).map_err(fail("store story"))?;
+                }
+            }
+        }
+        done.stories = count_stories(&tx, path)?;
 
         // The state goes in with the assignments it produced, or not at all.
-        let fed = next_feed + new_rows.len() as i64;
+        let fed = next_feed + done.clustered as i64;
         let last_seq: i64 = tx
             .query_row("SELECT COALESCE(MAX(seq), 0) FROM articles", [], |r| {
                 r.get(0)
@@ -412,35 +473,81 @@ impl Store {
     }
 }
 
-/// The articles that have no story yet, in ingest order. With `after_seq` (from a usable saved
-/// state) only articles stored after it are looked at, so the scan does not read the corpus.
-fn read_pending(tx: &Transaction, path: &Path, after_seq: Option<i64>) -> Result<Vec<Article>> {
+/// Articles read and clustered at a time by an update: memory holds one chunk of articles, not
+/// everything new since the last update.
+const FEED_CHUNK: usize = 1024;
+/// Threads that prepare articles for the clusterer while the update's thread assigns them.
+const FEED_THREADS: usize = 2;
+/// Articles replayed between two drains of the closed stories.
+const REPLAY_DRAIN_EVERY: usize = 4096;
+
+/// Stories drained from the clusterer during one update: their final summaries, to be written,
+/// and where the stories they absorbed went (the clusterer forgets both once they are drained).
+#[derive(Default)]
+struct Closed {
+    stories: Vec<stories::Story>,
+    absorbed_into: HashMap<String, String>,
+}
+
+impl Closed {
+    fn take_from(&mut self, clusterer: &mut stories::Clusterer) {
+        for (story, absorbed) in clusterer.drain_closed_with_absorbed() {
+            for a in absorbed {
+                self.absorbed_into.insert(a.0, story.id.0.clone());
+            }
+            self.stories.push(story);
+        }
+    }
+
+    /// The story `id` is part of now.
+    fn current(&self, clusterer: &stories::Clusterer, id: &str) -> String {
+        match self.absorbed_into.get(id) {
+            Some(into) => into.clone(),
+            None => clusterer.current(&stories::StoryId(id.to_owned())).0,
+        }
+    }
+}
+
+fn count_stories(tx: &Transaction, path: &Path) -> Result<u64> {
+    tx.query_row("SELECT COUNT(*) FROM stories", [], |r| r.get::<_, i64>(0))
+        .map(|n| n as u64)
+        .map_err(|e| StoreError::sql("count stories", path, e))
+}
+
+/// The articles that have no story yet, in ingest order, as (`seq`, publication time): the
+/// articles themselves are read one chunk at a time when they are fed. With `after_seq` (from a
+/// usable saved state) only articles stored after it are looked at, so the scan does not read
+/// the corpus.
+fn read_pending(
+    tx: &Transaction,
+    path: &Path,
+    after_seq: Option<i64>,
+) -> Result<Vec<(i64, Option<i64>)>> {
     let fail = |e| StoreError::sql("read unclustered articles", path, e);
-    let columns = format!("a.{}", ARTICLE_COLUMNS.replace(", ", ", a."));
     let mut stmt = tx
-        .prepare(&format!(
-            "SELECT {columns} FROM articles a WHERE a.seq > ?1 AND NOT EXISTS
-             (SELECT 1 FROM article_story s WHERE s.article_id = a.id) ORDER BY a.seq"
-        ))
+        .prepare(
+            "SELECT a.seq, a.published_ts FROM articles a WHERE a.seq > ?1 AND NOT EXISTS
+             (SELECT 1 FROM article_story s WHERE s.article_id = a.id) ORDER BY a.seq",
+        )
         .map_err(fail)?;
     let rows = stmt
-        .query_map([after_seq.unwrap_or(i64::MIN)], read_article_row)
+        .query_map([after_seq.unwrap_or(i64::MIN)], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
         .map_err(fail)?;
-    let mut out = Vec::new();
-    for row in rows {
-        out.push(row.map_err(fail)?.decode(path)?.article);
-    }
-    Ok(out)
+    rows.collect::<rusqlite::Result<_>>().map_err(fail)
 }
 
 /// A clusterer rebuilt by feeding it the assigned articles again in feed order, with each
 /// article's story as stored and as replayed. Deterministic, so it gives back exactly the
 /// clusterer that made the assignments (when the same code and configuration made them).
+/// Closed stories are drained into `closed` as it goes.
 #[allow(clippy::type_complexity)]
 fn replay(
     tx: &Transaction,
     path: &Path,
     config: &stories::Config,
+    closed: &mut Closed,
 ) -> Result<(
     stories::Clusterer,
     Vec<(String, Option<String>, Option<stories::StoryId>)>,
@@ -462,46 +569,27 @@ fn replay(
         let stored: Option<String> = row.get(ARTICLE_COLUMN_COUNT).map_err(fail)?;
         let a = clusterer.add(&article);
         replayed.push((article.id, stored, a.story));
+        if replayed.len().is_multiple_of(REPLAY_DRAIN_EVERY) {
+            closed.take_from(&mut clusterer);
+        }
     }
     Ok((clusterer, replayed))
 }
 
-/// Brings the `stories` table in line with the clusterer's stories, writing only the rows that
-/// changed (most stories are untouched by one ingest). Returns how many stories there are.
-fn write_stories(tx: &Transaction, path: &Path, clusterer: &stories::Clusterer) -> Result<u64> {
+/// Brings the `stories` rows of `stories` up to date, writing only the rows that changed (most
+/// stories are untouched by one ingest).
+fn write_stories<'a>(
+    tx: &Transaction,
+    path: &Path,
+    stories: impl Iterator<Item = &'a stories::Story>,
+) -> Result<()> {
     let fail = |e| StoreError::sql("store story", path, e);
-    let mut stored: HashMap<String, StoryValues> = HashMap::new();
-    {
-        let mut stmt = tx
-            .prepare(
-                "SELECT id, headline, first_seen, first_ts, last_seen, last_ts, outlets, articles,
-                 entities, terms, language FROM stories",
-            )
-            .map_err(fail)?;
-        let rows = stmt
-            .query_map([], |r| {
-                Ok((
-                    r.get::<_, String>(0)?,
-                    (
-                        r.get(1)?,
-                        r.get(2)?,
-                        r.get(3)?,
-                        r.get(4)?,
-                        r.get(5)?,
-                        r.get(6)?,
-                        r.get(7)?,
-                        r.get(8)?,
-                        r.get(9)?,
-                        r.get(10)?,
-                    ),
-                ))
-            })
-            .map_err(fail)?;
-        for row in rows {
-            let (id, values) = row.map_err(fail)?;
-            stored.insert(id, values);
-        }
-    }
+    let mut read = tx
+        .prepare(
+            "SELECT headline, first_seen, first_ts, last_seen, last_ts, outlets, articles,
+             entities, terms, language FROM stories WHERE id = ?1",
+        )
+        .map_err(fail)?;
     let mut upsert = tx
         .prepare(
             "INSERT OR REPLACE INTO stories (id, headline, first_seen, first_ts, last_seen,
@@ -511,15 +599,13 @@ fn write_stories(tx: &Transaction, path: &Path, clusterer: &stories::Clusterer) 
              (SELECT COALESCE(MAX(feed), 0) FROM article_story WHERE story_id = ?1))",
         )
         .map_err(fail)?;
-    let mut count = 0;
-    for s in clusterer.stories() {
+    for s in stories {
         if s.articles == 0 {
             continue;
         }
-        count += 1;
         let json = |v: &[String]| serde_json::to_string(v).expect("strings serialise");
         let values: StoryValues = (
-            s.headline,
+            s.headline.clone(),
             s.first_seen.as_ref().map(rfc3339),
             s.first_seen.map(|t| t.timestamp()),
             s.last_seen.as_ref().map(rfc3339),
@@ -528,10 +614,27 @@ fn write_stories(tx: &Transaction, path: &Path, clusterer: &stories::Clusterer) 
             s.articles as i64,
             json(&s.entities),
             json(&s.terms),
-            s.language,
+            s.language.clone(),
         );
+        let stored: Option<StoryValues> = read
+            .query_row([&s.id.0], |r| {
+                Ok((
+                    r.get(0)?,
+                    r.get(1)?,
+                    r.get(2)?,
+                    r.get(3)?,
+                    r.get(4)?,
+                    r.get(5)?,
+                    r.get(6)?,
+                    r.get(7)?,
+                    r.get(8)?,
+                    r.get(9)?,
+                ))
+            })
+            .optional()
+            .map_err(fail)?;
         // Every new article changes its story's count, so `last_feed` needs no comparing.
-        if stored.remove(&s.id.0).as_ref() == Some(&values) {
+        if stored.as_ref() == Some(&values) {
             continue;
         }
         let (
@@ -553,14 +656,7 @@ fn write_stories(tx: &Transaction, path: &Path, clusterer: &stories::Clusterer) 
             ])
             .map_err(fail)?;
     }
-    // What is left merged into another story.
-    let mut delete = tx
-        .prepare("DELETE FROM stories WHERE id = ?1")
-        .map_err(fail)?;
-    for id in stored.keys() {
-        delete.execute([id]).map_err(fail)?;
-    }
-    Ok(count)
+    Ok(())
 }
 
 /// The columns of a `stories` row after its id, as SQL values.
@@ -636,6 +732,7 @@ fn rfc3339(t: &DateTime<FixedOffset>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use ingest::Article;
 
     /// A dated article about `topic`; `n` makes it distinct.
     fn article(topic: &str, day: u32, n: u32) -> Article {
@@ -796,6 +893,40 @@ mod tests {
                 .is_some_and(|r| r.contains("configuration")),
             "{done:?}"
         );
+    }
+
+    #[test]
+    fn closed_stories_leave_the_saved_state_and_keep_their_rows() {
+        // Three ingests ten days apart: each closes the stories of the one before.
+        let runs: Vec<Vec<Article>> = (0..3u32)
+            .map(|w| {
+                ["flood", "election", "strike"]
+                    .iter()
+                    .enumerate()
+                    .flat_map(|(k, topic)| {
+                        (0..2)
+                            .map(move |j| article(topic, 1 + 10 * w + j, 10 * w + 2 * k as u32 + j))
+                    })
+                    .collect()
+            })
+            .collect();
+        let parts: Vec<&[Article]> = runs.iter().map(Vec::as_slice).collect();
+        let (store, last) = ingested(&parts, |_| {});
+        assert_eq!(last.replay_reason, None);
+        let (reference, _) = ingested(&parts, |s| {
+            s.conn.execute_batch("DELETE FROM story_state").unwrap()
+        });
+        assert_eq!(contents(&store), contents(&reference));
+        let listed = store.stories().unwrap();
+        assert_eq!(listed.iter().map(|s| s.articles).sum::<u64>(), 18);
+        let blob: Vec<u8> = store
+            .conn
+            .query_row("SELECT state FROM story_state", [], |r| r.get(0))
+            .unwrap();
+        let saved = stories::Clusterer::load(&blob, &stories::Config::default()).unwrap();
+        // Only the last week's stories are still in the clusterer.
+        assert!(saved.stories().len() <= 3, "{}", saved.stories().len());
+        assert!(listed.len() > saved.stories().len());
     }
 
     #[test]

@@ -249,12 +249,10 @@ pub struct Match {
     root: u64,
 }
 
-/// One remembered article. The fingerprint is stored inline (no pointer to follow), so walking
-/// a bucket chain and comparing a candidate touch one record.
+/// One remembered article. The fingerprint is stored inline (no pointer to follow), so
+/// comparing a candidate touches one record.
 #[derive(Serialize, Deserialize)]
 struct Entry {
-    /// The next older entry in each of this entry's band buckets (`NONE` at the end).
-    next: [u64; BANDS],
     #[serde(with = "crate::state::array")]
     signature: [u32; SIGNATURE],
     shingles: u32,
@@ -287,6 +285,10 @@ struct Comparison {
 pub struct DuplicateIndex {
     config: DupConfig,
     entries: VecDeque<Entry>,
+    /// Beside each entry, how far back the next older entry in each of its band buckets is
+    /// (0: none). Kept apart from the entries, 64 bytes each, so walking a bucket chain reads
+    /// one small record per step that mostly stays in cache, not a 400-byte entry.
+    chains: VecDeque<[u32; BANDS]>,
     /// Sequence number of `entries[0]`.
     base: u64,
     /// Band key → newest entry with that band; older ones follow `Entry::next`.
@@ -299,6 +301,7 @@ impl DuplicateIndex {
         DuplicateIndex {
             config,
             entries: VecDeque::new(),
+            chains: VecDeque::new(),
             base: 0,
             buckets: IdMap::default(),
             newest: None,
@@ -340,7 +343,7 @@ impl DuplicateIndex {
             while seq != NONE && seq >= self.base && len < MAX_CANDIDATES {
                 candidates[len] = seq;
                 len += 1;
-                seq = self.entry(seq).map_or(NONE, |e| e.next[band]);
+                seq = self.next_in_band(seq, band);
             }
         }
         let candidates = &mut candidates[..len];
@@ -393,6 +396,19 @@ impl DuplicateIndex {
             tag: e.tag,
             root,
         })
+    }
+
+    /// The next older entry in `seq`'s bucket of `band`, or `NONE`.
+    fn next_in_band(&self, seq: u64, band: usize) -> u64 {
+        let back = usize::try_from(seq.wrapping_sub(self.base))
+            .ok()
+            .and_then(|i| self.chains.get(i))
+            .map_or(0, |c| c[band]);
+        if back == 0 {
+            NONE
+        } else {
+            seq - u64::from(back)
+        }
     }
 
     fn entry(&self, seq: u64) -> Option<&Entry> {
@@ -458,12 +474,18 @@ impl DuplicateIndex {
         if let Some(t) = time {
             self.newest = Some(self.newest.map_or(t, |n| n.max(t)));
         }
-        let mut next = [NONE; BANDS];
+        let mut next = [0u32; BANDS];
         for (band, key) in fp.band_keys().into_iter().enumerate() {
-            next[band] = self.buckets.insert(key, seq).unwrap_or(NONE);
+            // A link further back than u32 can say would be outside any window: chain ends.
+            next[band] = self
+                .buckets
+                .insert(key, seq)
+                .and_then(|older| seq.checked_sub(older))
+                .and_then(|back| u32::try_from(back).ok())
+                .unwrap_or(0);
         }
+        self.chains.push_back(next);
         self.entries.push_back(Entry {
-            next,
             signature: *fp.signature,
             shingles: fp.shingles,
             wire,
@@ -491,6 +513,7 @@ impl DuplicateIndex {
             let Some(e) = self.entries.pop_front() else {
                 return;
             };
+            self.chains.pop_front();
             let seq = self.base;
             self.base += 1;
             // The oldest entry ends every chain it is in; a bucket whose newest entry it is
@@ -682,6 +705,7 @@ mod tests {
             index.add(&article(&i.to_string(), "X", "t", &text));
         }
         assert_eq!(index.len(), 3);
+        assert_eq!(index.chains.len(), 3);
         assert!(index.buckets.len() <= 3 * BANDS);
     }
 

@@ -25,10 +25,12 @@ pub(crate) fn entity_spans_in(text: &str, words: &[Span]) -> Vec<Span> {
     let mut prev_end = 0;
     for w in words {
         let word = &text[w.clone()];
-        let initial = sentence_initial(text, w.start);
+        // Only a capitalised word can start a name, so only then is the look back needed.
+        let capitalised = is_capitalised(word);
+        let initial = capitalised && sentence_initial(text, w.start);
         let adjacent = text[prev_end..w.start].bytes().all(|b| b == b' ');
         prev_end = w.end;
-        let name_like = is_capitalised(word)
+        let name_like = capitalised
             && !lexicon::is_month_or_weekday(word)
             && !(initial && lexicon::is_stopword_ci(word));
         if name_like {

@@ -93,8 +93,9 @@ pub(crate) fn extract(title: Option<&str>, body: &str) -> Features {
             i += number(body, &spans, i, &lower, &mut raw);
             continue;
         }
-        if let Some(m) = lexicon::month(&lower)
-            && word.starts_with(|c: char| c.is_uppercase())
+        // Capitals first: most words are not, and the month lookup compares strings.
+        if word.starts_with(|c: char| c.is_uppercase())
+            && let Some(m) = lexicon::month(&lower)
             && !(m == 5 && sentence_initial(body, span.start))
         {
             // "May 3" and "March" mark when; a day number right after makes it a date.
@@ -117,9 +118,16 @@ pub(crate) fn extract(title: Option<&str>, body: &str) -> Features {
                     Origin::Body(span.start..next.end),
                 ));
             }
-        } else if !stop && lower.chars().count() >= 2 {
+        } else if !stop && lower.chars().nth(1).is_some() {
+            // The stemmer only ever shortens a word: the same length means the same word.
+            let unstemmed = lower.len();
             lexicon::stem(&mut lower);
-            let key = tagged(TAG_WORD, hash_bytes(lower.as_bytes()));
+            let stemmed = if lower.len() == unstemmed {
+                h
+            } else {
+                hash_bytes(lower.as_bytes())
+            };
+            let key = tagged(TAG_WORD, stemmed);
             raw.push(term(key, Kind::Word, 1.0, Origin::Body(span)));
         }
         i += 1;
@@ -153,7 +161,7 @@ pub(crate) fn extract(title: Option<&str>, body: &str) -> Features {
         for span in text::words(title) {
             lower_into(&title[span.clone()], &mut lower);
             let h = hash_bytes(lower.as_bytes());
-            if lexicon::is_stopword_hash(h) || lower.chars().count() < 2 {
+            if lexicon::is_stopword_hash(h) || lower.chars().nth(1).is_none() {
                 continue;
             }
             if !is_number(&lower) {
@@ -356,6 +364,31 @@ mod tests {
             };
             assert!(body.get(s).is_some_and(|s| !s.is_empty()));
         }
+    }
+
+    #[test]
+    fn word_keys_are_hashes_of_the_stemmed_lower_case_word() {
+        let body = "Cities and QUAKES: the glass houses of Analysis stood.";
+        let f = extract(None, body);
+        for t in f.terms.iter().filter(|t| t.kind == Kind::Word) {
+            let Origin::Body(s) = &t.origin else {
+                panic!("body term with a title origin")
+            };
+            let mut w = body[s.clone()].to_lowercase();
+            lexicon::stem(&mut w);
+            assert_eq!(
+                t.key,
+                term(
+                    tagged(TAG_WORD, hash_bytes(w.as_bytes())),
+                    Kind::Word,
+                    1.0,
+                    t.origin.clone()
+                )
+                .key,
+                "{w}"
+            );
+        }
+        assert_eq!(f.terms.iter().filter(|t| t.kind == Kind::Word).count(), 6);
     }
 
     #[test]

@@ -30,13 +30,19 @@ use ingest::Article;
 /// article keeping the place of the dated article before it in the input (so a batch of undated
 /// articles stays in arrival order). Returns indices into `articles`.
 pub fn publication_order(articles: &[Article]) -> Vec<usize> {
+    publication_order_of(articles.iter().map(|a| a.published.map(|t| t.timestamp())))
+}
+
+/// [`publication_order`] from the articles' publication times alone (Unix seconds), for a
+/// caller that reads the articles themselves later, one at a time.
+pub fn publication_order_of(published: impl IntoIterator<Item = Option<i64>>) -> Vec<usize> {
     let mut last = None;
-    let mut keyed: Vec<(Option<i64>, usize)> = articles
-        .iter()
+    let mut keyed: Vec<(Option<i64>, usize)> = published
+        .into_iter()
         .enumerate()
-        .map(|(i, a)| {
-            if let Some(t) = a.published {
-                last = Some(t.timestamp());
+        .map(|(i, t)| {
+            if t.is_some() {
+                last = t;
             }
             (last, i)
         })

@@ -23,7 +23,7 @@ use crate::hash::hash_bytes;
 
 /// The version of the byte layout: bump it when the header or the serialised structs change
 /// shape in a way old states cannot be read in.
-pub const STATE_FORMAT: u32 = 1;
+pub const STATE_FORMAT: u32 = 2;
 
 /// Bump when clustering changes through code outside this crate's own sources (the `text`
 /// tokenizer, say): those are not in [`code_fingerprint`].
