@@ -6,7 +6,9 @@
 //! `S C [that] Q.` · `Q, S C.` · `Q, C S.` · `According to S, Q.` · `Q, according to S.` ·
 //! `S, who ..., C Q.` · `S C: "Q"` · `S called X "Q"` (partial) · `S's claim that Q` (a noun
 //! cue) · `Q was endorsed by S` (passive) · `"Q" ― S` (signature) · a quote paragraph after a
-//! quote (continuation). Cue words were counted on PolNeAR train: the verbs of `SAY` and `BROAD`
+//! quote (continuation). A quotation split around its attribution (`"A," S C, "B."`, or a quote
+//! resumed in the same paragraph after the sentence that attributes it) is one quote in parts.
+//! Cue words were counted on PolNeAR train: the verbs of `SAY` and `BROAD`
 //! in every form, a bare form only after a modal or pronoun ("would support").
 
 use super::marks::{self, Region};
@@ -14,7 +16,7 @@ use super::speakers::{
     People, is_honorific, is_not_person, is_role, role_key, strip_possessive, word_set,
 };
 use super::tokens::{Tok, is_closing_mark, is_opening_mark, sentences, tokenize};
-use super::{Cue, Gender, PersonMention, Quote, QuoteKind, Speaker};
+use super::{Cue, Gender, Part, PersonMention, Quote, QuoteKind, Speaker};
 use std::collections::HashMap;
 use std::sync::OnceLock;
 use text::Span;
@@ -745,8 +747,9 @@ pub(super) fn extract(text: &str, mentions: &[PersonMention]) -> Vec<Quote> {
     };
     let mut out: Vec<Quote> = Vec::new();
     let mut done = vec![false; cx.regions.len()];
-    // The speaker of the last direct quote, and the paragraph it was in.
-    let mut last: Option<(Speaker, usize)> = None;
+    // The speaker of the last direct quote, the paragraph it was in, and the index in `out` of
+    // that quote when it was direct (a later quote of the same paragraph is its next part).
+    let mut last: Option<(Speaker, usize, Option<usize>)> = None;
     // A speaker announced with a colon and no content yet: `Varga said:`.
     let mut pending: Option<(Speaker, Cue)> = None;
     let paras = text::paragraphs(text);
@@ -766,6 +769,9 @@ pub(super) fn extract(text: &str, mentions: &[PersonMention]) -> Vec<Quote> {
             // A direct quote's speaker stays the one later quotes continue, even when a clause
             // about them follows: `"Q," said Ruiz, a lawyer who has been challenging X.`
             let mut quoted_here = false;
+            // The cue of the previous attribution and the index of its quote: content resumed
+            // after the attribution (`Q1, Varga said, Q2`) is the next part of that quote.
+            let mut prev: Option<((usize, usize), usize)> = None;
             for f in &found {
                 let cue = cx.cue(f.cue);
                 let speaker = f.source.as_ref().map(|np| cx.speaker(np));
@@ -779,32 +785,55 @@ pub(super) fn extract(text: &str, mentions: &[PersonMention]) -> Vec<Quote> {
                 }
                 let span = cx.toks[cs].span.start..cx.toks[ce - 1].span.end;
                 let whole = cx.whole_region(cs, ce);
+                let resumes = prev
+                    .filter(|(c, _)| *c == f.cue && !f.partial_only)
+                    .map(|(_, qi)| qi);
                 let inside: Vec<usize> = cx
                     .regions_in(&span)
                     .filter(|&r| !done[r] && overlaps(&cx.regions[r].content, &span))
                     .collect();
+                // The index in `out` of the direct quote this attribution gave, if any.
+                let mut direct_at = None;
                 if let (Some(r), false) = (whole, f.partial_only) {
                     done[r] = true;
-                    let q = cx.quote(
-                        cx.regions[r].content.clone(),
-                        QuoteKind::Direct,
-                        Some(cue.clone()),
-                        speaker.clone(),
-                    );
+                    let content = cx.regions[r].content.clone();
                     used.push(cx.regions[r].outer());
-                    out.push(q);
+                    let qi = match resumes.filter(|&qi| out[qi].kind == QuoteKind::Direct) {
+                        Some(qi) => {
+                            cx.add_part(&mut out[qi], content);
+                            qi
+                        }
+                        None => {
+                            out.push(cx.quote(
+                                content,
+                                QuoteKind::Direct,
+                                Some(cue.clone()),
+                                speaker.clone(),
+                            ));
+                            out.len() - 1
+                        }
+                    };
+                    direct_at = Some(qi);
+                    prev = Some((f.cue, qi));
                     if let Some(s) = &speaker {
-                        last = Some((s.clone(), pi));
+                        last = Some((s.clone(), pi, Some(qi)));
                         quoted_here = true;
                     }
                 } else {
                     if !f.partial_only {
-                        out.push(cx.quote(
-                            cx.trim(span.clone()),
-                            QuoteKind::Indirect,
-                            Some(cue.clone()),
-                            speaker.clone(),
-                        ));
+                        let content = cx.trim(span.clone());
+                        match resumes.filter(|&qi| out[qi].kind == QuoteKind::Indirect) {
+                            Some(qi) => cx.add_part(&mut out[qi], content),
+                            None => {
+                                out.push(cx.quote(
+                                    content,
+                                    QuoteKind::Indirect,
+                                    Some(cue.clone()),
+                                    speaker.clone(),
+                                ));
+                                prev = Some((f.cue, out.len() - 1));
+                            }
+                        }
                     }
                     for r in inside {
                         done[r] = true;
@@ -819,7 +848,7 @@ pub(super) fn extract(text: &str, mentions: &[PersonMention]) -> Vec<Quote> {
                     if let Some(s) = &speaker
                         && !quoted_here
                     {
-                        last = Some((s.clone(), pi));
+                        last = Some((s.clone(), pi, None));
                     }
                 }
                 // `"A," she said, "B."`: a quote after the cue in the same sentence.
@@ -855,12 +884,16 @@ pub(super) fn extract(text: &str, mentions: &[PersonMention]) -> Vec<Quote> {
                         let own = (tail..k)
                             .find(|&x| cx.toks[x].word && flags(cx.word(x)) & ING_FLAG != 0)
                             .map(|x| cx.cue((x, x + 1)));
-                        out.push(cx.quote(
-                            reg.content.clone(),
-                            QuoteKind::Direct,
-                            Some(own.unwrap_or_else(|| cue.clone())),
-                            speaker.clone(),
-                        ));
+                        match (own, direct_at) {
+                            // `"A," she said, "B."`: one quotation in two parts.
+                            (None, Some(qi)) => cx.add_part(&mut out[qi], reg.content.clone()),
+                            (own, _) => out.push(cx.quote(
+                                reg.content.clone(),
+                                QuoteKind::Direct,
+                                Some(own.unwrap_or_else(|| cue.clone())),
+                                speaker.clone(),
+                            )),
+                        }
                     }
                 }
             }
@@ -889,7 +922,13 @@ pub(super) fn extract(text: &str, mentions: &[PersonMention]) -> Vec<Quote> {
                 done[r] = true;
                 let (speaker, cue) = if let Some((s, c)) = pending.take() {
                     (Some(s), Some(c))
-                } else if let Some((s, lp)) = &last {
+                } else if let Some((s, lp, at)) = &last {
+                    // A quote resumed in the paragraph of a direct quote by the same speaker:
+                    // `"A," said Ruiz, a lawyer. "B."` is one quotation.
+                    if let (true, Some(qi)) = (*lp == pi, *at) {
+                        cx.add_part(&mut out[qi], reg.content.clone());
+                        continue;
+                    }
                     if *lp + 1 >= pi {
                         (Some(s.clone()), None)
                     } else {
@@ -898,10 +937,10 @@ pub(super) fn extract(text: &str, mentions: &[PersonMention]) -> Vec<Quote> {
                 } else {
                     (None, None)
                 };
-                if let Some(s) = &speaker {
-                    last = Some((s.clone(), pi));
-                }
                 out.push(cx.quote(reg.content.clone(), QuoteKind::Direct, cue, speaker));
+                if let Some(s) = &out[out.len() - 1].speaker {
+                    last = Some((s.clone(), pi, Some(out.len() - 1)));
+                }
             }
         }
         let runs_on = cx.regions_in(para).any(|r| {
@@ -911,6 +950,14 @@ pub(super) fn extract(text: &str, mentions: &[PersonMention]) -> Vec<Quote> {
         if pending.is_some() && !runs_on && !text[para.clone()].trim_end().ends_with(':') {
             pending = None;
         }
+    }
+    // A region taken as the next part of a quote is not a quote of its own as well.
+    let parts: Vec<Span> = out
+        .iter()
+        .flat_map(|q| q.more.iter().map(|p| p.span.clone()))
+        .collect();
+    if !parts.is_empty() {
+        out.retain(|q| !parts.contains(&q.span));
     }
     out.sort_by_key(|q| (q.span.start, q.span.end, q.kind));
     out.dedup_by(|a, b| a.span == b.span);
@@ -990,10 +1037,22 @@ impl Ctx<'_> {
         Quote {
             text: self.text[span.clone()].to_owned(),
             span,
+            more: Vec::new(),
             kind,
             cue,
             speaker,
         }
+    }
+
+    /// Appends `span` to `q` as the next part of the same quotation (once).
+    fn add_part(&self, q: &mut Quote, span: Span) {
+        if q.parts().any(|(s, _)| *s == span) {
+            return;
+        }
+        q.more.push(Part {
+            text: self.text[span.clone()].to_owned(),
+            span,
+        });
     }
 
     fn cue(&self, (s, e): (usize, usize)) -> Cue {
@@ -2263,13 +2322,15 @@ mod tests {
     use super::*;
 
     /// One expected quote: (text, kind, cue, speaker name) — "?" for a speaker with no name,
-    /// "" for no speaker at all.
+    /// "" for no speaker at all; the parts of a split quotation joined by " … ".
     type Want<'a> = (&'a str, QuoteKind, &'a str, &'a str);
 
     fn check(text: &str, expected: &[Want]) {
         let got = quotes(text);
         for q in &got {
-            assert_eq!(&text[q.span.clone()], q.text, "span round trip in {text}");
+            for (span, part) in q.parts() {
+                assert_eq!(&text[span.clone()], part, "span round trip in {text}");
+            }
             if let Some(s) = &q.speaker {
                 assert!(text.get(s.span.clone()).is_some(), "speaker span in {text}");
             }
@@ -2282,7 +2343,7 @@ mod tests {
                     Some(s) => s.name.clone().unwrap_or_else(|| "?".into()),
                 };
                 (
-                    q.text.clone(),
+                    q.full_text(),
                     q.kind,
                     q.cue.as_ref().map_or(String::new(), |c| c.text.clone()),
                     speaker,
@@ -2334,9 +2395,24 @@ mod tests {
     fn split_quote_around_the_cue() {
         check(
             "“We are ready,” Elena Varga said, “and we will stay.”",
+            &[(
+                "We are ready, … and we will stay.",
+                Direct,
+                "said",
+                "Elena Varga",
+            )],
+        );
+        // The resumed quote may follow the sentence that attributes it, in the same paragraph.
+        check(
+            "“We are ready,” Elena Varga said on Monday. “We will stay.”\n\n“Nobody leaves.”",
             &[
-                ("We are ready,", Direct, "said", "Elena Varga"),
-                ("and we will stay.", Direct, "said", "Elena Varga"),
+                (
+                    "We are ready, … We will stay.",
+                    Direct,
+                    "said",
+                    "Elena Varga",
+                ),
+                ("Nobody leaves.", Direct, "", "Elena Varga"),
             ],
         );
     }
@@ -2599,10 +2675,12 @@ mod tests {
     fn continuation_after_a_clause_about_the_speaker() {
         check(
             "“These are strange days,” said Ana Ruiz, a lawyer who has been challenging the mine owners for years. “I am skeptical he can pull it off.”",
-            &[
-                ("These are strange days,", Direct, "said", "Ana Ruiz"),
-                ("I am skeptical he can pull it off.", Direct, "", "Ana Ruiz"),
-            ],
+            &[(
+                "These are strange days, … I am skeptical he can pull it off.",
+                Direct,
+                "said",
+                "Ana Ruiz",
+            )],
         );
     }
 
@@ -2647,10 +2725,12 @@ mod tests {
         );
         check(
             "The port was busy, Omar Haddad said, until the storm came.",
-            &[
-                ("The port was busy", Indirect, "said", "Omar Haddad"),
-                ("until the storm came", Indirect, "said", "Omar Haddad"),
-            ],
+            &[(
+                "The port was busy … until the storm came",
+                Indirect,
+                "said",
+                "Omar Haddad",
+            )],
         );
         check(
             "''We will not sell,'' said Omar Haddad.",
