@@ -747,6 +747,8 @@ pub(super) fn extract(text: &str, mentions: &[PersonMention]) -> Vec<Quote> {
     };
     let mut out: Vec<Quote> = Vec::new();
     let mut done = vec![false; cx.regions.len()];
+    // Regions taken as a direct quote or part of one.
+    let mut direct = vec![false; cx.regions.len()];
     // The speaker of the last direct quote, the paragraph it was in, and the index in `out` of
     // that quote when it was direct (a later quote of the same paragraph is its next part).
     let mut last: Option<(Speaker, usize, Option<usize>)> = None;
@@ -796,6 +798,7 @@ pub(super) fn extract(text: &str, mentions: &[PersonMention]) -> Vec<Quote> {
                 let mut direct_at = None;
                 if let (Some(r), false) = (whole, f.partial_only) {
                     done[r] = true;
+                    direct[r] = true;
                     let content = cx.regions[r].content.clone();
                     used.push(cx.regions[r].outer());
                     let qi = match resumes.filter(|&qi| out[qi].kind == QuoteKind::Direct) {
@@ -820,8 +823,14 @@ pub(super) fn extract(text: &str, mentions: &[PersonMention]) -> Vec<Quote> {
                         quoted_here = true;
                     }
                 } else {
-                    if !f.partial_only {
-                        let content = cx.trim(span.clone());
+                    // Reported content stops before a quote already taken as a direct one:
+                    // `"A," Tester said, referring to the excuse, "B."` (B goes on with A).
+                    let end = cx
+                        .regions_in(&span)
+                        .find(|&r| direct[r] && cx.regions[r].open.start > span.start)
+                        .map_or(span.end, |r| cx.regions[r].open.start);
+                    let content = cx.trim(span.start..end);
+                    if !f.partial_only && words_in(cx.text, &content) > 0 {
                         match resumes.filter(|&qi| out[qi].kind == QuoteKind::Indirect) {
                             Some(qi) => cx.add_part(&mut out[qi], content),
                             None => {
@@ -880,9 +889,16 @@ pub(super) fn extract(text: &str, mentions: &[PersonMention]) -> Vec<Quote> {
                     }
                     if words_in(cx.text, &reg.content) >= 2 && whole.is_some() {
                         done[r] = true;
-                        // `"A," Trump said, adding, "B."`: B has a cue of its own.
+                        direct[r] = true;
+                        // `"A," Trump said, adding, "B."`: B has a cue of its own. A participle
+                        // with an object is an aside (`"A," Tester said, referring to the
+                        // excuse, "B."`) and B goes on with A.
                         let own = (tail..k)
-                            .find(|&x| cx.toks[x].word && flags(cx.word(x)) & ING_FLAG != 0)
+                            .find(|&x| {
+                                cx.toks[x].word
+                                    && flags(cx.word(x)) & ING_FLAG != 0
+                                    && (x + 1..k).filter(|&y| cx.toks[y].word).count() <= 1
+                            })
                             .map(|x| cx.cue((x, x + 1)));
                         match (own, direct_at) {
                             // `"A," she said, "B."`: one quotation in two parts.
@@ -920,6 +936,7 @@ pub(super) fn extract(text: &str, mentions: &[PersonMention]) -> Vec<Quote> {
                     continue;
                 }
                 done[r] = true;
+                direct[r] = true;
                 let (speaker, cue) = if let Some((s, c)) = pending.take() {
                     (Some(s), Some(c))
                 } else if let Some((s, lp, at)) = &last {
@@ -2176,6 +2193,16 @@ impl Ctx<'_> {
         let span = self.toks[np.start].span.start..self.toks[np.end - 1].span.end;
         let at = span.start;
         let toks = &self.toks[np.start..np.end];
+        // A relative clause in the phrase (`Brekke, who faces criticism over cuts to the
+        // national budget, said`) says something about the speaker, never their name or role.
+        let toks = match toks
+            .iter()
+            .skip(1)
+            .position(|t| matches!(t.lower.as_str(), "who" | "whom" | "whose" | "which"))
+        {
+            Some(p) => &toks[..=p],
+            None => toks,
+        };
         if toks.len() == 1
             && toks[0].word
             && (PRONOUNS.contains(&toks[0].lower.as_str())
@@ -2555,6 +2582,22 @@ mod tests {
     }
 
     #[test]
+    fn no_role_from_a_relative_clause_about_the_speaker() {
+        let text = "Tomas Brekke visited Kessel. Brekke, who faces criticism over cuts to the national dam budget, said an inquiry would report soon.";
+        let q = quotes(text);
+        let s = q[0].speaker.as_ref().expect("a speaker");
+        assert_eq!(
+            (s.name.as_deref(), s.role.as_deref()),
+            (Some("Tomas Brekke"), None)
+        );
+        let q = quotes(
+            "Ana Ruiz, a lawyer who works for the national union, said the plan would fail.",
+        );
+        let s = q[0].speaker.as_ref().expect("a speaker");
+        assert_eq!(s.role.as_deref(), Some("lawyer"));
+    }
+
+    #[test]
     fn role_holder_named_with_title() {
         check(
             "Chancellor Angela Merkel met the mayor. “We stand together,” the chancellor said.",
@@ -2667,6 +2710,18 @@ mod tests {
             &[
                 ("We cannot pay for this,", Direct, "said", "Varga"),
                 ("The bridge must wait a year.", Direct, "adding", "Varga"),
+            ],
+        );
+        check(
+            "“Every time you say that,” Tester said, referring to the excuse, “you help them.”",
+            &[
+                (
+                    "Every time you say that, … you help them.",
+                    Direct,
+                    "said",
+                    "Tester",
+                ),
+                ("to the excuse", Indirect, "referring", "Tester"),
             ],
         );
     }
