@@ -1202,6 +1202,13 @@ impl Ctx<'_> {
     /// All attributions of the sentence `a..b`, left to right, never overlapping.
     fn attributions(&self, a: usize, b: usize) -> Vec<Found> {
         let mut out: Vec<Found> = Vec::new();
+        // A headline in title case capitalises its verb too: "Lindsey Graham Says Trump Could
+        // Address Clean Energy".
+        let headline = {
+            let words: Vec<&Tok> = self.toks[a..b].iter().filter(|t| t.word).collect();
+            let caps = words.iter().filter(|t| t.cap).count();
+            words.len() >= 4 && caps * 10 >= words.len() * 8
+        };
         let mut i = a;
         if let Some(f) = self.colon(a, b) {
             i = f.content.1;
@@ -1233,7 +1240,7 @@ impl Ctx<'_> {
             } else if i > a && self.toks[i - 1].is_punct(',') && flags(w) & ING_FLAG != 0 {
                 // `..., saying Q`: the subject of the sentence said it.
                 self.participle(a, b, i).or_else(|| self.say(a, b, i))
-            } else if is_say(w) && !self.toks[i].cap {
+            } else if is_say(w) && (!self.toks[i].cap || (headline && i > a)) {
                 // `Varga left the hall and said Q`: the subject of the sentence.
                 self.say(a, b, i).or_else(|| {
                     (i > a && self.word(i - 1) == "and")
@@ -1242,7 +1249,7 @@ impl Ctx<'_> {
                 })
             } else if PARTIAL_CUES.contains(&w) && !self.toks[i].cap {
                 self.broad(a, b, i).or_else(|| self.partial(a, b, i))
-            } else if !self.toks[i].cap && flags(w) & BROAD_FLAG != 0 {
+            } else if (!self.toks[i].cap || (headline && i > a)) && flags(w) & BROAD_FLAG != 0 {
                 self.broad(a, b, i)
             } else if !self.toks[i].cap
                 && flags(w) & (BASE_FLAG | ING_FLAG) != 0
@@ -2720,6 +2727,21 @@ mod tests {
             q[0].speaker.as_ref().and_then(|s| s.role.clone()),
             Some("spokesman".into())
         );
+    }
+
+    #[test]
+    fn headline_in_title_case() {
+        check(
+            "Lindsey Graham Says Trump Could Address Clean Energy\n\nThe senator spoke on Monday.",
+            &[(
+                "Trump Could Address Clean Energy",
+                Indirect,
+                "Says",
+                "Lindsey Graham",
+            )],
+        );
+        // A capitalised verb in an ordinary sentence is not a cue.
+        check("Says Who is a quiz show on Radio Kessel.", &[]);
     }
 
     #[test]
