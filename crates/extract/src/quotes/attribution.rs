@@ -416,6 +416,8 @@ const ING_FLAG: u8 = 4;
 /// The bare verb ("support", "want"): a cue only after a modal, a negation or a pronoun
 /// subject, since most bare forms double as nouns ("his support").
 const BASE_FLAG: u8 = 8;
+/// The head of a stance phrase ([`STANCE`]), looked up before the pairs are scanned.
+const STANCE_FLAG: u8 = 16;
 
 /// Every cue word form with what it can do, built once: a lookup per token instead of a scan
 /// of the lists.
@@ -449,6 +451,9 @@ fn lexicon() -> &'static HashMap<String, u8> {
         }
         for w in PARTICIPLES {
             add((*w).to_owned(), ING_FLAG);
+        }
+        for (w, _) in STANCE {
+            add((*w).to_owned(), STANCE_FLAG);
         }
         m
     })
@@ -1204,10 +1209,13 @@ impl Ctx<'_> {
         let mut out: Vec<Found> = Vec::new();
         // A headline in title case capitalises its verb too: "Lindsey Graham Says Trump Could
         // Address Clean Energy".
-        let headline = {
-            let words: Vec<&Tok> = self.toks[a..b].iter().filter(|t| t.word).collect();
-            let caps = words.iter().filter(|t| t.cap).count();
-            words.len() >= 4 && caps * 10 >= words.len() * 8
+        // Counted only when a capitalised cue word asks.
+        let headline = || {
+            let (words, caps) = self.toks[a..b]
+                .iter()
+                .filter(|t| t.word)
+                .fold((0, 0), |(n, c), t| (n + 1, c + usize::from(t.cap)));
+            words >= 4 && caps * 10 >= words * 8
         };
         let mut i = a;
         if let Some(f) = self.colon(a, b) {
@@ -1240,7 +1248,7 @@ impl Ctx<'_> {
             } else if i > a && self.toks[i - 1].is_punct(',') && flags(w) & ING_FLAG != 0 {
                 // `..., saying Q`: the subject of the sentence said it.
                 self.participle(a, b, i).or_else(|| self.say(a, b, i))
-            } else if is_say(w) && (!self.toks[i].cap || (headline && i > a)) {
+            } else if is_say(w) && (!self.toks[i].cap || (i > a && headline())) {
                 // `Varga left the hall and said Q`: the subject of the sentence.
                 self.say(a, b, i).or_else(|| {
                     (i > a && self.word(i - 1) == "and")
@@ -1249,7 +1257,7 @@ impl Ctx<'_> {
                 })
             } else if PARTIAL_CUES.contains(&w) && !self.toks[i].cap {
                 self.broad(a, b, i).or_else(|| self.partial(a, b, i))
-            } else if (!self.toks[i].cap || (headline && i > a)) && flags(w) & BROAD_FLAG != 0 {
+            } else if flags(w) & BROAD_FLAG != 0 && (!self.toks[i].cap || (i > a && headline())) {
                 self.broad(a, b, i)
             } else if !self.toks[i].cap
                 && flags(w) & (BASE_FLAG | ING_FLAG) != 0
@@ -1308,6 +1316,7 @@ impl Ctx<'_> {
                     self.word(i + 1),
                     "of" | "about" | "for" | "to" | "on" | "against" | "with"
                 )
+                && flags(w) & STANCE_FLAG != 0
                 && STANCE.contains(&(w, self.word(i + 1)));
             if !(is_nominal(w) || stance) || self.toks[i].cap || self.in_region(i) {
                 continue;
