@@ -268,6 +268,24 @@ mod tests {
     }
 
     #[test]
+    fn split_quote_joins_its_whole_wording() {
+        use Relation::*;
+        let a = "“We are ready,” Elena Varga said, “and we will stay.”";
+        check(
+            &[
+                ("a", a),
+                ("b", "“We are ready, and we will stay,” Elena Varga said."),
+            ],
+            &[&[("a", Same), ("b", Same)]],
+        );
+        let qa = quotes(a);
+        let groups = group_quotes(&[("a", qa.as_slice())]);
+        let first = &groups[0].appearances[0];
+        assert_eq!(groups[0].text, "We are ready, … and we will stay.");
+        assert_eq!(&a[first.more[0].span.clone()], first.more[0].text);
+    }
+
+    #[test]
     fn different_speakers_stay_apart() {
         use Relation::*;
         check(
