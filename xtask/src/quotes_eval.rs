@@ -10,7 +10,8 @@
 //! normalised text and its spans are mapped back with `Normalized::original_span`. Articles
 //! annotated by several annotators use the annotator whose id sorts first. A partial quote that
 //! lies inside a predicted reported-speech span is scored as part of it (PolNeAR gives each token
-//! to one attribution at most).
+//! to one attribution at most). A quotation split around its attribution is one prediction with
+//! all its parts (`Quote::more`), exactly as the extractor returns it.
 
 use anyhow::{Context, Result, bail};
 use extract::quotes::{self, Quote, QuoteKind};
@@ -46,7 +47,8 @@ struct Tally {
     pred_matched: usize,
     /// Gold attributions matched by a prediction.
     gold_matched: usize,
-    /// Unmatched predictions lying inside a matched gold content (pieces of a split quote).
+    /// Unmatched predictions lying mostly inside a matched gold content (nested attributions,
+    /// pieces of a split quote the extractor did not join).
     fragments: usize,
     speaker_total: usize,
     speaker_right: usize,
@@ -68,7 +70,7 @@ impl Tally {
             0.0
         };
         println!(
-            "{label:<12} gold {:>5}  pred {:>5}  P {:.3}  R {:.3}  F1 {:.3}  (fragments of split quotes not counted: P {:.3} F1 {:.3})  speaker {:.3} ({}/{})",
+            "{label:<12} gold {:>5}  pred {:>5}  P {:.3}  R {:.3}  F1 {:.3}  (predictions inside a matched gold not counted: P {:.3} F1 {:.3})  speaker {:.3} ({}/{})",
             self.gold,
             self.pred,
             p,
@@ -378,7 +380,7 @@ fn score(a: &Article, opts: &Options, direct: &mut Tally, all: &mut Tally, shown
     let outer: Vec<Range<usize>> = preds
         .iter()
         .filter(|q| q.kind != QuoteKind::Partial)
-        .map(|q| q.span.clone())
+        .flat_map(|q| q.parts().map(|(s, _)| s.clone()))
         .collect();
     preds.retain(|q| {
         q.kind != QuoteKind::Partial
@@ -387,30 +389,12 @@ fn score(a: &Article, opts: &Options, direct: &mut Tally, all: &mut Tally, shown
                 .any(|o| o.start <= q.span.start && q.span.end <= o.end)
     });
     let map = |s: &Range<usize>| norm.original_span(s.clone());
-    // One attribution may quote in pieces: `"A," she said, "B."` or `"A," she said. "B."` give
-    // two quotes with the same speaker mention in one paragraph; score them as one prediction.
-    let para_of = |at: usize| norm.text[..at.min(norm.text.len())].matches("\n\n").count();
-    let mut pieces: Vec<Vec<Range<usize>>> = Vec::new();
-    let mut kept: Vec<Quote> = Vec::new();
-    for q in preds {
-        let same = kept.last().is_some_and(|p: &Quote| {
-            (p.cue.is_some() && p.cue.as_ref().map(|c| &c.span) == q.cue.as_ref().map(|c| &c.span))
-                || p.kind == QuoteKind::Direct
-                    && q.kind == QuoteKind::Direct
-                    && p.speaker.as_ref().map(|s| &s.span) == q.speaker.as_ref().map(|s| &s.span)
-                    && p.speaker.is_some()
-                    && para_of(p.span.end) == para_of(q.span.start)
-        });
-        if same {
-            if let Some(last) = pieces.last_mut() {
-                last.push(map(&q.span));
-            }
-        } else {
-            pieces.push(vec![map(&q.span)]);
-            kept.push(q);
-        }
-    }
-    let preds = kept;
+    // A quotation split around its attribution (`"A," she said, "B."`) is one prediction with
+    // all its parts, as the extractor returns it.
+    let pieces: Vec<Vec<Range<usize>>> = preds
+        .iter()
+        .map(|q| q.parts().map(|(s, _)| map(s)).collect())
+        .collect();
     // Full names of the people, in original offsets, for the by-name speaker test.
     let names = quotes::full_names(&norm.text, &people);
     let person_spans: Vec<(Range<usize>, String)> = people
@@ -437,7 +421,7 @@ fn score(a: &Article, opts: &Options, direct: &mut Tally, all: &mut Tally, shown
                 p,
                 q.speaker,
                 q.cue,
-                q.text.chars().take(60).collect::<String>()
+                q.full_text().chars().take(60).collect::<String>()
             );
         }
         for g in &a.gold {
@@ -539,7 +523,7 @@ fn score(a: &Article, opts: &Options, direct: &mut Tally, all: &mut Tally, shown
                 },
                 q.kind,
                 sp,
-                q.text.chars().take(150).collect::<String>()
+                q.full_text().chars().take(150).collect::<String>()
             );
             if let Some(gi) = gold_of[pi] {
                 let g = &a.gold[gi];

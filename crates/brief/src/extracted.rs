@@ -50,7 +50,10 @@ pub fn extract_article(text: &str) -> Extracted {
                 name,
             })
             .collect(),
-        quotes: quotes.into_iter().filter(|q| fits(&q.span)).collect(),
+        quotes: quotes
+            .into_iter()
+            .filter(|q| q.parts().all(|(s, _)| fits(s)))
+            .collect(),
     }
 }
 
@@ -79,13 +82,18 @@ pub fn quotes_and_people(
         .into_iter()
         .map(|g| QuoteInput {
             speaker: g.speaker,
+            // Each part of a split quotation is cited where it stands.
             appearances: g
                 .appearances
                 .into_iter()
-                .map(|a| Mention {
-                    article: a.article,
-                    start: a.span.start,
-                    end: a.span.end,
+                .flat_map(|a| {
+                    std::iter::once(a.span)
+                        .chain(a.more.into_iter().map(|p| p.span))
+                        .map(move |s| Mention {
+                            article: a.article.clone(),
+                            start: s.start,
+                            end: s.end,
+                        })
                 })
                 .collect(),
         })

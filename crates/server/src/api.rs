@@ -335,14 +335,17 @@ pub async fn article(
         summary_only: a.summary_only,
         story: snapshot.story_of(&id).map(|s| s.id.clone()),
         text: a.text.clone(),
+        // One span per part: a quotation split around its attribution has several.
         quotes: extracted
             .quotes
             .iter()
-            .map(|q| QuoteSpan {
-                text: a.text[q.span.clone()].to_owned(),
-                start: q.span.start,
-                end: q.span.end,
-                speaker: q.speaker.as_ref().and_then(|s| s.name.clone()),
+            .flat_map(|q| {
+                q.parts().map(|(span, _)| QuoteSpan {
+                    text: a.text[span.clone()].to_owned(),
+                    start: span.start,
+                    end: span.end,
+                    speaker: q.speaker.as_ref().and_then(|s| s.name.clone()),
+                })
             })
             .collect(),
         names: extracted

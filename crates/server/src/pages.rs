@@ -486,9 +486,9 @@ pub async fn article(
     }
 
     let mut spans: Vec<Highlight> = Vec::new();
-    for q in &extracted.quotes {
+    for (span, _) in extracted.quotes.iter().flat_map(|q| q.parts()) {
         spans.push(Highlight {
-            span: q.span.clone(),
+            span: span.clone(),
             class: "q",
             id: None,
         });

@@ -37,6 +37,10 @@ pub struct Record<'a> {
     pub text: &'a str,
     pub start: usize,
     pub end: usize,
+    /// The rest of a quotation split around its attribution (`“A,” she said, “B.”`), in order;
+    /// left out when the quotation is in one piece.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub more: Vec<Piece<'a>>,
     pub cue: Option<Piece<'a>>,
     /// Null when the text names no speaker for it.
     pub speaker: Option<Speaker<'a>>,
@@ -60,6 +64,11 @@ impl<'a> Record<'a> {
             text: &q.text,
             start: q.span.start,
             end: q.span.end,
+            more: q
+                .more
+                .iter()
+                .map(|p| Piece::new(&p.text, &p.span))
+                .collect(),
             cue: q.cue.as_ref().map(|c| Piece::new(&c.text, &c.span)),
             speaker: q.speaker.as_ref().map(|s| Speaker {
                 name: s.name.as_deref(),
@@ -78,7 +87,7 @@ pub fn run(args: Args, context: &Context) -> Result<Outcome> {
 }
 
 /// One line per quote: speaker (or "unknown", with the role when one is given), kind and cue,
-/// then the quoted text.
+/// then the quoted text (the parts of a split quotation joined by " … ").
 pub fn write_quotes(out: &mut impl Write, quotes: &[Quote]) -> io::Result<()> {
     if quotes.is_empty() {
         return writeln!(out, "  (no quotes)");
@@ -96,7 +105,12 @@ pub fn write_quotes(out: &mut impl Write, quotes: &[Quote]) -> io::Result<()> {
             QuoteKind::Indirect => "indirect",
         };
         let cue = q.cue.as_ref().map_or("-", |c| c.text.as_str());
-        writeln!(out, "  {name}{role} ({kind}, {cue}): “{}”", q.text)?;
+        let text = q
+            .parts()
+            .map(|(_, t)| format!("“{t}”"))
+            .collect::<Vec<_>>()
+            .join(" … ");
+        writeln!(out, "  {name}{role} ({kind}, {cue}): {text}")?;
     }
     Ok(())
 }

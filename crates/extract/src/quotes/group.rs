@@ -4,7 +4,7 @@
 //!
 //! Deterministic: groups come in order of their first appearance in the input.
 
-use super::{Quote, QuoteKind};
+use super::{Part, Quote, QuoteKind};
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
 use text::Span;
@@ -29,6 +29,9 @@ pub struct Appearance {
     pub text: String,
     /// Byte range in that article's text.
     pub span: Span,
+    /// The further parts of a quotation split around its attribution ([`Quote::more`]).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub more: Vec<Part>,
     pub kind: QuoteKind,
     pub relation: Relation,
     /// The speaker's name as resolved in that article.
@@ -38,7 +41,7 @@ pub struct Appearance {
 /// One statement and every appearance of it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct QuoteGroup {
-    /// The fullest wording.
+    /// The fullest wording (the parts of a split quotation joined by " … ").
     pub text: String,
     /// The speaker most appearances name; `None` when none does.
     pub speaker: Option<String>,
@@ -52,7 +55,10 @@ const VARIANT_OVERLAP: f64 = 0.6;
 pub fn group_quotes(articles: &[(&str, &[Quote])]) -> Vec<QuoteGroup> {
     let items: Vec<(&str, &Quote, Vec<String>)> = articles
         .iter()
-        .flat_map(|(id, qs)| qs.iter().map(move |q| (*id, q, words(&q.text))))
+        .flat_map(|(id, qs)| {
+            qs.iter()
+                .map(move |q| (*id, q, q.parts().flat_map(|(_, t)| words(t)).collect()))
+        })
         .collect();
     let mut parent: Vec<usize> = (0..items.len()).collect();
     // Candidate pairs share a word pair (or, for one-word quotes, the word).
@@ -116,7 +122,7 @@ pub fn group_quotes(articles: &[(&str, &[Quote])]) -> Vec<QuoteGroup> {
                 .max_by_key(|(n, c)| (**c, std::cmp::Reverse(**n)))
                 .map(|(n, _)| (*n).to_owned());
             QuoteGroup {
-                text: items[best].1.text.clone(),
+                text: items[best].1.full_text(),
                 speaker,
                 appearances: members
                     .iter()
@@ -126,6 +132,7 @@ pub fn group_quotes(articles: &[(&str, &[Quote])]) -> Vec<QuoteGroup> {
                             article: (*article).to_owned(),
                             text: q.text.clone(),
                             span: q.span.clone(),
+                            more: q.more.clone(),
                             kind: q.kind,
                             relation: if w == canon {
                                 Relation::Same
@@ -258,6 +265,24 @@ mod tests {
             ],
             &[&[("a", Variant), ("b", Same)], &[("c", Same)]],
         );
+    }
+
+    #[test]
+    fn split_quote_joins_its_whole_wording() {
+        use Relation::*;
+        let a = "“We are ready,” Elena Varga said, “and we will stay.”";
+        check(
+            &[
+                ("a", a),
+                ("b", "“We are ready, and we will stay,” Elena Varga said."),
+            ],
+            &[&[("a", Same), ("b", Same)]],
+        );
+        let qa = quotes(a);
+        let groups = group_quotes(&[("a", qa.as_slice())]);
+        let first = &groups[0].appearances[0];
+        assert_eq!(groups[0].text, "We are ready, … and we will stay.");
+        assert_eq!(&a[first.more[0].span.clone()], first.more[0].text);
     }
 
     #[test]

@@ -71,15 +71,51 @@ pub struct Speaker {
 }
 
 /// One quotation in one article.
+///
+/// A quotation the writer split around its attribution (`“A,” she said, “B.”`, or `“A,” said
+/// Ruiz, a lawyer. “B.”` in one paragraph) is one `Quote`: `text`/`span` hold its first part and
+/// `more` the parts after it, each with its own exact byte range. Front ends that show one
+/// quotation use [`Quote::parts`] or [`Quote::full_text`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Quote {
-    /// The quoted or reported content, without the quote marks.
+    /// The quoted or reported content, without the quote marks (the first part of a split
+    /// quotation).
     pub text: String,
     /// Byte range of `text` in the article text.
     pub span: Span,
+    /// The rest of a split quotation, in order; empty for a quotation in one piece.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub more: Vec<Part>,
     pub kind: QuoteKind,
     pub cue: Option<Cue>,
     pub speaker: Option<Speaker>,
+}
+
+/// A further part of a split quotation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Part {
+    /// The words without the quote marks.
+    pub text: String,
+    /// Byte range of `text` in the article text.
+    pub span: Span,
+}
+
+impl Quote {
+    /// Every part of the quotation in order, the first one included: `(span, text)`.
+    pub fn parts(&self) -> impl Iterator<Item = (&Span, &str)> {
+        std::iter::once((&self.span, self.text.as_str()))
+            .chain(self.more.iter().map(|p| (&p.span, p.text.as_str())))
+    }
+
+    /// The whole quotation for display: its parts joined by " … ".
+    pub fn full_text(&self) -> String {
+        self.parts().map(|(_, t)| t).collect::<Vec<_>>().join(" … ")
+    }
+
+    /// From the start of the first part to the end of the last.
+    pub fn extent(&self) -> Span {
+        self.span.start..self.more.last().map_or(self.span.end, |p| p.span.end)
+    }
 }
 
 /// Every quotation in `text`, in order of position. `people` are the persons an entity
