@@ -1,4 +1,4 @@
-//! `cargo xtask bench-stories [--runs N] [SIZE...]`: speed and memory of near-duplicate
+//! `cargo xtask bench-stories [--runs N] [--batch] [SIZE...]`: speed and memory of near-duplicate
 //! detection plus story assignment on a synthetic stream built at run time from the ECB+ and
 //! Multi-News articles in `../shared/data` (nothing is copied into the repository).
 //!
@@ -10,6 +10,11 @@
 //! Articles are generated in chunks, untimed; the figures time only the clustering
 //! (`Clusterer::add_batch` with two worker threads preparing articles while the calling thread
 //! assigns them), with closed stories drained as a long-running ingest would.
+//!
+//! `--batch` times the batch pass instead (`stories::batch_stories` over the whole generated
+//! input after an untimed online pass, as `parallax cluster` runs it): seconds, articles per
+//! second, stories, BCubed F1 against the generator's events and peak RSS (which includes the
+//! generated articles the bench holds).
 //!
 //! Each run is a fresh child process, so its resident memory is its own; `--runs N` repeats
 //! every size and prints the median of each column. The machine is shared with other jobs, so
@@ -69,12 +74,20 @@ pub fn run(args: &[String]) -> Result<()> {
         );
         return Ok(());
     }
+    if let [flag, size] = args
+        && flag == "--batch-child"
+    {
+        return bench_batch(&load_groups()?, size.parse()?);
+    }
     let mut runs = 1usize;
+    let mut batch = false;
     let mut sizes: Vec<usize> = Vec::new();
     let mut it = args.iter();
     while let Some(a) = it.next() {
         if a == "--runs" {
             runs = it.next().context("--runs needs a number")?.parse()?;
+        } else if a == "--batch" {
+            batch = true;
         } else {
             sizes.push(
                 a.replace('_', "")
@@ -86,12 +99,29 @@ pub fn run(args: &[String]) -> Result<()> {
     if sizes.is_empty() {
         sizes = vec![10_000, 100_000, 1_000_000];
     }
+    let exe = std::env::current_exe()?;
+    if batch {
+        println!(
+            "batch pass (stories::batch_stories after the online pass, one thread), each size in a fresh process"
+        );
+        println!("articles  batch s  art/s  stories  F1  RSS MB");
+        for n in sizes {
+            for _ in 0..runs {
+                let status = Command::new(&exe)
+                    .args(["bench-stories", "--batch-child", &n.to_string()])
+                    .status()?;
+                if !status.success() {
+                    bail!("batch bench of {n} articles failed");
+                }
+            }
+        }
+        return Ok(());
+    }
     println!(
         "near-duplicates + story assignment (add_batch: 2 worker threads prepare, the calling thread assigns), stories::Config::default(), {runs} run(s) per size, each in a fresh process"
     );
     let header: Vec<String> = COLUMNS.iter().map(|c| format!("{c:>9}")).collect();
     println!("{}", header.join(" "));
-    let exe = std::env::current_exe()?;
     for n in sizes {
         let mut rows: Vec<Vec<f64>> = Vec::new();
         for _ in 0..runs {
@@ -273,6 +303,41 @@ fn bench(groups: &[Vec<(String, String)>], n: usize) -> Result<Vec<f64>> {
         peak,
         heap,
     ])
+}
+
+/// Times `stories::batch_stories` over `n` generated articles (the online pass that gives it the
+/// copies and language pools is not timed) and prints one row: articles, seconds, articles per
+/// second, stories, BCubed F1 against the generator's events, peak RSS.
+fn bench_batch(groups: &[Vec<(String, String)>], n: usize) -> Result<()> {
+    let mut generator = Generator::new(groups);
+    let generated: Vec<Generated> = (0..n).map(|_| generator.next()).collect();
+    let articles: Vec<Article> = generated.iter().map(|g| g.article.clone()).collect();
+    let mut c = Clusterer::new(Config::default());
+    let assigned: Vec<Option<stories::Assignment>> = c
+        .add_batch(&articles, THREADS)
+        .into_iter()
+        .map(Some)
+        .collect();
+    let start = Instant::now();
+    let story = stories::batch_stories(&articles, &assigned, &stories::BatchConfig::default());
+    let secs = start.elapsed().as_secs_f64();
+    let predicted: Vec<u32> = story
+        .iter()
+        .enumerate()
+        .map(|(i, s)| s.unwrap_or(i) as u32)
+        .collect();
+    let gold: Vec<u64> = generated.iter().map(|g| g.event).collect();
+    let mut distinct = predicted.clone();
+    distinct.sort_unstable();
+    distinct.dedup();
+    let (_, _, f1) = bcubed_ids(&predicted, &gold);
+    println!(
+        "{n:>8} {secs:>8.2} {:>6.0} {:>8} {f1:.3} {:>7.0}",
+        n as f64 / secs,
+        distinct.len(),
+        memory_mb().1
+    );
+    Ok(())
 }
 
 /// Feeds every field of an assignment (scores and similarities bit for bit) to `h`.
