@@ -342,12 +342,9 @@ pub fn run(args: &[String]) -> Result<()> {
     Ok(())
 }
 
-/// Fits the join model on the dev splits: logistic regression over the signals of every
-/// (article, candidate story) pair met while clustering the dev streams with the current
-/// defaults, labelled by whether the story's majority gold label is the article's. Then sweeps
-/// the bias and the merge threshold for the best mean dev F1 and prints the weights.
-fn fit(ecb: &[Item], mn: &[Item], seed: Option<u64>) -> Result<()> {
-    let dev: Vec<Split> = [ecb, mn]
+/// The dev splits of ECB+ and Multi-News, in that order.
+fn dev_splits<'a>(ecb: &'a [Item], mn: &'a [Item], seed: Option<u64>) -> Result<Vec<Split<'a>>> {
+    [ecb, mn]
         .into_iter()
         .map(|items| {
             splits(items, seed)
@@ -355,7 +352,15 @@ fn fit(ecb: &[Item], mn: &[Item], seed: Option<u64>) -> Result<()> {
                 .next()
                 .context("no dev split")
         })
-        .collect::<Result<_>>()?;
+        .collect()
+}
+
+/// Fits the join model on the dev splits: logistic regression over the signals of every
+/// (article, candidate story) pair met while clustering the dev streams with the current
+/// defaults, labelled by whether the story's majority gold label is the article's. Then sweeps
+/// the bias and the merge threshold for the best mean dev F1 and prints the weights.
+fn fit(ecb: &[Item], mn: &[Item], seed: Option<u64>) -> Result<()> {
+    let dev = dev_splits(ecb, mn, seed)?;
     let base = Config::default();
     let mut xs: Vec<[f64; 10]> = Vec::new();
     let mut ys: Vec<f64> = Vec::new();
@@ -494,15 +499,7 @@ fn fit_batch(
     seed: Option<u64>,
     neighbours: Option<usize>,
 ) -> Result<()> {
-    let dev: Vec<Split> = [ecb, mn]
-        .into_iter()
-        .map(|items| {
-            splits(items, seed)
-                .into_iter()
-                .next()
-                .context("no dev split")
-        })
-        .collect::<Result<_>>()?;
+    let dev = dev_splits(ecb, mn, seed)?;
     let mut base = BatchConfig::default();
     if let Some(n) = neighbours {
         base.neighbours = n;

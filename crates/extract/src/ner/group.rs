@@ -53,11 +53,10 @@ pub struct StoryEntity {
     pub groups: Vec<(usize, usize)>,
 }
 
-/// Words that make up titles and functions in front of a name (lower case).
+/// Head words of titles and functions in front of a name (lower case); with [`QUALIFIERS`] they
+/// make up every role word.
 const ROLE_WORDS: &[&str] = &[
     "president",
-    "vice",
-    "prime",
     "minister",
     "secretary",
     "sen.",
@@ -80,16 +79,7 @@ const ROLE_WORDS: &[&str] = &[
     "spokesman",
     "spokeswoman",
     "spokesperson",
-    "press",
     "deputy",
-    "foreign",
-    "defense",
-    "defence",
-    "interior",
-    "finance",
-    "justice",
-    "home",
-    "state",
     "chancellor",
     "king",
     "queen",
@@ -111,8 +101,6 @@ const ROLE_WORDS: &[&str] = &[
     "congressman",
     "congresswoman",
     "speaker",
-    "majority",
-    "minority",
     "gen.",
     "col.",
     "lt.",
@@ -131,24 +119,7 @@ const ROLE_WORDS: &[&str] = &[
     "sheikh",
     "emperor",
     "premier",
-    "former",
-    "acting",
-    "interim",
-    "first",
     "lady",
-    "economy",
-    "trade",
-    "health",
-    "education",
-    "energy",
-    "labor",
-    "labour",
-    "agriculture",
-    "transport",
-    "culture",
-    "sports",
-    "security",
-    "national",
     "adviser",
     "advisor",
     "analyst",
@@ -275,13 +246,13 @@ const QUALIFIERS: &[&str] = &[
 
 fn is_role_word(word: &str) -> bool {
     let lower = word.to_lowercase();
-    ROLE_WORDS.contains(&lower.as_str())
+    ROLE_WORDS.contains(&lower.as_str()) || QUALIFIERS.contains(&lower.as_str())
 }
 
 /// A role word that can stand for a role by itself: "minister", not "national".
 fn is_role_head(word: &str) -> bool {
     let lower = word.to_lowercase();
-    ROLE_WORDS.contains(&lower.as_str()) && !QUALIFIERS.contains(&lower.as_str())
+    ROLE_WORDS.contains(&lower.as_str())
 }
 
 fn is_honorific(word: &str) -> bool {
