@@ -256,15 +256,17 @@ pub fn pair_features(articles: &[&Article], config: &BatchConfig) -> Vec<PairFea
     let n = articles.len();
     // Site furniture is left out of the features, so two pages that share only an archive notice
     // or a share prompt have nothing in common (a page of nothing else stays alone).
-    let cleaned: Vec<(String, f32)> = articles
+    // Only the terms are kept: a large batch holds every article's features at once.
+    let (feats, boilerplate): (Vec<Features>, Vec<f32>) = articles
         .iter()
-        .map(|a| strip_boilerplate(&a.text))
-        .collect();
-    let feats: Vec<Features> = articles
-        .iter()
-        .zip(&cleaned)
-        .map(|(a, (body, _))| features::extract(a.title.as_deref(), body))
-        .collect();
+        .map(|a| {
+            let (body, share) = strip_boilerplate(&a.text);
+            let mut f = features::extract(a.title.as_deref(), &body);
+            f.shingles = Vec::new();
+            f.paragraphs = Vec::new();
+            (f, share)
+        })
+        .unzip();
     let mut df: IdMap<u64, u32> = IdMap::default();
     for f in &feats {
         for t in &f.terms {
@@ -286,14 +288,15 @@ pub fn pair_features(articles: &[&Article], config: &BatchConfig) -> Vec<PairFea
     };
     let docs: Vec<Doc> = feats
         .iter()
-        .zip(&cleaned)
-        .map(|(f, (_, share))| {
+        .zip(&boilerplate)
+        .map(|(f, &share)| {
             let mut d = doc(f, &idf, config);
             d.name_rarity = d.names.iter().map(|&k| rarity(k)).collect();
-            d.boilerplate = *share;
+            d.boilerplate = share;
             d
         })
         .collect();
+    drop(feats);
 
     // Candidates: partial dot products over each article's heaviest terms through an inverted
     // index. Terms in one article only, or in very many, find nothing worth the cost; the
@@ -351,6 +354,8 @@ pub fn pair_features(articles: &[&Article], config: &BatchConfig) -> Vec<PairFea
             .collect();
         near.sort_by(by_score_then_index);
         near.truncate(config.neighbours);
+        // Kept for every article: without its capacity for all it touched.
+        near.shrink_to_fit();
         neighbours.push(near);
     }
     let mut pairs: Vec<(usize, usize)> = neighbours
@@ -707,6 +712,7 @@ pub fn average_link(
             }
         }
     }
+    let stale_limit = 4 * (pairs.len() + n);
     while let Some(link) = heap.pop() {
         let (a, b) = (link.a, link.b);
         if parent[a] != a || parent[b] != b || (size[a], size[b]) != link.sizes {
@@ -741,6 +747,19 @@ pub fn average_link(
                     sizes: (size[x], size[y]),
                 });
             }
+        }
+        // Every merge pushes fresh links and leaves the old ones in the heap (they are skipped
+        // when popped). Around big groups that adds up to far more than the live pairs, so now
+        // and then drop the stale ones: at most one link per live pair is current, the heap
+        // stays within a few times the pairs, and the merges come out the same.
+        if heap.len() > stale_limit {
+            heap = heap
+                .into_vec()
+                .into_iter()
+                .filter(|l| {
+                    parent[l.a] == l.a && parent[l.b] == l.b && (size[l.a], size[l.b]) == l.sizes
+                })
+                .collect();
         }
     }
     (0..n)
