@@ -31,11 +31,13 @@ fn story_markdown(story: &StoryBrief, out: &mut String) {
         o.dedup();
         o.len()
     };
+    let plural =
+        |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
     let _ = writeln!(
         out,
-        "{} articles, {} named outlets. Story `{}`.\n",
-        story.articles.len(),
-        outlets,
+        "{}, {}. Story `{}`.\n",
+        plural(story.articles.len(), "article", "articles"),
+        plural(outlets, "named outlet", "named outlets"),
         story.id
     );
     if !story.summary.is_empty() {

@@ -154,34 +154,38 @@ struct Group {
     duplicates: Vec<(String, String)>,
 }
 
-/// Stories by the online clusterer, fed in publication order; articles it does not cluster
-/// (empty ones) are reported and left out.
+/// Stories as `parallax cluster` makes them (the online clusterer fed in publication order, then
+/// the batch pass over the whole input); articles it does not cluster (empty ones) are reported
+/// and left out.
 fn cluster(articles: &[Article], context: &Context) -> Vec<Group> {
     let mut clusterer = stories::Clusterer::new(stories::Config::default());
-    let mut assigned = Vec::new();
+    let mut assigned: Vec<Option<stories::Assignment>> = vec![None; articles.len()];
     for i in stories::publication_order(articles) {
         let a = clusterer.add(&articles[i]);
-        match a.story {
-            Some(story) => assigned.push((i, story, a.duplicate_of.map(|d| d.original))),
-            None => context.report(&format!(
+        if a.story.is_none() {
+            context.report(&format!(
                 "{}: not part of any story ({})",
                 articles[i].source,
                 a.warnings.join("; ")
-            )),
+            ));
         }
+        assigned[i] = Some(a);
     }
-    // Stories may have merged since an article joined: map every id to the current one.
+    let (_, story) = super::cluster::stories_of(articles, &assigned, &mut clusterer, true, context);
     let mut groups: BTreeMap<String, Group> = BTreeMap::new();
-    for (i, story, original) in assigned {
-        let id = clusterer.current(&story).0;
+    for (i, (a, id)) in assigned.iter().zip(story).enumerate() {
+        let (Some(a), Some(id)) = (a, id) else {
+            continue;
+        };
         let g = groups.entry(id.clone()).or_insert_with(|| Group {
             id: Some(id),
             members: Vec::new(),
             duplicates: Vec::new(),
         });
         g.members.push(i);
-        if let Some(o) = original {
-            g.duplicates.push((articles[i].id.clone(), o));
+        if let Some(d) = &a.duplicate_of {
+            g.duplicates
+                .push((articles[i].id.clone(), d.original.clone()));
         }
     }
     let mut groups: Vec<Group> = groups.into_values().collect();

@@ -90,33 +90,7 @@ pub fn run(args: Args, context: &Context) -> Result<Outcome> {
         }
         assigned[i] = Some(a);
     }
-    // The whole input is at hand: a second pass merges stories that ended up close.
-    clusterer.consolidate();
-    // Stories merge as evidence arrives: every article's online story as it is now.
-    let online: Vec<Option<String>> = assigned
-        .iter()
-        .map(|a| {
-            a.as_ref()
-                .and_then(|a| a.story.as_ref())
-                .map(|s| clusterer.current(s).0)
-        })
-        .collect();
-    let batch = !args.online && articles.len() <= BATCH_LIMIT;
-    if !args.online && !batch {
-        context.note(&format!(
-            "{} articles are more than the batch pass takes ({BATCH_LIMIT}): showing the online \
-             stories",
-            articles.len()
-        ));
-    }
-    let story: Vec<Option<String>> = if batch {
-        stories::batch_stories(&articles, &assigned, &stories::BatchConfig::default())
-            .into_iter()
-            .map(|first| first.map(|f| articles[f].id.clone()))
-            .collect()
-    } else {
-        online.clone()
-    };
+    let (online, story) = stories_of(&articles, &assigned, &mut clusterer, !args.online, context);
     let mut out = output::stdout();
     if args.format == Format::Text {
         let summaries: BTreeMap<String, stories::Story> = clusterer
@@ -240,4 +214,44 @@ fn majority<'a>(values: impl Iterator<Item = &'a str>) -> Option<&'a str> {
     }
     let best = counts.iter().map(|&(_, n)| n).max()?;
     counts.into_iter().find(|&(_, n)| n == best).map(|(v, _)| v)
+}
+
+/// Every article's story once the whole input has been fed to `clusterer` (`assigned[i]` is
+/// article `i`'s assignment): the online stories after the second (consolidate) pass, and the
+/// stories to show, which are the batch pass's when `batch` and the input is small enough (a
+/// note says when it is not). Returns `(online, shown)`; `None` for articles not clustered.
+pub(crate) fn stories_of(
+    articles: &[Article],
+    assigned: &[Option<stories::Assignment>],
+    clusterer: &mut stories::Clusterer,
+    batch: bool,
+    context: &Context,
+) -> (Vec<Option<String>>, Vec<Option<String>>) {
+    // The whole input is at hand: a second pass merges stories that ended up close.
+    clusterer.consolidate();
+    // Stories merge as evidence arrives: every article's online story as it is now.
+    let online: Vec<Option<String>> = assigned
+        .iter()
+        .map(|a| {
+            a.as_ref()
+                .and_then(|a| a.story.as_ref())
+                .map(|s| clusterer.current(s).0)
+        })
+        .collect();
+    if !batch {
+        return (online.clone(), online);
+    }
+    if articles.len() > BATCH_LIMIT {
+        context.note(&format!(
+            "{} articles are more than the batch pass takes ({BATCH_LIMIT}): showing the online \
+             stories",
+            articles.len()
+        ));
+        return (online.clone(), online);
+    }
+    let shown = stories::batch_stories(articles, assigned, &stories::BatchConfig::default())
+        .into_iter()
+        .map(|first| first.map(|f| articles[f].id.clone()))
+        .collect();
+    (online, shown)
 }

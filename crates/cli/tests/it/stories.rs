@@ -255,3 +255,48 @@ fn cluster_prints_one_line_per_article_with_its_story() {
         }
     }
 }
+
+/// `parallax brief PATH...` (README's demo command) groups the files as `parallax cluster` does:
+/// the dam story has its later death-toll report, the river flood is a story of its own.
+#[test]
+fn brief_of_files_groups_them_as_cluster_does() {
+    let dir = Dir::new();
+    let briefs = dir.ok(&["brief", &examples(), "--format", "json"]).json();
+    let stories = briefs["stories"].as_array().unwrap();
+    let titles = |s: &Value| -> Vec<String> {
+        s["articles"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|a| a["title"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let clustered = dir
+        .ok(&["cluster", &examples(), "--format", "jsonl"])
+        .jsonl();
+    let mut sizes: Vec<usize> = stories.iter().map(|s| titles(s).len()).collect();
+    let mut expected: Vec<usize> = {
+        let mut count: std::collections::HashMap<&str, usize> = Default::default();
+        for l in &clustered {
+            *count.entry(l["story"].as_str().unwrap()).or_default() += 1;
+        }
+        count.into_values().collect()
+    };
+    sizes.sort_unstable();
+    expected.sort_unstable();
+    assert_eq!(sizes, expected);
+    let dam = stories
+        .iter()
+        .find(|s| {
+            titles(s)
+                .iter()
+                .any(|t| t.contains("Dam bursts above Kessel"))
+        })
+        .unwrap();
+    let dam = titles(dam);
+    assert!(
+        dam.iter().any(|t| t.contains("death toll rises")),
+        "{dam:?}"
+    );
+    assert!(!dam.iter().any(|t| t.contains("Orla")), "{dam:?}");
+}
