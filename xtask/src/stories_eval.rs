@@ -262,28 +262,15 @@ pub fn run(args: &[String]) -> Result<()> {
     } else {
         Some(SEED)
     };
-    if args.iter().any(|a| a == "--dump") {
-        for (name, items) in [("ecb", &ecb), ("mn", &mn)] {
-            let split = splits(items, seed)
-                .into_iter()
-                .next()
-                .context("no dev split")?;
-            let predicted = cluster(&split.items, &Config::default(), true);
-            for (item, p) in split.items.iter().zip(predicted) {
-                let title = item.article.title.as_deref().unwrap_or(&item.article.text);
-                let title: String = title.chars().take(80).collect();
-                println!("{name}\t{}\t{p}\t{title}", item.story);
-            }
-        }
-        return Ok(());
-    }
-    if args.iter().any(|a| a == "--dump-batch") {
-        for (name, items) in [("ecb", &ecb), ("mn", &mn)] {
-            let split = splits(items, seed)
-                .into_iter()
-                .next()
-                .context("no dev split")?;
-            let predicted = recluster_split(&split, &BatchConfig::default());
+    let dump = args.iter().any(|a| a == "--dump");
+    if dump || args.iter().any(|a| a == "--dump-batch") {
+        // The dev articles with their gold story and the online (`--dump`) or batch group.
+        for (name, split) in ["ecb", "mn"].into_iter().zip(dev_splits(&ecb, &mn, seed)?) {
+            let predicted = if dump {
+                cluster(&split.items, &Config::default(), true)
+            } else {
+                recluster_split(&split, &BatchConfig::default())
+            };
             for (item, p) in split.items.iter().zip(predicted) {
                 let title = item.article.title.as_deref().unwrap_or(&item.article.text);
                 let title: String = title
