@@ -111,11 +111,6 @@ impl Quote {
     pub fn full_text(&self) -> String {
         self.parts().map(|(_, t)| t).collect::<Vec<_>>().join(" … ")
     }
-
-    /// From the start of the first part to the end of the last.
-    pub fn extent(&self) -> Span {
-        self.span.start..self.more.last().map_or(self.span.end, |p| p.span.end)
-    }
 }
 
 /// Every quotation in `text`, in order of position. `people` are the persons an entity
