@@ -7,6 +7,7 @@
 //! input files and never prints: it takes [`ingest::Article`]s and gives them back.
 
 mod schema;
+mod shown;
 mod stories;
 
 use std::path::{Path, PathBuf};
@@ -17,6 +18,7 @@ use ingest::{Article, Source};
 use rusqlite::{Connection, Row, Transaction, params};
 
 pub use schema::VERSION as SCHEMA_VERSION;
+pub use shown::BatchWindow;
 pub use stories::{Assigned, StoredStory, StoriesUpdated, StoryArticle};
 
 /// The database file inside the data folder.
@@ -26,6 +28,8 @@ pub const DB_FILE: &str = "parallax.sqlite";
 pub struct Store {
     conn: Connection,
     path: PathBuf,
+    /// What the batch pass re-clusters after each story update.
+    batch_window: BatchWindow,
 }
 
 /// The id of one ingest run in the log.
@@ -195,7 +199,11 @@ impl Store {
         conn.pragma_update(None, "foreign_keys", true)
             .map_err(pragma)?;
         schema::migrate(&mut conn, &path)?;
-        Ok(Store { conn, path })
+        Ok(Store {
+            conn,
+            path,
+            batch_window: BatchWindow::default(),
+        })
     }
 
     /// The database file.

@@ -28,8 +28,8 @@ use std::path::Path;
 use rusqlite::{OptionalExtension, Transaction, TransactionBehavior, params};
 
 use crate::{
-    ARTICLE_COLUMN_COUNT, ARTICLE_COLUMNS, Result, Store, StoreError, StoredArticle, parse_rfc3339,
-    read_article_row,
+    ARTICLE_COLUMN_COUNT, ARTICLE_COLUMNS, BatchWindow, Result, Store, StoreError, StoredArticle,
+    parse_rfc3339, read_article_row, shown,
 };
 
 /// What [`Store::update_stories`] did.
@@ -52,6 +52,10 @@ pub struct StoriesUpdated {
     pub replay_reason: Option<String>,
     /// Size of the clusterer state saved by this update.
     pub state_bytes: u64,
+    /// Articles in the window the batch pass re-clustered (0 when it did not run: nothing new).
+    pub reclustered: u64,
+    /// Articles whose shown (batch) story changed, not counting those shown for the first time.
+    pub reshown: u64,
 }
 
 /// One row of `article_story`: an article's story and the earlier article it copies.
@@ -96,7 +100,21 @@ pub struct StoryArticle {
 const STORY_COLUMNS: &str =
     "id, headline, first_seen, last_seen, outlets, articles, entities, terms, language";
 
+/// An `article_story s` row's kind in its shown story: a copy keeps its copy kind; otherwise
+/// `new` for the story's first article in feed order, `joined` for the others (the stored
+/// `kind` says what happened in the online story).
+const SHOWN_KIND: &str = "CASE WHEN s.kind IN ('new', 'joined') THEN
+     CASE WHEN s.feed = (SELECT MIN(t.feed) FROM article_story t WHERE t.shown_id = s.shown_id)
+     THEN 'new' ELSE 'joined' END ELSE s.kind END";
+
 impl Store {
+    /// Sets which articles the batch pass re-clusters after each update (the default is
+    /// [`BatchWindow::default`]). A store updated with another window re-clusters at its next
+    /// update even when nothing is new.
+    pub fn set_batch_window(&mut self, window: BatchWindow) {
+        self.batch_window = window;
+    }
+
     /// Puts every article that has no story yet into one (see the module doc): continues the
     /// saved clusterer when it is usable, else rebuilds it by replaying the articles already
     /// assigned. Does nothing when every article has its story. Runs in one write transaction,
@@ -104,6 +122,7 @@ impl Store {
     pub fn update_stories(&mut self, config: &stories::Config) -> Result<StoriesUpdated> {
         let path = self.path.clone();
         let path = &path;
+        let window = self.batch_window;
         let fail = |operation| move |e| StoreError::sql(operation, path, e);
         let tx = self
             .conn
@@ -146,7 +165,16 @@ impl Store {
         let mut pending = read_pending(&tx, path, resumable)?;
         if pending.is_empty() {
             done.replay_reason = None;
-            done.stories = count_stories(&tx, path)?;
+            // Nothing new, but the shown stories may come from another batch model or window
+            // (or from before the batch pass existed, right after the migration).
+            if !shown::is_current(&tx, path, &shown::batch_key(&window))? {
+                let applied = shown::apply(&tx, path, &window)?;
+                (done.reclustered, done.reshown) = (applied.reclustered, applied.moved);
+                done.stories = count_stories(&tx, path)?;
+                tx.commit().map_err(fail("commit story update"))?;
+            } else {
+                done.stories = count_stories(&tx, path)?;
+            }
             return Ok(done);
         }
 
@@ -320,6 +348,9 @@ impl Store {
                 }
             }
         }
+        // What is shown: the batch pass over the recent window, on top of the online stories.
+        let applied = shown::apply(&tx, path, &window)?;
+        (done.reclustered, done.reshown) = (applied.reclustered, applied.moved);
         done.stories = count_stories(&tx, path)?;
 
         // The state goes in with the assignments it produced, or not at all.
@@ -351,6 +382,8 @@ impl Store {
             clustered = done.clustered,
             replayed = done.replayed,
             moved = done.moved,
+            reclustered = done.reclustered,
+            reshown = done.reshown,
             stories = done.stories,
             state_bytes = done.state_bytes,
             "updated stories"
@@ -364,9 +397,10 @@ impl Store {
         let fail = |e| StoreError::sql("read story assignments", &self.path, e);
         let mut stmt = self
             .conn
-            .prepare_cached(
-                "SELECT article_id, story_id, duplicate_of, kind FROM article_story ORDER BY feed",
-            )
+            .prepare_cached(&format!(
+                "SELECT article_id, shown_id, duplicate_of, {SHOWN_KIND} FROM article_story s
+                 ORDER BY feed"
+            ))
             .map_err(fail)?;
         let rows = stmt
             .query_map([], |r| {
@@ -388,7 +422,7 @@ impl Store {
         let mut stmt = self
             .conn
             .prepare_cached(&format!(
-                "SELECT {STORY_COLUMNS} FROM stories
+                "SELECT {STORY_COLUMNS} FROM shown_stories
                  ORDER BY last_ts IS NULL, last_ts DESC, last_feed DESC"
             ))
             .map_err(fail)?;
@@ -408,7 +442,7 @@ impl Store {
         let mut stmt = self
             .conn
             .prepare_cached(&format!(
-                "SELECT {STORY_COLUMNS} FROM stories WHERE id GLOB ?1 LIMIT 2"
+                "SELECT {STORY_COLUMNS} FROM shown_stories WHERE id GLOB ?1 LIMIT 2"
             ))
             .map_err(fail)?;
         let pattern = format!("{}*", prefix.to_ascii_lowercase());
@@ -435,8 +469,8 @@ impl Store {
         let mut stmt = self
             .conn
             .prepare_cached(&format!(
-                "SELECT {columns}, s.duplicate_of, s.kind FROM article_story s
-                 JOIN articles a ON a.id = s.article_id WHERE s.story_id = ?1 ORDER BY s.feed"
+                "SELECT {columns}, s.duplicate_of, {SHOWN_KIND} FROM article_story s
+                 JOIN articles a ON a.id = s.article_id WHERE s.shown_id = ?1 ORDER BY s.feed"
             ))
             .map_err(fail)?;
         let rows = stmt
@@ -463,7 +497,7 @@ impl Store {
     pub fn story_of(&self, article_id: &str) -> Result<Option<String>> {
         self.conn
             .query_row(
-                "SELECT story_id FROM article_story WHERE article_id = ?1",
+                "SELECT shown_id FROM article_story WHERE article_id = ?1",
                 [article_id],
                 |r| r.get::<_, Option<String>>(0),
             )
@@ -509,9 +543,11 @@ impl Closed {
 }
 
 fn count_stories(tx: &Transaction, path: &Path) -> Result<u64> {
-    tx.query_row("SELECT COUNT(*) FROM stories", [], |r| r.get::<_, i64>(0))
-        .map(|n| n as u64)
-        .map_err(|e| StoreError::sql("count stories", path, e))
+    tx.query_row("SELECT COUNT(*) FROM shown_stories", [], |r| {
+        r.get::<_, i64>(0)
+    })
+    .map(|n| n as u64)
+    .map_err(|e| StoreError::sql("count stories", path, e))
 }
 
 /// The articles that have no story yet, in ingest order, as (`seq`, publication time): the
@@ -725,7 +761,7 @@ impl StoryRow {
     }
 }
 
-fn rfc3339(t: &DateTime<FixedOffset>) -> String {
+pub(crate) fn rfc3339(t: &DateTime<FixedOffset>) -> String {
     t.to_rfc3339_opts(SecondsFormat::AutoSi, true)
 }
 
