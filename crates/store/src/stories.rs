@@ -19,6 +19,11 @@
 //! so readers never see assignments and summaries that disagree and a killed update never
 //! leaves a state that does not match the assignments. This module never decides anything about
 //! stories itself: it feeds and records the `stories` crate.
+//!
+//! What the readers here return ([`Store::stories`], [`Store::story`], [`Store::story_articles`],
+//! [`Store::story_of`], [`Store::assignments`]) are not these online stories but the shown ones:
+//! at the end of each update the batch pass re-clusters the recent window on top of them
+//! (`shown.rs`), in the same transaction. The online tables are the clusterer's own record.
 
 use chrono::{DateTime, FixedOffset, SecondsFormat};
 use ingest::Source;
@@ -72,7 +77,8 @@ pub struct Assigned {
 /// A story as stored: the `stories` crate's summary when it was last updated.
 #[derive(Debug, Clone, PartialEq)]
 pub struct StoredStory {
-    /// The id of its first article.
+    /// The id of one of its articles, normally its first: a story keeps its id as it grows and
+    /// as the batch pass regroups it (see `shown.rs`).
     pub id: String,
     /// The title of its most representative article.
     pub headline: Option<String>,
@@ -117,8 +123,10 @@ impl Store {
 
     /// Puts every article that has no story yet into one (see the module doc): continues the
     /// saved clusterer when it is usable, else rebuilds it by replaying the articles already
-    /// assigned. Does nothing when every article has its story. Runs in one write transaction,
-    /// which also saves the clusterer.
+    /// assigned; then re-clusters the recent window with the batch pass for the stories shown
+    /// (`shown.rs`). Does nothing when every article has its story and the shown stories come
+    /// from the same batch model and window. Runs in one write transaction, which also saves
+    /// the clusterer.
     pub fn update_stories(&mut self, config: &stories::Config) -> Result<StoriesUpdated> {
         let path = self.path.clone();
         let path = &path;
@@ -348,11 +356,6 @@ impl Store {
                 }
             }
         }
-        // What is shown: the batch pass over the recent window, on top of the online stories.
-        let applied = shown::apply(&tx, path, &window)?;
-        (done.reclustered, done.reshown) = (applied.reclustered, applied.moved);
-        done.stories = count_stories(&tx, path)?;
-
         // The state goes in with the assignments it produced, or not at all.
         let fed = next_feed + done.clustered as i64;
         let last_seq: i64 = tx
@@ -377,6 +380,13 @@ impl Store {
                     .map_err(fail("save story state"))?;
             }
         }
+        // The batch holds the window's articles and pairs: not at the same time as the clusterer.
+        drop(written);
+        drop((clusterer, closed, live, replayed));
+        // What is shown: the batch pass over the recent window, on top of the online stories.
+        let applied = shown::apply(&tx, path, &window)?;
+        (done.reclustered, done.reshown) = (applied.reclustered, applied.moved);
+        done.stories = count_stories(&tx, path)?;
         tx.commit().map_err(fail("commit story update"))?;
         tracing::debug!(
             clustered = done.clustered,
