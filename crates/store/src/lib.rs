@@ -1,5 +1,6 @@
 //! The embedded store: one SQLite file (`parallax.sqlite`) in a data folder, holding the
-//! articles, their full-text index, a log of ingest runs and the stories articles belong to.
+//! articles, their full-text index, a log of ingest runs and the stories articles belong to (the
+//! online pass's, which its saved clusterer continues, and the batch pass's, which are shown).
 //!
 //! Writes go in batches, one transaction each, so a crash or Ctrl-C mid-batch loses at most that
 //! batch and leaves the database consistent; because articles are keyed by their content hash,

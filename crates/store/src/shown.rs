@@ -612,6 +612,41 @@ mod tests {
     }
 
     #[test]
+    fn a_store_from_before_the_batch_shows_its_online_stories_then_keeps_their_ids() {
+        let dir = tempfile::tempdir().unwrap();
+        let articles = demo();
+        {
+            let mut store = Store::open(dir.path()).unwrap();
+            add(&mut store, &articles);
+            // Back to schema 4: the online stories only.
+            store
+                .conn
+                .execute_batch(
+                    "DROP TABLE shown_state; DROP TABLE shown_stories;
+                     DROP INDEX article_story_by_shown;
+                     ALTER TABLE article_story DROP COLUMN shown_id;
+                     PRAGMA user_version = 4;",
+                )
+                .unwrap();
+        }
+        let mut store = Store::open(dir.path()).unwrap();
+        let online: BTreeSet<String> = store.stories().unwrap().into_iter().map(|s| s.id).collect();
+        assert_eq!(online.len() as i64, online_stories(&store));
+        check_rows(&store);
+        // The first update re-clusters although nothing is new; each story keeps an online id.
+        let done = add(&mut store, &articles);
+        assert_eq!(
+            (done.clustered, done.reclustered),
+            (0, articles.len() as u64)
+        );
+        check_rows(&store);
+        assert_eq!(partition(&store), partition(&ingested(&[&articles])));
+        let shown = store.stories().unwrap();
+        assert!(shown.len() < online.len());
+        assert!(shown.iter().all(|s| online.contains(&s.id)), "{shown:?}");
+    }
+
+    #[test]
     fn articles_outside_the_window_keep_or_get_a_story() {
         let articles = demo();
         let mut store = Store::open_in_memory().unwrap();
