@@ -64,10 +64,12 @@ impl Default for BatchWindow {
 
 /// Articles in the default window. `cargo xtask bench-ingest --articles 100000 --runs 1` (plain
 /// text, all undated, so the window is the last articles stored), on a shared machine with a
-/// load average of 5 to 7: without the batch 48.6 CPU s and 222.6 MB peak RSS; with a window of
-/// 50,000 (`parallax cluster`'s limit; measured while the clusterer and each article's original
-/// were still held during the batch) 57.1 CPU s and 895.0 MB, four times the memory; with 20,000
-/// 53.0 CPU s and 353.0 MB. A week of 2,800 articles a day fits in 20,000.
+/// load average of 4 to 7, CPU figures varying by a sixth between runs of one binary: without the
+/// batch 48.6 and 59.0 CPU s, 222.6 and 222.3 MB peak RSS; with 20,000 53.0 and 60.8 CPU s, 353.0
+/// and 351.3 MB; with 50,000 (`parallax cluster`'s limit) 64.2 CPU s and 781.0 MB, three and a
+/// half times the memory. An update that only re-clusters a window of 20,000 (a store of 25,000
+/// generated articles, `shown_state` deleted) took 2.5 s and 315 MB. A week of 2,800 articles a
+/// day fits in 20,000.
 const WINDOW_ARTICLES: usize = 20_000;
 
 /// What [`apply`] did.
