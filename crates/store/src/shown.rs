@@ -91,7 +91,8 @@ struct Member {
 }
 
 /// What identifies the batch pass and window that made the shown stories: the model's table (a
-/// hash of its parameters) and the window.
+/// hash of its parameters) and the window. A change to the batch code that keeps the table is
+/// not seen here; the next update that brings a new article re-clusters the window anyway.
 pub(crate) fn batch_key(window: &BatchWindow) -> String {
     let model = format!("{:?}", stories::BatchConfig::default());
     // FNV-1a: stable across builds and machines, unlike `DefaultHasher`.

@@ -176,6 +176,7 @@ impl Store {
             // Nothing new, but the shown stories may come from another batch model or window
             // (or from before the batch pass existed, right after the migration).
             if !shown::is_current(&tx, path, &shown::batch_key(&window))? {
+                tracing::info!("re-clustering the shown stories: made by another batch or window");
                 let applied = shown::apply(&tx, path, &window)?;
                 (done.reclustered, done.reshown) = (applied.reclustered, applied.moved);
                 done.stories = count_stories(&tx, path)?;
