@@ -7,8 +7,9 @@
 //! already stored). It prints articles/s (median of the runs) and the peak resident memory of the
 //! ingest process, measured by the kernel (`wait4`). Both wall-clock and CPU (user + system) time
 //! are given: on a shared machine the CPU figure is the one that repeats. With the `sqlite3`
-//! shell installed it also prints the size of the clusterer state saved in the store and the
-//! number of stories. `PARALLAX_BIN=path` times that binary instead of building this tree's
+//! shell installed it also prints the size of the clusterer state saved in the store, the
+//! number of online stories and the number of stories shown (the batch pass's, which
+//! `parallax stories` lists). `PARALLAX_BIN=path` times that binary instead of building this tree's
 //! (to compare two versions on the same generated input).
 
 use std::fs;
@@ -105,9 +106,16 @@ pub fn run(args: &[String]) -> Result<()> {
         let state: f64 = it.next().and_then(|v| v.parse().ok()).unwrap_or(0.0);
         let stories = it.next().unwrap_or("?");
         println!(
-            "  clusterer state saved:      {:.1} MB ({stories} stories in the store)",
+            "  clusterer state saved:      {:.1} MB ({stories} online stories in the store)",
             state / 1e6
         );
+    }
+    // What the store shows: the batch pass's stories (a store from before it has no such table).
+    if let Some(out) = sqlite(
+        &data.join("parallax.sqlite"),
+        "SELECT COUNT(*) FROM shown_stories",
+    ) {
+        println!("  stories shown (batch pass): {}", out.trim());
     }
     Ok(())
 }

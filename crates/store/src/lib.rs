@@ -1,5 +1,6 @@
 //! The embedded store: one SQLite file (`parallax.sqlite`) in a data folder, holding the
-//! articles, their full-text index, a log of ingest runs and the stories articles belong to.
+//! articles, their full-text index, a log of ingest runs and the stories articles belong to (the
+//! online pass's, which its saved clusterer continues, and the batch pass's, which are shown).
 //!
 //! Writes go in batches, one transaction each, so a crash or Ctrl-C mid-batch loses at most that
 //! batch and leaves the database consistent; because articles are keyed by their content hash,
@@ -7,6 +8,7 @@
 //! input files and never prints: it takes [`ingest::Article`]s and gives them back.
 
 mod schema;
+mod shown;
 mod stories;
 
 use std::path::{Path, PathBuf};
@@ -17,6 +19,7 @@ use ingest::{Article, Source};
 use rusqlite::{Connection, Row, Transaction, params};
 
 pub use schema::VERSION as SCHEMA_VERSION;
+pub use shown::BatchWindow;
 pub use stories::{Assigned, StoredStory, StoriesUpdated, StoryArticle};
 
 /// The database file inside the data folder.
@@ -26,6 +29,8 @@ pub const DB_FILE: &str = "parallax.sqlite";
 pub struct Store {
     conn: Connection,
     path: PathBuf,
+    /// What the batch pass re-clusters after each story update.
+    batch_window: BatchWindow,
 }
 
 /// The id of one ingest run in the log.
@@ -195,7 +200,11 @@ impl Store {
         conn.pragma_update(None, "foreign_keys", true)
             .map_err(pragma)?;
         schema::migrate(&mut conn, &path)?;
-        Ok(Store { conn, path })
+        Ok(Store {
+            conn,
+            path,
+            batch_window: BatchWindow::default(),
+        })
     }
 
     /// The database file.

@@ -106,6 +106,44 @@ const MIGRATIONS: &[&str] = &[
         state     BLOB NOT NULL
     );
     "#,
+    r#"
+    -- The stories shown (`stories.rs`, `shown.rs`): the batch pass's stories over the recent
+    -- window, kept apart from the online pass's (`stories`, `article_story.story_id`), which
+    -- the saved clusterer continues. Until the first batch they are the online ones.
+    CREATE TABLE shown_stories (
+        -- The id of a story the articles were in before (a bookmark stays valid), or the id
+        -- of one of its articles (its first one not already naming a story).
+        id          TEXT PRIMARY KEY,
+        headline    TEXT,
+        first_seen  TEXT,
+        first_ts    INTEGER,
+        last_seen   TEXT,
+        last_ts     INTEGER,
+        last_feed   INTEGER NOT NULL,
+        outlets     TEXT NOT NULL,
+        articles    INTEGER NOT NULL,
+        entities    TEXT NOT NULL,
+        terms       TEXT NOT NULL,
+        language    TEXT NOT NULL
+    );
+    CREATE INDEX shown_stories_by_last_seen ON shown_stories (last_ts, last_feed);
+    INSERT INTO shown_stories (id, headline, first_seen, first_ts, last_seen, last_ts,
+        last_feed, outlets, articles, entities, terms, language)
+    SELECT id, headline, first_seen, first_ts, last_seen, last_ts, last_feed, outlets,
+        articles, entities, terms, language FROM stories;
+
+    -- The shown story of each article (NULL when not clustered).
+    ALTER TABLE article_story ADD COLUMN shown_id TEXT;
+    UPDATE article_story SET shown_id = story_id;
+    CREATE INDEX article_story_by_shown ON article_story (shown_id, feed);
+
+    CREATE TABLE shown_state (
+        id        INTEGER PRIMARY KEY CHECK (id = 1),  -- one row at most
+        -- Which batch pass and window made the shown stories; another one (or none yet)
+        -- re-runs the batch at the next update even when no article is new.
+        batch     TEXT NOT NULL
+    );
+    "#,
 ];
 
 /// The schema version this program writes.

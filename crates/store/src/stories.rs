@@ -19,6 +19,11 @@
 //! so readers never see assignments and summaries that disagree and a killed update never
 //! leaves a state that does not match the assignments. This module never decides anything about
 //! stories itself: it feeds and records the `stories` crate.
+//!
+//! What the readers here return ([`Store::stories`], [`Store::story`], [`Store::story_articles`],
+//! [`Store::story_of`], [`Store::assignments`]) are not these online stories but the shown ones:
+//! at the end of each update the batch pass re-clusters the recent window on top of them
+//! (`shown.rs`), in the same transaction. The online tables are the clusterer's own record.
 
 use chrono::{DateTime, FixedOffset, SecondsFormat};
 use ingest::Source;
@@ -28,8 +33,8 @@ use std::path::Path;
 use rusqlite::{OptionalExtension, Transaction, TransactionBehavior, params};
 
 use crate::{
-    ARTICLE_COLUMN_COUNT, ARTICLE_COLUMNS, Result, Store, StoreError, StoredArticle, parse_rfc3339,
-    read_article_row,
+    ARTICLE_COLUMN_COUNT, ARTICLE_COLUMNS, BatchWindow, Result, Store, StoreError, StoredArticle,
+    parse_rfc3339, read_article_row, shown,
 };
 
 /// What [`Store::update_stories`] did.
@@ -52,6 +57,10 @@ pub struct StoriesUpdated {
     pub replay_reason: Option<String>,
     /// Size of the clusterer state saved by this update.
     pub state_bytes: u64,
+    /// Articles in the window the batch pass re-clustered (0 when it did not run: nothing new).
+    pub reclustered: u64,
+    /// Articles whose shown (batch) story changed, not counting those shown for the first time.
+    pub reshown: u64,
 }
 
 /// One row of `article_story`: an article's story and the earlier article it copies.
@@ -68,7 +77,8 @@ pub struct Assigned {
 /// A story as stored: the `stories` crate's summary when it was last updated.
 #[derive(Debug, Clone, PartialEq)]
 pub struct StoredStory {
-    /// The id of its first article.
+    /// The id of one of its articles, normally its first: a story keeps its id as it grows and
+    /// as the batch pass regroups it (see `shown.rs`).
     pub id: String,
     /// The title of its most representative article.
     pub headline: Option<String>,
@@ -96,14 +106,31 @@ pub struct StoryArticle {
 const STORY_COLUMNS: &str =
     "id, headline, first_seen, last_seen, outlets, articles, entities, terms, language";
 
+/// An `article_story s` row's kind in its shown story: a copy keeps its copy kind; otherwise
+/// `new` for the story's first article in feed order, `joined` for the others (the stored
+/// `kind` says what happened in the online story).
+const SHOWN_KIND: &str = "CASE WHEN s.kind IN ('new', 'joined') THEN
+     CASE WHEN s.feed = (SELECT MIN(t.feed) FROM article_story t WHERE t.shown_id = s.shown_id)
+     THEN 'new' ELSE 'joined' END ELSE s.kind END";
+
 impl Store {
+    /// Sets which articles the batch pass re-clusters after each update (the default is
+    /// [`BatchWindow::default`]). A store updated with another window re-clusters at its next
+    /// update even when nothing is new.
+    pub fn set_batch_window(&mut self, window: BatchWindow) {
+        self.batch_window = window;
+    }
+
     /// Puts every article that has no story yet into one (see the module doc): continues the
     /// saved clusterer when it is usable, else rebuilds it by replaying the articles already
-    /// assigned. Does nothing when every article has its story. Runs in one write transaction,
-    /// which also saves the clusterer.
+    /// assigned; then re-clusters the recent window with the batch pass for the stories shown
+    /// (`shown.rs`). Does nothing when every article has its story and the shown stories come
+    /// from the same batch model and window. Runs in one write transaction, which also saves
+    /// the clusterer.
     pub fn update_stories(&mut self, config: &stories::Config) -> Result<StoriesUpdated> {
         let path = self.path.clone();
         let path = &path;
+        let window = self.batch_window;
         let fail = |operation| move |e| StoreError::sql(operation, path, e);
         let tx = self
             .conn
@@ -146,7 +173,17 @@ impl Store {
         let mut pending = read_pending(&tx, path, resumable)?;
         if pending.is_empty() {
             done.replay_reason = None;
-            done.stories = count_stories(&tx, path)?;
+            // Nothing new, but the shown stories may come from another batch model or window
+            // (or from before the batch pass existed, right after the migration).
+            if !shown::is_current(&tx, path, &shown::batch_key(&window))? {
+                tracing::info!("re-clustering the shown stories: made by another batch or window");
+                let applied = shown::apply(&tx, path, &window)?;
+                (done.reclustered, done.reshown) = (applied.reclustered, applied.moved);
+                done.stories = count_stories(&tx, path)?;
+                tx.commit().map_err(fail("commit story update"))?;
+            } else {
+                done.stories = count_stories(&tx, path)?;
+            }
             return Ok(done);
         }
 
@@ -320,8 +357,6 @@ impl Store {
                 }
             }
         }
-        done.stories = count_stories(&tx, path)?;
-
         // The state goes in with the assignments it produced, or not at all.
         let fed = next_feed + done.clustered as i64;
         let last_seq: i64 = tx
@@ -346,11 +381,20 @@ impl Store {
                     .map_err(fail("save story state"))?;
             }
         }
+        // The batch holds the window's articles and pairs: not at the same time as the clusterer.
+        drop(written);
+        drop((clusterer, closed, live, replayed));
+        // What is shown: the batch pass over the recent window, on top of the online stories.
+        let applied = shown::apply(&tx, path, &window)?;
+        (done.reclustered, done.reshown) = (applied.reclustered, applied.moved);
+        done.stories = count_stories(&tx, path)?;
         tx.commit().map_err(fail("commit story update"))?;
         tracing::debug!(
             clustered = done.clustered,
             replayed = done.replayed,
             moved = done.moved,
+            reclustered = done.reclustered,
+            reshown = done.reshown,
             stories = done.stories,
             state_bytes = done.state_bytes,
             "updated stories"
@@ -364,9 +408,10 @@ impl Store {
         let fail = |e| StoreError::sql("read story assignments", &self.path, e);
         let mut stmt = self
             .conn
-            .prepare_cached(
-                "SELECT article_id, story_id, duplicate_of, kind FROM article_story ORDER BY feed",
-            )
+            .prepare_cached(&format!(
+                "SELECT article_id, shown_id, duplicate_of, {SHOWN_KIND} FROM article_story s
+                 ORDER BY feed"
+            ))
             .map_err(fail)?;
         let rows = stmt
             .query_map([], |r| {
@@ -388,7 +433,7 @@ impl Store {
         let mut stmt = self
             .conn
             .prepare_cached(&format!(
-                "SELECT {STORY_COLUMNS} FROM stories
+                "SELECT {STORY_COLUMNS} FROM shown_stories
                  ORDER BY last_ts IS NULL, last_ts DESC, last_feed DESC"
             ))
             .map_err(fail)?;
@@ -408,7 +453,7 @@ impl Store {
         let mut stmt = self
             .conn
             .prepare_cached(&format!(
-                "SELECT {STORY_COLUMNS} FROM stories WHERE id GLOB ?1 LIMIT 2"
+                "SELECT {STORY_COLUMNS} FROM shown_stories WHERE id GLOB ?1 LIMIT 2"
             ))
             .map_err(fail)?;
         let pattern = format!("{}*", prefix.to_ascii_lowercase());
@@ -435,8 +480,8 @@ impl Store {
         let mut stmt = self
             .conn
             .prepare_cached(&format!(
-                "SELECT {columns}, s.duplicate_of, s.kind FROM article_story s
-                 JOIN articles a ON a.id = s.article_id WHERE s.story_id = ?1 ORDER BY s.feed"
+                "SELECT {columns}, s.duplicate_of, {SHOWN_KIND} FROM article_story s
+                 JOIN articles a ON a.id = s.article_id WHERE s.shown_id = ?1 ORDER BY s.feed"
             ))
             .map_err(fail)?;
         let rows = stmt
@@ -463,7 +508,7 @@ impl Store {
     pub fn story_of(&self, article_id: &str) -> Result<Option<String>> {
         self.conn
             .query_row(
-                "SELECT story_id FROM article_story WHERE article_id = ?1",
+                "SELECT shown_id FROM article_story WHERE article_id = ?1",
                 [article_id],
                 |r| r.get::<_, Option<String>>(0),
             )
@@ -509,9 +554,11 @@ impl Closed {
 }
 
 fn count_stories(tx: &Transaction, path: &Path) -> Result<u64> {
-    tx.query_row("SELECT COUNT(*) FROM stories", [], |r| r.get::<_, i64>(0))
-        .map(|n| n as u64)
-        .map_err(|e| StoreError::sql("count stories", path, e))
+    tx.query_row("SELECT COUNT(*) FROM shown_stories", [], |r| {
+        r.get::<_, i64>(0)
+    })
+    .map(|n| n as u64)
+    .map_err(|e| StoreError::sql("count stories", path, e))
 }
 
 /// The articles that have no story yet, in ingest order, as (`seq`, publication time): the
@@ -725,7 +772,7 @@ impl StoryRow {
     }
 }
 
-fn rfc3339(t: &DateTime<FixedOffset>) -> String {
+pub(crate) fn rfc3339(t: &DateTime<FixedOffset>) -> String {
     t.to_rfc3339_opts(SecondsFormat::AutoSi, true)
 }
 

@@ -1,6 +1,7 @@
 //! `parallax ingest PATH...`: read articles and store them, in batches of one transaction each,
 //! then put the new articles into stories (`Store::update_stories`, which continues the clusterer
-//! saved by the previous ingest, so only the new articles are clustered).
+//! saved by the previous ingest, so only the new articles are clustered, and then re-clusters the
+//! store's latest articles with the batch pass for the stories it shows).
 
 use std::path::PathBuf;
 

@@ -21,7 +21,8 @@ pub struct Args {
 /// One story in `--format json`/`jsonl`.
 #[derive(Serialize)]
 struct Record<'a> {
-    /// The id of its first article; `parallax brief --story ID` takes it.
+    /// The id of one of its articles, normally its first (kept as the story grows); `parallax
+    /// brief --story ID` takes it.
     id: &'a str,
     headline: Option<&'a str>,
     first_seen: Option<String>,
