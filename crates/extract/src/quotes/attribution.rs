@@ -463,6 +463,14 @@ fn flags(w: &str) -> u8 {
     lexicon().get(w).copied().unwrap_or(0)
 }
 
+pub(super) fn is_cue_word(w: &str) -> bool {
+    flags(w) != 0
+        || is_nominal(w)
+        || PARTIAL_CUES.contains(&w)
+        || TELL.contains(&w)
+        || w == "according"
+}
+
 fn is_say(w: &str) -> bool {
     flags(w) & SAY_FLAG != 0
 }
@@ -1231,11 +1239,39 @@ impl Ctx<'_> {
             // Cues inside another attribution's content are kept: PolNeAR-style annotation
             // gives the nested attribution its own content.
             let nested = out.iter().any(|f| f.content.0 <= i && i < f.content.1);
-            if !self.toks[i].word || self.in_region(i) || (nested && !is_say(self.word(i))) {
+            if !self.toks[i].word
+                || self.in_region(i)
+                || (nested && !is_say(self.word(i)) && self.coordinated(a, i).is_none())
+            {
                 i += 1;
                 continue;
             }
             let w = self.word(i);
+            if nested
+                && let Some(k) = self.coordinated(a, i)
+                && let Some(f) = out
+                    .iter_mut()
+                    .rev()
+                    .find(|f| f.content.0 <= i && i < f.content.1)
+                && f.content.0 < k
+            {
+                // `S criticized A and praised B`: B is S's as well, and A ends before "and".
+                let s = self.content_start(i, i + 1, b);
+                let e = self.content_end(s, b);
+                if e > s + 1 && f.content.0 > f.cue.0 {
+                    let source = f.source.clone();
+                    f.content.1 = k;
+                    out.push(Found {
+                        content: (s, e),
+                        cue: (i, i + 1),
+                        source,
+                        partial_only: false,
+                        second: None,
+                    });
+                    i = e;
+                    continue;
+                }
+            }
             let found = if w == "according" && i + 1 < b && self.word(i + 1) == "to" {
                 self.according(a, b, i)
             } else if i + 1 < b
@@ -1369,6 +1405,27 @@ impl Ctx<'_> {
             }
         }
         out
+    }
+
+    /// A second cue joined to the first one's clause, `S criticized A and praised B` or `S
+    /// mocked A, claiming B`: the index of the "and" or comma that ends A.
+    fn coordinated(&self, a: usize, i: usize) -> Option<usize> {
+        let w = self.word(i);
+        if self.toks[i].cap || flags(w) & (SAY_FLAG | BROAD_FLAG | ING_FLAG) == 0 {
+            return None;
+        }
+        let mut k = i;
+        while k > a && is_adverb(self.word(k - 1)) {
+            k -= 1;
+        }
+        if k > a + 1 && self.word(k - 1) == "and" && flags(w) & (SAY_FLAG | BROAD_FLAG) != 0 {
+            return Some(if self.toks[k - 2].is_punct(',') {
+                k - 2
+            } else {
+                k - 1
+            });
+        }
+        (k > a && self.toks[k - 1].is_punct(',') && flags(w) & ING_FLAG != 0).then_some(k - 1)
     }
 
     /// Whether the word at `i` is used as a finite verb: a bare form after a modal, a negation
@@ -1837,6 +1894,27 @@ impl Ctx<'_> {
                             | "although"
                             | "though"
                             | "unless"
+                    )
+                    || matches!(
+                        self.word(cue_end + 1),
+                        "is" | "was"
+                            | "are"
+                            | "were"
+                            | "has"
+                            | "have"
+                            | "had"
+                            | "will"
+                            | "would"
+                            | "could"
+                            | "should"
+                            | "can"
+                            | "may"
+                            | "might"
+                            | "must"
+                            | "did"
+                            | "does"
+                            | "do"
+                            | "not"
                     ))
                 && !is_det(self.word(cue_end + 1))
                 && !matches!(self.word(cue_end + 1), "who" | "which" | "according")
@@ -1894,6 +1972,15 @@ impl Ctx<'_> {
         // `Q, C S.`: inverted, after a comma or a closing quote.
         if i > a {
             let np = self.right_np(cue_end, b)?;
+            // `..., said he fully supports it`: a pronoun with words after it is the subject
+            // of the content, not an inverted source.
+            if np.end == np.start + 1
+                && PRONOUNS.contains(&self.word(np.start))
+                && np.end < b
+                && self.toks[np.end].word
+            {
+                return None;
+            }
             let end = self.content_before(a, i)?;
             return Some(Found {
                 content: (a, end),
@@ -2012,7 +2099,7 @@ impl Ctx<'_> {
             if self.toks[k].is_punct(',') || self.toks[k].is_punct(':') || self.in_region(k) {
                 break;
             }
-            if self.word(k) == "that" {
+            if self.word(k) == "that" && self.that_opens_clause(i, cue_end, k, b) {
                 return k;
             }
         }
@@ -2044,6 +2131,20 @@ impl Ctx<'_> {
                 return s;
             }
         }
+    }
+
+    /// Whether the "that" at `k`, after the cue ending at `cue_end`, begins the content
+    /// (`said on Monday that`, `told the council that`) rather than pointing at something
+    /// inside it (`said he had heard that account`).
+    fn that_opens_clause(&self, i: usize, cue_end: usize, k: usize, b: usize) -> bool {
+        let tell = TELL.contains(&self.word(i));
+        let subject = (cue_end..k).any(|x| {
+            let w = self.word(x);
+            PRONOUNS.contains(&w)
+                || (!tell && matches!(w, "his" | "her" | "their" | "its" | "our" | "my"))
+        });
+        let words_after = (k + 1..b).filter(|&x| self.toks[x].word).count();
+        !subject && words_after >= 3
     }
 
     /// The end of content starting at `s`: the sentence end without its final stop.
@@ -2214,11 +2315,19 @@ impl Ctx<'_> {
             let apposition = is_det(first)
                 || self.toks[c + 1].first.is_ascii_digit()
                 || self.toks[c + 1].cap
-                || is_role(first);
+                || is_role(first)
+                || (c + 1..e - 1).take(4).any(|k| is_role(self.word(k)));
             if !(relative || apposition) || self.in_region(c + 1) {
                 return None;
             }
-            let main = self.np_core(a, c)?;
+            // `Rep. Ana Ruiz (D-Ore.), the ranking member, said`: the name before the
+            // parenthesis.
+            let mut m = c;
+            if m > a && self.toks[m - 1].is_punct(')') {
+                let lo = a.max(m.saturating_sub(10));
+                m = (lo..m - 1).rev().find(|&k| self.toks[k].is_punct('('))?;
+            }
+            let main = self.np_core(a, m)?;
             return Some(Np {
                 start: main.start,
                 end: e - 1,
@@ -2993,6 +3102,63 @@ mod tests {
         check(
             "Omar Haddad urged voters to stay home.",
             &[("voters to stay home", Indirect, "urged", "Omar Haddad")],
+        );
+    }
+
+    #[test]
+    fn second_cue_of_the_same_subject() {
+        check(
+            "Tomas Brel criticized the budget and praised the new harbour plan.",
+            &[
+                ("the budget", Indirect, "criticized", "Tomas Brel"),
+                ("the new harbour plan", Indirect, "praised", "Tomas Brel"),
+            ],
+        );
+        check(
+            "Ana Ruiz mocked the levy, claiming that it would close every bakery in town.",
+            &[
+                ("the levy", Indirect, "mocked", "Ana Ruiz"),
+                (
+                    "that it would close every bakery in town",
+                    Indirect,
+                    "claiming",
+                    "Ana Ruiz",
+                ),
+            ],
+        );
+    }
+
+    #[test]
+    fn reported_speech_boundaries() {
+        // A demonstrative "that" inside the content does not start it.
+        check(
+            "Mayor Ines Castell said she had heard that rumour.",
+            &[(
+                "she had heard that rumour",
+                Indirect,
+                "said",
+                "Ines Castell",
+            )],
+        );
+        // A pronoun after an inverted cue is the content's subject.
+        check(
+            "Ines Castell, the mayor, said he would stay.",
+            &[("he would stay", Indirect, "said", "Ines Castell")],
+        );
+        // Content resumed after the attribution with its verb.
+        check(
+            "The new ferry schedule, officials said, could start in May.",
+            &[(
+                "The new ferry schedule … could start in May",
+                Indirect,
+                "said",
+                "?",
+            )],
+        );
+        // A parenthesis and an apposition between the name and the cue.
+        check(
+            "Sen. Ana Ruiz (D-Ore.), chair of the port committee, said the dredging would wait.",
+            &[("the dredging would wait", Indirect, "said", "Ana Ruiz")],
         );
     }
 
