@@ -1347,6 +1347,14 @@ impl Ctx<'_> {
             } else if i > a && self.toks[i - 1].is_punct(',') && flags(w) & ING_FLAG != 0 {
                 // `..., saying Q`: the subject of the sentence said it.
                 self.participle(a, b, i).or_else(|| self.say(a, b, i))
+            } else if i > a + 1
+                && !self.toks[i].cap
+                && (matches!(self.word(i - 1), "and" | "by" | "while") && flags(w) & ING_FLAG != 0
+                    || self.word(i - 1) == "and" && flags(w) & (BROAD_FLAG | SAY_FLAG) != 0)
+            {
+                // `Putin backpedaled on X and blamed Y`, `began by crediting X`: the subject of
+                // the sentence.
+                self.broad(a, b, i).or_else(|| self.participle(a, b, i))
             } else if is_say(w) && (!self.toks[i].cap || (i > a && headline())) {
                 // `Varga left the hall and said Q`: the subject of the sentence.
                 self.say(a, b, i).or_else(|| {
@@ -1978,6 +1986,32 @@ impl Ctx<'_> {
                 && !self.toks[cue_end + 1].cap
                 && flags(self.word(cue_end + 1)) & ING_FLAG == 0
                 && (!is_stop(self.word(cue_end + 1))
+                    || !matches!(
+                        self.word(cue_end + 1),
+                        "in" | "on"
+                            | "at"
+                            | "during"
+                            | "after"
+                            | "before"
+                            | "from"
+                            | "to"
+                            | "with"
+                            | "by"
+                            | "about"
+                            | "of"
+                            | "over"
+                            | "through"
+                            | "against"
+                            | "under"
+                            | "within"
+                            | "without"
+                            | "into"
+                            | "like"
+                            | "unlike"
+                            | "said"
+                            | "says"
+                            | "told"
+                    )
                     || matches!(
                         self.word(cue_end + 1),
                         "that"
@@ -2321,6 +2355,16 @@ impl Ctx<'_> {
                 .get(cue_end + 1)
                 .is_some_and(|t| self.region_at(t.span.start).is_some());
             return !quote_next;
+        }
+        // `Reaching for it, Trump said on CNN that Q`: a "that" clause after the cue is the
+        // content.
+        if (cue_end..b.min(cue_end + 8))
+            .take_while(|&k| self.toks[k].word)
+            .any(|k| {
+                self.word(k) == "that" && (k + 1..b).filter(|&x| self.toks[x].word).count() >= 3
+            })
+        {
+            return false;
         }
         let first = self.word(rest[0]);
         if DAYS.contains(&first) || TIME_WORDS.contains(&first) {
@@ -3287,6 +3331,46 @@ mod tests {
         check(
             "According to early figures from the regional weather office, the river peaked at noon.",
             &[("the river peaked at noon", Indirect, "According to", "?")],
+        );
+    }
+
+    #[test]
+    fn cue_after_and_or_by_takes_the_subject() {
+        check(
+            "Tomas Brel left the council early and blamed the weather for the delay.",
+            &[(
+                "the weather for the delay",
+                Indirect,
+                "blamed",
+                "Tomas Brel",
+            )],
+        );
+        check(
+            "Ana Ruiz opened the meeting by thanking the volunteers for their work.",
+            &[(
+                "the volunteers for their work",
+                Indirect,
+                "thanking",
+                "Ana Ruiz",
+            )],
+        );
+    }
+
+    #[test]
+    fn content_around_the_attribution() {
+        // A "that" clause after the cue is the content, not the phrase before the source.
+        check(
+            "Pressing the point, Ana Ruiz said on the radio that the ferry would be late.",
+            &[("that the ferry would be late", Indirect, "said", "Ana Ruiz")],
+        );
+        check(
+            "When the polls finally opened, she said, there were no ballots left.",
+            &[(
+                "When the polls finally opened … there were no ballots left",
+                Indirect,
+                "said",
+                "?",
+            )],
         );
     }
 
