@@ -1108,9 +1108,35 @@ pub(super) fn extract(text: &str, mentions: &[PersonMention]) -> Vec<Quote> {
     if !parts.is_empty() {
         out.retain(|q| !parts.contains(&q.span));
     }
+    // Reported speech that is only a short adverbial phrase ("But the next day", "from
+    // Washington") is a misread clause, not a statement.
+    out.retain(|q| q.kind != QuoteKind::Indirect || !is_adverbial_fragment(&q.text));
     out.sort_by_key(|q| (q.span.start, q.span.end, q.kind));
     out.dedup_by(|a, b| a.span == b.span);
     out
+}
+
+/// Four words or fewer opening with a preposition or conjunction.
+fn is_adverbial_fragment(content: &str) -> bool {
+    let words = text::words(content);
+    words.len() <= 4
+        && words.first().is_some_and(|w| {
+            matches!(
+                content[w.clone()].to_lowercase().as_str(),
+                "from"
+                    | "as"
+                    | "in"
+                    | "on"
+                    | "at"
+                    | "but"
+                    | "during"
+                    | "after"
+                    | "before"
+                    | "since"
+                    | "and"
+                    | "or"
+            )
+        })
 }
 
 /// A manner or time adverb between a source and its verb: "Gingrich cynically dismissed".
@@ -1446,6 +1472,24 @@ impl Ctx<'_> {
                 out.push(f);
             }
         }
+        // `In a poll released Monday, Q` and `Asked whether Q, ...`: only where nothing else
+        // claimed the words.
+        if let Some(f) = self.framed(a, b) {
+            let taken = out
+                .iter()
+                .any(|g| g.content.0 < f.content.1 && f.content.0 < g.content.1);
+            if !taken {
+                out.push(f);
+            }
+        }
+        if let Some(f) = self.asked(a, b) {
+            let taken = out
+                .iter()
+                .any(|g| g.content.0 < f.content.1 && f.content.0 < g.content.1);
+            if !taken {
+                out.push(f);
+            }
+        }
         out.sort_by_key(|f| f.content.0.min(f.cue.0));
         // `X said A, and Y said B`: A ends where the next attribution's clause begins.
         let starts: Vec<usize> = out
@@ -1476,6 +1520,99 @@ impl Ctx<'_> {
             }
         }
         out
+    }
+
+    /// `In a new poll by the Courier, Q` · `In her words, Q` · `In an interview, Q`: a
+    /// sentence that opens with "In" and a statement, poll or document up to a comma; the
+    /// phrase is the source and the rest of the sentence the content.
+    fn framed(&self, a: usize, b: usize) -> Option<Found> {
+        const FRAMES: &[&str] = &[
+            "poll",
+            "polls",
+            "survey",
+            "surveys",
+            "statement",
+            "interview",
+            "letter",
+            "words",
+            "op-ed",
+            "tweet",
+            "speech",
+            "report",
+            "memo",
+            "post",
+            "filing",
+            "ruling",
+            "opinion",
+            "column",
+            "essay",
+            "editorial",
+            "book",
+            "remarks",
+            "testimony",
+            "video",
+            "ad",
+        ];
+        if !self.toks[a].is("in") || !self.toks[a].cap {
+            return None;
+        }
+        let c = (a + 1..b.min(a + 16)).find(|&k| !self.toks[k].word)?;
+        if !self.toks[c].is_punct(',') || c < a + 2 {
+            return None;
+        }
+        let frame = (a + 1..c).any(|k| FRAMES.contains(&self.word(k)));
+        // The date is not part of the source: "a poll released on Monday".
+        let mut end = c;
+        while end > a + 2 && (DAYS.contains(&self.word(end - 1)) || self.word(end - 1) == "on") {
+            end -= 1;
+        }
+        let s = c + 1;
+        let e = self.content_end(s, b);
+        let words = (s..e).filter(|&k| self.toks[k].word).count();
+        (frame && words >= 3).then_some(Found {
+            content: (s, e),
+            cue: (a, a + 1),
+            source: Some(Np { start: a + 1, end }),
+            partial_only: false,
+            second: None,
+        })
+    }
+
+    /// `Asked whether he would run, Ruiz said ...` and `When asked about X, ...`: the question
+    /// is content of its own, its asker unnamed.
+    fn asked(&self, a: usize, b: usize) -> Option<Found> {
+        let mut i = a;
+        if self.toks[i].is("when") && i + 1 < b {
+            i += 1;
+        }
+        if !self.toks[i].is("asked") || i + 2 >= b {
+            return None;
+        }
+        if !matches!(
+            self.word(i + 1),
+            "whether" | "if" | "what" | "how" | "why" | "who" | "when" | "where" | "about" | "to"
+        ) {
+            return None;
+        }
+        let mut e = i + 1;
+        while e < b && (self.toks[e].word || self.in_region(e) || !self.toks[e].is_punct(',')) {
+            e += 1;
+        }
+        if e >= b || e < i + 3 {
+            return None;
+        }
+        let s = if self.word(i + 1) == "about" {
+            i + 2
+        } else {
+            i + 1
+        };
+        Some(Found {
+            content: (s, e),
+            cue: (i, if s == i + 2 { i + 2 } else { i + 1 }),
+            source: None,
+            partial_only: false,
+            second: None,
+        })
     }
 
     /// A second cue joined to the first one's clause, `S criticized A and praised B` or `S
@@ -3372,6 +3509,30 @@ mod tests {
                 "?",
             )],
         );
+    }
+
+    #[test]
+    fn framing_phrases_and_questions() {
+        check(
+            "In a poll released by the Courier on Monday, most residents would pay a higher toll.",
+            &[(
+                "most residents would pay a higher toll",
+                Indirect,
+                "In",
+                "Courier",
+            )],
+        );
+        check(
+            "Asked whether the ferry would run in winter, the mayor smiled.",
+            &[(
+                "whether the ferry would run in winter",
+                Indirect,
+                "Asked",
+                "",
+            )],
+        );
+        // A short adverbial phrase is not reported speech.
+        check("From Lanvik, Ana Ruiz said.", &[]);
     }
 
     #[test]
