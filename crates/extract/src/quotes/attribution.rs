@@ -1373,6 +1373,28 @@ impl Ctx<'_> {
             } else if i > a && self.toks[i - 1].is_punct(',') && flags(w) & ING_FLAG != 0 {
                 // `..., saying Q`: the subject of the sentence said it.
                 self.participle(a, b, i).or_else(|| self.say(a, b, i))
+            } else if i > a
+                && !self.toks[i].cap
+                && flags(w) & ING_FLAG != 0
+                && flags(w) & SAY_FLAG == 0
+                && self.toks[i - 1].word
+                && !is_stop(self.word(i - 1))
+                && !is_det(self.word(i - 1))
+                && (self.toks[i - 1].cap
+                    || (self.word(i - 1).ends_with('s') && !self.word(i - 1).ends_with("ss")))
+            {
+                // `pastors supporting Cruz`, `ads attacking Rubio`: the noun before is the
+                // source.
+                self.broad(a, b, i)
+            } else if i > a + 1
+                && !self.toks[i].cap
+                && self.word(i - 1) == "to"
+                && flags(w) & BASE_FLAG != 0
+                && flags(self.word(i - 2)) & (SAY_FLAG | BROAD_FLAG | BASE_FLAG | ING_FLAG) == 0
+                && !is_stop(self.word(i - 2))
+            {
+                // `Beck refused to endorse Trump`: the subject of the sentence.
+                self.participle(a, b, i)
             } else if i > a + 1
                 && !self.toks[i].cap
                 && (matches!(self.word(i - 1), "and" | "by" | "while") && flags(w) & ING_FLAG != 0
@@ -2022,6 +2044,15 @@ impl Ctx<'_> {
             }
         } else if t.word && t.cap && (l.ends_with("'s") || l.ends_with("s'")) {
             self.np_core(a, h + 1)?
+        } else if next == "that"
+            && matches!(l.as_str(), "the" | "a" | "an")
+            && !matches!(
+                self.word(i),
+                "plan" | "plans" | "decision" | "effort" | "efforts"
+            )
+        {
+            // `the claim that Q`, `a belief that Q`: a statement with no holder named.
+            Np { start: h, end: h }
         } else {
             return None;
         };
@@ -2030,7 +2061,7 @@ impl Ctx<'_> {
         (e > s + 2).then_some(Found {
             content: (s, e),
             cue: (i, i + 1),
-            source: Some(source),
+            source: (source.end > source.start).then_some(source),
             partial_only: false,
             second: None,
         })
@@ -3533,6 +3564,22 @@ mod tests {
         );
         // A short adverbial phrase is not reported speech.
         check("From Lanvik, Ana Ruiz said.", &[]);
+    }
+
+    #[test]
+    fn infinitive_and_postmodifier_cues() {
+        check(
+            "Tomas Brel hesitated to endorse the harbour plan.",
+            &[("the harbour plan", Indirect, "endorse", "Tomas Brel")],
+        );
+        check(
+            "The rally drew pastors supporting the new quota.",
+            &[("the new quota", Indirect, "supporting", "?")],
+        );
+        check(
+            "The report rests on the claim that the tunnel was safe.",
+            &[("that the tunnel was safe", Indirect, "claim", "")],
+        );
     }
 
     #[test]
