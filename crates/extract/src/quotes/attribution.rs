@@ -1438,6 +1438,22 @@ impl Ctx<'_> {
                             || is_det(self.word(np.start.saturating_sub(1)))
                     })
             });
+            // Plural nouns that double as verbs ("five states voting", "the rules") need a
+            // source that is a name, a pronoun or a role.
+            let found = found.filter(|f| {
+                !matches!(
+                    w,
+                    "states" | "contests" | "rules" | "votes" | "debates" | "attacks" | "needs"
+                ) || f.source.as_ref().is_some_and(|np| {
+                    (np.start..np.end).any(|k| {
+                        let t = &self.toks[k];
+                        t.word
+                            && ((t.cap && !is_det(&t.lower))
+                                || PRONOUNS.contains(&t.lower.as_str())
+                                || is_role(&t.lower))
+                    }) && !self.toks[np.start].first.is_ascii_digit()
+                })
+            });
             match found {
                 Some(f) => {
                     i = if f.content.0 > f.cue.0 {
@@ -2609,23 +2625,25 @@ impl Ctx<'_> {
             let lo = a.max(e.saturating_sub(30));
             let c = (lo..e - 1).rev().find(|&k| self.toks[k].is_punct(','))?;
             let first = self.word(c + 1);
-            let relative = matches!(
-                first,
-                "who"
-                    | "which"
-                    | "whose"
-                    | "whom"
-                    | "at"
-                    | "in"
-                    | "on"
-                    | "during"
-                    | "speaking"
-                    | "after"
-                    | "asked"
-                    | "when"
-                    | "while"
-                    | "according"
-            );
+            let relative =
+                matches!(
+                    first,
+                    "who"
+                        | "which"
+                        | "whose"
+                        | "whom"
+                        | "at"
+                        | "in"
+                        | "on"
+                        | "during"
+                        | "speaking"
+                        | "after"
+                        | "asked"
+                        | "when"
+                        | "while"
+                        | "according"
+                        | "including"
+                ) || (first.len() > 5 && first.ends_with("ing") && !self.toks[c + 1].cap);
             let apposition = is_det(first)
                 || self.toks[c + 1].first.is_ascii_digit()
                 || self.toks[c + 1].cap
@@ -3579,6 +3597,18 @@ mod tests {
         check(
             "The report rests on the claim that the tunnel was safe.",
             &[("that the tunnel was safe", Indirect, "claim", "")],
+        );
+    }
+
+    #[test]
+    fn plural_nouns_that_look_like_cues() {
+        check(
+            "All four coastal states voting on Tuesday hold the ferry licences.",
+            &[],
+        );
+        check(
+            "Ana Ruiz, wearing a harbour pilot's cap, said the channel was clear.",
+            &[("the channel was clear", Indirect, "said", "Ana Ruiz")],
         );
     }
 
