@@ -97,6 +97,8 @@ struct Breakdown {
     short: BTreeMap<String, usize>,
     /// Unmatched predictions, not inside a matched gold, by kind and cue.
     false_pos: BTreeMap<String, usize>,
+    /// Print every miss as it is sorted (`--errors-list`).
+    list: bool,
 }
 
 impl Breakdown {
@@ -132,8 +134,10 @@ fn ratio(a: usize, b: usize) -> f64 {
 }
 
 /// `cargo xtask eval-quotes [--data DIR] [--people heuristic|ner] [--show N] [--article NAME]
-/// [SPLIT...]` (splits default to dev and test; `--show` prints up to N misses, `--article` every
-/// prediction and gold attribution of the articles whose name contains NAME).
+/// [--errors] [--errors-list] [SPLIT...]` (splits default to dev and test; `--show` prints up to
+/// N misses, `--article` every prediction and gold attribution of the articles whose name
+/// contains NAME, `--errors` the misses sorted by cause and the false positives by cue,
+/// `--errors-list` each miss with its cause as a tab-separated `MISS` line as well).
 pub fn eval_task(args: &[String]) -> Result<()> {
     let opts = parse_args(args)?;
     let (data, splits) = (&opts.data, opts.splits.clone());
@@ -147,7 +151,10 @@ pub fn eval_task(args: &[String]) -> Result<()> {
         let mut direct = Tally::default();
         let mut all = Tally::default();
         let mut shown = 0;
-        let mut errors = Breakdown::default();
+        let mut errors = Breakdown {
+            list: opts.errors_list,
+            ..Breakdown::default()
+        };
         for a in &articles {
             score(a, &opts, &mut direct, &mut all, &mut shown, &mut errors);
         }
@@ -302,6 +309,7 @@ struct Options {
     article: Option<String>,
     ner_people: bool,
     errors: bool,
+    errors_list: bool,
 }
 
 fn parse_args(args: &[String]) -> Result<Options> {
@@ -311,10 +319,15 @@ fn parse_args(args: &[String]) -> Result<Options> {
     let mut article = None;
     let mut ner_people = false;
     let mut errors = false;
+    let mut errors_list = false;
     let mut it = args.iter();
     while let Some(a) = it.next() {
         match a.as_str() {
             "--errors" => errors = true,
+            "--errors-list" => {
+                errors = true;
+                errors_list = true;
+            }
             "--article" => article = Some(it.next().context("--article needs a name")?.clone()),
             "--people" => {
                 ner_people = match it.next().map(String::as_str) {
@@ -349,6 +362,7 @@ fn parse_args(args: &[String]) -> Result<Options> {
         article,
         ner_people,
         errors,
+        errors_list,
     })
 }
 
@@ -646,7 +660,7 @@ fn score(
     }
     if opts.errors {
         breakdown(
-            a, &preds, &pieces, &gold_toks, &pred_toks, &pred_of, &gold_of, &map, errors,
+            a, &preds, &gold_toks, &pred_toks, &pred_of, &gold_of, &map, errors,
         );
     }
     if show > 0 {
@@ -683,7 +697,6 @@ fn score(
 fn breakdown(
     a: &Article,
     preds: &[Quote],
-    pieces: &[Vec<Range<usize>>],
     gold_toks: &[Vec<usize>],
     pred_toks: &[Vec<usize>],
     pred_of: &[Option<usize>],
@@ -716,7 +729,6 @@ fn breakdown(
         let taken_elsewhere = best
             .is_some_and(|(o, pi)| 2 * o >= gold_toks[gi].len() && o > 0 && gold_of[pi].is_some());
         let touched = best.is_some_and(|(o, _)| o > 0);
-        let _ = pieces;
         let cause = if gold_toks[gi].is_empty() {
             "gold content has no words"
         } else if taken_elsewhere {
@@ -731,7 +743,7 @@ fn breakdown(
             "cue not found, no overlap, cue word unknown"
         };
         let kind = if g.direct { "direct" } else { "other" };
-        if std::env::var_os("QUOTES_ERRORS_LIST").is_some() {
+        if out.list {
             let c: Vec<&str> = g.content.iter().map(|r| &a.original[r.clone()]).collect();
             let src: Vec<&str> = g.source.iter().map(|r| &a.original[r.clone()]).collect();
             let near = best
