@@ -40,6 +40,11 @@ const TASKS: &[(&str, &str, Task)] = &[
         quotes_eval::eval_task,
     ),
     (
+        "cue-words",
+        "count the cue words of PolNeAR train and list the unknown ones that are mostly cues",
+        quotes_eval::cue_words_task,
+    ),
+    (
         "bench-quotes",
         "time quotation extraction on the PolNeAR articles",
         quotes_eval::bench_task,

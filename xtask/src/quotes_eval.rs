@@ -85,13 +85,59 @@ impl Tally {
     }
 }
 
+/// Why gold attributions were missed and what the unmatched predictions were (`--errors`).
+#[derive(Default)]
+struct Breakdown {
+    /// Missed gold attributions by cause (direct ones counted apart).
+    missed: BTreeMap<String, usize>,
+    /// Cue phrases of missed gold attributions that no prediction came near, by whether the
+    /// rules know a word of the phrase.
+    tail: BTreeMap<String, usize>,
+    /// Cue phrases of missed gold attributions whose cue we found (content overlap too small).
+    short: BTreeMap<String, usize>,
+    /// Unmatched predictions, not inside a matched gold, by kind and cue.
+    false_pos: BTreeMap<String, usize>,
+    /// Print every miss as it is sorted (`--errors-list`).
+    list: bool,
+}
+
+impl Breakdown {
+    fn report(&self) {
+        let top = |m: &BTreeMap<String, usize>, n: usize| {
+            let mut v: Vec<(&String, &usize)> = m.iter().collect();
+            v.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
+            let total: usize = m.values().sum();
+            let shown: Vec<String> = v.iter().take(n).map(|(k, c)| format!("{k} {c}")).collect();
+            format!("total {total}: {}", shown.join(", "))
+        };
+        println!("  missed gold by cause:");
+        for (k, c) in &self.missed {
+            println!("    {c:>5}  {k}");
+        }
+        println!(
+            "  missed, no prediction near, cue phrases {}",
+            top(&self.tail, 80)
+        );
+        println!(
+            "  missed, cue found but content overlap < half, cue phrases {}",
+            top(&self.short, 40)
+        );
+        println!(
+            "  false positives by kind and cue {}",
+            top(&self.false_pos, 60)
+        );
+    }
+}
+
 fn ratio(a: usize, b: usize) -> f64 {
     if b == 0 { 0.0 } else { a as f64 / b as f64 }
 }
 
 /// `cargo xtask eval-quotes [--data DIR] [--people heuristic|ner] [--show N] [--article NAME]
-/// [SPLIT...]` (splits default to dev and test; `--show` prints up to N misses, `--article` every
-/// prediction and gold attribution of the articles whose name contains NAME).
+/// [--errors] [--errors-list] [SPLIT...]` (splits default to dev and test; `--show` prints up to
+/// N misses, `--article` every prediction and gold attribution of the articles whose name
+/// contains NAME, `--errors` the misses sorted by cause and the false positives by cue,
+/// `--errors-list` each miss with its cause as a tab-separated `MISS` line as well).
 pub fn eval_task(args: &[String]) -> Result<()> {
     let opts = parse_args(args)?;
     let (data, splits) = (&opts.data, opts.splits.clone());
@@ -105,12 +151,19 @@ pub fn eval_task(args: &[String]) -> Result<()> {
         let mut direct = Tally::default();
         let mut all = Tally::default();
         let mut shown = 0;
+        let mut errors = Breakdown {
+            list: opts.errors_list,
+            ..Breakdown::default()
+        };
         for a in &articles {
-            score(a, &opts, &mut direct, &mut all, &mut shown);
+            score(a, &opts, &mut direct, &mut all, &mut shown, &mut errors);
         }
         println!("PolNeAR {split}: {} articles", articles.len());
         direct.report("  direct");
         all.report("  all");
+        if opts.errors {
+            errors.report();
+        }
     }
     Ok(())
 }
@@ -193,6 +246,61 @@ fn cpu_secs() -> f64 {
     t(usage.ru_utime) + t(usage.ru_stime)
 }
 
+/// `cargo xtask cue-words [--data DIR] [--min N] [--share P] [SPLIT...]` (split defaults to
+/// train): every word that lies inside a gold Cue span at least N times (default 5) and in at
+/// least the share P (default 0.5) of its occurrences, and that the rules do not know as a cue
+/// word, most frequent first, as `word cue-count occurrences share`. The learned cue table in
+/// `extract::quotes::attribution` (`LEARNED`) is this list, checked by hand.
+pub fn cue_words_task(args: &[String]) -> Result<()> {
+    let mut min = 5usize;
+    let mut share = 0.5f64;
+    let mut rest = Vec::new();
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        match a.as_str() {
+            "--min" => min = it.next().context("--min needs a number")?.parse()?,
+            "--share" => share = it.next().context("--share needs a number")?.parse()?,
+            _ => rest.push(a.clone()),
+        }
+    }
+    let opts = parse_args(&rest)?;
+    let splits = if opts.splits.is_empty() {
+        vec!["train".to_owned()]
+    } else {
+        opts.splits.clone()
+    };
+    // word -> (times inside a gold cue, occurrences)
+    let mut counts: BTreeMap<String, (usize, usize)> = BTreeMap::new();
+    for split in &splits {
+        for a in load_split(&opts.data, split)? {
+            let words = text::words(&a.original);
+            let cues: Vec<Range<usize>> = a.gold.iter().flat_map(|g| g.cue.clone()).collect();
+            let in_cue = tokens_in(&words, &cues);
+            for (i, w) in words.iter().enumerate() {
+                let c = counts
+                    .entry(a.original[w.clone()].to_lowercase())
+                    .or_default();
+                c.1 += 1;
+                if in_cue.binary_search(&i).is_ok() {
+                    c.0 += 1;
+                }
+            }
+        }
+    }
+    let mut rows: Vec<(&String, usize, usize)> = counts
+        .iter()
+        .filter(|(w, (c, n))| {
+            *c >= min && *c as f64 >= share * *n as f64 && !quotes::is_cue_word(w)
+        })
+        .map(|(w, (c, n))| (w, *c, *n))
+        .collect();
+    rows.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+    for (w, c, n) in rows {
+        println!("{w}\t{c}\t{n}\t{:.2}", c as f64 / n as f64);
+    }
+    Ok(())
+}
+
 /// Command-line options of both tasks.
 struct Options {
     data: PathBuf,
@@ -200,6 +308,8 @@ struct Options {
     show: usize,
     article: Option<String>,
     ner_people: bool,
+    errors: bool,
+    errors_list: bool,
 }
 
 fn parse_args(args: &[String]) -> Result<Options> {
@@ -208,9 +318,16 @@ fn parse_args(args: &[String]) -> Result<Options> {
     let mut splits = Vec::new();
     let mut article = None;
     let mut ner_people = false;
+    let mut errors = false;
+    let mut errors_list = false;
     let mut it = args.iter();
     while let Some(a) = it.next() {
         match a.as_str() {
+            "--errors" => errors = true,
+            "--errors-list" => {
+                errors = true;
+                errors_list = true;
+            }
             "--article" => article = Some(it.next().context("--article needs a name")?.clone()),
             "--people" => {
                 ner_people = match it.next().map(String::as_str) {
@@ -244,6 +361,8 @@ fn parse_args(args: &[String]) -> Result<Options> {
         show,
         article,
         ner_people,
+        errors,
+        errors_list,
     })
 }
 
@@ -367,7 +486,14 @@ fn overlap(a: &[usize], b: &[usize]) -> usize {
     n
 }
 
-fn score(a: &Article, opts: &Options, direct: &mut Tally, all: &mut Tally, shown: &mut usize) {
+fn score(
+    a: &Article,
+    opts: &Options,
+    direct: &mut Tally,
+    all: &mut Tally,
+    shown: &mut usize,
+    errors: &mut Breakdown,
+) {
     let show = opts.show;
     let norm = text::normalize(&a.original);
     let people = if opts.ner_people {
@@ -532,6 +658,11 @@ fn score(a: &Article, opts: &Options, direct: &mut Tally, all: &mut Tally, shown
             }
         }
     }
+    if opts.errors {
+        breakdown(
+            a, &preds, &gold_toks, &pred_toks, &pred_of, &gold_of, &map, errors,
+        );
+    }
     if show > 0 {
         for (gi, g) in a.gold.iter().enumerate() {
             if pred_of[gi].is_none() && *shown < show {
@@ -558,6 +689,98 @@ fn score(a: &Article, opts: &Options, direct: &mut Tally, all: &mut Tally, shown
                 );
             }
         }
+    }
+}
+
+/// Sorts the misses and false positives of one article into `out` (see [`Breakdown`]).
+#[allow(clippy::too_many_arguments)]
+fn breakdown(
+    a: &Article,
+    preds: &[Quote],
+    gold_toks: &[Vec<usize>],
+    pred_toks: &[Vec<usize>],
+    pred_of: &[Option<usize>],
+    gold_of: &[Option<usize>],
+    map: &dyn Fn(&Range<usize>) -> Range<usize>,
+    out: &mut Breakdown,
+) {
+    let hit = |x: &Range<usize>, ys: &[Range<usize>]| {
+        ys.iter().any(|y| x.start < y.end && y.start < x.end)
+    };
+    for (gi, g) in a.gold.iter().enumerate() {
+        if pred_of[gi].is_some() {
+            continue;
+        }
+        let cue: Vec<String> = g
+            .cue
+            .iter()
+            .map(|r| a.original[r.clone()].to_lowercase())
+            .collect();
+        let cue = cue.join(" … ");
+        let known = text::words(&cue)
+            .iter()
+            .any(|w| quotes::is_cue_word(&cue[w.clone()]));
+        let cue_found = preds
+            .iter()
+            .any(|q| q.cue.as_ref().is_some_and(|c| hit(&map(&c.span), &g.cue)));
+        let best = (0..preds.len())
+            .map(|pi| (overlap(&gold_toks[gi], &pred_toks[pi]), pi))
+            .max();
+        let taken_elsewhere = best
+            .is_some_and(|(o, pi)| 2 * o >= gold_toks[gi].len() && o > 0 && gold_of[pi].is_some());
+        let touched = best.is_some_and(|(o, _)| o > 0);
+        let cause = if gold_toks[gi].is_empty() {
+            "gold content has no words"
+        } else if taken_elsewhere {
+            "content covered by a prediction matched to another gold (nested)"
+        } else if cue_found {
+            "cue found, content overlap < half"
+        } else if touched {
+            "cue not found, some content overlap < half"
+        } else if known {
+            "cue not found, no overlap, cue word known"
+        } else {
+            "cue not found, no overlap, cue word unknown"
+        };
+        let kind = if g.direct { "direct" } else { "other" };
+        if out.list {
+            let c: Vec<&str> = g.content.iter().map(|r| &a.original[r.clone()]).collect();
+            let src: Vec<&str> = g.source.iter().map(|r| &a.original[r.clone()]).collect();
+            let near = best
+                .filter(|(o, _)| *o > 0)
+                .map(|(_, pi)| preds[pi].full_text());
+            println!(
+                "MISS\t{cause}\t{cue}\t{src:?}\t{}\tBEST {near:?}",
+                c.join(" … ")
+            );
+        }
+        *out.missed.entry(format!("{kind}: {cause}")).or_default() += 1;
+        if cue_found {
+            *out.short.entry(cue.clone()).or_default() += 1;
+        } else if !touched && !taken_elsewhere {
+            let tag = if known { "+" } else { "" };
+            *out.tail.entry(format!("{tag}{cue}")).or_default() += 1;
+        }
+    }
+    for (pi, q) in preds.iter().enumerate() {
+        if gold_of[pi].is_some() {
+            continue;
+        }
+        let inside = !pred_toks[pi].is_empty()
+            && (0..a.gold.len()).any(|gi| {
+                pred_of[gi].is_some()
+                    && 2 * overlap(&gold_toks[gi], &pred_toks[pi]) >= pred_toks[pi].len()
+            });
+        if inside {
+            continue;
+        }
+        let cue = q
+            .cue
+            .as_ref()
+            .map_or("-".to_owned(), |c| c.text.to_lowercase());
+        *out.false_pos
+            .entry(format!("{:?}:{cue}", q.kind))
+            .or_default() += 1;
     }
 }
 

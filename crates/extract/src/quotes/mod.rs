@@ -119,6 +119,12 @@ pub fn extract_quotes(text: &str, people: &[PersonMention]) -> Vec<Quote> {
     attribution::extract(text, people)
 }
 
+/// Whether the rules know `w` (lower case) as a cue word: a verb, participle, noun or stance
+/// word, or the "according" of "according to". Evaluation uses it to sort misses.
+pub fn is_cue_word(w: &str) -> bool {
+    attribution::is_cue_word(w)
+}
+
 /// Every quotation in `text`, with people found by the built-in name heuristic.
 pub fn quotes(text: &str) -> Vec<Quote> {
     extract_quotes(text, &find_people(text))
