@@ -588,11 +588,16 @@ fn fit_batch(
             .iter()
             .map(|p| (p.a, p.b, f32::from(u8::from(same(p)))))
             .collect();
-        let predicted: Vec<String> =
-            average_link(split.items.len(), &scored, 0.5, base.missing_weight)
-                .into_iter()
-                .map(|g| g.to_string())
-                .collect();
+        let predicted: Vec<String> = average_link(
+            split.items.len(),
+            &scored,
+            0.5,
+            base.missing_weight,
+            base.neighbours,
+        )
+        .into_iter()
+        .map(|g| g.to_string())
+        .collect();
         let (p, r, f) = score_predicted(split, predicted).0;
         println!(
             "{}: {} candidate pairs, {} of {gold_pairs} same-story pairs; gold-labelled candidates give P {p:.3} R {r:.3} F1 {f:.3}",
@@ -684,11 +689,16 @@ fn dev_f1(
                 .iter()
                 .map(|p| (p.a, p.b, config.probability(&p.x)))
                 .collect();
-            let predicted: Vec<String> =
-                average_link(split.items.len(), &scored, t, config.missing_weight)
-                    .into_iter()
-                    .map(|g| g.to_string())
-                    .collect();
+            let predicted: Vec<String> = average_link(
+                split.items.len(),
+                &scored,
+                t,
+                config.missing_weight,
+                config.neighbours,
+            )
+            .into_iter()
+            .map(|g| g.to_string())
+            .collect();
             score_predicted(split, predicted).0.2
         })
         .collect()

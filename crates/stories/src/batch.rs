@@ -77,6 +77,12 @@ pub struct BatchConfig {
     pub max_df_share: f32,
     pub min_skip_df: usize,
     pub max_skip_df: usize,
+    /// An article that finds fewer than `neighbours` candidates through its rarer terms also
+    /// probes its frequent terms, but only among the articles nearest to it in batch order
+    /// (publication order) that weigh the term heavily too: this many per term, half before and
+    /// half after. Inside a story of thousands of articles every telling word is frequent, and
+    /// without this each of them would stand alone.
+    pub frequent_window: usize,
     /// Heaviest terms per article used to find candidates.
     pub probe_terms: usize,
     /// Bytes at the start of the body that count as the lead.
@@ -99,6 +105,7 @@ impl Default for BatchConfig {
             max_df_share: 0.05,
             min_skip_df: 50,
             max_skip_df: 1000,
+            frequent_window: 40,
             probe_terms: 100,
             lead_bytes: 400,
             max_hours_apart: 24.0 * 7.0,
@@ -190,6 +197,7 @@ pub fn recluster(articles: &[&Article], config: &BatchConfig) -> Vec<usize> {
         &scored,
         config.threshold,
         config.missing_weight,
+        config.neighbours,
     )
 }
 
@@ -304,22 +312,21 @@ pub fn pair_features(articles: &[&Article], config: &BatchConfig) -> Vec<PairFea
     let skip_df = ((config.max_df_share * n as f32) as usize)
         .max(config.min_skip_df)
         .min(config.max_skip_df);
+    let df_of = |k: u64| df.get(&k).copied().unwrap_or(0) as usize;
+    let heaviest = |d: &Doc, keep: &dyn Fn(usize) -> bool| -> Vector {
+        let mut p: Vector = d
+            .all
+            .iter()
+            .copied()
+            .filter(|&(k, _)| keep(df_of(k)))
+            .collect();
+        p.sort_by(|x, y| y.1.total_cmp(&x.1).then(x.0.cmp(&y.0)));
+        p.truncate(config.probe_terms);
+        p
+    };
     let probes: Vec<Vector> = docs
         .iter()
-        .map(|d| {
-            let mut p: Vector = d
-                .all
-                .iter()
-                .copied()
-                .filter(|&(k, _)| {
-                    let f = df.get(&k).copied().unwrap_or(0) as usize;
-                    f >= 2 && f <= skip_df
-                })
-                .collect();
-            p.sort_by(|x, y| y.1.total_cmp(&x.1).then(x.0.cmp(&y.0)));
-            p.truncate(config.probe_terms);
-            p
-        })
+        .map(|d| heaviest(d, &|f| f >= 2 && f <= skip_df))
         .collect();
     let mut postings: IdMap<u64, Vec<(usize, f32)>> = IdMap::default();
     for (i, p) in probes.iter().enumerate() {
@@ -327,21 +334,32 @@ pub fn pair_features(articles: &[&Article], config: &BatchConfig) -> Vec<PairFea
             postings.entry(k).or_default().push((i, w));
         }
     }
+    // The frequent terms among each article's heaviest, with their articles in batch order.
+    let frequent_probes: Vec<Vector> = if config.frequent_window > 0 {
+        docs.iter().map(|d| heaviest(d, &|f| f > skip_df)).collect()
+    } else {
+        vec![Vector::new(); n]
+    };
+    let mut frequent: IdMap<u64, Vec<(usize, f32)>> = IdMap::default();
+    for (i, p) in frequent_probes.iter().enumerate() {
+        for &(k, w) in p {
+            frequent.entry(k).or_default().push((i, w));
+        }
+    }
+    let half = config.frequent_window / 2;
     let mut scratch = vec![0.0f32; n];
     let mut touched: Vec<usize> = Vec::new();
     let mut neighbours: Vec<Vec<(usize, f32)>> = Vec::with_capacity(n);
     for (i, p) in probes.iter().enumerate() {
-        for &(k, w) in p {
-            let Some(list) = postings.get(&k) else {
-                continue;
-            };
-            for &(j, wj) in list {
-                if j != i {
-                    if scratch[j] == 0.0 {
-                        touched.push(j);
-                    }
-                    scratch[j] += w * wj;
-                }
+        accumulate(i, p, &postings, &mut scratch, &mut touched);
+        if touched.len() < config.neighbours {
+            for &(k, w) in &frequent_probes[i] {
+                let Some(list) = frequent.get(&k) else {
+                    continue;
+                };
+                let at = list.partition_point(|x| x.0 < i);
+                let window = &list[at.saturating_sub(half)..(at + half + 1).min(list.len())];
+                add_products(i, w, window, &mut scratch, &mut touched);
             }
         }
         let mut near: Vec<(usize, f32)> = touched
@@ -451,6 +469,40 @@ pub fn pair_features(articles: &[&Article], config: &BatchConfig) -> Vec<PairFea
             PairFeatures { a, b, x }
         })
         .collect()
+}
+
+/// Adds to `scratch[j]` the partial dot product of probe `p` (article `i`) with every other
+/// article `j` in the posting `lists`, noting in `touched` each `j` first met.
+fn accumulate(
+    i: usize,
+    p: &Vector,
+    lists: &IdMap<u64, Vec<(usize, f32)>>,
+    scratch: &mut [f32],
+    touched: &mut Vec<usize>,
+) {
+    for &(k, w) in p {
+        if let Some(list) = lists.get(&k) {
+            add_products(i, w, list, scratch, touched);
+        }
+    }
+}
+
+/// Adds `w · wj` to `scratch[j]` for each other article `j` of one posting list.
+fn add_products(
+    i: usize,
+    w: f32,
+    list: &[(usize, f32)],
+    scratch: &mut [f32],
+    touched: &mut Vec<usize>,
+) {
+    for &(j, wj) in list {
+        if j != i {
+            if scratch[j] == 0.0 {
+                touched.push(j);
+            }
+            scratch[j] += w * wj;
+        }
+    }
 }
 
 fn by_score_then_index(x: &(usize, f32), y: &(usize, f32)) -> Ordering {
@@ -664,12 +716,17 @@ impl Ord for Link {
 /// with the highest mean cross probability while it is at least `threshold`. A cross pair that
 /// was never scored counts as probability 0 with weight `missing_weight` (1: a plain mean over
 /// all cross pairs; below 1: unscored pairs, which are unlike but not known to be, weigh less).
+/// Each item was scored against at most about `candidates` others, so between two groups of
+/// `a` and `b` items at most `candidates·a·b/(a+b)` unscored pairs (about `candidates` per member
+/// of the smaller group) count: beyond that, a missing pair only says the candidate list was
+/// full, and two big parts of one story would never join.
 /// Returns for each item the smallest item index of its group.
 pub fn average_link(
     n: usize,
     pairs: &[(usize, usize, f32)],
     threshold: f32,
     missing_weight: f32,
+    candidates: usize,
 ) -> Vec<usize> {
     // Group ids are the smallest member index; `sums[g]` holds summed probabilities and the
     // number of scored pairs to other groups.
@@ -687,8 +744,11 @@ pub fn average_link(
     }
     let m = f64::from(missing_weight.clamp(0.0, 1.0));
     let mean = |(s, k): (f64, f64), na: usize, nb: usize| -> f64 {
-        let all = (na * nb) as f64;
-        let denominator = k + m * (all - k).max(0.0);
+        let (a, b) = (na as f64, nb as f64);
+        let unscored = (a * b - k)
+            .max(0.0)
+            .min(candidates as f64 * a * b / (a + b));
+        let denominator = k + m * unscored;
         if denominator > 0.0 {
             s / denominator
         } else {
@@ -787,7 +847,7 @@ mod tests {
     }
 
     fn check(pairs: &[(usize, usize, f32)], n: usize, threshold: f32, expected: &[usize]) {
-        assert_eq!(average_link(n, pairs, threshold, 1.0), expected);
+        assert_eq!(average_link(n, pairs, threshold, 1.0, 20), expected);
     }
 
     #[test]
@@ -951,6 +1011,71 @@ mod tests {
                 proptest::prop_assert!(g <= i && groups[g] == g);
             }
         }
+    }
+
+    #[test]
+    fn recluster_finds_partners_inside_a_story_of_thousands_of_articles() {
+        // 1,200 retellings of one flood and 300 of one election: every telling word is in far
+        // more articles than the candidate search looks up in full, so each article must find
+        // its partners among the frequent terms' heaviest articles.
+        let flood = [
+            "Floodwaters from the Varna river swept through Pesk on Monday.",
+            "Rescue boats carried families from the roofs of Pesk.",
+            "Mayor Anna Brill said the dykes along the Varna had given way before dawn.",
+            "Lorvania's army sent helicopters and field kitchens to Pesk.",
+            "Forecasters warned of more rain over the Varna basin this week.",
+            "Farmers near Pesk lost cattle and the wheat harvest to the water.",
+            "Schools in Pesk were turned into shelters for the homeless.",
+            "The Red Cross appealed for blankets, clean water and tents.",
+            "Engineers said the Varna crested at nine metres, a record.",
+            "Brill said the town would need months to rebuild its bridges.",
+        ];
+        let vote = [
+            "Voters in Mardonia chose a new parliament on Sunday.",
+            "Prime Minister Otto Krane conceded defeat late in the evening.",
+            "The Green Union won a majority of seats for the first time.",
+            "Turnout in Mardonia reached seventy percent, officials said.",
+            "Krane said his party would rebuild in opposition.",
+            "Observers reported long queues at polling stations in the capital.",
+        ];
+        // Each retelling: five of the pool's sentences, picked and ordered by a fixed
+        // pseudo-random shuffle, so most pairs share some sentences and few are copies.
+        let retell = |pool: &[&str], i: usize, title: &str| {
+            let mut order: Vec<&str> = pool.to_vec();
+            let mut x = (i as u64 + 1).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+            for k in (1..order.len()).rev() {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                order.swap(k, (x % (k as u64 + 1)) as usize);
+            }
+            article(&format!("{title} ({i})"), &order[..5].join(" "))
+        };
+        let mut articles: Vec<Article> = Vec::new();
+        for i in 0..1500 {
+            articles.push(if i % 5 == 4 {
+                retell(&vote, i, "Mardonia votes")
+            } else {
+                retell(&flood, i, "Pesk flood")
+            });
+        }
+        let refs: Vec<&Article> = articles.iter().collect();
+        let got = recluster(&refs, &BatchConfig::default());
+        // Without the frequent terms, nearly every article stood alone. Now each finds others
+        // of its own event (average-link merging still leaves a story this size in pieces of
+        // tens of articles: each article is scored against only its nearest few).
+        let mut members: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+        for (i, &g) in got.iter().enumerate() {
+            members.entry(g).or_default().push(i);
+        }
+        let alone = members.values().filter(|g| g.len() == 1).count();
+        assert!(alone < 15, "{alone} of 1,500 articles stand alone");
+        for group in members.values() {
+            let events: std::collections::BTreeSet<bool> =
+                group.iter().map(|i| i % 5 == 4).collect();
+            assert_eq!(events.len(), 1, "group of {} mixes the events", group[0]);
+        }
+        assert!(members.len() < 300, "{} groups", members.len());
     }
 
     #[test]
