@@ -669,7 +669,7 @@ fn pairs_of(splits: &[Split], config: &BatchConfig) -> Vec<Vec<stories::batch::P
         .iter()
         .map(|split| {
             let articles: Vec<&Article> = split.items.iter().map(|i| &i.article).collect();
-            pair_features(&articles, config)
+            pair_features(&articles, &[], config)
         })
         .collect()
 }

@@ -88,6 +88,8 @@ struct Member {
     article_id: String,
     online: String,
     shown: Option<String>,
+    /// The article this one copies, as the online pass found it.
+    duplicate_of: Option<String>,
 }
 
 /// What identifies the batch pass and window that made the shown stories: the model's table (a
@@ -123,7 +125,7 @@ pub(crate) fn apply(tx: &Transaction, path: &Path, window: &BatchWindow) -> Resu
     let members: Vec<Member> = {
         let mut stmt = tx
             .prepare(
-                "SELECT a.seq, a.published_ts, a.id, s.story_id, s.shown_id
+                "SELECT a.seq, a.published_ts, a.id, s.story_id, s.shown_id, s.duplicate_of
                  FROM article_story s JOIN articles a ON a.id = s.article_id
                  WHERE s.story_id IS NOT NULL ORDER BY a.seq",
             )
@@ -135,6 +137,7 @@ pub(crate) fn apply(tx: &Transaction, path: &Path, window: &BatchWindow) -> Resu
                 article_id: r.get(2)?,
                 online: r.get(3)?,
                 shown: r.get(4)?,
+                duplicate_of: r.get(5)?,
             })
         })
         .map_err(fail("read clustered articles"))?
@@ -185,8 +188,20 @@ pub(crate) fn apply(tx: &Transaction, path: &Path, window: &BatchWindow) -> Resu
                 })
                 .collect::<Result<_>>()?;
             let refs: Vec<&Article> = articles.iter().collect();
+            let at: HashMap<&str, usize> = pool
+                .iter()
+                .enumerate()
+                .map(|(k, &m)| (members[m].article_id.as_str(), k))
+                .collect();
+            let copy_of: Vec<Option<usize>> = pool
+                .iter()
+                .map(|&m| at.get(members[m].duplicate_of.as_deref()?).copied())
+                .collect();
             let mut groups: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
-            for (i, first) in stories::recluster(&refs, &config).into_iter().enumerate() {
+            for (i, first) in stories::recluster(&refs, &copy_of, &config)
+                .into_iter()
+                .enumerate()
+            {
                 groups.entry(first).or_default().push(pool[i]);
             }
             clusters.extend(groups.into_values());
@@ -682,6 +697,7 @@ mod tests {
             article_id: article_id.to_owned(),
             online: online.to_owned(),
             shown: shown.map(str::to_owned),
+            duplicate_of: None,
         }
     }
 

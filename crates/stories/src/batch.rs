@@ -16,7 +16,7 @@
 //! batches and articles without terms come back as singletons.
 
 use std::cmp::Ordering;
-use std::collections::{BTreeMap, BinaryHeap};
+use std::collections::{BTreeMap, BinaryHeap, HashMap};
 
 use ingest::Article;
 
@@ -173,10 +173,27 @@ impl BatchConfig {
     }
 }
 
+/// A copy joins its original's story when the original has at least this saturation (see
+/// [`average_link`]): its candidate list is full of articles probably of the same story. (The
+/// copies themselves score lower: their ranks in the busy lists of their partners are poor.)
+const SATURATED: f64 = 0.5;
+
 /// Re-clusters `articles`: returns for each article the index of the first article of its group,
-/// so equal values mean one story.
-pub fn recluster(articles: &[&Article], config: &BatchConfig) -> Vec<usize> {
-    let pairs = pair_features(articles, config);
+/// so equal values mean one story. `copy_of[i]` is the index of the article that article `i`
+/// copies (a syndicated copy found by the duplicate index; empty when none are known). Each copy
+/// and its original are scored as a pair. In a story of thousands of articles, where each is
+/// scored against only its nearest few, average-link merging leaves pieces, and the copies are
+/// what holds them together: a copy the model says tells the same story is put in its
+/// original's story when the original is in such a story (its candidate list is full of
+/// probable partners, see [`SATURATED`]). Elsewhere copies get no say beyond their pair: templated
+/// reports of two events (two earthquakes, two market closes) look like copies to the duplicate
+/// index, and archive notices like copies of one another.
+pub fn recluster(
+    articles: &[&Article],
+    copy_of: &[Option<usize>],
+    config: &BatchConfig,
+) -> Vec<usize> {
+    let pairs = pair_features(articles, copy_of, config);
     let scored: Vec<(usize, usize, f32)> = pairs
         .iter()
         .map(|p| {
@@ -192,23 +209,53 @@ pub fn recluster(articles: &[&Article], config: &BatchConfig) -> Vec<usize> {
             (p.a, p.b, p_same)
         })
         .collect();
-    average_link(
+    let mut group = average_link(
         articles.len(),
         &scored,
         config.threshold,
         config.missing_weight,
         config.neighbours,
-    )
+    );
+    // Union-find over the groups, each led by its smallest member (`group[g] == g` for a leader).
+    let saturated = saturation(articles.len(), &scored, config.neighbours);
+    for (copy, original) in copy_of.iter().enumerate() {
+        let Some(original) = *original else { continue };
+        let key = (copy.min(original), copy.max(original));
+        let same = scored
+            .binary_search_by(|x| (x.0, x.1).cmp(&key))
+            .is_ok_and(|at| scored[at].2 >= config.threshold);
+        if same && saturated[original] >= SATURATED {
+            let (x, y) = (leader(&mut group, copy), leader(&mut group, original));
+            group[x.max(y)] = x.min(y);
+        }
+    }
+    for i in 0..group.len() {
+        group[i] = leader(&mut group, i);
+    }
+    group
+}
+
+/// The leader of item `i`'s group, shortening the path on the way.
+fn leader(group: &mut [usize], i: usize) -> usize {
+    let mut root = i;
+    while group[root] != root {
+        root = group[root];
+    }
+    let mut at = i;
+    while group[at] != root {
+        let next = group[at];
+        group[at] = root;
+        at = next;
+    }
+    root
 }
 
 /// The stories of a closed set of articles that went through a [`Clusterer`](crate::Clusterer)
 /// (`assigned[i]` is article `i`'s online assignment, `None` when it was not fed): each language
 /// pool is re-clustered with [`recluster`] in publication order. Returns for each article the
 /// index (into `articles`) of its story's first article, whose id names the story as online;
-/// articles the clusterer left out (empty) get `None`. Copies are
-/// not forced into their original's story: the pair model puts real copies there anyway, and
-/// pages that are all site furniture (archive notices, which the duplicate index sees as copies
-/// of one another) stay apart.
+/// articles the clusterer left out (empty) get `None`. The copies the clusterer found join their
+/// originals' stories (see [`recluster`]).
 pub fn batch_stories(
     articles: &[Article],
     assigned: &[Option<Assignment>],
@@ -228,7 +275,19 @@ pub fn batch_stories(
     let mut story: Vec<Option<usize>> = vec![None; articles.len()];
     for members in pools.values() {
         let refs: Vec<&Article> = members.iter().map(|&i| &articles[i]).collect();
-        for (&i, first) in members.iter().zip(recluster(&refs, config)) {
+        let at: HashMap<&str, usize> = refs
+            .iter()
+            .enumerate()
+            .map(|(k, a)| (a.id.as_str(), k))
+            .collect();
+        let copy_of: Vec<Option<usize>> = members
+            .iter()
+            .map(|&i| {
+                let d = assigned[i].as_ref()?.duplicate_of.as_ref()?;
+                at.get(d.original.as_str()).copied()
+            })
+            .collect();
+        for (&i, first) in members.iter().zip(recluster(&refs, &copy_of, config)) {
             story[i] = Some(members[first]);
         }
     }
@@ -259,8 +318,13 @@ struct Doc {
     words: usize,
 }
 
-/// The candidate pairs of a batch with their features, sorted by `(a, b)`.
-pub fn pair_features(articles: &[&Article], config: &BatchConfig) -> Vec<PairFeatures> {
+/// The candidate pairs of a batch with their features, sorted by `(a, b)`: each article's
+/// nearest others, and each copy with its original (`copy_of`, as for [`recluster`]).
+pub fn pair_features(
+    articles: &[&Article],
+    copy_of: &[Option<usize>],
+    config: &BatchConfig,
+) -> Vec<PairFeatures> {
     let n = articles.len();
     // Site furniture is left out of the features, so two pages that share only an archive notice
     // or a share prompt have nothing in common (a page of nothing else stays alone).
@@ -380,6 +444,10 @@ pub fn pair_features(articles: &[&Article], config: &BatchConfig) -> Vec<PairFea
         .iter()
         .enumerate()
         .flat_map(|(i, near)| near.iter().map(move |&(j, _)| (i.min(j), i.max(j))))
+        .chain(copy_of.iter().enumerate().filter_map(|(i, j)| {
+            let j = (*j)?;
+            (j != i && j < n && i < n).then_some((i.min(j), i.max(j)))
+        }))
         .collect();
     pairs.sort_unstable();
     pairs.dedup();
@@ -684,6 +752,28 @@ fn overlap(a: &[u64], b: &[u64]) -> f32 {
     shared as f32 / small.len() as f32
 }
 
+/// Each item's saturation: its `candidates`-th best probability among the scored `pairs` (0 with
+/// fewer). Near 1, the item has more partners in its story than its candidate list holds.
+fn saturation(n: usize, pairs: &[(usize, usize, f32)], candidates: usize) -> Vec<f64> {
+    let mut probabilities: Vec<Vec<f32>> = vec![Vec::new(); n];
+    for &(a, b, p) in pairs {
+        if a != b && a < n && b < n && p.is_finite() {
+            probabilities[a].push(p.clamp(0.0, 1.0));
+            probabilities[b].push(p.clamp(0.0, 1.0));
+        }
+    }
+    probabilities
+        .into_iter()
+        .map(|mut p| {
+            if candidates == 0 || p.len() < candidates {
+                return 0.0;
+            }
+            p.sort_by(|x, y| y.total_cmp(x));
+            f64::from(p[candidates - 1])
+        })
+        .collect()
+}
+
 /// A merge candidate in the heap: mean cross-pair probability of two groups.
 #[derive(PartialEq)]
 struct Link {
@@ -719,7 +809,11 @@ impl Ord for Link {
 /// Each item was scored against at most about `candidates` others, so between two groups of
 /// `a` and `b` items at most `candidates·a·b/(a+b)` unscored pairs (about `candidates` per member
 /// of the smaller group) count: beyond that, a missing pair only says the candidate list was
-/// full, and two big parts of one story would never join.
+/// full, and two big parts of one story would never join. For the same reason the weight of
+/// the unscored pairs shrinks with the groups' saturation: an item whose `candidates`-th best
+/// pair is already probably the same story (saturation 0.9) has more such partners than its
+/// list holds, so the pairs it misses say little (weight `missing_weight · (1 − 0.9)`); an item
+/// with room left in its list, as in a batch of many small stories, keeps the full weight.
 /// Returns for each item the smallest item index of its group.
 pub fn average_link(
     n: usize,
@@ -743,12 +837,15 @@ pub fn average_link(
         }
     }
     let m = f64::from(missing_weight.clamp(0.0, 1.0));
-    let mean = |(s, k): (f64, f64), na: usize, nb: usize| -> f64 {
+    // A group's saturation is its members' mean.
+    let mut saturation = saturation(n, pairs, candidates);
+    let mean = |(s, k): (f64, f64), na: usize, nb: usize, sa: f64, sb: f64| -> f64 {
         let (a, b) = (na as f64, nb as f64);
         let unscored = (a * b - k)
             .max(0.0)
             .min(candidates as f64 * a * b / (a + b));
-        let denominator = k + m * unscored;
+        let weight = m * (1.0 - (sa / a).min(sb / b)).max(0.0);
+        let denominator = k + weight * unscored;
         if denominator > 0.0 {
             s / denominator
         } else {
@@ -761,7 +858,7 @@ pub fn average_link(
     let t = f64::from(threshold);
     for (a, row) in sums.iter().enumerate() {
         for (&b, &e) in row {
-            let link = mean(e, 1, 1);
+            let link = mean(e, 1, 1, saturation[a], saturation[b]);
             if a < b && link >= t {
                 heap.push(Link {
                     mean: link,
@@ -796,8 +893,9 @@ pub fn average_link(
             e.1 += k;
         }
         size[a] += size[b];
+        saturation[a] += saturation[b];
         for (&c, &e) in &sums[a] {
-            let link = mean(e, size[a], size[c]);
+            let link = mean(e, size[a], size[c], saturation[a], saturation[c]);
             if link >= t {
                 let (x, y) = (a.min(c), a.max(c));
                 heap.push(Link {
@@ -903,11 +1001,14 @@ mod tests {
         ];
         let refs: Vec<&Article> = a.iter().collect();
         let config = BatchConfig::default();
-        let got = recluster(&refs, &config);
+        let got = recluster(&refs, &[], &config);
         assert_eq!(got, [0, 0, 0, 3, 3, 3, 6, 7]);
         // Deterministic. (Two texts about different events that are the same sentences with
         // the names swapped do merge: the model has learnt that the words matter most.)
-        assert_eq!(pair_features(&refs, &config), pair_features(&refs, &config));
+        assert_eq!(
+            pair_features(&refs, &[], &config),
+            pair_features(&refs, &[], &config)
+        );
     }
 
     #[test]
@@ -962,11 +1063,14 @@ mod tests {
             on("2026-02-05T08:00:00Z"),
             on("2026-05-03T08:00:00Z"),
         );
-        assert_eq!(recluster(&[&a, &b, &c], &BatchConfig::default()), [0, 0, 2]);
+        assert_eq!(
+            recluster(&[&a, &b, &c], &[], &BatchConfig::default()),
+            [0, 0, 2]
+        );
         let mut undated = c.clone();
         undated.published = None;
         assert_eq!(
-            recluster(&[&a, &b, &undated], &BatchConfig::default()),
+            recluster(&[&a, &b, &undated], &[], &BatchConfig::default()),
             [0, 0, 0]
         );
     }
@@ -1005,7 +1109,7 @@ mod tests {
                 })
                 .collect();
             let refs: Vec<&Article> = articles.iter().collect();
-            let groups = recluster(&refs, &BatchConfig::default());
+            let groups = recluster(&refs, &[], &BatchConfig::default());
             proptest::prop_assert_eq!(groups.len(), refs.len());
             for (i, &g) in groups.iter().enumerate() {
                 proptest::prop_assert!(g <= i && groups[g] == g);
@@ -1013,75 +1117,105 @@ mod tests {
         }
     }
 
-    #[test]
-    fn recluster_finds_partners_inside_a_story_of_thousands_of_articles() {
-        // 1,200 retellings of one flood and 300 of one election: every telling word is in far
-        // more articles than the candidate search looks up in full, so each article must find
-        // its partners among the frequent terms' heaviest articles.
-        let flood = [
-            "Floodwaters from the Varna river swept through Pesk on Monday.",
-            "Rescue boats carried families from the roofs of Pesk.",
-            "Mayor Anna Brill said the dykes along the Varna had given way before dawn.",
-            "Lorvania's army sent helicopters and field kitchens to Pesk.",
-            "Forecasters warned of more rain over the Varna basin this week.",
-            "Farmers near Pesk lost cattle and the wheat harvest to the water.",
-            "Schools in Pesk were turned into shelters for the homeless.",
-            "The Red Cross appealed for blankets, clean water and tents.",
-            "Engineers said the Varna crested at nine metres, a record.",
-            "Brill said the town would need months to rebuild its bridges.",
-        ];
-        let vote = [
-            "Voters in Mardonia chose a new parliament on Sunday.",
-            "Prime Minister Otto Krane conceded defeat late in the evening.",
-            "The Green Union won a majority of seats for the first time.",
-            "Turnout in Mardonia reached seventy percent, officials said.",
-            "Krane said his party would rebuild in opposition.",
-            "Observers reported long queues at polling stations in the capital.",
-        ];
-        // Each retelling: five of the pool's sentences, picked and ordered by a fixed
-        // pseudo-random shuffle, so most pairs share some sentences and few are copies.
-        let retell = |pool: &[&str], i: usize, title: &str| {
-            let mut order: Vec<&str> = pool.to_vec();
-            let mut x = (i as u64 + 1).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-            for k in (1..order.len()).rev() {
-                x ^= x << 13;
-                x ^= x >> 7;
-                x ^= x << 17;
-                order.swap(k, (x % (k as u64 + 1)) as usize);
-            }
-            article(&format!("{title} ({i})"), &order[..5].join(" "))
-        };
-        let mut articles: Vec<Article> = Vec::new();
-        for i in 0..1500 {
-            articles.push(if i % 5 == 4 {
-                retell(&vote, i, "Mardonia votes")
-            } else {
-                retell(&flood, i, "Pesk flood")
-            });
+    const FLOOD: [&str; 10] = [
+        "Floodwaters from the Varna river swept through Pesk on Monday.",
+        "Rescue boats carried families from the roofs of Pesk.",
+        "Mayor Anna Brill said the dykes along the Varna had given way before dawn.",
+        "Lorvania's army sent helicopters and field kitchens to Pesk.",
+        "Forecasters warned of more rain over the Varna basin this week.",
+        "Farmers near Pesk lost cattle and the wheat harvest to the water.",
+        "Schools in Pesk were turned into shelters for the homeless.",
+        "The Red Cross appealed for blankets, clean water and tents.",
+        "Engineers said the Varna crested at nine metres, a record.",
+        "Brill said the town would need months to rebuild its bridges.",
+    ];
+    const VOTE: [&str; 6] = [
+        "Voters in Mardonia chose a new parliament on Sunday.",
+        "Prime Minister Otto Krane conceded defeat late in the evening.",
+        "The Green Union won a majority of seats for the first time.",
+        "Turnout in Mardonia reached seventy percent, officials said.",
+        "Krane said his party would rebuild in opposition.",
+        "Observers reported long queues at polling stations in the capital.",
+    ];
+
+    /// Retelling `i` of a story: `keep` of the pool's sentences, picked and ordered by a fixed
+    /// pseudo-random shuffle.
+    fn retell(pool: &[&str], i: usize, keep: usize, title: &str) -> Article {
+        let mut order: Vec<&str> = pool.to_vec();
+        let mut x = (i as u64 + 1).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        for k in (1..order.len()).rev() {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            order.swap(k, (x % (k as u64 + 1)) as usize);
         }
-        let refs: Vec<&Article> = articles.iter().collect();
-        let got = recluster(&refs, &BatchConfig::default());
-        // Without the frequent terms, nearly every article stood alone. Now each finds others
-        // of its own event (average-link merging still leaves a story this size in pieces of
-        // tens of articles: each article is scored against only its nearest few).
+        article(&format!("{title} ({i})"), &order[..keep].join(" "))
+    }
+
+    /// 1,500 articles: every fifth about an election, the others about a flood.
+    fn two_big_stories(keep: usize) -> Vec<Article> {
+        (0..1500)
+            .map(|i| {
+                if i % 5 == 4 {
+                    retell(&VOTE, i, keep.min(VOTE.len()), "Mardonia votes")
+                } else {
+                    retell(&FLOOD, i, keep, "Pesk flood")
+                }
+            })
+            .collect()
+    }
+
+    /// The groups of `got` (first member to members), checking that none mixes the two stories
+    /// of [`two_big_stories`].
+    fn unmixed_groups(got: &[usize]) -> BTreeMap<usize, Vec<usize>> {
         let mut members: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
         for (i, &g) in got.iter().enumerate() {
             members.entry(g).or_default().push(i);
         }
-        let alone = members.values().filter(|g| g.len() == 1).count();
-        assert!(alone < 15, "{alone} of 1,500 articles stand alone");
         for group in members.values() {
             let events: std::collections::BTreeSet<bool> =
                 group.iter().map(|i| i % 5 == 4).collect();
             assert_eq!(events.len(), 1, "group of {} mixes the events", group[0]);
         }
+        members
+    }
+
+    #[test]
+    fn recluster_finds_partners_inside_a_story_of_thousands_of_articles() {
+        // Every telling word is in far more articles than the candidate search looks up in
+        // full, so each article must find its partners among the frequent terms.
+        let articles = two_big_stories(5);
+        let refs: Vec<&Article> = articles.iter().collect();
+        let members = unmixed_groups(&recluster(&refs, &[], &BatchConfig::default()));
+        // Without the frequent terms, every article stood alone. Without copies to hold it
+        // together, a story this size still comes out in pieces of tens of articles.
+        let alone = members.values().filter(|g| g.len() == 1).count();
+        assert!(alone < 15, "{alone} of 1,500 articles stand alone");
         assert!(members.len() < 300, "{} groups", members.len());
     }
 
     #[test]
+    fn recluster_holds_a_story_of_thousands_of_copies_together() {
+        // Syndicated copies of two wire stories, each reordered and trimmed by one sentence
+        // (as `cargo xtask bench-ingest` makes them): the copies join their originals.
+        let articles = two_big_stories(9);
+        let refs: Vec<&Article> = articles.iter().collect();
+        let copy_of: Vec<Option<usize>> = (0..articles.len())
+            .map(|i| Some(if i % 5 == 4 { 4 } else { 0 }).filter(|&o| o != i))
+            .collect();
+        let members = unmixed_groups(&recluster(&refs, &copy_of, &BatchConfig::default()));
+        assert_eq!(
+            members.len(),
+            2,
+            "{:?}",
+            members.values().map(Vec::len).collect::<Vec<_>>()
+        );
+    }
+
+    #[test]
     fn recluster_of_empty_and_tiny_batches() {
-        assert!(recluster(&[], &BatchConfig::default()).is_empty());
+        assert!(recluster(&[], &[], &BatchConfig::default()).is_empty());
         let one = article("A title", "x");
-        assert_eq!(recluster(&[&one], &BatchConfig::default()), [0]);
+        assert_eq!(recluster(&[&one], &[], &BatchConfig::default()), [0]);
     }
 }
