@@ -5,6 +5,10 @@
 //! continues the stream; this module only re-groups what it fed, into `shown_stories` and
 //! `article_story.shown_id`, which is what every reader of the store sees.
 //!
+//! **Copies:** each article's online copy link (`article_story.duplicate_of`) goes to the batch
+//! with it; a copy whose original has left the window is linked to the first copy of the same
+//! original in it (see `stories::recluster` for what the batch does with them).
+//!
 //! **Window:** the latest [`BatchWindow::max_articles`] clustered articles in publication order
 //! (an undated article goes with the dated article stored before it, as in
 //! `stories::publication_order`), however many days they span: the batch pass never joins dated
@@ -17,10 +21,13 @@
 //! **Ids:** a batch story takes the id its articles were shown under before that it shares the
 //! most articles with; every id goes to one story at most, larger overlaps first, ties to the
 //! smaller id, then to the story that comes first in publication order. A story left without an
-//! id (new articles only, or the smaller part of a split) gets the id of its first article in
-//! publication order that does not already name a story (`-2`, `-3`, ... appended when all do,
-//! as the clusterer does). So a bookmarked story keeps its id while it grows, a store ingested
-//! in one go has the ids `parallax cluster` prints (the id of each story's first article), and
+//! id (new articles only, or the smaller part of a split) takes the online id most of its
+//! articles have if no story holds it (so when a first ingest is larger than the window, the
+//! older articles, shown in their online stories, and the newer part of each story are one
+//! story), else the id of its first article in publication order that does not already name a
+//! story (`-2`, `-3`, ... appended when all do, as the clusterer does). So a bookmarked story
+//! keeps its id while it grows, a store ingested in one go has the ids `parallax cluster` prints
+//! wherever the online and batch stories agree (the id of each story's first article), and
 //! the first batch over a store made before it keeps the online ids wherever the online and
 //! batch stories mostly agree (the migration shows the online stories until then). Ids follow
 //! history: a store fed the same articles in another order of arrival has the same stories,
@@ -193,9 +200,24 @@ pub(crate) fn apply(tx: &Transaction, path: &Path, window: &BatchWindow) -> Resu
                 .enumerate()
                 .map(|(k, &m)| (members[m].article_id.as_str(), k))
                 .collect();
+            // A copy whose original has left the window goes with the first copy of the same
+            // original still in it.
+            let mut first_copy: HashMap<&str, usize> = HashMap::new();
+            for (k, &m) in pool.iter().enumerate() {
+                if let Some(original) = members[m].duplicate_of.as_deref() {
+                    first_copy.entry(original).or_insert(k);
+                }
+            }
             let copy_of: Vec<Option<usize>> = pool
                 .iter()
-                .map(|&m| at.get(members[m].duplicate_of.as_deref()?).copied())
+                .enumerate()
+                .map(|(k, &m)| {
+                    let original = members[m].duplicate_of.as_deref()?;
+                    at.get(original)
+                        .or_else(|| first_copy.get(original))
+                        .copied()
+                        .filter(|&o| o != k)
+                })
                 .collect();
             let mut groups: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
             for (i, first) in stories::recluster(&refs, &copy_of, &config)
@@ -287,6 +309,26 @@ fn name_clusters(
     let mut given: HashSet<&str> = HashSet::new();
     for (_, id, k) in candidates {
         if names[k].is_none() && !given.contains(id) {
+            names[k] = Some(id.to_owned());
+            given.insert(id);
+        }
+    }
+    // Then a story still without one takes the online id most of its articles have, if free: a
+    // first ingest larger than the window shows the older articles in their online stories, and
+    // the newer part of each story goes on under the same id.
+    let mut online: Vec<(usize, &str, usize)> = Vec::new();
+    for (k, cluster) in clusters.iter().enumerate() {
+        if names[k].is_none() {
+            let mut shared: BTreeMap<&str, usize> = BTreeMap::new();
+            for &m in cluster {
+                *shared.entry(members[m].online.as_str()).or_default() += 1;
+            }
+            online.extend(shared.into_iter().map(|(id, n)| (n, id, k)));
+        }
+    }
+    online.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(b.1)).then(a.2.cmp(&b.2)));
+    for (_, id, k) in online {
+        if names[k].is_none() && !given.contains(id) && !taken.contains(id) {
             names[k] = Some(id.to_owned());
             given.insert(id);
         }
@@ -682,6 +724,9 @@ mod tests {
             )
             .unwrap();
         assert!(online >= articles.len() as i64 - 6, "{online}");
+        // And the window's part of each story goes on under the online id: as many stories as
+        // online stories at most.
+        assert!(store.stories().unwrap().len() as i64 <= online_stories(&store));
         // A wider window re-clusters at the next update, even with nothing new.
         store.set_batch_window(BatchWindow::default());
         let done = add(&mut store, &[]);
@@ -729,8 +774,8 @@ mod tests {
         ];
         check(&m, &[&[0, 1], &[2]], &[], &["x1", "x3"]);
         check(&m, &[&[0], &[1, 2]], &[], &["x1-2", "x1"]);
-        // New articles join the story of the shown ones; a story of new articles only is named
-        // by its first article, whatever their online story.
+        // New articles join the story of the shown ones; a story of new articles only takes
+        // their online story's id when no story holds it, else it is named by its first article.
         let m = [
             member("b1", "b1", Some("b1")),
             member("b2", "b1", None),
@@ -738,6 +783,9 @@ mod tests {
             member("b4", "b1", None),
         ];
         check(&m, &[&[0, 1], &[2, 3]], &[], &["b1", "b3"]);
+        let m = [member("c2", "c1", None), member("c3", "c1", None)];
+        check(&m, &[&[0, 1]], &[], &["c1"]);
+        check(&m, &[&[0, 1]], &["c1"], &["c2"]);
     }
 
     #[test]

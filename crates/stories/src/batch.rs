@@ -173,21 +173,21 @@ impl BatchConfig {
     }
 }
 
-/// A copy joins its original's story when the original has at least this saturation (see
-/// [`average_link`]): its candidate list is full of articles probably of the same story. (The
-/// copies themselves score lower: their ranks in the busy lists of their partners are poor.)
+/// Two articles of one copy group join when one of them has at least this saturation (see
+/// [`average_link`]): its candidate list is full of articles probably of the same story.
 const SATURATED: f64 = 0.5;
 
 /// Re-clusters `articles`: returns for each article the index of the first article of its group,
 /// so equal values mean one story. `copy_of[i]` is the index of the article that article `i`
-/// copies (a syndicated copy found by the duplicate index; empty when none are known). Each copy
-/// and its original are scored as a pair. In a story of thousands of articles, where each is
-/// scored against only its nearest few, average-link merging leaves pieces, and the copies are
-/// what holds them together: a copy the model says tells the same story is put in its
-/// original's story when the original is in such a story (its candidate list is full of
-/// probable partners, see [`SATURATED`]). Elsewhere copies get no say beyond their pair: templated
-/// reports of two events (two earthquakes, two market closes) look like copies to the duplicate
-/// index, and archive notices like copies of one another.
+/// copies (a syndicated copy found by the duplicate index; empty when none are known; when the
+/// original is not in the batch, any one of its copies stands in for it). Each copy and its
+/// original are scored as a pair. In a story of thousands of articles, where each is scored
+/// against only its nearest few, average-link merging leaves pieces, and the copies are what
+/// holds them together: two scored articles of one copy group (an original and its copies) join
+/// when the model says they tell the same story and one of them is in such a story (its
+/// candidate list is full of probable partners, see [`SATURATED`]). Elsewhere copies get no say
+/// beyond their pairs: templated reports of two events (two earthquakes, two market closes) look
+/// like copies to the duplicate index, and archive notices like copies of one another.
 pub fn recluster(
     articles: &[&Article],
     copy_of: &[Option<usize>],
@@ -218,14 +218,13 @@ pub fn recluster(
     );
     // Union-find over the groups, each led by its smallest member (`group[g] == g` for a leader).
     let saturated = saturation(articles.len(), &scored, config.neighbours);
-    for (copy, original) in copy_of.iter().enumerate() {
-        let Some(original) = *original else { continue };
-        let key = (copy.min(original), copy.max(original));
-        let same = scored
-            .binary_search_by(|x| (x.0, x.1).cmp(&key))
-            .is_ok_and(|at| scored[at].2 >= config.threshold);
-        if same && saturated[original] >= SATURATED {
-            let (x, y) = (leader(&mut group, copy), leader(&mut group, original));
+    let copy_group = |i: usize| copy_of.get(i).copied().flatten().unwrap_or(i);
+    for &(a, b, p) in &scored {
+        if copy_group(a) == copy_group(b)
+            && p >= config.threshold
+            && saturated[a].max(saturated[b]) >= SATURATED
+        {
+            let (x, y) = (leader(&mut group, a), leader(&mut group, b));
             group[x.max(y)] = x.min(y);
         }
     }
