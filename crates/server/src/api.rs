@@ -7,12 +7,13 @@ use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::response::{IntoResponse, Redirect, Response};
 use chrono::NaiveDate;
 use serde::Serialize;
 
 use crate::engine::{OutletStats, Snapshot, StoryEntry, outlet_name};
 use crate::error::ApiError;
+use crate::html::url_part;
 use crate::{AppState, MAX_BODY_BYTES};
 
 /// Longest accepted search query, in bytes.
@@ -278,6 +279,9 @@ pub async fn story(
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
     let snapshot = state.engine().snapshot();
+    if let Some(to) = snapshot.moved_to(&id) {
+        return Ok(Redirect::permanent(&format!("/api/stories/{}", url_part(to))).into_response());
+    }
     let entry = snapshot
         .story(&id)
         .ok_or_else(|| ApiError::not_found("story", &id))?

@@ -83,6 +83,8 @@ pub struct Snapshot {
     /// Newest first.
     stories: Vec<StoryEntry>,
     story_index: HashMap<String, usize>,
+    /// Ids of stories that went into others, to the id of that other.
+    aliases: HashMap<String, String>,
     article_story: HashMap<String, String>,
     briefs: HashMap<String, Arc<OnceLock<Arc<brief::StoryBrief>>>>,
 }
@@ -217,6 +219,14 @@ impl Snapshot {
 
     pub fn story(&self, id: &str) -> Option<&StoryEntry> {
         self.story_index.get(id).map(|&i| &self.stories[i])
+    }
+
+    /// The id of the story that the story `id`, no longer shown, went into.
+    pub fn moved_to(&self, id: &str) -> Option<&str> {
+        self.aliases
+            .get(id)
+            .map(String::as_str)
+            .filter(|to| self.story_index.contains_key(*to))
     }
 
     pub fn article(&self, id: &str) -> Option<&Arc<Article>> {
@@ -365,19 +375,23 @@ fn update_stories(store: &mut Store) -> Result<(), store::StoreError> {
     Ok(())
 }
 
-/// The store's stories, newest first, and every article's story in the order they were
-/// clustered.
-type StoreStories = (Vec<StoredStory>, Vec<Assigned>);
+/// The store's stories, newest first, every article's story in the order they were clustered,
+/// and the ids of stories that went into others.
+type StoreStories = (Vec<StoredStory>, Vec<Assigned>, HashMap<String, String>);
 
 fn read_stories(store: &Store) -> Result<StoreStories, store::StoreError> {
-    Ok((store.stories()?, store.assignments()?))
+    Ok((
+        store.stories()?,
+        store.assignments()?,
+        store.story_aliases()?,
+    ))
 }
 
 /// The snapshot of `corpus` with the store's stories, reusing extraction results and briefs of
 /// `old`.
 fn build(
     corpus: &[Arc<Article>],
-    (stored, assigned): &StoreStories,
+    (stored, assigned, aliases): &StoreStories,
     old: Option<&Snapshot>,
 ) -> Snapshot {
     let articles: HashMap<String, Arc<Article>> =
@@ -481,6 +495,7 @@ fn build(
         extracted,
         stories: entries,
         story_index,
+        aliases: aliases.clone(),
         article_story,
         briefs,
     }

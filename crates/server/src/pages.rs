@@ -10,7 +10,7 @@ use std::fmt::Write;
 
 use axum::extract::{Path, Query, State};
 use axum::http::header;
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::{Html, IntoResponse, Redirect, Response};
 use chrono::{DateTime, FixedOffset};
 
 use crate::AppState;
@@ -191,6 +191,9 @@ pub async fn stories(
 
 pub async fn story(State(state): State<AppState>, Path(id): Path<String>) -> PageResult {
     let snapshot = state.engine().snapshot();
+    if let Some(to) = snapshot.moved_to(&id) {
+        return Ok(Redirect::permanent(&format!("/stories/{}", url_part(to))).into_response());
+    }
     let entry = snapshot
         .story(&id)
         .ok_or_else(|| ApiError::not_found("story", &id))?

@@ -144,6 +144,14 @@ const MIGRATIONS: &[&str] = &[
         batch     TEXT NOT NULL
     );
     "#,
+    r#"
+    -- Ids that no longer name a shown story because its articles went into another (a merge,
+    -- or the smaller side of a regrouping), so a bookmark still leads somewhere.
+    CREATE TABLE shown_aliases (
+        id        TEXT PRIMARY KEY,
+        story     TEXT NOT NULL   -- the shown story most of its articles are in now
+    );
+    "#,
 ];
 
 /// The schema version this program writes.

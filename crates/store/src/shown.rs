@@ -31,7 +31,9 @@
 //! the first batch over a store made before it keeps the online ids wherever the online and
 //! batch stories mostly agree (the migration shows the online stories until then). Ids follow
 //! history: a store fed the same articles in another order of arrival has the same stories,
-//! but a story whose earliest article came last keeps the id it was first shown under.
+//! but a story whose earliest article came last keeps the id it was first shown under. An id
+//! left with no article is kept in `shown_aliases`, pointing at the story most of its articles
+//! went to (and every alias that pointed at it follows), until it names a story again.
 //!
 //! **Rows:** a shown story's row is recomputed from its articles whenever it is in the window or
 //! lost articles: count, first and last seen, outlets (most articles first, then by name) and
@@ -241,6 +243,8 @@ pub(crate) fn apply(tx: &Transaction, path: &Path, window: &BatchWindow) -> Resu
     let names = name_clusters(&clusters, &members, &mut taken);
 
     let mut touched: BTreeSet<String> = BTreeSet::new();
+    // Where the articles of each id went: (old id, new id) -> articles.
+    let mut went: BTreeMap<(&str, &str), usize> = BTreeMap::new();
     let mut update = tx
         .prepare("UPDATE article_story SET shown_id = ?2 WHERE article_id = ?1")
         .map_err(fail("update shown story of article"))?;
@@ -254,6 +258,7 @@ pub(crate) fn apply(tx: &Transaction, path: &Path, window: &BatchWindow) -> Resu
                 if let Some(old) = &x.shown {
                     done.moved += 1;
                     touched.insert(old.clone());
+                    *went.entry((old.as_str(), name.as_str())).or_default() += 1;
                 }
             }
         }
@@ -273,6 +278,7 @@ pub(crate) fn apply(tx: &Transaction, path: &Path, window: &BatchWindow) -> Resu
     for id in &touched {
         write_row(tx, path, id)?;
     }
+    write_aliases(tx, path, &went)?;
     tx.execute(
         "INSERT OR REPLACE INTO shown_state (id, batch) VALUES (1, ?1)",
         [batch_key(window)],
@@ -356,6 +362,45 @@ fn name_clusters(
             })
         })
         .collect()
+}
+
+/// Points each id that `went` left without articles at the story most of them went to (ties to
+/// the smaller id), and every alias that led to it along; an id that names a story again is no
+/// alias.
+fn write_aliases(
+    tx: &Transaction,
+    path: &Path,
+    went: &BTreeMap<(&str, &str), usize>,
+) -> Result<()> {
+    let fail = |e| StoreError::sql("store story alias", path, e);
+    let mut best: BTreeMap<&str, (usize, &str)> = BTreeMap::new();
+    for (&(old, new), &n) in went {
+        let e = best.entry(old).or_insert((n, new));
+        if n > e.0 {
+            *e = (n, new);
+        }
+    }
+    for (old, (_, new)) in best {
+        let gone = tx
+            .prepare_cached("SELECT COUNT(*) FROM shown_stories WHERE id = ?1")
+            .and_then(|mut s| s.query_row([old], |r| r.get::<_, i64>(0)))
+            .map_err(fail)?
+            == 0;
+        if gone {
+            tx.prepare_cached("INSERT OR REPLACE INTO shown_aliases (id, story) VALUES (?1, ?2)")
+                .and_then(|mut s| s.execute([old, new]))
+                .map_err(fail)?;
+            tx.prepare_cached("UPDATE shown_aliases SET story = ?2 WHERE story = ?1")
+                .and_then(|mut s| s.execute([old, new]))
+                .map_err(fail)?;
+        }
+    }
+    tx.execute(
+        "DELETE FROM shown_aliases WHERE id IN (SELECT id FROM shown_stories)",
+        [],
+    )
+    .map_err(fail)?;
+    Ok(())
 }
 
 /// Recomputes the `shown_stories` row of `id` from its articles (see the module doc), writing
@@ -682,7 +727,7 @@ mod tests {
             store
                 .conn
                 .execute_batch(
-                    "DROP TABLE shown_state; DROP TABLE shown_stories;
+                    "DROP TABLE shown_aliases; DROP TABLE shown_state; DROP TABLE shown_stories;
                      DROP INDEX article_story_by_shown;
                      ALTER TABLE article_story DROP COLUMN shown_id;
                      PRAGMA user_version = 4;",
@@ -704,6 +749,50 @@ mod tests {
         let shown = store.stories().unwrap();
         assert!(shown.len() < online.len());
         assert!(shown.iter().all(|s| online.contains(&s.id)), "{shown:?}");
+    }
+
+    #[test]
+    fn a_story_that_went_into_another_still_answers_to_its_id() {
+        let articles = demo();
+        let mut store = ingested(&[&articles]);
+        let big = store
+            .stories()
+            .unwrap()
+            .into_iter()
+            .max_by_key(|s| s.articles)
+            .unwrap();
+        // Show a third of its articles as a story of their own, as an earlier batch might have.
+        let members = store.story_articles(&big.id).unwrap();
+        let split = "fff0";
+        for m in members.iter().take(members.len() / 3) {
+            store
+                .conn
+                .execute(
+                    "UPDATE article_story SET shown_id = ?2 WHERE article_id = ?1",
+                    [m.stored.article.id.as_str(), split],
+                )
+                .unwrap();
+        }
+        store
+            .conn
+            .execute_batch(&format!(
+                "INSERT INTO shown_stories SELECT '{split}', headline, first_seen, first_ts,
+                 last_seen, last_ts, last_feed, outlets, articles, entities, terms, language
+                 FROM shown_stories WHERE id = '{}'; DELETE FROM shown_state;",
+                big.id
+            ))
+            .unwrap();
+        assert_eq!(store.story(split).unwrap().id, split);
+        // The next batch joins them again under the id most of them had.
+        add(&mut store, &[]);
+        check_rows(&store);
+        assert!(store.stories().unwrap().iter().all(|s| s.id != split));
+        assert_eq!(store.story(split).unwrap().id, big.id);
+        assert_eq!(store.story("fff").unwrap().id, big.id);
+        assert!(matches!(
+            store.story("fff1"),
+            Err(StoreError::NoStory { .. })
+        ));
     }
 
     #[test]

@@ -442,9 +442,24 @@ impl Store {
             .collect()
     }
 
-    /// The story whose id is `prefix` or starts with it. A prefix must match exactly one.
+    /// Ids that no longer name a story, each with the id of the story its articles went into.
+    pub fn story_aliases(&self) -> Result<HashMap<String, String>> {
+        let fail = |e| StoreError::sql("read story aliases", &self.path, e);
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT id, story FROM shown_aliases")
+            .map_err(fail)?;
+        let rows = stmt
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .map_err(fail)?;
+        rows.collect::<rusqlite::Result<_>>().map_err(fail)
+    }
+
+    /// The story whose id is `prefix` or starts with it. A prefix must match exactly one. An id
+    /// whose story went into another (see `shown_aliases`) gives that story, under its own id.
     pub fn story(&self, prefix: &str) -> Result<StoredStory> {
-        if prefix.is_empty() || !prefix.bytes().all(|b| b.is_ascii_hexdigit()) {
+        // Hex digits, and a `-2`-style suffix on a story whose first article's id was taken.
+        if prefix.is_empty() || !prefix.bytes().all(|b| b.is_ascii_hexdigit() || b == b'-') {
             return Err(StoreError::BadId {
                 prefix: prefix.to_owned(),
             });
@@ -463,9 +478,41 @@ impl Store {
             .collect::<Result<_, _>>()
             .map_err(fail)?;
         match rows.len() {
-            0 => Err(StoreError::NoStory {
-                prefix: prefix.to_owned(),
-            }),
+            0 => {
+                let mut stmt = self
+                    .conn
+                    .prepare_cached("SELECT story FROM shown_aliases WHERE id GLOB ?1 LIMIT 2")
+                    .map_err(fail)?;
+                let pattern = format!("{}*", prefix.to_ascii_lowercase());
+                let now: Vec<String> = stmt
+                    .query_map([pattern], |r| r.get(0))
+                    .map_err(fail)?
+                    .collect::<Result<_, _>>()
+                    .map_err(fail)?;
+                match now.as_slice() {
+                    [id] => {
+                        let mut stmt = self
+                            .conn
+                            .prepare_cached(&format!(
+                                "SELECT {STORY_COLUMNS} FROM shown_stories WHERE id = ?1"
+                            ))
+                            .map_err(fail)?;
+                        stmt.query_row([id], read_story_row)
+                            .optional()
+                            .map_err(fail)?
+                            .ok_or_else(|| StoreError::NoStory {
+                                prefix: prefix.to_owned(),
+                            })?
+                            .decode(&self.path)
+                    }
+                    [_, _] => Err(StoreError::AmbiguousStory {
+                        prefix: prefix.to_owned(),
+                    }),
+                    _ => Err(StoreError::NoStory {
+                        prefix: prefix.to_owned(),
+                    }),
+                }
+            }
             1 => rows.pop().expect("one row").decode(&self.path),
             _ => Err(StoreError::AmbiguousStory {
                 prefix: prefix.to_owned(),

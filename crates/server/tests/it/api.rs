@@ -608,3 +608,52 @@ async fn api_lists_the_stores_batch_stories() {
         assert_eq!(v["story"].as_str(), story.as_deref(), "{}", a.id);
     }
 }
+
+#[tokio::test]
+async fn a_story_that_went_into_another_redirects_there() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = store::Store::open(dir.path()).unwrap();
+    let run = store.begin_run(&["test".to_owned()]).unwrap();
+    store.add_articles(run, &demo_articles()).unwrap();
+    store.update_stories(&stories::Config::default()).unwrap();
+    let big = store
+        .stories()
+        .unwrap()
+        .into_iter()
+        .max_by_key(|s| s.articles)
+        .unwrap()
+        .id;
+    drop(store);
+    // Show a third of the story's articles as a story of their own, as an earlier batch might
+    // have; the engine's first update joins them again under the id most of them had.
+    let db = rusqlite::Connection::open(dir.path().join("parallax.sqlite")).unwrap();
+    db.execute_batch(&format!(
+        "UPDATE article_story SET shown_id = 'fff0' WHERE article_id IN
+           (SELECT article_id FROM article_story WHERE shown_id = '{big}' ORDER BY feed
+            LIMIT (SELECT COUNT(*) / 3 FROM article_story WHERE shown_id = '{big}'));
+         INSERT INTO shown_stories SELECT 'fff0', headline, first_seen, first_ts, last_seen,
+           last_ts, last_feed, outlets, articles, entities, terms, language
+           FROM shown_stories WHERE id = '{big}';
+         DELETE FROM shown_state;"
+    ))
+    .unwrap();
+    drop(db);
+    let engine = server::Engine::new(store::Store::open(dir.path()).unwrap()).unwrap();
+    let app = server::app(server::AppState::new(engine, server::Config::default()));
+    for (old, new) in [
+        (
+            "/api/stories/fff0".to_owned(),
+            format!("/api/stories/{big}"),
+        ),
+        ("/stories/fff0".to_owned(), format!("/stories/{big}")),
+    ] {
+        let reply = get(&app, &old).await;
+        assert_eq!(reply.status, StatusCode::PERMANENT_REDIRECT, "{old}");
+        assert_eq!(reply.headers[header::LOCATION], new.as_str());
+        assert_eq!(get(&app, &new).await.status, StatusCode::OK);
+    }
+    assert_eq!(
+        get(&app, "/api/stories/fff1").await.status,
+        StatusCode::NOT_FOUND
+    );
+}
