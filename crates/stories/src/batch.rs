@@ -3,12 +3,16 @@
 //!
 //! Three steps. (1) Every article gets TF-IDF vectors per kind of term with IDF taken over the
 //! whole batch. (2) Candidate pairs come from an inverted index over each article's terms
-//! (frequent terms skipped), keeping each article's `neighbours` most similar others: never all
-//! pairs. (3) A logistic model over pair features ([`PAIR_FEATURES`]: cosines per kind, lead and
-//! title similarity, name and date *conflict*, neighbour ranks, length) gives each candidate pair
-//! a probability of telling the same story, and average-link merging joins groups while the mean
-//! probability over all their cross pairs (missing pairs count as 0) stays at or above
-//! `threshold`; two dated articles further apart than `max_hours_apart` count as probability 0.
+//! (frequent terms only among the articles nearby in publication order, and only for an article
+//! the rarer terms leave short of partners), keeping each article's `neighbours` most similar
+//! others, plus each known copy with its original: never all pairs. (3) A logistic model over
+//! pair features ([`PAIR_FEATURES`]: cosines per kind, lead and title similarity, name and date
+//! *conflict*, neighbour ranks, length) gives each candidate pair a probability of telling the
+//! same story, and average-link merging joins groups while the mean probability over their cross
+//! pairs (missing pairs count as 0, with less weight where the candidate lists are full, see
+//! [`average_link`]) stays at or above `threshold`; two dated articles further apart than
+//! `max_hours_apart` count as probability 0. Copies then hold together the pieces of a story too
+//! big for the candidate lists (see [`recluster`]).
 //! The weights are fitted on the dev splits of ECB+ and Multi-News together
 //! (`cargo xtask eval-stories --fit-batch`) and written into [`BatchConfig::default`].
 //!
