@@ -189,7 +189,7 @@ const SATURATED: f64 = 0.5;
 /// against only its nearest few, average-link merging leaves pieces, and the copies are what
 /// holds them together: two scored articles of one copy group (an original and its copies) join
 /// when the model says they tell the same story and one of them is in such a story (its
-/// candidate list is full of probable partners, see [`SATURATED`]). Elsewhere copies get no say
+/// candidate list is full of probable partners: saturation at least 0.5, see [`average_link`]). Elsewhere copies get no say
 /// beyond their pairs: templated reports of two events (two earthquakes, two market closes) look
 /// like copies to the duplicate index, and archive notices like copies of one another.
 pub fn recluster(
