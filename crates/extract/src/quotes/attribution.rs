@@ -1707,7 +1707,7 @@ impl Ctx<'_> {
         // `polls show that`, `many experts suspect`: a plural noun subject.
         if base
             && self.toks[k - 1].word
-            && !self.toks[k - 1].cap
+            && (!self.toks[k - 1].cap || k - 1 == a || is_det(self.word(k - 2)))
             && prev.len() > 3
             && prev.ends_with('s')
             && !prev.ends_with("ss")
@@ -2463,8 +2463,20 @@ impl Ctx<'_> {
             PRONOUNS.contains(&w)
                 || (!tell && matches!(w, "his" | "her" | "their" | "its" | "our" | "my"))
         });
+        // `want policies that create jobs`: after a verb that is not one of saying, an object
+        // right after the cue makes "that" a relative pronoun.
+        let object = k > cue_end && !is_say(self.word(i)) && !tell && {
+            let t = &self.toks[cue_end];
+            t.word
+                && !t.cap
+                && !TIME_WORDS.contains(&t.lower.as_str())
+                && !matches!(
+                    t.lower.as_str(),
+                    "in" | "on" | "at" | "during" | "last" | "this" | "after" | "before"
+                )
+        };
         let words_after = (k + 1..b).filter(|&x| self.toks[x].word).count();
-        !subject && words_after >= 3
+        !subject && !object && words_after >= 3
     }
 
     /// The end of content starting at `s`: the sentence end without its final stop.
@@ -3513,6 +3525,14 @@ mod tests {
                 "show",
                 "?",
             )],
+        );
+        check(
+            "Residents want a bridge that carries trams.",
+            &[("a bridge that carries trams", Indirect, "want", "Residents")],
+        );
+        check(
+            "Some Greens question the cost of the tunnel.",
+            &[("the cost of the tunnel", Indirect, "question", "Greens")],
         );
         check(
             "According to early figures from the regional weather office, the river peaked at noon.",
