@@ -2475,8 +2475,30 @@ impl Ctx<'_> {
                     "in" | "on" | "at" | "during" | "last" | "this" | "after" | "before"
                 )
         };
+        // `said officials have video that shows it`, `agreed to clean up land that`: a verb
+        // before "that" means the content has begun.
+        let verb = (cue_end..k).any(|x| {
+            matches!(
+                self.word(x),
+                "to" | "is"
+                    | "are"
+                    | "was"
+                    | "were"
+                    | "has"
+                    | "have"
+                    | "had"
+                    | "will"
+                    | "would"
+                    | "can"
+                    | "could"
+                    | "should"
+                    | "may"
+                    | "might"
+                    | "must"
+            )
+        });
         let words_after = (k + 1..b).filter(|&x| self.toks[x].word).count();
-        !subject && !object && words_after >= 3
+        !subject && !object && !verb && words_after >= 3
     }
 
     /// The end of content starting at `s`: the sentence end without its final stop.
@@ -3479,6 +3501,16 @@ mod tests {
             "Mayor Ines Castell said she had heard that rumour.",
             &[(
                 "she had heard that rumour",
+                Indirect,
+                "said",
+                "Ines Castell",
+            )],
+        );
+        // Nor does a relative "that" after the content's own verb.
+        check(
+            "Mayor Ines Castell said officials have a video that shows the crash.",
+            &[(
+                "officials have a video that shows the crash",
                 Indirect,
                 "said",
                 "Ines Castell",
