@@ -2727,6 +2727,24 @@ impl Ctx<'_> {
             }
             s -= 1;
         }
+        // `A federal appeals court ruled`: lower-case modifiers between a determiner and the
+        // head.
+        let mut k = s;
+        while k > a && s - k < 3 && {
+            let t = &self.toks[k - 1];
+            t.word
+                && !t.cap
+                && !is_stop(&t.lower)
+                && !is_det(&t.lower)
+                && flags(&t.lower) == 0
+                && !t.lower.ends_with("ly")
+                && !self.in_region(k - 1)
+        } {
+            k -= 1;
+        }
+        if k < s && k > a && is_det(self.word(k - 1)) && !self.in_region(k - 1) {
+            s = k - 1;
+        }
         // Trim clause words and prepositions at the left edge.
         while s < e {
             let t = &self.toks[s];
@@ -3557,6 +3575,10 @@ mod tests {
                 "show",
                 "?",
             )],
+        );
+        check(
+            "A regional appeals court ruled that the ferry fees were unlawful.",
+            &[("that the ferry fees were unlawful", Indirect, "ruled", "?")],
         );
         check(
             "Residents want a bridge that carries trams.",
