@@ -2645,6 +2645,16 @@ impl Ctx<'_> {
             // `Varga, who ..., ...` handled below; `the mayor, who said` → the mayor.
             return self.np_core(a, e - 2);
         }
+        // `Democrats who said`, `a report, which notes`: the phrase the relative pronoun
+        // stands for.
+        if t.is("which") && e >= a + 2 {
+            let end = if self.toks[e - 2].is_punct(',') {
+                e - 2
+            } else {
+                e - 1
+            };
+            return self.np_core(a, end);
+        }
         if t.word && PRONOUNS.contains(&t.lower.as_str()) {
             if t.lower == "it" && !self.toks.get(e).is_some_and(|n| n.word) {
                 return None;
@@ -3579,6 +3589,10 @@ mod tests {
         check(
             "A regional appeals court ruled that the ferry fees were unlawful.",
             &[("that the ferry fees were unlawful", Indirect, "ruled", "?")],
+        );
+        check(
+            "She read the harbour audit, which found that the ferry lost money.",
+            &[("that the ferry lost money", Indirect, "found", "?")],
         );
         check(
             "Residents want a bridge that carries trams.",
