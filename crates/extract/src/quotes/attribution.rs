@@ -2350,7 +2350,12 @@ impl Ctx<'_> {
         }
         let s = self.content_start(i, s, b);
         let e = self.content_end(s, b);
-        (e > s + 1).then_some(Found {
+        // A lone object is content when it is a name: "The Times backed Clinton".
+        let lone = e == s + 1 && {
+            let t = &self.toks[s];
+            t.word && t.cap && !DAYS.contains(&t.lower.as_str()) && !self.in_region(s)
+        };
+        (e > s + 1 || lone).then_some(Found {
             content: (s, e),
             cue: (i, i + 1),
             source: Some(np),
@@ -3593,6 +3598,10 @@ mod tests {
         check(
             "She read the harbour audit, which found that the ferry lost money.",
             &[("that the ferry lost money", Indirect, "found", "?")],
+        );
+        check(
+            "The Harbour Gazette endorsed Castell.",
+            &[("Castell", Indirect, "endorsed", "Harbour Gazette")],
         );
         check(
             "Residents want a bridge that carries trams.",
