@@ -2000,7 +2000,26 @@ impl Ctx<'_> {
         {
             aux -= 1;
         }
-        let np = self.right_np(i + 2, b)?;
+        // `endorsed by dozens of papers`: a plain phrase when no name, role or determiner
+        // starts it.
+        let np = self.right_np(i + 2, b).or_else(|| {
+            let mut j = i + 2;
+            while j < b
+                && j < i + 8
+                && self.toks[j].word
+                && (!is_stop(self.word(j)) || self.word(j) == "of")
+                && !is_say(self.word(j))
+            {
+                j += 1;
+            }
+            while j > i + 2 && self.word(j - 1) == "of" {
+                j -= 1;
+            }
+            (j > i + 2).then_some(Np {
+                start: i + 2,
+                end: j,
+            })
+        })?;
         let mut s = a;
         while s < aux && !self.toks[s].word && !is_opening_mark(self.toks[s].first) {
             s += 1;
@@ -3602,6 +3621,10 @@ mod tests {
         check(
             "The Harbour Gazette endorsed Castell.",
             &[("Castell", Indirect, "endorsed", "Harbour Gazette")],
+        );
+        check(
+            "The tram plan has been endorsed by dozens of shopkeepers.",
+            &[("The tram plan", Indirect, "been endorsed by", "?")],
         );
         check(
             "Residents want a bridge that carries trams.",
