@@ -1406,9 +1406,16 @@ impl Ctx<'_> {
             } else if is_say(w) && (!self.toks[i].cap || (i > a && headline())) {
                 // `Varga left the hall and said Q`: the subject of the sentence.
                 self.say(a, b, i).or_else(|| {
-                    (i > a && self.word(i - 1) == "and")
-                        .then(|| self.participle(a, b, i))
-                        .flatten()
+                    // `issued a statement saying Q`: the subject of the sentence, through
+                    // what it issued.
+                    (i > a
+                        && (self.word(i - 1) == "and"
+                            || (w == "saying"
+                                && self.toks[i - 1].word
+                                && !is_stop(self.word(i - 1))
+                                && !matches!(self.word(i - 1), "without" | "by" | "am"))))
+                    .then(|| self.participle(a, b, i))
+                    .flatten()
                 })
             } else if PARTIAL_CUES.contains(&w) && !self.toks[i].cap {
                 self.broad(a, b, i).or_else(|| self.partial(a, b, i))
@@ -3625,6 +3632,10 @@ mod tests {
         check(
             "The tram plan has been endorsed by dozens of shopkeepers.",
             &[("The tram plan", Indirect, "been endorsed by", "?")],
+        );
+        check(
+            "Elena Varga issued a statement saying the bridge would reopen.",
+            &[("the bridge would reopen", Indirect, "saying", "?")],
         );
         check(
             "Residents want a bridge that carries trams.",
