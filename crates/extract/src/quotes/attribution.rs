@@ -2166,7 +2166,8 @@ impl Ctx<'_> {
             }
             self.left_np(a, k)
         }?;
-        // Only a named, pronoun or role holder: "the bill's opponents" is not a source.
+        // Only a named, pronoun or role holder is a source ("the bill's opponents" is not);
+        // without one the stance is still an attribution, its holder unknown.
         let named = self.toks[source.start..source.end].iter().any(|t| {
             t.word
                 && (t.cap
@@ -2174,10 +2175,10 @@ impl Ctx<'_> {
                     || matches!(t.lower.as_str(), "his" | "her" | "their" | "who")
                     || is_role(&t.lower))
         });
-        named.then_some(Found {
+        Some(Found {
             content: (s, e),
             cue: (i, i + 2),
-            source: Some(source),
+            source: named.then_some(source),
             partial_only: false,
             second: None,
         })
@@ -3636,6 +3637,10 @@ mod tests {
         check(
             "Elena Varga issued a statement saying the bridge would reopen.",
             &[("the bridge would reopen", Indirect, "saying", "?")],
+        );
+        check(
+            "After the vote, local residents had little support for the tunnel.",
+            &[("the tunnel", Indirect, "support for", "")],
         );
         check(
             "Residents want a bridge that carries trams.",
