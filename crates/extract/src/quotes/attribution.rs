@@ -1626,16 +1626,26 @@ impl Ctx<'_> {
     /// `Asked whether he would run, Ruiz said ...` and `When asked about X, ...`: the question
     /// is content of its own, its asker unnamed.
     fn asked(&self, a: usize, b: usize) -> Option<Found> {
-        let mut i = a;
-        if self.toks[i].is("when") && i + 1 < b {
-            i += 1;
-        }
-        if !self.toks[i].is("asked") || i + 2 >= b {
+        // `Asked whether ...` opens the sentence; `He was asked whether ...` and `a reporter
+        // asked which ...` put it later.
+        let i = (a..b).find(|&k| self.toks[k].is("asked") && !self.in_region(k))?;
+        if i + 2 >= b {
             return None;
         }
         if !matches!(
             self.word(i + 1),
-            "whether" | "if" | "what" | "how" | "why" | "who" | "when" | "where" | "about" | "to"
+            "whether"
+                | "if"
+                | "what"
+                | "how"
+                | "why"
+                | "who"
+                | "whom"
+                | "which"
+                | "when"
+                | "where"
+                | "about"
+                | "to"
         ) {
             return None;
         }
@@ -1643,7 +1653,9 @@ impl Ctx<'_> {
         while e < b && (self.toks[e].word || self.in_region(e) || !self.toks[e].is_punct(',')) {
             e += 1;
         }
-        if e >= b || e < i + 3 {
+        // A question that opens the sentence ends at a comma; a later one may run to its end.
+        let opening = i <= a + 1;
+        if (opening && e >= b) || e < i + 3 {
             return None;
         }
         let s = if self.word(i + 1) == "about" {
@@ -1651,6 +1663,7 @@ impl Ctx<'_> {
         } else {
             i + 1
         };
+        let e = if e >= b { self.content_end(s, b) } else { e };
         Some(Found {
             content: (s, e),
             cue: (i, if s == i + 2 { i + 2 } else { i + 1 }),
@@ -3698,6 +3711,15 @@ mod tests {
 
     #[test]
     fn framing_phrases_and_questions() {
+        check(
+            "Minutes later, when asked which of the bridges would reopen first, she smiled.",
+            &[(
+                "which of the bridges would reopen first",
+                Indirect,
+                "asked",
+                "",
+            )],
+        );
         check(
             "In a poll released by the Courier on Monday, most residents would pay a higher toll.",
             &[(
