@@ -2692,6 +2692,15 @@ impl Ctx<'_> {
         }
         // `Democrats who said`, `a report, which notes`: the phrase the relative pronoun
         // stands for.
+        // `voters who said`: a plural group (a single person is named at a quote).
+        if t.is("who")
+            && e >= a + 2
+            && self.toks[e - 2].word
+            && self.word(e - 2).ends_with('s')
+            && !self.word(e - 2).ends_with("ss")
+        {
+            return self.np_core(a, e - 1);
+        }
         if t.is("which") && e >= a + 2 {
             let end = if self.toks[e - 2].is_punct(',') {
                 e - 2
@@ -3654,6 +3663,10 @@ mod tests {
         check(
             "After the vote, local residents had little support for the tunnel.",
             &[("the tunnel", Indirect, "support for", "")],
+        );
+        check(
+            "Turnout fell among voters who said the bridge mattered most.",
+            &[("the bridge mattered most", Indirect, "said", "?")],
         );
         check(
             "Residents want a bridge that carries trams.",
