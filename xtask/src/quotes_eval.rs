@@ -137,7 +137,8 @@ fn ratio(a: usize, b: usize) -> f64 {
 /// [--errors] [--errors-list] [SPLIT...]` (splits default to dev and test; `--show` prints up to
 /// N misses, `--article` every prediction and gold attribution of the articles whose name
 /// contains NAME, `--errors` the misses sorted by cause and the false positives by cue,
-/// `--errors-list` each miss with its cause as a tab-separated `MISS` line as well).
+/// `--errors-list` each miss with its cause as a tab-separated `MISS` line and each false
+/// positive as a `FALSE` line as well).
 pub fn eval_task(args: &[String]) -> Result<()> {
     let opts = parse_args(args)?;
     let (data, splits) = (&opts.data, opts.splits.clone());
@@ -778,6 +779,9 @@ fn breakdown(
             .cue
             .as_ref()
             .map_or("-".to_owned(), |c| c.text.to_lowercase());
+        if out.list {
+            println!("FALSE\t{:?}\t{cue}\t{}", q.kind, q.full_text());
+        }
         *out.false_pos
             .entry(format!("{:?}:{cue}", q.kind))
             .or_default() += 1;

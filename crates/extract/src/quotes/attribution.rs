@@ -1406,9 +1406,16 @@ impl Ctx<'_> {
             } else if is_say(w) && (!self.toks[i].cap || (i > a && headline())) {
                 // `Varga left the hall and said Q`: the subject of the sentence.
                 self.say(a, b, i).or_else(|| {
-                    (i > a && self.word(i - 1) == "and")
-                        .then(|| self.participle(a, b, i))
-                        .flatten()
+                    // `issued a statement saying Q`: the subject of the sentence, through
+                    // what it issued.
+                    (i > a
+                        && (self.word(i - 1) == "and"
+                            || (w == "saying"
+                                && self.toks[i - 1].word
+                                && !is_stop(self.word(i - 1))
+                                && !matches!(self.word(i - 1), "without" | "by" | "am"))))
+                    .then(|| self.participle(a, b, i))
+                    .flatten()
                 })
             } else if PARTIAL_CUES.contains(&w) && !self.toks[i].cap {
                 self.broad(a, b, i).or_else(|| self.partial(a, b, i))
@@ -1619,16 +1626,26 @@ impl Ctx<'_> {
     /// `Asked whether he would run, Ruiz said ...` and `When asked about X, ...`: the question
     /// is content of its own, its asker unnamed.
     fn asked(&self, a: usize, b: usize) -> Option<Found> {
-        let mut i = a;
-        if self.toks[i].is("when") && i + 1 < b {
-            i += 1;
-        }
-        if !self.toks[i].is("asked") || i + 2 >= b {
+        // `Asked whether ...` opens the sentence; `He was asked whether ...` and `a reporter
+        // asked which ...` put it later.
+        let i = (a..b).find(|&k| self.toks[k].is("asked") && !self.in_region(k))?;
+        if i + 2 >= b {
             return None;
         }
         if !matches!(
             self.word(i + 1),
-            "whether" | "if" | "what" | "how" | "why" | "who" | "when" | "where" | "about" | "to"
+            "whether"
+                | "if"
+                | "what"
+                | "how"
+                | "why"
+                | "who"
+                | "whom"
+                | "which"
+                | "when"
+                | "where"
+                | "about"
+                | "to"
         ) {
             return None;
         }
@@ -1636,7 +1653,9 @@ impl Ctx<'_> {
         while e < b && (self.toks[e].word || self.in_region(e) || !self.toks[e].is_punct(',')) {
             e += 1;
         }
-        if e >= b || e < i + 3 {
+        // A question that opens the sentence ends at a comma; a later one may run to its end.
+        let opening = i <= a + 1;
+        if (opening && e >= b) || e < i + 3 {
             return None;
         }
         let s = if self.word(i + 1) == "about" {
@@ -1644,6 +1663,7 @@ impl Ctx<'_> {
         } else {
             i + 1
         };
+        let e = if e >= b { self.content_end(s, b) } else { e };
         Some(Found {
             content: (s, e),
             cue: (i, if s == i + 2 { i + 2 } else { i + 1 }),
@@ -1707,7 +1727,7 @@ impl Ctx<'_> {
         // `polls show that`, `many experts suspect`: a plural noun subject.
         if base
             && self.toks[k - 1].word
-            && !self.toks[k - 1].cap
+            && (!self.toks[k - 1].cap || k - 1 == a || is_det(self.word(k - 2)))
             && prev.len() > 3
             && prev.ends_with('s')
             && !prev.ends_with("ss")
@@ -2000,7 +2020,26 @@ impl Ctx<'_> {
         {
             aux -= 1;
         }
-        let np = self.right_np(i + 2, b)?;
+        // `endorsed by dozens of papers`: a plain phrase when no name, role or determiner
+        // starts it.
+        let np = self.right_np(i + 2, b).or_else(|| {
+            let mut j = i + 2;
+            while j < b
+                && j < i + 8
+                && self.toks[j].word
+                && (!is_stop(self.word(j)) || self.word(j) == "of")
+                && !is_say(self.word(j))
+            {
+                j += 1;
+            }
+            while j > i + 2 && self.word(j - 1) == "of" {
+                j -= 1;
+            }
+            (j > i + 2).then_some(Np {
+                start: i + 2,
+                end: j,
+            })
+        })?;
         let mut s = a;
         while s < aux && !self.toks[s].word && !is_opening_mark(self.toks[s].first) {
             s += 1;
@@ -2140,7 +2179,8 @@ impl Ctx<'_> {
             }
             self.left_np(a, k)
         }?;
-        // Only a named, pronoun or role holder: "the bill's opponents" is not a source.
+        // Only a named, pronoun or role holder is a source ("the bill's opponents" is not);
+        // without one the stance is still an attribution, its holder unknown.
         let named = self.toks[source.start..source.end].iter().any(|t| {
             t.word
                 && (t.cap
@@ -2148,10 +2188,10 @@ impl Ctx<'_> {
                     || matches!(t.lower.as_str(), "his" | "her" | "their" | "who")
                     || is_role(&t.lower))
         });
-        named.then_some(Found {
+        Some(Found {
             content: (s, e),
             cue: (i, i + 2),
-            source: Some(source),
+            source: named.then_some(source),
             partial_only: false,
             second: None,
         })
@@ -2350,7 +2390,12 @@ impl Ctx<'_> {
         }
         let s = self.content_start(i, s, b);
         let e = self.content_end(s, b);
-        (e > s + 1).then_some(Found {
+        // A lone object is content when it is a name: "The Times backed Clinton".
+        let lone = e == s + 1 && {
+            let t = &self.toks[s];
+            t.word && t.cap && !DAYS.contains(&t.lower.as_str()) && !self.in_region(s)
+        };
+        (e > s + 1 || lone).then_some(Found {
             content: (s, e),
             cue: (i, i + 1),
             source: Some(np),
@@ -2463,8 +2508,42 @@ impl Ctx<'_> {
             PRONOUNS.contains(&w)
                 || (!tell && matches!(w, "his" | "her" | "their" | "its" | "our" | "my"))
         });
+        // `want policies that create jobs`: after a verb that is not one of saying, an object
+        // right after the cue makes "that" a relative pronoun.
+        let object = k > cue_end && !is_say(self.word(i)) && !tell && {
+            let t = &self.toks[cue_end];
+            t.word
+                && !t.cap
+                && !TIME_WORDS.contains(&t.lower.as_str())
+                && !matches!(
+                    t.lower.as_str(),
+                    "in" | "on" | "at" | "during" | "last" | "this" | "after" | "before"
+                )
+        };
+        // `said officials have video that shows it`, `agreed to clean up land that`: a verb
+        // before "that" means the content has begun.
+        let verb = (cue_end..k).any(|x| {
+            matches!(
+                self.word(x),
+                "to" | "is"
+                    | "are"
+                    | "was"
+                    | "were"
+                    | "has"
+                    | "have"
+                    | "had"
+                    | "will"
+                    | "would"
+                    | "can"
+                    | "could"
+                    | "should"
+                    | "may"
+                    | "might"
+                    | "must"
+            )
+        });
         let words_after = (k + 1..b).filter(|&x| self.toks[x].word).count();
-        !subject && words_after >= 3
+        !subject && !object && !verb && words_after >= 3
     }
 
     /// The end of content starting at `s`: the sentence end without its final stop.
@@ -2611,6 +2690,25 @@ impl Ctx<'_> {
             // `Varga, who ..., ...` handled below; `the mayor, who said` → the mayor.
             return self.np_core(a, e - 2);
         }
+        // `Democrats who said`, `a report, which notes`: the phrase the relative pronoun
+        // stands for.
+        // `voters who said`: a plural group (a single person is named at a quote).
+        if t.is("who")
+            && e >= a + 2
+            && self.toks[e - 2].word
+            && self.word(e - 2).ends_with('s')
+            && !self.word(e - 2).ends_with("ss")
+        {
+            return self.np_core(a, e - 1);
+        }
+        if t.is("which") && e >= a + 2 {
+            let end = if self.toks[e - 2].is_punct(',') {
+                e - 2
+            } else {
+                e - 1
+            };
+            return self.np_core(a, end);
+        }
         if t.word && PRONOUNS.contains(&t.lower.as_str()) {
             if t.lower == "it" && !self.toks.get(e).is_some_and(|n| n.word) {
                 return None;
@@ -2692,6 +2790,24 @@ impl Ctx<'_> {
                 break;
             }
             s -= 1;
+        }
+        // `A federal appeals court ruled`: lower-case modifiers between a determiner and the
+        // head.
+        let mut k = s;
+        while k > a && s - k < 3 && {
+            let t = &self.toks[k - 1];
+            t.word
+                && !t.cap
+                && !is_stop(&t.lower)
+                && !is_det(&t.lower)
+                && flags(&t.lower) == 0
+                && !t.lower.ends_with("ly")
+                && !self.in_region(k - 1)
+        } {
+            k -= 1;
+        }
+        if k < s && k > a && is_det(self.word(k - 1)) && !self.in_region(k - 1) {
+            s = k - 1;
         }
         // Trim clause words and prepositions at the left edge.
         while s < e {
@@ -3472,6 +3588,16 @@ mod tests {
                 "Ines Castell",
             )],
         );
+        // Nor does a relative "that" after the content's own verb.
+        check(
+            "Mayor Ines Castell said officials have a video that shows the crash.",
+            &[(
+                "officials have a video that shows the crash",
+                Indirect,
+                "said",
+                "Ines Castell",
+            )],
+        );
         // A pronoun after an inverted cue is the content's subject.
         check(
             "Ines Castell, the mayor, said he would stay.",
@@ -3513,6 +3639,42 @@ mod tests {
                 "show",
                 "?",
             )],
+        );
+        check(
+            "A regional appeals court ruled that the ferry fees were unlawful.",
+            &[("that the ferry fees were unlawful", Indirect, "ruled", "?")],
+        );
+        check(
+            "She read the harbour audit, which found that the ferry lost money.",
+            &[("that the ferry lost money", Indirect, "found", "?")],
+        );
+        check(
+            "The Harbour Gazette endorsed Castell.",
+            &[("Castell", Indirect, "endorsed", "Harbour Gazette")],
+        );
+        check(
+            "The tram plan has been endorsed by dozens of shopkeepers.",
+            &[("The tram plan", Indirect, "been endorsed by", "?")],
+        );
+        check(
+            "Elena Varga issued a statement saying the bridge would reopen.",
+            &[("the bridge would reopen", Indirect, "saying", "?")],
+        );
+        check(
+            "After the vote, local residents had little support for the tunnel.",
+            &[("the tunnel", Indirect, "support for", "")],
+        );
+        check(
+            "Turnout fell among voters who said the bridge mattered most.",
+            &[("the bridge mattered most", Indirect, "said", "?")],
+        );
+        check(
+            "Residents want a bridge that carries trams.",
+            &[("a bridge that carries trams", Indirect, "want", "Residents")],
+        );
+        check(
+            "Some Greens question the cost of the tunnel.",
+            &[("the cost of the tunnel", Indirect, "question", "Greens")],
         );
         check(
             "According to early figures from the regional weather office, the river peaked at noon.",
@@ -3562,6 +3724,15 @@ mod tests {
 
     #[test]
     fn framing_phrases_and_questions() {
+        check(
+            "Minutes later, when asked which of the bridges would reopen first, she smiled.",
+            &[(
+                "which of the bridges would reopen first",
+                Indirect,
+                "asked",
+                "",
+            )],
+        );
         check(
             "In a poll released by the Courier on Monday, most residents would pay a higher toll.",
             &[(
