@@ -1328,8 +1328,22 @@ impl Ctx<'_> {
             // Cues inside another attribution's content are kept: PolNeAR-style annotation
             // gives the nested attribution its own content.
             let nested = out.iter().any(|f| f.content.0 <= i && i < f.content.1);
+            // `S said he posed a threat and refused to R`: after a content clause with its own
+            // subject, "and refused" is that subject's, so it stays inside the content.
+            let in_clause = nested
+                && !is_say(self.word(i))
+                && i > a
+                && self.word(i - 1) == "and"
+                && out.iter().any(|f| {
+                    f.content.0 <= i
+                        && i < f.content.1
+                        && f.content.0 > f.cue.0
+                        && is_say(self.word(f.cue.0))
+                        && PRONOUNS.contains(&self.word(f.content.0))
+                });
             if !self.toks[i].word
                 || self.in_region(i)
+                || in_clause
                 || (nested && !is_say(self.word(i)) && self.coordinated(a, i).is_none())
             {
                 i += 1;
@@ -3611,6 +3625,16 @@ mod tests {
                 Indirect,
                 "said",
                 "?",
+            )],
+        );
+        // "and" with a verb after a content clause with its own subject stays in the content.
+        check(
+            "Officers say he ignored the order and refused to drop the gun.",
+            &[(
+                "he ignored the order and refused to drop the gun",
+                Indirect,
+                "say",
+                "Officers",
             )],
         );
         // A parenthesis and an apposition between the name and the cue.
