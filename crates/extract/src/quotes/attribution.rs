@@ -778,6 +778,13 @@ const BETWEEN: &[&str] = &[
 word_set!(is_stop, STOP);
 word_set!(is_det, DETS);
 word_set!(is_nominal, NOMINAL);
+word_set!(is_auxiliary, AUXILIARIES);
+
+/// Forms of "be", "have" and "do", and the modals: a word that shows a clause has its verb.
+const AUXILIARIES: &[&str] = &[
+    "is", "was", "are", "were", "has", "have", "had", "will", "would", "could", "should", "can",
+    "may", "might", "must", "did", "does", "do",
+];
 
 const PRONOUNS: &[&str] = &["he", "she", "they", "it", "we", "i", "you"];
 
@@ -2269,27 +2276,8 @@ impl Ctx<'_> {
                             | "though"
                             | "unless"
                     )
-                    || matches!(
-                        self.word(cue_end + 1),
-                        "is" | "was"
-                            | "are"
-                            | "were"
-                            | "has"
-                            | "have"
-                            | "had"
-                            | "will"
-                            | "would"
-                            | "could"
-                            | "should"
-                            | "can"
-                            | "may"
-                            | "might"
-                            | "must"
-                            | "did"
-                            | "does"
-                            | "do"
-                            | "not"
-                    ))
+                    || is_auxiliary(self.word(cue_end + 1))
+                    || self.word(cue_end + 1) == "not")
                 && !is_det(self.word(cue_end + 1))
                 && !matches!(self.word(cue_end + 1), "who" | "which" | "according")
             {
@@ -2536,26 +2524,7 @@ impl Ctx<'_> {
         };
         // `said officials have video that shows it`, `agreed to clean up land that`: a verb
         // before "that" means the content has begun.
-        let verb = (cue_end..k).any(|x| {
-            matches!(
-                self.word(x),
-                "to" | "is"
-                    | "are"
-                    | "was"
-                    | "were"
-                    | "has"
-                    | "have"
-                    | "had"
-                    | "will"
-                    | "would"
-                    | "can"
-                    | "could"
-                    | "should"
-                    | "may"
-                    | "might"
-                    | "must"
-            )
-        });
+        let verb = (cue_end..k).any(|x| self.word(x) == "to" || is_auxiliary(self.word(x)));
         let words_after = (k + 1..b).filter(|&x| self.toks[x].word).count();
         !subject && !object && !verb && words_after >= 3
     }
