@@ -257,8 +257,9 @@ fn leader(group: &mut [usize], i: usize) -> usize {
 /// (`assigned[i]` is article `i`'s online assignment, `None` when it was not fed): each language
 /// pool is re-clustered with [`recluster`] in publication order. Returns for each article the
 /// index (into `articles`) of its story's first article, whose id names the story as online;
-/// articles the clusterer left out (empty) get `None`. The copies the clusterer found join their
-/// originals' stories (see [`recluster`]).
+/// articles the clusterer left out (empty) get `None`. The copies the clusterer found go to
+/// [`recluster`] as copy links (which joins a copy to its original's story only in a story too
+/// big for the candidate lists).
 pub fn batch_stories(
     articles: &[Article],
     assigned: &[Option<Assignment>],
