@@ -45,6 +45,11 @@ const TASKS: &[(&str, &str, Task)] = &[
         quotes_eval::cue_words_task,
     ),
     (
+        "train-quotes",
+        "train the learned attribution fallback on PolNeAR train",
+        quotes_eval::train_task,
+    ),
+    (
         "bench-quotes",
         "time quotation extraction on the PolNeAR articles",
         quotes_eval::bench_task,

@@ -156,8 +156,38 @@ pub fn eval_task(args: &[String]) -> Result<()> {
             list: opts.errors_list,
             ..Breakdown::default()
         };
-        for a in &articles {
-            score(a, &opts, &mut direct, &mut all, &mut shown, &mut errors);
+        if opts.folds > 1 {
+            // Each article scored with a model trained on the other folds of its split.
+            for k in 0..opts.folds {
+                let train: Vec<quotes::TrainingArticle> = articles
+                    .iter()
+                    .enumerate()
+                    .filter(|(i, _)| i % opts.folds != k)
+                    .map(|(_, a)| training_article(a))
+                    .collect();
+                let model = quotes::train_attribution(&train, EPOCHS, SEED);
+                for a in articles.iter().skip(k).step_by(opts.folds) {
+                    let m = Some(&model);
+                    score(a, &opts, m, &mut direct, &mut all, &mut shown, &mut errors);
+                }
+            }
+        } else {
+            let model = if opts.rules_only {
+                None
+            } else {
+                quotes::bundled_attribution_model()
+            };
+            for a in &articles {
+                score(
+                    a,
+                    &opts,
+                    model,
+                    &mut direct,
+                    &mut all,
+                    &mut shown,
+                    &mut errors,
+                );
+            }
         }
         println!("PolNeAR {split}: {} articles", articles.len());
         direct.report("  direct");
@@ -265,11 +295,7 @@ pub fn cue_words_task(args: &[String]) -> Result<()> {
         }
     }
     let opts = parse_args(&rest)?;
-    let splits = if opts.splits.is_empty() {
-        vec!["train".to_owned()]
-    } else {
-        opts.splits.clone()
-    };
+    let splits = opts.splits_or_train();
     // word -> (times inside a gold cue, occurrences)
     let mut counts: BTreeMap<String, (usize, usize)> = BTreeMap::new();
     for split in &splits {
@@ -302,6 +328,77 @@ pub fn cue_words_task(args: &[String]) -> Result<()> {
     Ok(())
 }
 
+/// Training passes and seed of the bundled attribution model.
+const EPOCHS: usize = 10;
+const SEED: u64 = 7;
+
+/// Where `train-quotes` writes the attribution model by default.
+const MODEL: &str = "crates/extract/models/attribution.bin";
+
+/// `cargo xtask train-quotes [--out PATH] [--epochs N] [--seed N] [--data DIR] [SPLIT...]`:
+/// trains the learned attribution fallback on PolNeAR train (or the splits named) and writes
+/// it where `extract` compiles it in. Deterministic for a given seed.
+pub fn train_task(args: &[String]) -> Result<()> {
+    let mut out = PathBuf::from(MODEL);
+    let mut epochs = EPOCHS;
+    let mut seed = SEED;
+    let mut rest = Vec::new();
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        match a.as_str() {
+            "--out" => out = PathBuf::from(it.next().context("--out needs a path")?),
+            "--epochs" => epochs = it.next().context("--epochs needs a number")?.parse()?,
+            "--seed" => seed = it.next().context("--seed needs a number")?.parse()?,
+            _ => rest.push(a.clone()),
+        }
+    }
+    let opts = parse_args(&rest)?;
+    let splits = opts.splits_or_train();
+    let start = Instant::now();
+    let mut articles = Vec::new();
+    for split in &splits {
+        for a in load_split(&opts.data, split)? {
+            articles.push(training_article(&a));
+        }
+    }
+    let model = quotes::train_attribution(&articles, epochs, seed);
+    let bytes = model.to_bytes();
+    std::fs::write(&out, &bytes).with_context(|| format!("writing {}", out.display()))?;
+    println!(
+        "trained on {} articles ({} attributions) in {:.1} s; wrote {} ({} bytes)",
+        articles.len(),
+        articles.iter().map(|a| a.attributions.len()).sum::<usize>(),
+        start.elapsed().as_secs_f64(),
+        out.display(),
+        bytes.len()
+    );
+    Ok(())
+}
+
+/// The article as the extractor sees it (normalised) with its gold spans moved there.
+fn training_article(a: &Article) -> quotes::TrainingArticle {
+    let norm = text::normalize(&a.original);
+    let map = |spans: &[Range<usize>]| -> Vec<Range<usize>> {
+        spans
+            .iter()
+            .map(|s| norm.normalized_offset(s.start)..norm.normalized_offset(s.end))
+            .filter(|s| s.start < s.end)
+            .collect()
+    };
+    quotes::TrainingArticle {
+        attributions: a
+            .gold
+            .iter()
+            .map(|g| quotes::TrainingAttribution {
+                cue: map(&g.cue),
+                content: map(&g.content),
+                source: map(&g.source),
+            })
+            .collect(),
+        text: norm.text,
+    }
+}
+
 /// Command-line options of both tasks.
 struct Options {
     data: PathBuf,
@@ -311,6 +408,21 @@ struct Options {
     ner_people: bool,
     errors: bool,
     errors_list: bool,
+    /// Score each article with a model trained on the other folds of its split.
+    folds: usize,
+    /// The rules without the learned fallback.
+    rules_only: bool,
+}
+
+impl Options {
+    /// The splits named on the command line, or PolNeAR train.
+    fn splits_or_train(&self) -> Vec<String> {
+        if self.splits.is_empty() {
+            vec!["train".to_owned()]
+        } else {
+            self.splits.clone()
+        }
+    }
 }
 
 fn parse_args(args: &[String]) -> Result<Options> {
@@ -321,10 +433,20 @@ fn parse_args(args: &[String]) -> Result<Options> {
     let mut ner_people = false;
     let mut errors = false;
     let mut errors_list = false;
+    let mut folds = 0;
+    let mut rules_only = false;
     let mut it = args.iter();
     while let Some(a) = it.next() {
         match a.as_str() {
             "--errors" => errors = true,
+            "--rules" => rules_only = true,
+            "--folds" => {
+                folds = it
+                    .next()
+                    .context("--folds needs a number")?
+                    .parse()
+                    .context("--folds needs a number")?
+            }
             "--errors-list" => {
                 errors = true;
                 errors_list = true;
@@ -364,6 +486,8 @@ fn parse_args(args: &[String]) -> Result<Options> {
         ner_people,
         errors,
         errors_list,
+        folds,
+        rules_only,
     })
 }
 
@@ -490,6 +614,7 @@ fn overlap(a: &[usize], b: &[usize]) -> usize {
 fn score(
     a: &Article,
     opts: &Options,
+    model: Option<&quotes::AttributionModel>,
     direct: &mut Tally,
     all: &mut Tally,
     shown: &mut usize,
@@ -502,7 +627,7 @@ fn score(
     } else {
         quotes::find_people(&norm.text)
     };
-    let mut preds: Vec<Quote> = quotes::extract_quotes(&norm.text, &people);
+    let mut preds: Vec<Quote> = quotes::extract_quotes_with(&norm.text, &people, model);
     // Partial quotes inside a reported-speech span are part of it.
     let outer: Vec<Range<usize>> = preds
         .iter()

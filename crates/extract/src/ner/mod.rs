@@ -7,10 +7,10 @@
 //! no input makes it panic.
 
 pub mod classes;
-mod features;
+pub(crate) mod features;
 mod gazetteer;
 mod group;
-mod model;
+pub(crate) mod model;
 mod tags;
 pub mod tokenize;
 pub mod train;

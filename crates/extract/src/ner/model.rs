@@ -560,7 +560,7 @@ fn put_str(out: &mut Vec<u8>, s: &str) {
 }
 
 /// Collapses runs of zero bytes: repeated `(varint zeros, varint n, n literal bytes)`.
-fn pack(values: &[i8]) -> Vec<u8> {
+pub(crate) fn pack(values: &[i8]) -> Vec<u8> {
     let mut out = Vec::new();
     let mut i = 0;
     while i < values.len() {
@@ -582,7 +582,7 @@ fn pack(values: &[i8]) -> Vec<u8> {
     out
 }
 
-fn unpack(bytes: &[u8], len: usize) -> Option<Vec<i8>> {
+pub(crate) fn unpack(bytes: &[u8], len: usize) -> Option<Vec<i8>> {
     let mut out = Vec::with_capacity(len);
     let mut r = Reader { bytes, pos: 0 };
     while r.pos < bytes.len() {
@@ -606,13 +606,17 @@ fn put_varint(out: &mut Vec<u8>, mut v: usize) {
     out.push(v as u8);
 }
 
-struct Reader<'a> {
+pub(crate) struct Reader<'a> {
     bytes: &'a [u8],
     pos: usize,
 }
 
 impl<'a> Reader<'a> {
-    fn take(&mut self, n: usize) -> Result<&'a [u8], ModelError> {
+    pub(crate) fn new(bytes: &'a [u8]) -> Reader<'a> {
+        Reader { bytes, pos: 0 }
+    }
+
+    pub(crate) fn take(&mut self, n: usize) -> Result<&'a [u8], ModelError> {
         let end = self
             .pos
             .checked_add(n)
@@ -625,13 +629,13 @@ impl<'a> Reader<'a> {
         Ok(out)
     }
 
-    fn array<const N: usize>(&mut self) -> Result<[u8; N], ModelError> {
+    pub(crate) fn array<const N: usize>(&mut self) -> Result<[u8; N], ModelError> {
         let mut a = [0u8; N];
         a.copy_from_slice(self.take(N)?);
         Ok(a)
     }
 
-    fn u32(&mut self) -> Result<u32, ModelError> {
+    pub(crate) fn u32(&mut self) -> Result<u32, ModelError> {
         Ok(u32::from_le_bytes(self.array()?))
     }
 

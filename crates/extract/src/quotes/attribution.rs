@@ -11,6 +11,7 @@
 //! Cue words were counted on PolNeAR train: the verbs of `SAY` and `BROAD`
 //! in every form, a bare form only after a modal or pronoun ("would support").
 
+use super::learned::{self, AttributionModel};
 use super::marks::{self, Region};
 use super::speakers::{
     People, is_honorific, is_not_person, is_role, role_key, strip_possessive, word_set,
@@ -522,7 +523,7 @@ fn lexicon() -> &'static HashMap<String, u8> {
     })
 }
 
-fn flags(w: &str) -> u8 {
+pub(super) fn flags(w: &str) -> u8 {
     lexicon().get(w).copied().unwrap_or(0)
 }
 
@@ -534,7 +535,7 @@ pub(super) fn is_cue_word(w: &str) -> bool {
         || w == "according"
 }
 
-fn is_say(w: &str) -> bool {
+pub(super) fn is_say(w: &str) -> bool {
     flags(w) & SAY_FLAG != 0
 }
 
@@ -875,7 +876,11 @@ struct Ctx<'a> {
     people: People,
 }
 
-pub(super) fn extract(text: &str, mentions: &[PersonMention]) -> Vec<Quote> {
+pub(super) fn extract(
+    text: &str,
+    mentions: &[PersonMention],
+    model: Option<&AttributionModel>,
+) -> Vec<Quote> {
     let toks = tokenize(text);
     let people = People::build_with(text, &toks, mentions);
     let cx = Ctx {
@@ -1107,6 +1112,9 @@ pub(super) fn extract(text: &str, mentions: &[PersonMention]) -> Vec<Quote> {
             pending = None;
         }
     }
+    if let Some(model) = model {
+        cx.add_learned(model, &mut out);
+    }
     // A region taken as the next part of a quote is not a quote of its own as well.
     let parts: Vec<Span> = out
         .iter()
@@ -1178,6 +1186,36 @@ fn words_in(text: &str, span: &Span) -> usize {
 }
 
 impl Ctx<'_> {
+    /// Attributions the learned model finds among the tokens no quote in `out` covers.
+    fn add_learned(&self, model: &AttributionModel, out: &mut Vec<Quote>) {
+        let covered = learned::covered_tokens(&self.toks, out);
+        let doc = learned::Doc::new(self.text, &self.toks, &self.regions);
+        for &s in &doc.sentences {
+            for g in model.guess(&doc, s, &covered) {
+                let (cs, ce) = g.content;
+                let (kind, span) = match self.whole_region(cs, ce) {
+                    Some(r) => (QuoteKind::Direct, self.regions[r].content.clone()),
+                    None => (
+                        QuoteKind::Indirect,
+                        self.trim(self.toks[cs].span.start..self.toks[ce - 1].span.end),
+                    ),
+                };
+                if words_in(self.text, &span) == 0 {
+                    continue;
+                }
+                // The subject right before the cue when the content follows it, as the rules
+                // find it (`Varga has no illusions about Q`); else the model's source.
+                let subject = (cs >= g.cue.1)
+                    .then(|| self.left_np(s.0, g.cue.0))
+                    .flatten();
+                let speaker = subject
+                    .or(g.source.map(|(start, end)| Np { start, end }))
+                    .map(|np| self.speaker(&np));
+                out.push(self.quote(span, kind, Some(self.cue(g.cue)), speaker));
+            }
+        }
+    }
+
     fn word(&self, i: usize) -> &str {
         if self.toks[i].word {
             &self.toks[i].lower
@@ -3042,8 +3080,13 @@ impl Ctx<'_> {
 
 #[cfg(test)]
 mod tests {
-    use super::super::{QuoteKind::*, quotes};
+    use super::super::{QuoteKind::*, find_people};
     use super::*;
+
+    /// The rules alone: the learned fallback has its own tests.
+    fn quotes(text: &str) -> Vec<Quote> {
+        extract(text, &find_people(text), None)
+    }
 
     /// One expected quote: (text, kind, cue, speaker name) — "?" for a speaker with no name,
     /// "" for no speaker at all; the parts of a split quotation joined by " … ".

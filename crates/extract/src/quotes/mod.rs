@@ -3,17 +3,24 @@
 //! when the article allows it; and the same quote carried by several outlets grouped into one.
 //!
 //! Works on an article's normalised text (paragraphs separated by `"\n\n"`); every span is a byte
-//! range of that text, and slicing the text by a quote's span gives its `text`. Rules only: no
-//! I/O, no model, deterministic. A speaker that the text does not pin down stays unknown: the
-//! rules never pick a name by guessing.
+//! range of that text, and slicing the text by a quote's span gives its `text`. Hand-written
+//! rules find most attributions; a small learned fallback (four perceptron classifiers trained
+//! on PolNeAR train by `cargo xtask train-quotes`, compiled in) adds the ones whose cue the rules
+//! do not know ("took aim at", "has no illusions about") among the tokens the rules left. No
+//! I/O, deterministic. A speaker that the text does not pin down stays unknown: neither the rules
+//! nor the model pick a name by guessing.
 
 mod attribution;
 mod group;
+mod learned;
 mod marks;
 mod speakers;
 mod tokens;
 
 pub use group::{Appearance, QuoteGroup, Relation, group_quotes};
+pub use learned::{
+    AttributionModel, TrainingArticle, TrainingAttribution, train as train_attribution,
+};
 pub use speakers::find_people;
 
 use serde::Serialize;
@@ -116,7 +123,22 @@ impl Quote {
 /// Every quotation in `text`, in order of position. `people` are the persons an entity
 /// recogniser found; pass [`find_people`]`(text)` when there is none.
 pub fn extract_quotes(text: &str, people: &[PersonMention]) -> Vec<Quote> {
-    attribution::extract(text, people)
+    attribution::extract(text, people, learned::bundled())
+}
+
+/// The learned attribution fallback compiled into the crate.
+pub fn bundled_attribution_model() -> Option<&'static AttributionModel> {
+    learned::bundled()
+}
+
+/// [`extract_quotes`] with another learned fallback than the bundled one, or with the rules
+/// alone (`None`). Evaluation uses it to score held-out folds.
+pub fn extract_quotes_with(
+    text: &str,
+    people: &[PersonMention],
+    model: Option<&AttributionModel>,
+) -> Vec<Quote> {
+    attribution::extract(text, people, model)
 }
 
 /// Whether the rules know `w` (lower case) as a cue word: a verb, participle, noun or stance
