@@ -70,11 +70,13 @@ impl Tally {
             0.0
         };
         println!(
-            "{label:<12} gold {:>5}  pred {:>5}  P {:.3}  R {:.3}  F1 {:.3}  (predictions inside a matched gold not counted: P {:.3} F1 {:.3})  speaker {:.3} ({}/{})",
+            "{label:<12} gold {:>5}  pred {:>5}  P {:.3} ({})  R {:.3} ({})  F1 {:.4}  (predictions inside a matched gold not counted: P {:.3} F1 {:.3})  speaker {:.3} ({}/{})",
             self.gold,
             self.pred,
             p,
+            self.pred_matched,
             r,
+            self.gold_matched,
             f,
             pl,
             fl,

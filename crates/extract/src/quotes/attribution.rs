@@ -1113,7 +1113,14 @@ pub(super) fn extract(
         }
     }
     if let Some(model) = model {
-        cx.add_learned(model, &mut out);
+        let doc = learned::Doc::new(cx.text, &cx.toks, &cx.regions);
+        let from_rules = out.len();
+        cx.add_learned(model, &doc, &mut out);
+        let mut k = 0;
+        out.retain(|q| {
+            k += 1;
+            model.keeps(&doc, q, k > from_rules)
+        });
     }
     // A region taken as the next part of a quote is not a quote of its own as well.
     let parts: Vec<Span> = out
@@ -1187,11 +1194,10 @@ fn words_in(text: &str, span: &Span) -> usize {
 
 impl Ctx<'_> {
     /// Attributions the learned model finds among the tokens no quote in `out` covers.
-    fn add_learned(&self, model: &AttributionModel, out: &mut Vec<Quote>) {
+    fn add_learned(&self, model: &AttributionModel, doc: &learned::Doc, out: &mut Vec<Quote>) {
         let covered = learned::covered_tokens(&self.toks, out);
-        let doc = learned::Doc::new(self.text, &self.toks, &self.regions);
         for &s in &doc.sentences {
-            for g in model.guess(&doc, s, &covered) {
+            for g in model.guess(doc, s, &covered) {
                 let (cs, ce) = g.content;
                 let (kind, span) = match self.whole_region(cs, ce) {
                     Some(r) => (QuoteKind::Direct, self.regions[r].content.clone()),

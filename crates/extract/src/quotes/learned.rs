@@ -14,6 +14,7 @@
 use super::attribution::{flags, is_det, is_say, is_stop};
 use super::marks::{self, Region};
 use super::tokens::{Tok, sentences, tokenize};
+use super::{Quote, QuoteKind};
 use crate::ner::{ModelError, features, model};
 use std::sync::OnceLock;
 use text::Span;
@@ -29,6 +30,9 @@ const CUE_MIN: f32 = 0.0;
 /// Words next to a cue word that score above this belong to the same cue.
 const CUE_EXTEND: f32 = -5.0;
 
+/// A reported-speech quote is kept when the keep classifier scores it above this.
+const KEEP_MIN: f32 = -8.0;
+
 /// A content run is kept when its total score is above this.
 const CONTENT_MIN: f32 = 5.0;
 
@@ -43,6 +47,9 @@ pub struct AttributionModel {
     start: Vec<f32>,
     end: Vec<f32>,
     source: Vec<f32>,
+    /// Whether to keep a reported-speech attribution (the rules' or the model's); empty while
+    /// the model is only half trained (see [`train`]).
+    keep: Vec<f32>,
 }
 
 /// One attribution the model found: token index ranges (end exclusive).
@@ -305,6 +312,79 @@ const CUE_SALT: u64 = 1;
 const START_SALT: u64 = 2;
 const SOURCE_SALT: u64 = 3;
 const END_SALT: u64 = 4;
+const KEEP_SALT: u64 = 5;
+
+/// Features of a reported-speech quote for the keep classifier: where it came from, its cue,
+/// its speaker, the length and the edges of its content.
+fn keep_features(d: &Doc, q: &Quote, learned: bool, f: &mut Features) {
+    let origin = if learned { "model" } else { "rules" };
+    let first = d.toks.partition_point(|t| t.span.start < q.span.start);
+    let last = d.toks.partition_point(|t| t.span.start < q.span.end);
+    let word = |i: Option<usize>| i.filter(|&i| i < d.toks.len()).map_or("<>", |i| d.word(i));
+    let cue = q
+        .cue
+        .as_ref()
+        .map_or(String::new(), |c| c.text.to_lowercase());
+    let head = cue.rsplit(' ').next().unwrap_or("");
+    let words = (first..last).filter(|&i| d.toks[i].word).count();
+    let speaker = match &q.speaker {
+        None => "none",
+        Some(s) if s.name.is_some() => "name",
+        Some(s) if s.role.is_some() => "role",
+        Some(_) => "unknown",
+    };
+    let after = q.cue.as_ref().is_some_and(|c| c.span.start >= q.span.end);
+    let before_content = word(first.checked_sub(1));
+    let first_word = word(Some(first));
+    let last_tok = word(last.checked_sub(1));
+    let after_content = word(Some(last));
+    let size = bucket(words).to_string();
+    f.add(0, &[]);
+    f.add(1, &[origin]);
+    f.add(2, &[&cue]);
+    f.add(3, &[origin, head]);
+    f.add(4, &[stem(head)]);
+    f.add(5, &[&size]);
+    f.add(6, &[origin, &size]);
+    f.add(7, &[first_word]);
+    f.add(8, &[head, first_word]);
+    f.add(9, &[last_tok]);
+    f.add(10, &[speaker]);
+    f.add(11, &[origin, speaker]);
+    f.add(
+        12,
+        &[if after { "cue after" } else { "cue before" }, origin],
+    );
+    f.add(13, &[before_content]);
+    f.add(14, &[after_content]);
+    f.add(15, &[head, &size]);
+    f.add(16, &[before_content, first_word]);
+    f.num(17, u64::from(flags(head)));
+    let cue_toks = q.cue.as_ref().map_or(0, |c| {
+        d.toks.partition_point(|t| t.span.start < c.span.end)
+            - d.toks.partition_point(|t| t.span.start < c.span.start)
+    });
+    f.num(18, cue_toks as u64);
+    let gap = q.cue.as_ref().map_or(99, |c| {
+        let (x, y) = if after {
+            (q.span.end, c.span.start)
+        } else {
+            (c.span.end, q.span.start)
+        };
+        d.toks.partition_point(|t| t.span.start < y) - d.toks.partition_point(|t| t.span.start < x)
+    });
+    f.num(19, bucket(gap));
+    let quoted = (first..last).filter(|&i| d.quoted[i]).count();
+    f.num(20, (4 * quoted / (last - first).max(1)) as u64);
+    let nested = (first..last).any(|i| flags(d.word(i)) != 0);
+    f.add(21, &[origin, if nested { "nested cue" } else { "-" }]);
+    let pronoun = q
+        .speaker
+        .as_ref()
+        .and_then(|s| d.text.get(s.span.clone()))
+        .is_some_and(|t| PRONOUNS.contains(&t.to_lowercase().as_str()));
+    f.add(22, &[speaker, if pronoun { "pronoun" } else { "-" }]);
+}
 
 /// Which end of the content a boundary classifier looks for.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -492,11 +572,22 @@ impl AttributionModel {
         })
     }
 
+    /// Whether the reported-speech `quote` (found by the model when `learned`, else by the
+    /// rules) is kept: every other quote is.
+    pub(super) fn keeps(&self, d: &Doc, quote: &Quote, learned: bool) -> bool {
+        if self.keep.is_empty() || quote.kind != QuoteKind::Indirect {
+            return true;
+        }
+        let mut f = Features::new(KEEP_SALT);
+        keep_features(d, quote, learned, &mut f);
+        score(&self.keep, &f.out) > KEEP_MIN
+    }
+
     /// Saves the model (8-bit weights) in the format [`AttributionModel::from_bytes`] reads.
     pub fn to_bytes(&self) -> Vec<u8> {
         let mut out = MAGIC.to_vec();
         out.push(BITS as u8);
-        for w in [&self.cue, &self.start, &self.end, &self.source] {
+        for w in [&self.cue, &self.start, &self.end, &self.source, &self.keep] {
             let max = w.iter().fold(0f32, |m, x| m.max(x.abs()));
             let scale = if max > 0.0 { max / 127.0 } else { 1.0 };
             let q: Vec<i8> = w.iter().map(|x| (x / scale).round() as i8).collect();
@@ -528,6 +619,7 @@ impl AttributionModel {
             start: read()?,
             end: read()?,
             source: read()?,
+            keep: read()?,
         })
     }
 }
@@ -607,6 +699,64 @@ fn touches(t: &Span, spans: &[Span]) -> bool {
 
 /// Trains the four classifiers on `articles` (deterministic for a given `seed`).
 pub fn train(articles: &[TrainingArticle], epochs: usize, seed: u64) -> AttributionModel {
+    let all: Vec<&TrainingArticle> = articles.iter().collect();
+    let mut model = train_spans(&all, epochs, seed);
+    // The keep classifier learns from what the rules and the span classifiers find in articles
+    // the span classifiers were not trained on.
+    let mut keep = Examples::default();
+    for k in 0..KEEP_FOLDS {
+        let rest: Vec<&TrainingArticle> = all
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| i % KEEP_FOLDS != k)
+            .map(|(_, a)| *a)
+            .collect();
+        let fold = train_spans(&rest, epochs, seed);
+        for art in all.iter().skip(k).step_by(KEEP_FOLDS) {
+            keep_examples(art, &fold, &mut keep);
+        }
+    }
+    model.keep = keep.train(epochs, seed.wrapping_add(4));
+    model
+}
+
+/// Folds of the training articles for the keep classifier's examples.
+const KEEP_FOLDS: usize = 5;
+
+/// Keep examples from one article: each reported-speech quote that `fold` and the rules find,
+/// labelled by whether it covers at least half of a gold content's words.
+fn keep_examples(art: &TrainingArticle, fold: &AttributionModel, keep: &mut Examples) {
+    let people = super::find_people(&art.text);
+    let rules = super::attribution::extract(&art.text, &people, None);
+    let quotes = super::attribution::extract(&art.text, &people, Some(fold));
+    let toks = tokenize(&art.text);
+    let regions = marks::regions(&art.text);
+    let d = Doc::new(&art.text, &toks, &regions);
+    let words_in = |spans: &[Span]| -> Vec<usize> {
+        (0..toks.len())
+            .filter(|&i| toks[i].word && touches(&toks[i].span, spans))
+            .collect()
+    };
+    let gold: Vec<Vec<usize>> = art
+        .attributions
+        .iter()
+        .map(|g| words_in(&g.content))
+        .filter(|w| !w.is_empty())
+        .collect();
+    for q in quotes.iter().filter(|q| q.kind == QuoteKind::Indirect) {
+        let parts: Vec<Span> = q.parts().map(|(s, _)| s.clone()).collect();
+        let mine = words_in(&parts);
+        let hit = gold
+            .iter()
+            .any(|g| 2 * g.iter().filter(|i| mine.binary_search(i).is_ok()).count() >= g.len());
+        let mut f = Features::new(KEEP_SALT);
+        keep_features(&d, q, !rules.contains(q), &mut f);
+        keep.push(&mut f, hit);
+    }
+}
+
+/// The cue, content and source classifiers (no keep classifier yet).
+fn train_spans(articles: &[&TrainingArticle], epochs: usize, seed: u64) -> AttributionModel {
     let mut cue = Examples::default();
     let mut start = Examples::default();
     let mut end = Examples::default();
@@ -681,6 +831,7 @@ pub fn train(articles: &[TrainingArticle], epochs: usize, seed: u64) -> Attribut
         start: start.train(epochs, seed.wrapping_add(1)),
         end: end.train(epochs, seed.wrapping_add(3)),
         source: source.train(epochs, seed.wrapping_add(2)),
+        keep: Vec::new(),
     }
 }
 
@@ -705,12 +856,13 @@ mod tests {
 
     #[test]
     fn finds_attributions_the_rules_miss() {
-        let text = "Elena Varga visited Kessel on Monday. Varga took aim at the ministry's plan.";
+        let text = "Elena Varga visited Kessel on Monday. Varga took aim at the ministry's plan to \
+                    close the hospital and sell the land.";
         assert_eq!(
             learned(text),
             [(
                 "took aim at".to_owned(),
-                "the ministry's plan".to_owned(),
+                "the ministry's plan to close the hospital and sell the land".to_owned(),
                 Some("Elena Varga".to_owned())
             )]
         );
@@ -720,6 +872,14 @@ mod tests {
     fn leaves_what_the_rules_found_and_plain_narration_alone() {
         assert!(learned("“We will rebuild,” Elena Varga said on Monday.").is_empty());
         assert!(learned("The river rose a metre in three hours on Friday.").is_empty());
+    }
+
+    #[test]
+    fn keeps_plain_reported_speech() {
+        let text = "Elena Varga said on Monday that the dam would be rebuilt within two years.";
+        let q = crate::quotes::extract_quotes(text, &find_people(text));
+        assert_eq!(q.len(), 1, "{q:?}");
+        assert_eq!(q[0].text, "that the dam would be rebuilt within two years");
     }
 
     #[test]
