@@ -1214,8 +1214,15 @@ impl Ctx<'_> {
                 let subject = (cs >= g.cue.1)
                     .then(|| self.left_np(s.0, g.cue.0))
                     .flatten();
+                // A lower-case source right after a relative pronoun is the verb of a clause
+                // ("who faces criticism"): unknown, not guessed.
                 let speaker = subject
                     .or(g.source.map(|(start, end)| Np { start, end }))
+                    .filter(|np| {
+                        self.toks[np.start].cap
+                            || np.start == 0
+                            || !matches!(self.word(np.start - 1), "who" | "which" | "that")
+                    })
                     .map(|np| self.speaker(&np));
                 out.push(self.quote(span, kind, Some(self.cue(g.cue)), speaker));
             }
