@@ -844,6 +844,67 @@ mod tests {
         ));
     }
 
+    /// Each kept batch input by article id, checked against the input its text gives now.
+    fn kept_inputs(store: &Store) -> BTreeMap<String, BatchInput> {
+        let mut stmt = store
+            .conn
+            .prepare("SELECT a.id, b.input FROM batch_inputs b JOIN articles a ON a.seq = b.seq")
+            .unwrap();
+        let kept: BTreeMap<String, Vec<u8>> = stmt
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        kept.into_iter()
+            .map(|(id, bytes)| {
+                let input = BatchInput::decode(&bytes).expect("kept input decodes");
+                let fresh = BatchInput::new(&store.article(&id).unwrap().article);
+                assert_eq!(input, fresh, "{id}");
+                (id, input)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn kept_batch_inputs_give_the_stories_the_text_gives() {
+        let articles = demo();
+        let order = stories::publication_order(&articles);
+        let by_date: Vec<Article> = order.iter().map(|&i| articles[i].clone()).collect();
+        let (early, late) = by_date.split_at(by_date.len() / 2);
+        let mut store = Store::open_in_memory().unwrap();
+        assert_eq!(add(&mut store, early).prepared, early.len() as u64);
+        assert_eq!(kept_inputs(&store).len(), early.len());
+        // The second update makes inputs for its new articles only and reads the others' back.
+        let done = add(&mut store, late);
+        assert_eq!(
+            (done.reclustered, done.prepared),
+            (articles.len() as u64, late.len() as u64)
+        );
+        assert_eq!(kept_inputs(&store).len(), articles.len());
+        let kept = contents(&store);
+        assert_eq!(kept, contents(&ingested(&[&articles])));
+        // Inputs made by other code (or damaged) are made again from the text, to the same.
+        store
+            .conn
+            .execute_batch("UPDATE batch_inputs SET input = x'00'; DELETE FROM shown_state;")
+            .unwrap();
+        let done = add(&mut store, &[]);
+        assert_eq!(done.prepared, articles.len() as u64);
+        assert_eq!(contents(&store), kept);
+        assert_eq!(kept_inputs(&store).len(), articles.len());
+        // An article that leaves the window leaves the table too.
+        store.set_batch_window(BatchWindow { max_articles: 6 });
+        let done = add(&mut store, &[]);
+        assert_eq!((done.reclustered, done.prepared), (6, 0));
+        let left: Vec<&str> = order[..articles.len() - 6]
+            .iter()
+            .map(|&i| articles[i].id.as_str())
+            .collect();
+        let kept = kept_inputs(&store);
+        assert_eq!(kept.len(), 6);
+        assert!(left.iter().all(|id| !kept.contains_key(*id)));
+    }
+
     #[test]
     fn articles_outside_the_window_keep_or_get_a_story() {
         let articles = demo();
