@@ -18,6 +18,16 @@
 //! the window keep their shown story; a new article outside it (an old archive ingested late,
 //! or more new articles than the window holds) is shown in its online story.
 //!
+//! **Kept inputs:** what the batch takes from each article on its own (`stories::BatchInput`:
+//! terms, length, furniture share, date) is made from the text when the article enters the
+//! window and kept in `batch_inputs` until it leaves, so an update reads 20,000 inputs instead of
+//! tokenising 20,000 texts. Everything that depends on the window (IDF, candidates, pair scores,
+//! merging) is computed again at each update, so the stories are exactly those of a fresh batch
+//! over the same window, whatever the updates were. An input carries the fingerprint of the code
+//! that made it (`stories::batch::input_fingerprint`): one made by other code is made again. The
+//! articles' id, date and outlet are read from the `articles_for_shown` index, not from the rows
+//! that hold the text.
+//!
 //! **Ids:** a batch story takes the id its articles were shown under before that it shares the
 //! most articles with; every id goes to one story at most, larger overlaps first, ties to the
 //! smaller id, then to the story that comes first in publication order. A story left without an

@@ -1,8 +1,10 @@
 //! Batch re-clustering of a closed set of articles (a time range, or the whole input of
 //! `parallax cluster`), for better quality than the online pass can reach.
 //!
-//! Three steps. (1) Every article gets TF-IDF vectors per kind of term with IDF taken over the
-//! whole batch. (2) Candidate pairs come from an inverted index over each article's terms
+//! Three steps, after each article's [`BatchInput`] (its terms without site furniture, length,
+//! date: what depends on the article alone, so a caller re-clustering overlapping batches can
+//! keep it, [`recluster_inputs`]). (1) Every article gets TF-IDF vectors per kind of term with
+//! IDF taken over the whole batch. (2) Candidate pairs come from an inverted index over each article's terms
 //! (frequent terms only among the articles nearby in publication order, and only for an article
 //! the rarer terms leave short of partners), keeping each article's `neighbours` most similar
 //! others, plus each known copy with its original: never all pairs. (3) A logistic model over
