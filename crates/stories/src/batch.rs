@@ -604,6 +604,8 @@ fn pair_features_of(
             .collect();
         p.sort_by(|x, y| y.1.total_cmp(&x.1).then(x.0.cmp(&y.0)));
         p.truncate(config.probe_terms);
+        // Kept for every article until the candidates are found.
+        p.shrink_to_fit();
         p
     };
     let probes: Vec<Vector> = docs
@@ -626,7 +628,7 @@ fn pair_features_of(
     // Where article `i` first is in the list of each of its frequent probes: the lists are made
     // in batch order, so that is the list's length when it comes (a search per probe and article
     // cost a tenth of the whole batch).
-    let mut frequent_at: Vec<Vec<usize>> = Vec::with_capacity(n);
+    let mut frequent_at: Vec<Vec<u32>> = Vec::with_capacity(n);
     for (i, p) in frequent_probes.iter().enumerate() {
         let mut places = Vec::with_capacity(p.len());
         for &(k, w) in p {
@@ -635,7 +637,7 @@ fn pair_features_of(
             while at > 0 && list[at - 1].0 == i {
                 at -= 1;
             }
-            places.push(at);
+            places.push(at as u32);
             list.push((i, w));
         }
         frequent_at.push(places);
@@ -651,6 +653,7 @@ fn pair_features_of(
                 let Some(list) = frequent.get(&k) else {
                     continue;
                 };
+                let at = at as usize;
                 let window = &list[at.saturating_sub(half)..(at + half + 1).min(list.len())];
                 add_products(i, w, window, &mut scratch, &mut touched);
             }
@@ -809,12 +812,19 @@ fn by_score_then_index(x: &(usize, f32), y: &(usize, f32)) -> Ordering {
 }
 
 fn doc(f: &BatchInput, idf: &dyn Fn(u64) -> f32, config: &BatchConfig) -> Doc {
-    let mut kinds: [Vector; KINDS] = Default::default();
-    let mut all = Vector::new();
+    // Every article's vectors are held at once: sized exactly, not by doubling.
+    let mut count = [0usize; KINDS];
+    for t in &f.terms {
+        count[t.kind as usize] += 1;
+    }
+    let mut kinds: [Vector; KINDS] = std::array::from_fn(|k| Vector::with_capacity(count[k]));
+    let mut all = Vector::with_capacity(
+        count[Kind::Word as usize] + count[Kind::Entity as usize] + count[Kind::Title as usize],
+    );
     let mut lead = Vector::new();
     let mut salient_names = Vec::new();
-    let mut names = Vec::new();
-    let mut dates = Vec::new();
+    let mut names = Vec::with_capacity(count[Kind::Entity as usize]);
+    let mut dates = Vec::with_capacity(count[Kind::Date as usize]);
     for t in &f.terms {
         let w = (1.0 + t.tf.ln()) * idf(t.key);
         kinds[t.kind as usize].push((t.key, w));
