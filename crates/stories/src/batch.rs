@@ -343,7 +343,7 @@ struct InputTerm {
 const NOT_IN_BODY: u32 = u32::MAX;
 
 /// Version of [`BatchInput::encode`]'s layout; part of [`input_fingerprint`].
-const INPUT_FORMAT: u64 = 1;
+const INPUT_FORMAT: u64 = 2;
 
 /// A fingerprint of the code that makes a [`BatchInput`] (this crate's feature extraction and
 /// furniture list, the `text` crate's tokens and sentences) and of its encoding. An input encoded
@@ -384,8 +384,9 @@ pub fn input_fingerprint() -> u64 {
 /// Bytes of [`BatchInput::encode`]'s header: fingerprint, words, furniture share, publication
 /// time (flag, seconds, nanoseconds, offset) and the number of terms.
 const INPUT_HEADER: usize = 8 + 8 + 4 + 1 + 8 + 4 + 4 + 4;
-/// Bytes per term: key, count, kind, start.
-const INPUT_TERM: usize = 8 + 4 + 1 + 4;
+/// Bytes per term, about: the key, then its count and kind and its start as variable-length
+/// integers (one or two bytes each for nearly all terms).
+const INPUT_TERM: usize = 8 + 1 + 2;
 
 impl BatchInput {
     /// The input of one article. Site furniture is left out of the features, so two pages that
@@ -434,9 +435,19 @@ impl BatchInput {
         body.extend_from_slice(&(self.terms.len() as u32).to_le_bytes());
         for t in &self.terms {
             body.extend_from_slice(&t.key.to_le_bytes());
-            body.extend_from_slice(&t.tf.to_bits().to_le_bytes());
-            body.push(t.kind as u8);
-            body.extend_from_slice(&t.start.to_le_bytes());
+            // A count is a whole number of occurrences; anything else (never made now) is kept
+            // bit for bit after a zero count.
+            let count = t.tf as u32;
+            let whole = t.tf >= 1.0 && count < 1 << 24 && count as f32 == t.tf;
+            let kind = t.kind as u64;
+            if whole {
+                push_varint(&mut body, u64::from(count) << 3 | kind);
+            } else {
+                push_varint(&mut body, kind);
+                body.extend_from_slice(&t.tf.to_bits().to_le_bytes());
+            }
+            // 0 for a title word, else the offset plus one.
+            push_varint(&mut body, u64::from(t.start.wrapping_add(1)));
         }
         body
     }
@@ -461,14 +472,15 @@ impl BatchInput {
             _ => return None,
         };
         let count = r.u32()? as usize;
-        if r.0.len() != count.checked_mul(INPUT_TERM)? {
+        // At least 10 bytes a term: a count from a damaged blob allocates no more than it holds.
+        if r.0.len() < count.checked_mul(10)? {
             return None;
         }
         let mut terms = Vec::with_capacity(count);
         for _ in 0..count {
             let key = r.u64()?;
-            let tf = f32::from_bits(r.u32()?);
-            let kind = match r.take(1)?[0] {
+            let counted = r.varint()?;
+            let kind = match counted & 7 {
                 0 => Kind::Word,
                 1 => Kind::Entity,
                 2 => Kind::Number,
@@ -476,13 +488,20 @@ impl BatchInput {
                 4 => Kind::Title,
                 _ => return None,
             };
-            let start = r.u32()?;
+            let tf = match counted >> 3 {
+                0 => f32::from_bits(r.u32()?),
+                n => u32::try_from(n).ok().filter(|&n| n < 1 << 24)? as f32,
+            };
+            let start = u32::try_from(r.varint()?).ok()?.wrapping_sub(1);
             terms.push(InputTerm {
                 key,
                 tf,
                 kind,
                 start,
             });
+        }
+        if !r.0.is_empty() {
+            return None;
         }
         Some(BatchInput {
             terms,
@@ -510,6 +529,31 @@ impl<'a> Reader<'a> {
     fn u32(&mut self) -> Option<u32> {
         Some(u32::from_le_bytes(self.take(4)?.try_into().ok()?))
     }
+
+    /// A [`push_varint`] number.
+    fn varint(&mut self) -> Option<u64> {
+        let mut value = 0u64;
+        for shift in (0..64).step_by(7) {
+            let byte = self.take(1)?[0];
+            if shift == 63 && byte > 1 {
+                return None;
+            }
+            value |= u64::from(byte & 0x7f) << shift;
+            if byte & 0x80 == 0 {
+                return Some(value);
+            }
+        }
+        None
+    }
+}
+
+/// Appends `value` seven bits a byte, low first, the high bit set on all bytes but the last.
+fn push_varint(out: &mut Vec<u8>, mut value: u64) {
+    while value >= 0x80 {
+        out.push(value as u8 | 0x80);
+        value >>= 7;
+    }
+    out.push(value as u8);
 }
 
 /// A sparse vector sorted by key, L2-normalised (empty when there are no terms).
@@ -1489,6 +1533,26 @@ mod tests {
             kept.iter()
                 .any(|k| k.boilerplate > 0.0 && k.published.is_none())
         );
+        // Counts that are not whole, and offsets and numbers at the edges, come back bit for bit.
+        let mut odd = kept[0].clone();
+        odd.terms[0].tf = 2.5;
+        odd.terms[1].tf = (1u32 << 24) as f32;
+        odd.terms[2].start = NOT_IN_BODY - 1;
+        odd.terms[3].start = 0;
+        assert_eq!(BatchInput::decode(&odd.encode()), Some(odd));
+        for value in [
+            0,
+            127,
+            128,
+            16_383,
+            16_384,
+            u64::from(u32::MAX) + 1,
+            u64::MAX,
+        ] {
+            let mut bytes = Vec::new();
+            push_varint(&mut bytes, value);
+            assert_eq!(Reader(&bytes).varint(), Some(value));
+        }
         assert_eq!(
             pair_features_of(kept.clone(), &copy_of, &config),
             pair_features(&refs, &copy_of, &config)
