@@ -152,6 +152,19 @@ const MIGRATIONS: &[&str] = &[
         story     TEXT NOT NULL   -- the shown story most of its articles are in now
     );
     "#,
+    r#"
+    -- What the batch pass takes from each article of its window on its own
+    -- (`stories::BatchInput::encode`: terms, length, furniture share, date), written when the
+    -- article first enters the window and deleted when it leaves (`shown.rs`), so an update reads
+    -- these instead of deriving them again from the text of the whole window.
+    CREATE TABLE batch_inputs (
+        seq       INTEGER PRIMARY KEY REFERENCES articles (seq) ON DELETE CASCADE,
+        input     BLOB NOT NULL   -- carries the fingerprint of the code that made it
+    );
+    -- The columns `shown.rs` reads of every clustered article at each update, so it reads them
+    -- here (a few MB) rather than from the rows, which hold the text (`INDEXED BY` there).
+    CREATE INDEX articles_for_shown ON articles (id, published_ts, published, outlet);
+    "#,
 ];
 
 /// The schema version this program writes.

@@ -61,6 +61,9 @@ pub struct StoriesUpdated {
     pub reclustered: u64,
     /// Articles whose shown (batch) story changed, not counting those shown for the first time.
     pub reshown: u64,
+    /// Articles of the window whose batch input was made from their text by this update (new in
+    /// the window); the others' inputs were kept from an earlier update.
+    pub prepared: u64,
 }
 
 /// One row of `article_story`: an article's story and the earlier article it copies.
@@ -179,6 +182,7 @@ impl Store {
                 tracing::info!("re-clustering the shown stories: made by another batch or window");
                 let applied = shown::apply(&tx, path, &window)?;
                 (done.reclustered, done.reshown) = (applied.reclustered, applied.moved);
+                done.prepared = applied.prepared;
                 done.stories = count_stories(&tx, path)?;
                 tx.commit().map_err(fail("commit story update"))?;
             } else {
@@ -387,6 +391,7 @@ impl Store {
         // What is shown: the batch pass over the recent window, on top of the online stories.
         let applied = shown::apply(&tx, path, &window)?;
         (done.reclustered, done.reshown) = (applied.reclustered, applied.moved);
+        done.prepared = applied.prepared;
         done.stories = count_stories(&tx, path)?;
         tx.commit().map_err(fail("commit story update"))?;
         tracing::debug!(
@@ -395,6 +400,7 @@ impl Store {
             moved = done.moved,
             reclustered = done.reclustered,
             reshown = done.reshown,
+            prepared = done.prepared,
             stories = done.stories,
             state_bytes = done.state_bytes,
             "updated stories"

@@ -18,7 +18,7 @@ mod hash;
 mod lexicon;
 mod state;
 
-pub use batch::{BatchConfig, batch_stories, recluster};
+pub use batch::{BatchConfig, BatchInput, batch_stories, recluster, recluster_inputs};
 pub use cluster::{Assignment, Clusterer, Config, Signals, Story, StoryId, Weights};
 pub use dup::{DupConfig, Duplicate, DuplicateIndex, DuplicateKind, Fingerprint, Match};
 pub use lexicon::is_wire_agency;
