@@ -1223,7 +1223,15 @@ impl Ctx<'_> {
                             || np.start == 0
                             || !matches!(self.word(np.start - 1), "who" | "which" | "that")
                     })
-                    .map(|np| self.speaker(&np));
+                    // A phrase that names someone ends with the name: "Varga took" is "Varga".
+                    .map(|np| {
+                        let named = (np.start..np.end).rev().find(|&j| self.toks[j].cap);
+                        let end = named.map_or(np.end, |j| j + 1);
+                        self.speaker(&Np {
+                            start: np.start,
+                            end,
+                        })
+                    });
                 out.push(self.quote(span, kind, Some(self.cue(g.cue)), speaker));
             }
         }

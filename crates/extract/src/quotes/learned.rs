@@ -94,6 +94,13 @@ pub(super) struct Doc<'a> {
     pub quoted: Vec<bool>,
     /// Sentences as token ranges, in order.
     pub sentences: Vec<(usize, usize)>,
+    /// Per token: hash of [`Doc::word`], hash of its stem, cue-lexicon flags, and whether it is
+    /// a pronoun or a determiner; made once so the features hash numbers, not strings.
+    hash: Vec<u64>,
+    stem: Vec<u64>,
+    flag: Vec<u8>,
+    pron: Vec<bool>,
+    det: Vec<bool>,
 }
 
 impl<'a> Doc<'a> {
@@ -112,12 +119,28 @@ impl<'a> Doc<'a> {
             .iter()
             .flat_map(|p| sentences(toks, p, &protected, &|w| is_say(w)))
             .collect();
-        Doc {
+        let mut d = Doc {
             text,
             toks,
             quoted,
             sentences,
+            hash: Vec::with_capacity(toks.len()),
+            stem: Vec::with_capacity(toks.len()),
+            flag: Vec::with_capacity(toks.len()),
+            pron: Vec::with_capacity(toks.len()),
+            det: Vec::with_capacity(toks.len()),
+        };
+        for i in 0..toks.len() {
+            let w = d.word(i);
+            let (h, st, fl) = (hash(w), hash(stem(w)), flags(w));
+            let (p, dt) = (PRONOUNS.contains(&w), is_det(w));
+            d.hash.push(h);
+            d.stem.push(st);
+            d.flag.push(fl);
+            d.pron.push(p);
+            d.det.push(dt);
         }
+        d
     }
 
     /// The lower-cased word, or the punctuation character itself.
@@ -130,6 +153,14 @@ impl<'a> Doc<'a> {
         }
     }
 }
+
+fn hash(s: &str) -> u64 {
+    features::hash_str(s)
+}
+
+/// Stand-ins for the words before and after a sentence or a text.
+const BEFORE: u64 = 1;
+const AFTER: u64 = 2;
 
 fn bucket(d: usize) -> u64 {
     match d {
@@ -156,45 +187,45 @@ fn stem(w: &str) -> &str {
 
 const PRONOUNS: &[&str] = &["he", "she", "they", "it", "we", "i", "you", "who"];
 
-/// Collects hashed features into buckets.
+/// Hashed features of one token or quote, not yet tied to a classifier: each classifier
+/// mixes in its own salt when it looks a feature up, so one set of span features serves the
+/// content and source classifiers alike.
+#[derive(Default)]
 struct Features {
-    salt: u64,
-    out: Vec<u32>,
+    raw: Vec<u64>,
 }
 
 impl Features {
-    fn new(salt: u64) -> Features {
-        Features {
-            salt,
-            out: Vec::new(),
+    /// Feature `id` with these values (word hashes, numbers, flags).
+    fn add(&mut self, id: u64, parts: &[u64]) {
+        let mut h = features::mix(0x5eed, id);
+        for &p in parts {
+            h = features::mix(h, p);
         }
+        self.raw.push(h);
     }
+}
 
-    fn add(&mut self, id: u64, parts: &[&str]) {
-        let mut h = features::mix(self.salt, id);
-        for p in parts {
-            h = features::mix(h, features::hash_str(p));
-        }
-        self.out.push((h & ((1 << BITS) - 1)) as u32);
-    }
+/// The weight bucket of feature `h` in the classifier salted `salt`.
+fn bucket_of(h: u64, salt: u64) -> u32 {
+    (features::mix(h, salt) & ((1 << BITS) - 1)) as u32
+}
 
-    fn num(&mut self, id: u64, n: u64) {
-        let h = features::mix(features::mix(self.salt, id), n.wrapping_add(0x9e37));
-        self.out.push((h & ((1 << BITS) - 1)) as u32);
-    }
+/// The score of features `raw` in the classifier with weights `w` and salt `salt`.
+fn score(w: &[f32], raw: &[u64], salt: u64) -> f32 {
+    raw.iter().map(|&h| w[bucket_of(h, salt) as usize]).sum()
 }
 
 /// Features of token `i` of sentence `(a, b)` for the cue classifier.
 fn cue_features(d: &Doc, (a, b): (usize, usize), i: usize, f: &mut Features) {
-    let w = d.word(i);
-    let at = |k: isize| -> &str {
+    let idx = |k: isize| -> Option<usize> {
         let j = i as isize + k;
-        if j < a as isize || j >= b as isize {
-            "<s>"
-        } else {
-            d.word(j as usize)
-        }
+        (j >= a as isize && j < b as isize).then_some(j as usize)
     };
+    let at = |k: isize| idx(k).map_or(BEFORE, |j| d.hash[j]);
+    let flag = |k: isize| idx(k).map_or(0, |j| u64::from(d.flag[j]));
+    let w = d.hash[i];
+    let word = d.word(i);
     f.add(0, &[]);
     f.add(1, &[w]);
     f.add(2, &[at(-1)]);
@@ -203,109 +234,91 @@ fn cue_features(d: &Doc, (a, b): (usize, usize), i: usize, f: &mut Features) {
     f.add(5, &[at(2)]);
     f.add(6, &[at(-1), w]);
     f.add(7, &[w, at(1)]);
-    f.add(8, &[stem(w)]);
-    f.add(9, &[stem(w), at(1)]);
-    f.num(10, u64::from(flags(w)));
-    f.num(11, u64::from(flags(at(1))));
-    f.num(12, u64::from(flags(at(-1))));
-    f.num(13, u64::from(d.toks[i].cap && i > a));
-    f.num(14, u64::from(d.quoted[i]));
-    f.num(15, bucket(i - a));
-    f.num(16, bucket(b - 1 - i));
-    let prev = at(-1);
-    f.num(17, u64::from(PRONOUNS.contains(&prev)));
-    f.num(18, u64::from(i > a && d.toks[i - 1].cap));
+    f.add(8, &[d.stem[i]]);
+    f.add(9, &[d.stem[i], at(1)]);
+    f.add(10, &[flag(0)]);
+    f.add(11, &[flag(1)]);
+    f.add(12, &[flag(-1)]);
+    f.add(13, &[u64::from(d.toks[i].cap && i > a)]);
+    f.add(14, &[u64::from(d.quoted[i])]);
+    f.add(15, &[bucket(i - a)]);
+    f.add(16, &[bucket(b - 1 - i)]);
+    f.add(17, &[u64::from(idx(-1).is_some_and(|j| d.pron[j]))]);
+    f.add(18, &[u64::from(i > a && d.toks[i - 1].cap)]);
     f.add(19, &[at(-2), at(-1), w]);
     f.add(20, &[w, at(1), at(2)]);
     let suffix = |n: usize| {
-        w.char_indices()
+        word.char_indices()
             .rev()
             .nth(n - 1)
-            .map_or(w, |(k, _)| &w[k..])
+            .map_or(word, |(k, _)| &word[k..])
     };
-    f.add(21, &[suffix(2)]);
-    f.add(22, &[suffix(3)]);
+    f.add(21, &[hash(suffix(2))]);
+    f.add(22, &[hash(suffix(3))]);
     // A subject just before (a name, a pronoun) and an object or clause just after.
-    let subject =
-        (i.saturating_sub(4).max(a)..i).any(|k| d.toks[k].cap || PRONOUNS.contains(&d.word(k)));
-    let next = at(1);
-    let object = is_det(next) || next == "that" || (i + 1 < b && d.toks[i + 1].cap);
-    f.num(23, u64::from(subject) * 2 + u64::from(object));
-    f.add(24, &[stem(w), if subject { "S" } else { "-" }]);
+    let subject = (i.saturating_sub(4).max(a)..i).any(|k| d.toks[k].cap || d.pron[k]);
+    let object = idx(1).is_some_and(|j| d.det[j] || d.toks[j].cap || d.word(j) == "that");
+    f.add(23, &[u64::from(subject) * 2 + u64::from(object)]);
+    f.add(24, &[d.stem[i], u64::from(subject)]);
     let comma = (a..i)
         .rev()
         .position(|k| d.word(k) == ",")
         .map_or(9, bucket);
-    f.num(25, comma);
+    f.add(25, &[comma]);
 }
 
 /// Features of token `j` as part of the content (or source) of the cue `c` in sentence
 /// `(a, b)`.
 fn span_features(d: &Doc, (a, b): (usize, usize), c: (usize, usize), j: usize, f: &mut Features) {
     let left = j < c.0;
-    let side = if left { "L" } else { "R" };
+    let side = if left { 1 } else { 2 };
     let (dist, between) = if left {
         (c.0 - j, j + 1..c.0)
     } else {
         (j + 1 - c.1, c.1..j)
     };
     let dist = bucket(dist);
-    let dist_s = dist.to_string();
-    let w = d.word(j);
-    let head = d.word(c.1 - 1);
-    let first = d.word(c.0);
-    let after = if c.1 < b { d.word(c.1) } else { "</s>" };
-    let before = if c.0 > a { d.word(c.0 - 1) } else { "<s>" };
+    let w = d.hash[j];
+    let head = d.hash[c.1 - 1];
+    let first = d.hash[c.0];
+    let after = if c.1 < b { d.hash[c.1] } else { AFTER };
+    let before = if c.0 > a { d.hash[c.0 - 1] } else { BEFORE };
     let mut commas = 0u64;
-    let (mut stop, mut that, mut dash) = (false, false, false);
+    let (mut stop, mut that, mut dash) = (0, 0, 0);
     for k in between {
         match d.word(k) {
             "," => commas += 1,
-            ";" | ":" | "(" | ")" => stop = true,
-            "that" => that = true,
-            "—" | "–" | "-" => dash = true,
+            ";" | ":" | "(" | ")" => stop = 1,
+            "that" => that = 1,
+            "—" | "–" | "-" => dash = 1,
             _ => {}
         }
     }
-    let commas = commas.min(3).to_string();
-    let edge = if left { j - a } else { b - 1 - j };
-    let edge = bucket(edge).to_string();
-    let flags_s = flags(head).to_string();
-    let quoted = if d.quoted[j] { "q" } else { "-" };
-    let cap = if d.toks[j].cap { "C" } else { "c" };
-    let pron = if PRONOUNS.contains(&w) { "p" } else { "-" };
+    let commas = commas.min(3);
+    let edge = bucket(if left { j - a } else { b - 1 - j });
+    let cap = u64::from(d.toks[j].cap) * 2 + u64::from(d.pron[j]);
     f.add(0, &[side]);
-    f.add(1, &[side, &dist_s]);
+    f.add(1, &[side, dist]);
     f.add(2, &[side, w]);
     f.add(3, &[side, head]);
-    f.add(4, &[side, head, &dist_s]);
+    f.add(4, &[side, head, dist]);
     f.add(5, &[side, after]);
-    f.add(6, &[side, after, &dist_s]);
+    f.add(6, &[side, after, dist]);
     f.add(7, &[side, before]);
-    f.add(8, &[side, &commas]);
-    f.add(9, &[side, &commas, &dist_s]);
-    f.add(10, &[side, if stop { "stop" } else { "-" }]);
-    f.add(11, &[side, if that { "that" } else { "-" }, &dist_s]);
-    f.add(12, &[side, if dash { "dash" } else { "-" }]);
-    f.add(13, &[side, quoted]);
-    f.add(14, &[side, &edge]);
-    f.add(15, &[side, if c.0 == a { "first" } else { "-" }]);
-    f.add(
-        16,
-        &[
-            side,
-            if c.1 >= b.saturating_sub(1) {
-                "last"
-            } else {
-                "-"
-            },
-        ],
-    );
-    f.add(17, &[side, &flags_s]);
-    f.add(18, &[side, cap, pron]);
+    f.add(8, &[side, commas]);
+    f.add(9, &[side, commas, dist]);
+    f.add(10, &[side, stop]);
+    f.add(11, &[side, that, dist]);
+    f.add(12, &[side, dash]);
+    f.add(13, &[side, u64::from(d.quoted[j])]);
+    f.add(14, &[side, edge]);
+    f.add(15, &[side, u64::from(c.0 == a)]);
+    f.add(16, &[side, u64::from(c.1 >= b.saturating_sub(1))]);
+    f.add(17, &[side, u64::from(d.flag[c.1 - 1])]);
+    f.add(18, &[side, cap]);
     f.add(19, &[side, first]);
-    f.add(20, &[side, stem(head), &commas]);
-    f.add(21, &[side, w, &dist_s]);
+    f.add(20, &[side, d.stem[c.1 - 1], commas]);
+    f.add(21, &[side, w, dist]);
 }
 
 const CUE_SALT: u64 = 1;
@@ -317,73 +330,69 @@ const KEEP_SALT: u64 = 5;
 /// Features of a reported-speech quote for the keep classifier: where it came from, its cue,
 /// its speaker, the length and the edges of its content.
 fn keep_features(d: &Doc, q: &Quote, learned: bool, f: &mut Features) {
-    let origin = if learned { "model" } else { "rules" };
+    let origin = u64::from(learned);
+    let n = d.toks.len();
     let first = d.toks.partition_point(|t| t.span.start < q.span.start);
     let last = d.toks.partition_point(|t| t.span.start < q.span.end);
-    let word = |i: Option<usize>| i.filter(|&i| i < d.toks.len()).map_or("<>", |i| d.word(i));
-    let cue = q
-        .cue
-        .as_ref()
-        .map_or(String::new(), |c| c.text.to_lowercase());
-    let head = cue.rsplit(' ').next().unwrap_or("");
+    let word = |i: Option<usize>| i.filter(|&i| i < n).map_or(BEFORE, |i| d.hash[i]);
+    let (cue_first, cue_end) = q.cue.as_ref().map_or((0, 0), |c| {
+        (
+            d.toks.partition_point(|t| t.span.start < c.span.start),
+            d.toks.partition_point(|t| t.span.start < c.span.end),
+        )
+    });
+    let cue: u64 = (cue_first..cue_end).fold(0, |h, i| features::mix(h, d.hash[i]));
+    let head_at = cue_end.checked_sub(1).filter(|&i| i >= cue_first && i < n);
+    let head = head_at.map_or(0, |i| d.hash[i]);
     let words = (first..last).filter(|&i| d.toks[i].word).count();
-    let speaker = match &q.speaker {
-        None => "none",
-        Some(s) if s.name.is_some() => "name",
-        Some(s) if s.role.is_some() => "role",
-        Some(_) => "unknown",
+    let speaker: u64 = match &q.speaker {
+        None => 0,
+        Some(s) if s.name.is_some() => 1,
+        Some(s) if s.role.is_some() => 2,
+        Some(_) => 3,
     };
     let after = q.cue.as_ref().is_some_and(|c| c.span.start >= q.span.end);
     let before_content = word(first.checked_sub(1));
     let first_word = word(Some(first));
     let last_tok = word(last.checked_sub(1));
     let after_content = word(Some(last));
-    let size = bucket(words).to_string();
+    let size = bucket(words);
     f.add(0, &[]);
     f.add(1, &[origin]);
-    f.add(2, &[&cue]);
+    f.add(2, &[cue]);
     f.add(3, &[origin, head]);
-    f.add(4, &[stem(head)]);
-    f.add(5, &[&size]);
-    f.add(6, &[origin, &size]);
+    f.add(4, &[head_at.map_or(0, |i| d.stem[i])]);
+    f.add(5, &[size]);
+    f.add(6, &[origin, size]);
     f.add(7, &[first_word]);
     f.add(8, &[head, first_word]);
     f.add(9, &[last_tok]);
     f.add(10, &[speaker]);
     f.add(11, &[origin, speaker]);
-    f.add(
-        12,
-        &[if after { "cue after" } else { "cue before" }, origin],
-    );
+    f.add(12, &[u64::from(after), origin]);
     f.add(13, &[before_content]);
     f.add(14, &[after_content]);
-    f.add(15, &[head, &size]);
+    f.add(15, &[head, size]);
     f.add(16, &[before_content, first_word]);
-    f.num(17, u64::from(flags(head)));
-    let cue_toks = q.cue.as_ref().map_or(0, |c| {
-        d.toks.partition_point(|t| t.span.start < c.span.end)
-            - d.toks.partition_point(|t| t.span.start < c.span.start)
-    });
-    f.num(18, cue_toks as u64);
-    let gap = q.cue.as_ref().map_or(99, |c| {
-        let (x, y) = if after {
-            (q.span.end, c.span.start)
-        } else {
-            (c.span.end, q.span.start)
-        };
-        d.toks.partition_point(|t| t.span.start < y) - d.toks.partition_point(|t| t.span.start < x)
-    });
-    f.num(19, bucket(gap));
+    f.add(17, &[head_at.map_or(0, |i| u64::from(d.flag[i]))]);
+    f.add(18, &[(cue_end - cue_first) as u64]);
+    let gap = if q.cue.is_none() {
+        99
+    } else if after {
+        cue_first.saturating_sub(last)
+    } else {
+        first.saturating_sub(cue_end)
+    };
+    f.add(19, &[bucket(gap)]);
     let quoted = (first..last).filter(|&i| d.quoted[i]).count();
-    f.num(20, (4 * quoted / (last - first).max(1)) as u64);
-    let nested = (first..last).any(|i| flags(d.word(i)) != 0);
-    f.add(21, &[origin, if nested { "nested cue" } else { "-" }]);
-    let pronoun = q
-        .speaker
-        .as_ref()
-        .and_then(|s| d.text.get(s.span.clone()))
-        .is_some_and(|t| PRONOUNS.contains(&t.to_lowercase().as_str()));
-    f.add(22, &[speaker, if pronoun { "pronoun" } else { "-" }]);
+    f.add(20, &[(4 * quoted / (last - first).max(1)) as u64]);
+    let nested = (first..last).any(|i| d.flag[i] != 0);
+    f.add(21, &[origin, u64::from(nested)]);
+    let pronoun = q.speaker.as_ref().is_some_and(|s| {
+        let k = d.toks.partition_point(|t| t.span.start < s.span.start);
+        k < n && d.pron[k] && d.toks[k].span.end >= s.span.end
+    });
+    f.add(22, &[speaker, u64::from(pronoun)]);
 }
 
 /// Which end of the content a boundary classifier looks for.
@@ -395,14 +404,14 @@ enum Edge {
 
 /// The words around token `j` that mark a clause boundary on the `edge` side.
 fn edge_features(d: &Doc, (a, b): (usize, usize), j: usize, edge: Edge, f: &mut Features) {
-    let at = |k: isize| -> &str {
+    let at = |k: isize| -> u64 {
         let i = j as isize + k;
         if i < a as isize {
-            "<s>"
+            BEFORE
         } else if i >= b as isize {
-            "</s>"
+            AFTER
         } else {
-            d.word(i as usize)
+            d.hash[i as usize]
         }
     };
     let (out1, out2) = match edge {
@@ -413,10 +422,6 @@ fn edge_features(d: &Doc, (a, b): (usize, usize), j: usize, edge: Edge, f: &mut 
     f.add(31, &[out1, out2]);
     f.add(32, &[at(0), out1]);
     f.add(33, &[at(0)]);
-}
-
-fn score(w: &[f32], feats: &[u32]) -> f32 {
-    feats.iter().map(|&k| w[k as usize]).sum()
 }
 
 /// The run `lo..hi` inside `range` with the highest total of `scores` (indexed from
@@ -452,15 +457,15 @@ impl AttributionModel {
     /// Attributions in sentence `s` whose cue and content avoid the `covered` tokens.
     pub(super) fn guess(&self, d: &Doc, s: (usize, usize), covered: &[bool]) -> Vec<Guess> {
         let (a, b) = s;
-        let mut f = Features::new(CUE_SALT);
+        let mut f = Features::default();
         let mut cue_scores = vec![f32::NEG_INFINITY; b - a];
         for i in a..b {
             if covered[i] || !d.toks[i].word {
                 continue;
             }
-            f.out.clear();
+            f.raw.clear();
             cue_features(d, s, i, &mut f);
-            cue_scores[i - a] = score(&self.cue, &f.out);
+            cue_scores[i - a] = score(&self.cue, &f.raw, CUE_SALT);
         }
         let mut out = Vec::new();
         let mut i = a;
@@ -505,24 +510,22 @@ impl AttributionModel {
     ) -> Option<Guess> {
         let (a, b) = s;
         let in_cue = |j: usize| (cue.0..cue.1).contains(&j);
-        let scores = |w: &[f32], salt: u64, edge: Option<Edge>| -> Vec<f32> {
-            let mut f = Features::new(salt);
-            (a..b)
-                .map(|j| {
-                    if in_cue(j) {
-                        return 0.0;
-                    }
-                    f.out.clear();
-                    span_features(d, s, cue, j, &mut f);
-                    if let Some(edge) = edge {
-                        edge_features(d, s, j, edge, &mut f);
-                    }
-                    score(w, &f.out)
-                })
-                .collect()
-        };
-        let starts = scores(&self.start, START_SALT, Some(Edge::Start));
-        let ends = scores(&self.end, END_SALT, Some(Edge::End));
+        // Start, end and source scores of every token; the span features are made once.
+        let n = b - a;
+        let (mut starts, mut ends, mut sources) = (vec![0.0; n], vec![0.0; n], vec![0.0; n]);
+        let (mut f, mut e) = (Features::default(), Features::default());
+        for j in (a..b).filter(|&j| !in_cue(j)) {
+            f.raw.clear();
+            span_features(d, s, cue, j, &mut f);
+            e.raw.clear();
+            edge_features(d, s, j, Edge::Start, &mut e);
+            starts[j - a] =
+                score(&self.start, &f.raw, START_SALT) + score(&self.start, &e.raw, START_SALT);
+            e.raw.clear();
+            edge_features(d, s, j, Edge::End, &mut e);
+            ends[j - a] = score(&self.end, &f.raw, END_SALT) + score(&self.end, &e.raw, END_SALT);
+            sources[j - a] = score(&self.source, &f.raw, SOURCE_SALT);
+        }
         let blocked = |j: usize| covered[j] || in_cue(j);
         // The best first and last token on one side of the cue, with nothing blocked between.
         let best = |range: std::ops::Range<usize>| -> Option<(usize, usize, f32)> {
@@ -560,9 +563,8 @@ impl AttributionModel {
         if total <= CONTENT_MIN || !(cs..ce).any(|j| d.toks[j].word) {
             return None;
         }
-        let source_scores = scores(&self.source, SOURCE_SALT, None);
         let blocked = |j: usize| blocked(j) || (cs..ce).contains(&j);
-        let source = best_run(&source_scores, a..b, &blocked)
+        let source = best_run(&sources, a..b, &blocked)
             .filter(|r| r.2 > 0.0 && (r.0..r.1).any(|j| d.toks[j].word))
             .map(|r| (r.0, r.1));
         Some(Guess {
@@ -578,9 +580,9 @@ impl AttributionModel {
         if self.keep.is_empty() || quote.kind != QuoteKind::Indirect {
             return true;
         }
-        let mut f = Features::new(KEEP_SALT);
+        let mut f = Features::default();
         keep_features(d, quote, learned, &mut f);
-        score(&self.keep, &f.out) > KEEP_MIN
+        score(&self.keep, &f.raw, KEEP_SALT) > KEEP_MIN
     }
 
     /// Saves the model (8-bit weights) in the format [`AttributionModel::from_bytes`] reads.
@@ -633,11 +635,14 @@ struct Examples {
 }
 
 impl Examples {
-    fn push(&mut self, f: &mut Features, label: bool) {
+    /// One example: the features of each of `parts`, looked up with `salt`.
+    fn push(&mut self, parts: &[&Features], salt: u64, label: bool) {
         if self.offsets.is_empty() {
             self.offsets.push(0);
         }
-        self.feats.append(&mut f.out);
+        for f in parts {
+            self.feats.extend(f.raw.iter().map(|&h| bucket_of(h, salt)));
+        }
         self.offsets.push(self.feats.len());
         self.labels.push(label);
     }
@@ -664,7 +669,8 @@ impl Examples {
             for &k in &order {
                 let y = if self.labels[k] { 1.0 } else { -1.0 };
                 let feats = self.get(k);
-                if y * score(&w, feats) <= 0.0 {
+                let margin: f32 = feats.iter().map(|&x| w[x as usize]).sum();
+                if y * margin <= 0.0 {
                     for &x in feats {
                         w[x as usize] += y;
                         u[x as usize] += y as f64 * c;
@@ -749,9 +755,9 @@ fn keep_examples(art: &TrainingArticle, fold: &AttributionModel, keep: &mut Exam
         let hit = gold
             .iter()
             .any(|g| 2 * g.iter().filter(|i| mine.binary_search(i).is_ok()).count() >= g.len());
-        let mut f = Features::new(KEEP_SALT);
+        let mut f = Features::default();
         keep_features(&d, q, !rules.contains(q), &mut f);
-        keep.push(&mut f, hit);
+        keep.push(&[&f], KEEP_SALT, hit);
     }
 }
 
@@ -773,12 +779,13 @@ fn train_spans(articles: &[&TrainingArticle], epochs: usize, seed: u64) -> Attri
         // The cue classifier learns from the tokens it will see: those the rules leave.
         let rules = super::attribution::extract(&art.text, &super::find_people(&art.text), None);
         let covered = covered_tokens(&toks, &rules);
-        let mut f = Features::new(CUE_SALT);
+        let mut f = Features::default();
         for &s in &d.sentences {
             for i in s.0..s.1 {
                 if toks[i].word && !covered[i] {
+                    f.raw.clear();
                     cue_features(&d, s, i, &mut f);
-                    cue.push(&mut f, touches(&toks[i].span, &all_cues));
+                    cue.push(&[&f], CUE_SALT, touches(&toks[i].span, &all_cues));
                 }
             }
         }
@@ -811,18 +818,17 @@ fn train_spans(articles: &[&TrainingArticle], epochs: usize, seed: u64) -> Attri
                 if (c.0..c.1).contains(&j) {
                     continue;
                 }
+                let mut f = Features::default();
+                span_features(&d, s, c, j, &mut f);
                 for (edge, salt, ex, gold) in [
                     (Edge::Start, START_SALT, &mut start, first),
                     (Edge::End, END_SALT, &mut end, last),
                 ] {
-                    let mut f = Features::new(salt);
-                    span_features(&d, s, c, j, &mut f);
-                    edge_features(&d, s, j, edge, &mut f);
-                    ex.push(&mut f, gold == Some(j));
+                    let mut e = Features::default();
+                    edge_features(&d, s, j, edge, &mut e);
+                    ex.push(&[&f, &e], salt, gold == Some(j));
                 }
-                let mut f = Features::new(SOURCE_SALT);
-                span_features(&d, s, c, j, &mut f);
-                source.push(&mut f, touches(&tok.span, &g.source));
+                source.push(&[&f], SOURCE_SALT, touches(&tok.span, &g.source));
             }
         }
     }
@@ -861,7 +867,7 @@ mod tests {
         assert_eq!(
             learned(text),
             [(
-                "took aim at".to_owned(),
+                "aim at".to_owned(),
                 "the ministry's plan to close the hospital and sell the land".to_owned(),
                 Some("Elena Varga".to_owned())
             )]
