@@ -4,11 +4,11 @@
 //!
 //! Works on an article's normalised text (paragraphs separated by `"\n\n"`); every span is a byte
 //! range of that text, and slicing the text by a quote's span gives its `text`. Hand-written
-//! rules find most attributions; a small learned fallback (four perceptron classifiers trained
-//! on PolNeAR train by `cargo xtask train-quotes`, compiled in) adds the ones whose cue the rules
-//! do not know ("took aim at", "has no illusions about") among the tokens the rules left. No
-//! I/O, deterministic. A speaker that the text does not pin down stays unknown: neither the rules
-//! nor the model pick a name by guessing.
+//! rules find most attributions; a small learned layer (perceptron classifiers trained on PolNeAR
+//! train by `cargo xtask train-quotes`, compiled in) adds the ones whose cue the rules do not know
+//! ("took aim at", "has no illusions about") among the tokens the rules left, and drops reported
+//! speech that looks misread. No I/O, deterministic. A speaker that the text does not pin down
+//! stays unknown: neither the rules nor the model pick a name by guessing.
 
 mod attribution;
 mod group;
