@@ -991,7 +991,7 @@ const BOILERPLATE: [&str; 26] = [
     "sign up",
 ];
 
-/// Share of the sentences of `text` that hold a [`BOILERPLATE`] phrase (0 for no sentences).
+/// Share of the sentences of `text` that hold a `BOILERPLATE` phrase (0 for no sentences).
 pub fn boilerplate_share(text: &str) -> f32 {
     strip_boilerplate(text).1
 }

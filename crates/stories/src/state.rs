@@ -52,7 +52,7 @@ pub enum StateError {
     Encode { message: String },
 }
 
-/// A fingerprint of the clustering code: this crate's sources and [`ALGORITHM`]. Any change to
+/// A fingerprint of the clustering code: this crate's sources and `ALGORITHM`. Any change to
 /// them, even a comment, makes saved states stale; the cost is one replay, never a clusterer
 /// that disagrees with the code that runs it.
 pub fn code_fingerprint() -> u64 {

@@ -1,9 +1,9 @@
 //! Web pages: from the bytes of one HTML page to a [`Draft`] with the article body and the
 //! page's metadata.
 //!
-//! The pipeline is decode ([`decode`]: BOM, HTTP or `<meta>` charset, else detection) → parse
-//! ([`dom`]: a byte-level tokenizer and a flat arena tree, no recursion) → metadata ([`meta`]:
-//! JSON-LD, OpenGraph, `<meta>`, `<time>`, bylines) and body ([`body`]: readability-style block
+//! The pipeline is decode (`decode`: BOM, HTTP or `<meta>` charset, else detection) → parse
+//! (`dom`: a byte-level tokenizer and a flat arena tree, no recursion) → metadata (`meta`:
+//! JSON-LD, OpenGraph, `<meta>`, `<time>`, bylines) and body (`body`: readability-style block
 //! scoring and boilerplate removal). It must never panic or recurse on any input, and it never
 //! does I/O: callers hand it bytes.
 
