@@ -24,6 +24,26 @@ pub(crate) fn hash_bytes(bytes: &[u8]) -> u64 {
     mix(h)
 }
 
+/// FNV-1a over several files' bytes with a file boundary between them (so moving code between
+/// files changes the result too), started from `seed`. A `const fn`: fingerprints of source code
+/// are computed at compile time and the sources do not end up in the binary.
+pub(crate) const fn fingerprint_sources(seed: u64, sources: &[&[u8]]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325 ^ seed;
+    let mut f = 0;
+    while f < sources.len() {
+        let bytes = sources[f];
+        let mut i = 0;
+        while i < bytes.len() {
+            h ^= bytes[i] as u64;
+            h = h.wrapping_mul(0x0000_0100_0000_01b3);
+            i += 1;
+        }
+        h = h.rotate_left(17) ^ f as u64;
+        f += 1;
+    }
+    h
+}
+
 /// Order-dependent combination of two hashes (`combine(a, b) != combine(b, a)`).
 pub(crate) fn combine(a: u64, b: u64) -> u64 {
     mix(a.rotate_left(23) ^ b.wrapping_mul(0x9e37_79b9_7f4a_7c15))

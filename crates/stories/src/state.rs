@@ -66,24 +66,7 @@ pub fn code_fingerprint() -> u64 {
         include_bytes!("lexicon.rs"),
         include_bytes!("state.rs"),
     ];
-    // Computed at compile time: the sources themselves do not end up in the binary.
-    const FINGERPRINT: u64 = {
-        let mut h: u64 = 0xcbf2_9ce4_8422_2325 ^ ALGORITHM;
-        let mut f = 0;
-        while f < SOURCES.len() {
-            let bytes = SOURCES[f];
-            let mut i = 0;
-            while i < bytes.len() {
-                h ^= bytes[i] as u64;
-                h = h.wrapping_mul(0x0000_0100_0000_01b3);
-                i += 1;
-            }
-            // A file boundary, so moving code between files changes the fingerprint too.
-            h = h.rotate_left(17) ^ f as u64;
-            f += 1;
-        }
-        h
-    };
+    const FINGERPRINT: u64 = crate::hash::fingerprint_sources(ALGORITHM, SOURCES);
     FINGERPRINT
 }
 
