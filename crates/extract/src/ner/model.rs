@@ -126,14 +126,7 @@ impl Stage {
         let Weights::Float(w) = &self.weights else {
             return self.clone();
         };
-        // The largest weight sets the scale: clipping the few large weights costs more
-        // accuracy than rounding the many small ones (measured on the dev set).
-        let top = w.iter().fold(0f32, |m, x| m.max(x.abs()));
-        let scale = if top > 0.0 { top / 127.0 } else { 1.0 };
-        let values = w
-            .iter()
-            .map(|&x| (x / scale).round().clamp(-127.0, 127.0) as i8)
-            .collect();
+        let (values, scale) = quantise(w);
         Stage {
             bits: self.bits,
             weights: Weights::Quantised { values, scale },
@@ -141,6 +134,19 @@ impl Stage {
             start: self.start,
         }
     }
+}
+
+/// 8-bit weights and the scale that turns them back into `w` (`value * scale`). The largest
+/// weight sets the scale: clipping the few large weights costs more accuracy than rounding the
+/// many small ones (measured on the NER dev set).
+pub(crate) fn quantise(w: &[f32]) -> (Vec<i8>, f32) {
+    let top = w.iter().fold(0f32, |m, x| m.max(x.abs()));
+    let scale = if top > 0.0 { top / 127.0 } else { 1.0 };
+    let values = w
+        .iter()
+        .map(|&x| (x / scale).round().clamp(-127.0, 127.0) as i8)
+        .collect();
+    (values, scale)
 }
 
 /// The best tag sequence under first-order scores, allowing only valid IOB2 sequences.

@@ -593,9 +593,7 @@ impl AttributionModel {
         let mut out = MAGIC.to_vec();
         out.push(BITS as u8);
         for w in [&self.cue, &self.start, &self.end, &self.source, &self.keep] {
-            let max = w.iter().fold(0f32, |m, x| m.max(x.abs()));
-            let scale = if max > 0.0 { max / 127.0 } else { 1.0 };
-            let q: Vec<i8> = w.iter().map(|x| (x / scale).round() as i8).collect();
+            let (q, scale) = model::quantise(w);
             out.extend(scale.to_le_bytes());
             let packed = model::pack(&q);
             out.extend((packed.len() as u32).to_le_bytes());
@@ -690,7 +688,7 @@ impl Examples {
 }
 
 /// Tokens inside a quote of `quotes` (any part) or its cue.
-pub(super) fn covered_tokens(toks: &[Tok], quotes: &[super::Quote]) -> Vec<bool> {
+pub(super) fn covered_tokens(toks: &[Tok], quotes: &[Quote]) -> Vec<bool> {
     let taken: Vec<Span> = quotes
         .iter()
         .flat_map(|q| {
@@ -699,7 +697,16 @@ pub(super) fn covered_tokens(toks: &[Tok], quotes: &[super::Quote]) -> Vec<bool>
                 .chain(q.cue.iter().map(|c| c.span.clone()))
         })
         .collect();
-    toks.iter().map(|t| touches(&t.span, &taken)).collect()
+    // Tokens are sorted and do not overlap: each span covers one run of them.
+    let mut covered = vec![false; toks.len()];
+    for s in &taken {
+        let lo = toks.partition_point(|t| t.span.end <= s.start);
+        let hi = toks.partition_point(|t| t.span.start < s.end);
+        for c in covered.iter_mut().take(hi).skip(lo) {
+            *c = true;
+        }
+    }
+    covered
 }
 
 fn touches(t: &Span, spans: &[Span]) -> bool {
