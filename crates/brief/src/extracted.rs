@@ -82,6 +82,7 @@ pub fn quotes_and_people(
         .into_iter()
         .map(|g| QuoteInput {
             speaker: g.speaker,
+            role: g.role,
             // Each part of a split quotation is cited where it stands.
             appearances: g
                 .appearances

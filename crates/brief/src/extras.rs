@@ -49,6 +49,7 @@ pub(crate) fn given_quotes(
         if let Some(longest) = appearances.iter().max_by_key(|e| e.text.len()) {
             out.push(QuoteGroup {
                 speaker: q.speaker.clone(),
+                role: q.role.clone(),
                 text: longest.text.clone(),
                 appearances,
             });
@@ -133,6 +134,7 @@ pub(crate) fn find_quotes(
                 .clone();
             Some(QuoteGroup {
                 speaker,
+                role: None,
                 text,
                 appearances,
             })

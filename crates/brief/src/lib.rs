@@ -41,6 +41,8 @@ pub struct Mention {
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct QuoteInput {
     pub speaker: Option<String>,
+    /// The speaker's role ("officials"), shown when no name is known.
+    pub role: Option<String>,
     pub appearances: Vec<Mention>,
 }
 

@@ -103,9 +103,24 @@ pub struct Fact {
 pub struct QuoteGroup {
     /// Unknown speakers stay unknown.
     pub speaker: Option<String>,
+    /// The role the articles give the speaker ("officials", "spokesman"), if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub role: Option<String>,
     /// The longest appearance's wording.
     pub text: String,
     pub appearances: Vec<Excerpt>,
+}
+
+impl QuoteGroup {
+    /// Who to show as the speaker: the name, else the role marked as unnamed ("officials
+    /// (unnamed)"), else "Unknown speaker".
+    pub fn speaker_label(&self) -> String {
+        match (&self.speaker, &self.role) {
+            (Some(name), _) => name.clone(),
+            (None, Some(role)) => format!("{role} (unnamed)"),
+            (None, None) => "Unknown speaker".to_owned(),
+        }
+    }
 }
 
 /// A person (or, without the extract stage's entities, a capitalised name) and where it appears.

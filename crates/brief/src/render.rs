@@ -77,7 +77,7 @@ fn story_markdown(story: &StoryBrief, out: &mut String) {
     if !story.quotes.is_empty() {
         out.push_str("## Quotes\n\n");
         for q in &story.quotes {
-            let who = q.speaker.as_deref().unwrap_or("Unknown speaker");
+            let who = q.speaker_label();
             let ids: Vec<String> = q.appearances.iter().map(|e| e.article.clone()).collect();
             let _ = writeln!(
                 out,
@@ -93,9 +93,9 @@ fn story_markdown(story: &StoryBrief, out: &mut String) {
         for p in &story.people {
             let _ = writeln!(
                 out,
-                "- {} ({} mentions) {}",
+                "- {} ({}) {}",
                 p.name,
-                p.mentions,
+                mentions(p.mentions),
                 num.refs(&p.articles)
             );
         }
@@ -225,7 +225,7 @@ fn story_html(story: &StoryBrief, out: &mut String) {
             let _ = writeln!(
                 out,
                 "<li><b>{}</b>: &ldquo;{}&rdquo;{}</li>",
-                escape(q.speaker.as_deref().unwrap_or("Unknown speaker")),
+                escape(&q.speaker_label()),
                 escape(&q.text),
                 num.html_refs(&story.id, &ids)
             );
@@ -237,9 +237,9 @@ fn story_html(story: &StoryBrief, out: &mut String) {
         for p in &story.people {
             let _ = writeln!(
                 out,
-                "<li>{} <span class=\"meta\">{} mentions</span>{}</li>",
+                "<li>{} <span class=\"meta\">{}</span>{}</li>",
                 escape(&p.name),
-                p.mentions,
+                mentions(p.mentions),
                 num.html_refs(&story.id, &p.articles)
             );
         }
@@ -304,6 +304,15 @@ fn citations_html(citations: &[Excerpt], num: &Numbering) -> String {
     }
     out.push_str("</ul></details>");
     out
+}
+
+/// "1 mention", "3 mentions".
+fn mentions(n: usize) -> String {
+    if n == 1 {
+        "1 mention".to_owned()
+    } else {
+        format!("{n} mentions")
+    }
 }
 
 /// Article numbers as shown in the Sources list.

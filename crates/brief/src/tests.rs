@@ -218,6 +218,7 @@ fn given_quotes_and_people_are_used_and_bad_spans_warned() {
     let input = StoryInput {
         quotes: vec![QuoteInput {
             speaker: Some("Jonas Berg".into()),
+            role: None,
             appearances: vec![
                 Mention {
                     article: a.id.clone(),

@@ -284,11 +284,7 @@ pub async fn story(State(state): State<AppState>, Path(id): Path<String>) -> Pag
         b.push_str("<h2 id=\"quotes\">Quotes</h2>");
         let mut by_speaker: BTreeMap<String, Vec<&brief::QuoteGroup>> = BTreeMap::new();
         for q in &brief.quotes {
-            let who = q
-                .speaker
-                .clone()
-                .unwrap_or_else(|| "Unknown speaker".to_owned());
-            by_speaker.entry(who).or_default().push(q);
+            by_speaker.entry(q.speaker_label()).or_default().push(q);
         }
         for (speaker, groups) in by_speaker {
             let _ = write!(b, "<h3>{}</h3>", esc(&speaker));

@@ -1304,11 +1304,20 @@ impl Ctx<'_> {
         }
     }
 
-    /// `span` without trailing sentence punctuation or leading commas.
+    /// Reported content `span` without trailing sentence punctuation or leading commas, and
+    /// without a wire dateline it opens with (`KESSEL, Jan 12 (NWS) - The dam ..., officials
+    /// said`).
     fn trim(&self, span: Span) -> Span {
         let s = &self.text[span.clone()];
         let t = s.trim_end_matches(['.', ',', ';', ':', ' ']);
-        let lead = t.len() - t.trim_start_matches([',', ':', ' ']).len();
+        let mut lead = t.len() - t.trim_start_matches([',', ':', ' ']).len();
+        if let Some(d) = text::dateline(&t[lead..]) {
+            let after = lead + d.span.end;
+            let rest = t[after..].trim_start();
+            if rest.split_whitespace().count() >= 2 {
+                lead = t.len() - rest.len();
+            }
+        }
         if lead >= t.len() {
             return span;
         }
@@ -2446,6 +2455,12 @@ impl Ctx<'_> {
                     | "over"
                     | "with"
             )
+            // "did not respond to questions": what was answered, not "to questions".
+            || (s == i + 1
+                && self.word(s) == "to"
+                && ["respond", "repl", "react"]
+                    .iter()
+                    .any(|p| self.word(i).starts_with(p)))
         {
             s += 1;
         }
@@ -2833,13 +2848,12 @@ impl Ctx<'_> {
             }
             s -= 1;
         }
-        // `A federal appeals court ruled`: lower-case modifiers between a determiner and the
-        // head.
+        // `A federal appeals court ruled`, `the Nordhaven regional emergency office said`:
+        // modifiers between a determiner and the head.
         let mut k = s;
         while k > a && s - k < 3 && {
             let t = &self.toks[k - 1];
             t.word
-                && !t.cap
                 && !is_stop(&t.lower)
                 && !is_det(&t.lower)
                 && flags(&t.lower) == 0
@@ -2850,6 +2864,14 @@ impl Ctx<'_> {
         }
         if k < s && k > a && is_det(self.word(k - 1)) && !self.in_region(k - 1) {
             s = k - 1;
+        }
+        // `a spokesman for the weather service said`: the role the organisation qualifies.
+        if s > a + 1
+            && matches!(self.word(s - 1), "of" | "for")
+            && is_role(self.word(s - 2))
+            && let Some(outer) = self.np_core(a, s - 1)
+        {
+            s = outer.start;
         }
         // Trim clause words and prepositions at the left edge.
         while s < e {
@@ -3001,7 +3023,19 @@ impl Ctx<'_> {
                 k += 1;
             }
         }
-        let role_words: Vec<&str> = toks
+        // The head noun ends the phrase or comes before its "of"/"for" (`a spokesman for the
+        // weather service`); only role words up to it make the role.
+        let cut = toks
+            .iter()
+            .skip(1)
+            .position(|t| matches!(t.lower.as_str(), "of" | "for"))
+            .map_or(toks.len(), |p| p + 1);
+        let head_is_role = toks[..cut]
+            .iter()
+            .rev()
+            .find(|t| t.word)
+            .is_some_and(|t| is_role(t.lower.trim_end_matches('.')));
+        let role_words: Vec<&str> = toks[..cut]
             .iter()
             .filter(|t| {
                 t.word
@@ -3073,12 +3107,14 @@ impl Ctx<'_> {
                 role,
             };
         }
+        // A phrase headed by something other than a role is named by all its words: "the
+        // national weather service", not "national".
         // A definite role: "the president said" → the person the article gave that role.
         let definite = toks.first().is_some_and(|t| t.is("the"))
             || toks
                 .first()
                 .is_some_and(|t| t.cap && is_role(t.lower.as_str()));
-        let name = if definite {
+        let name = if definite && head_is_role {
             role_words
                 .iter()
                 .rev()
@@ -3087,7 +3123,7 @@ impl Ctx<'_> {
         } else {
             None
         };
-        let role = role.or_else(|| {
+        let role = role.filter(|_| head_is_role).or_else(|| {
             let words: Vec<&str> = toks
                 .iter()
                 .filter(|t| t.word && !is_det(t.lower.as_str()))
@@ -3143,6 +3179,42 @@ mod tests {
             .map(|(t, k, c, s)| (t.to_string(), *k, c.to_string(), s.to_string()))
             .collect();
         assert_eq!(got, want, "{text}");
+    }
+
+    #[test]
+    fn reported_content_without_its_dateline() {
+        check(
+            "KESSEL, Jan 12 (NWS) - The dam gave way early on Monday, regional officials said.",
+            &[("The dam gave way early on Monday", Indirect, "said", "?")],
+        );
+    }
+
+    #[test]
+    fn what_was_responded_to() {
+        check(
+            "The company did not respond to questions about the leak.",
+            &[("questions about the leak", Indirect, "respond", "?")],
+        );
+    }
+
+    #[test]
+    fn organisation_sources_with_names_and_modifiers() {
+        check(
+            "Three people were killed, the Nordhaven regional emergency office said in a statement.",
+            &[(
+                "Three people were killed",
+                Indirect,
+                "said in a statement",
+                "Nordhaven regional emergency office",
+            )],
+        );
+        // A phrase headed by something that is not a role is named by all its words.
+        let q = quotes("The national weather service said more rain was expected.");
+        let speaker = q[0].speaker.as_ref().expect("a speaker");
+        assert_eq!(speaker.role.as_deref(), Some("national weather service"));
+        let q = quotes("A spokesman for the national weather service said more rain was expected.");
+        let speaker = q[0].speaker.as_ref().expect("a speaker");
+        assert_eq!(speaker.role.as_deref(), Some("spokesman"));
     }
 
     #[test]

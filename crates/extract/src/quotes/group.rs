@@ -4,7 +4,7 @@
 //!
 //! Deterministic: groups come in order of their first appearance in the input.
 
-use super::{Part, Quote, QuoteKind};
+use super::{Part, Quote, QuoteKind, Speaker};
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
 use text::Span;
@@ -45,6 +45,9 @@ pub struct QuoteGroup {
     pub text: String,
     /// The speaker most appearances name; `None` when none does.
     pub speaker: Option<String>,
+    /// The role most appearances give their speaker ("officials", "a spokesman"): who spoke
+    /// when no appearance names them.
+    pub role: Option<String>,
     pub appearances: Vec<Appearance>,
 }
 
@@ -111,19 +114,24 @@ pub fn group_quotes(articles: &[(&str, &[Quote])]) -> Vec<QuoteGroup> {
                 .max_by_key(|&&i| (items[i].2.len(), std::cmp::Reverse(i)))
                 .unwrap_or(&members[0]);
             let canon = &items[best].2;
-            let mut names: BTreeMap<&str, usize> = BTreeMap::new();
-            for &i in &members {
-                if let Some(n) = items[i].1.speaker.as_ref().and_then(|s| s.name.as_deref()) {
-                    *names.entry(n).or_default() += 1;
+            let most = |field: fn(&Speaker) -> Option<&str>| {
+                let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
+                for &i in &members {
+                    if let Some(v) = items[i].1.speaker.as_ref().and_then(field) {
+                        *counts.entry(v).or_default() += 1;
+                    }
                 }
-            }
-            let speaker = names
-                .iter()
-                .max_by_key(|(n, c)| (**c, std::cmp::Reverse(**n)))
-                .map(|(n, _)| (*n).to_owned());
+                counts
+                    .into_iter()
+                    .max_by_key(|&(v, c)| (c, std::cmp::Reverse(v)))
+                    .map(|(v, _)| v.to_owned())
+            };
+            let speaker = most(|s| s.name.as_deref());
+            let role = most(|s| s.role.as_deref());
             QuoteGroup {
                 text: items[best].1.full_text(),
                 speaker,
+                role,
                 appearances: members
                     .iter()
                     .map(|&i| {

@@ -152,11 +152,43 @@ pub fn quotes(text: &str) -> Vec<Quote> {
     extract_quotes(text, &find_people(text))
 }
 
+/// Words that make a name a place or an organisation, and are not surnames.
+const PLACE_OR_BODY: &[&str] = &[
+    "street",
+    "road",
+    "avenue",
+    "boulevard",
+    "square",
+    "airport",
+    "hospital",
+    "university",
+    "radio",
+    "television",
+    "ministry",
+    "department",
+    "agency",
+    "committee",
+    "council",
+    "inc",
+    "corp",
+    "ltd",
+    "institute",
+    "foundation",
+    "association",
+];
+
 /// The person mentions among an entity recogniser's output, as speaker candidates.
 pub fn people_from_entities(entities: &[crate::ner::Entity]) -> Vec<PersonMention> {
     entities
         .iter()
         .filter(|e| e.kind == crate::ner::EntityKind::Person)
+        // A "person" named like a place or a body ("Mill Street", "Radio Kessel") is not one.
+        // Only words that are never surnames count: "Jack White" and "Vicente Fox" stay.
+        .filter(|e| {
+            !e.text
+                .split_whitespace()
+                .any(|w| PLACE_OR_BODY.contains(&w.to_lowercase().as_str()))
+        })
         .map(|e| PersonMention {
             span: e.span.clone(),
             name: e.text.clone(),
@@ -182,4 +214,35 @@ pub fn full_names(text: &str, people: &[PersonMention]) -> Vec<String> {
                 )
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ner::{Entity, EntityKind};
+
+    #[test]
+    fn people_leave_out_places_and_bodies_tagged_as_persons() {
+        let text = "Jack White met Vicente Fox on Mill Street near Radio Kessel.";
+        let entity = |kind, name: &str| {
+            let start = text.find(name).expect("in text");
+            Entity {
+                kind,
+                span: start..start + name.len(),
+                text: name.to_owned(),
+            }
+        };
+        let entities = [
+            entity(EntityKind::Person, "Jack White"),
+            entity(EntityKind::Person, "Vicente Fox"),
+            entity(EntityKind::Person, "Mill Street"),
+            entity(EntityKind::Person, "Radio Kessel"),
+            entity(EntityKind::Location, "Kessel"),
+        ];
+        let names: Vec<String> = people_from_entities(&entities)
+            .into_iter()
+            .map(|p| p.name)
+            .collect();
+        assert_eq!(names, ["Jack White", "Vicente Fox"]);
+    }
 }
