@@ -1158,7 +1158,7 @@ fn add_labels(st: &mut StoryState, article: &Article, f: &Features, v: &Vector, 
                 };
                 let Some(surface) = surface else { continue };
                 let text = if entity {
-                    surface.to_owned()
+                    name_label(surface).to_owned()
                 } else {
                     surface.to_lowercase()
                 };
@@ -1286,6 +1286,19 @@ impl DocFreq {
     }
 }
 
+/// A name as a story lists it: without a possessive ending or an opening "The" ("The Bank of
+/// Valdoria's" → "Bank of Valdoria").
+fn name_label(surface: &str) -> &str {
+    let s = surface
+        .strip_suffix("'s")
+        .or_else(|| surface.strip_suffix("’s"))
+        .unwrap_or(surface);
+    match s.strip_prefix("The ") {
+        Some(rest) if !rest.is_empty() => rest,
+        _ => s,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1364,6 +1377,15 @@ mod tests {
         let got = stories_of(articles, Config::default());
         let got: Vec<&str> = got.iter().map(|s| s.as_deref().unwrap_or("-")).collect();
         assert_eq!(got, expected);
+    }
+
+    #[test]
+    fn names_are_listed_without_possessive_or_article() {
+        assert_eq!(name_label("Valdoria's"), "Valdoria");
+        assert_eq!(name_label("The Bank"), "Bank");
+        assert_eq!(name_label("Lena Falk’s"), "Lena Falk");
+        assert_eq!(name_label("The"), "The");
+        assert_eq!(name_label("Thessaloniki"), "Thessaloniki");
     }
 
     #[test]

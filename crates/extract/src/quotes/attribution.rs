@@ -698,6 +698,15 @@ const PARTIAL_CUES: &[&str] = &[
     "termed",
 ];
 
+/// Words after a source that describe it (`people familiar with the report`).
+const POSTMODIFIERS: &[&[&str]] = &[
+    &["familiar", "with"],
+    &["close", "to"],
+    &["briefed", "on"],
+    &["with", "knowledge", "of"],
+    &["knowledgeable", "about"],
+];
+
 /// Words that may stand between a source and its cue: "Varga has also said".
 const BETWEEN: &[&str] = &[
     "should",
@@ -719,6 +728,10 @@ const BETWEEN: &[&str] = &[
     "can’t",
     "couldn’t",
     "strongly",
+    // `Nordbank and Valdoria Savings both said`.
+    "both",
+    "all",
+    "each",
     "has",
     "have",
     "had",
@@ -2873,6 +2886,16 @@ impl Ctx<'_> {
         {
             s = outer.start;
         }
+        // `two people familiar with the report said`: the people, described by what they know.
+        if let Some(p) = POSTMODIFIERS.iter().find(|p| {
+            s > a + p.len()
+                && p.iter()
+                    .enumerate()
+                    .all(|(k, w)| self.word(s - p.len() + k) == *w)
+        }) && let Some(outer) = self.np_core(a, s - p.len())
+        {
+            s = outer.start;
+        }
         // Trim clause words and prepositions at the left edge.
         while s < e {
             let t = &self.toks[s];
@@ -3028,7 +3051,10 @@ impl Ctx<'_> {
         let cut = toks
             .iter()
             .skip(1)
-            .position(|t| matches!(t.lower.as_str(), "of" | "for"))
+            .position(|t| {
+                matches!(t.lower.as_str(), "of" | "for")
+                    || POSTMODIFIERS.iter().any(|p| p[0] == t.lower)
+            })
             .map_or(toks.len(), |p| p + 1);
         let head_is_role = toks[..cut]
             .iter()
@@ -3124,9 +3150,11 @@ impl Ctx<'_> {
             None
         };
         let role = role.filter(|_| head_is_role).or_else(|| {
+            // Without its leading determiners: "the report's authors" → "report's authors".
             let words: Vec<&str> = toks
                 .iter()
-                .filter(|t| t.word && !is_det(t.lower.as_str()))
+                .filter(|t| t.word)
+                .skip_while(|t| is_det(t.lower.as_str()))
                 .map(|t| t.lower.as_str())
                 .collect();
             (!words.is_empty()).then(|| words.join(" "))
@@ -3187,6 +3215,30 @@ mod tests {
             "KESSEL, Jan 12 (NWS) - The dam gave way early on Monday, regional officials said.",
             &[("The dam gave way early on Monday", Indirect, "said", "?")],
         );
+    }
+
+    #[test]
+    fn sources_described_after_the_noun() {
+        check(
+            "Engineers warned in November that the dam needed repairs, two people familiar with the report said on Tuesday, a day after the dam collapsed.",
+            &[
+                (
+                    "Engineers warned in November that the dam needed repairs",
+                    Indirect,
+                    "said",
+                    "?",
+                ),
+                (
+                    "that the dam needed repairs",
+                    Indirect,
+                    "warned",
+                    "Engineers",
+                ),
+            ],
+        );
+        let q = quotes("Nordbank and Valdoria Savings both said they would raise their rates.");
+        let speaker = q[0].speaker.as_ref().expect("a speaker");
+        assert_eq!(speaker.name.as_deref(), Some("Valdoria Savings"));
     }
 
     #[test]
