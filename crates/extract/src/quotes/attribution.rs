@@ -3177,6 +3177,15 @@ mod tests {
     /// "" for no speaker at all; the parts of a split quotation joined by " … ".
     type Want<'a> = (&'a str, QuoteKind, &'a str, &'a str);
 
+    /// The speaker of the first quote in `text`.
+    fn speaker_of(text: &str) -> Speaker {
+        quotes(text)
+            .into_iter()
+            .next()
+            .and_then(|q| q.speaker)
+            .expect("a quote with a speaker")
+    }
+
     fn check(text: &str, expected: &[Want]) {
         let got = quotes(text);
         for q in &got {
@@ -3236,9 +3245,12 @@ mod tests {
                 ),
             ],
         );
-        let q = quotes("Nordbank and Valdoria Savings both said they would raise their rates.");
-        let speaker = q[0].speaker.as_ref().expect("a speaker");
-        assert_eq!(speaker.name.as_deref(), Some("Valdoria Savings"));
+        assert_eq!(
+            speaker_of("Nordbank and Valdoria Savings both said they would raise their rates.")
+                .name
+                .as_deref(),
+            Some("Valdoria Savings")
+        );
     }
 
     #[test]
@@ -3261,12 +3273,18 @@ mod tests {
             )],
         );
         // A phrase headed by something that is not a role is named by all its words.
-        let q = quotes("The national weather service said more rain was expected.");
-        let speaker = q[0].speaker.as_ref().expect("a speaker");
-        assert_eq!(speaker.role.as_deref(), Some("national weather service"));
-        let q = quotes("A spokesman for the national weather service said more rain was expected.");
-        let speaker = q[0].speaker.as_ref().expect("a speaker");
-        assert_eq!(speaker.role.as_deref(), Some("spokesman"));
+        assert_eq!(
+            speaker_of("The national weather service said more rain was expected.")
+                .role
+                .as_deref(),
+            Some("national weather service")
+        );
+        assert_eq!(
+            speaker_of("A spokesman for the national weather service said more rain was expected.")
+                .role
+                .as_deref(),
+            Some("spokesman")
+        );
     }
 
     #[test]
