@@ -14,11 +14,10 @@
 use super::learned::{self, AttributionModel};
 use super::marks::{self, Region};
 use super::speakers::{
-    People, is_honorific, is_not_person, is_role, role_key, strip_possessive, word_set,
+    People, WordMap, is_honorific, is_not_person, is_role, role_key, strip_possessive, word_set,
 };
 use super::tokens::{Tok, is_closing_mark, is_opening_mark, sentences, tokenize};
 use super::{Cue, Gender, Part, PersonMention, Quote, QuoteKind, Speaker};
-use std::collections::HashMap;
 use std::sync::OnceLock;
 use text::Span;
 
@@ -479,10 +478,10 @@ const STANCE_FLAG: u8 = 16;
 
 /// Every cue word form with what it can do, built once: a lookup per token instead of a scan
 /// of the lists.
-fn lexicon() -> &'static HashMap<String, u8> {
-    static LEXICON: OnceLock<HashMap<String, u8>> = OnceLock::new();
+fn lexicon() -> &'static WordMap<u8> {
+    static LEXICON: OnceLock<WordMap<u8>> = OnceLock::new();
     LEXICON.get_or_init(|| {
-        let mut m: HashMap<String, u8> = HashMap::new();
+        let mut m = WordMap::<u8>::default();
         let mut add = |w: String, f: u8| *m.entry(w).or_default() |= f;
         for w in SAY {
             add((*w).to_owned(), SAY_FLAG);

@@ -174,11 +174,15 @@ pub(crate) fn is_honorific(lower: &str) -> bool {
 }
 
 /// Membership in one of the word lists, through a hash set built once per list.
+/// A map from words, hashed with a fast non-cryptographic hash: these lookups run per token.
+pub(crate) type WordMap<V> = std::collections::HashMap<String, V, foldhash::fast::FixedState>;
+
 macro_rules! word_set {
     ($name:ident, $list:ident) => {
         pub(crate) fn $name(w: &str) -> bool {
-            static SET: std::sync::OnceLock<std::collections::HashSet<&'static str>> =
-                std::sync::OnceLock::new();
+            static SET: std::sync::OnceLock<
+                std::collections::HashSet<&'static str, foldhash::fast::FixedState>,
+            > = std::sync::OnceLock::new();
             SET.get_or_init(|| $list.iter().copied().collect())
                 .contains(w)
         }
