@@ -8,7 +8,7 @@
 use std::collections::BTreeMap;
 use std::ops::Range;
 
-use extract::quotes::Quote;
+use extract::quotes::{Quote, QuoteKind};
 
 use crate::{Article, Mention, PersonInput, QuoteInput};
 
@@ -80,6 +80,13 @@ pub fn quotes_and_people(
         .collect();
     let quotes = extract::quotes::group_quotes(&refs)
         .into_iter()
+        // Reported speech with no speaker at all ("It did not respond to further questions")
+        // tells a reader nothing about who said what; quoted words stay even when unattributed.
+        .filter(|g| {
+            g.speaker.is_some()
+                || g.role.is_some()
+                || g.appearances.iter().any(|a| a.kind != QuoteKind::Indirect)
+        })
         .map(|g| QuoteInput {
             speaker: g.speaker,
             role: g.role,
@@ -147,5 +154,36 @@ mod tests {
         assert_eq!(group.speaker.as_deref(), Some("Elena Varga"));
         assert!(people.iter().any(|p| p.name == "Elena Varga"));
         assert!(people.iter().all(|p| p.name != "Kessel"), "{people:?}");
+    }
+
+    #[test]
+    fn reported_speech_without_any_speaker_is_left_out_and_roles_are_kept() {
+        let one = article(
+            "a",
+            "The operator said it was cooperating. It did not respond to further questions. More rain was expected, regional officials said.",
+        );
+        let extracted = [extract_article(&one.text)];
+        assert!(
+            extracted[0].quotes.iter().any(|q| q.speaker.is_none()
+                || q.speaker
+                    .as_ref()
+                    .is_some_and(|s| s.name.is_none() && s.role.is_none())),
+            "the article has a quote with no speaker: {:?}",
+            extracted[0].quotes
+        );
+        let articles = [one];
+        let (quotes, _) = quotes_and_people(&articles, &[&extracted[0]]);
+        assert!(
+            quotes
+                .iter()
+                .all(|q| q.speaker.is_some() || q.role.is_some()),
+            "{quotes:?}"
+        );
+        assert!(
+            quotes
+                .iter()
+                .any(|q| q.role.as_deref() == Some("officials")),
+            "{quotes:?}"
+        );
     }
 }
