@@ -40,11 +40,18 @@ pub fn extract_article(text: &str) -> Extracted {
             && text.is_char_boundary(r.start)
             && text.is_char_boundary(r.end)
     };
+    // The reporters and editors of a wire credit line are not people of the story.
+    let credits = text::credit_line(text);
+    let credited = |r: &Range<usize>| {
+        credits
+            .as_ref()
+            .is_some_and(|c| c.start <= r.start && r.end <= c.end)
+    };
     Extracted {
         names: people
             .iter()
             .zip(names)
-            .filter(|(m, _)| fits(&m.span))
+            .filter(|(m, _)| fits(&m.span) && !credited(&m.span))
             .map(|(m, name)| NameSpan {
                 span: m.span.clone(),
                 name,
@@ -184,6 +191,23 @@ mod tests {
                 .iter()
                 .any(|q| q.role.as_deref() == Some("officials")),
             "{quotes:?}"
+        );
+    }
+
+    #[test]
+    fn reporters_and_editors_of_the_credit_line_are_not_people_of_the_story() {
+        let text = "Interior Minister Elena Varga visited the shelter on Monday.\n\n(Reporting by Petr Holm in Kessel; editing by Mara Sund)";
+        let names: Vec<String> = extract_article(text)
+            .names
+            .into_iter()
+            .map(|n| n.name)
+            .collect();
+        assert!(names.iter().any(|n| n == "Elena Varga"), "{names:?}");
+        assert!(
+            names
+                .iter()
+                .all(|n| !n.contains("Holm") && !n.contains("Sund")),
+            "{names:?}"
         );
     }
 }

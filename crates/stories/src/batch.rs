@@ -355,6 +355,7 @@ pub fn input_fingerprint() -> u64 {
         include_bytes!("features.rs"),
         include_bytes!("hash.rs"),
         include_bytes!("lexicon.rs"),
+        include_bytes!("../../text/src/credits.rs"),
         include_bytes!("../../text/src/lib.rs"),
         include_bytes!("../../text/src/normalize.rs"),
         include_bytes!("../../text/src/paragraphs.rs"),

@@ -132,7 +132,13 @@ pub(crate) fn extract(title: Option<&str>, body: &str) -> Features {
         }
         i += 1;
     }
-    for s in entity_spans_in(body, &spans) {
+    // Names in a wire credit line ("Reporting by ...; editing by ...") are the newsroom's, not
+    // the event's: a reporter who covers many stories must not tie them together.
+    let credits = text::credit_line(body).map_or(body.len(), |c| c.start);
+    for s in entity_spans_in(body, &spans)
+        .into_iter()
+        .take_while(|s| s.start < credits)
+    {
         let phrase = &body[s.clone()];
         let mut phrase_key = 0;
         let mut n = 0;

@@ -65,6 +65,7 @@ pub fn code_fingerprint() -> u64 {
         include_bytes!("hash.rs"),
         include_bytes!("lexicon.rs"),
         include_bytes!("state.rs"),
+        include_bytes!("../../text/src/credits.rs"),
     ];
     const FINGERPRINT: u64 = crate::hash::fingerprint_sources(ALGORITHM, SOURCES);
     FINGERPRINT

@@ -1,6 +1,6 @@
 //! Text primitives shared by every stage: normalisation that keeps a map back to the original,
-//! paragraphs, sentences, quotation marks, datelines, language and word tokens, all as byte ranges
-//! into the text they were computed on.
+//! paragraphs, sentences, quotation marks, datelines and credit lines, language and word tokens,
+//! all as byte ranges into the text they were computed on.
 //!
 //! The usual flow: [`normalize`] an article body once and keep the [`Normalized`] value; run
 //! everything else ([`paragraphs`], [`sentences`], [`quotations`], [`words`], [`dateline`]) on its
@@ -31,6 +31,7 @@
 
 use std::ops::Range;
 
+mod credits;
 mod dateline;
 mod language;
 mod normalize;
@@ -39,6 +40,7 @@ mod quotes;
 mod sentences;
 mod tokens;
 
+pub use credits::credit_line;
 pub use dateline::{Dateline, dateline, looks_like_headline};
 pub use language::language;
 pub use normalize::{Normalized, normalize};
