@@ -179,15 +179,36 @@ const PLACE_OR_BODY: &[&str] = &[
 
 /// The person mentions among an entity recogniser's output, as speaker candidates.
 pub fn people_from_entities(entities: &[crate::ner::Entity]) -> Vec<PersonMention> {
-    entities
+    use crate::ner::EntityKind::Person;
+    // A "person" named like a place or a body ("Mill Street", "Radio Kessel") is not one. Only
+    // words that are never surnames count: "Jack White" and "Vicente Fox" stay.
+    let people: Vec<&crate::ner::Entity> = entities
         .iter()
-        .filter(|e| e.kind == crate::ner::EntityKind::Person)
-        // A "person" named like a place or a body ("Mill Street", "Radio Kessel") is not one.
-        // Only words that are never surnames count: "Jack White" and "Vicente Fox" stay.
+        .filter(|e| e.kind == Person)
         .filter(|e| {
             !e.text
                 .split_whitespace()
                 .any(|w| PLACE_OR_BODY.contains(&w.to_lowercase().as_str()))
+        })
+        .collect();
+    // A lone word tagged as a person that the article otherwise uses only inside the names of
+    // places and organisations ("Kessel" beside "Radio Kessel") is that place, not a surname.
+    let other: Vec<&str> = entities
+        .iter()
+        .filter(|e| e.kind != Person)
+        .flat_map(|e| e.text.split_whitespace())
+        .collect();
+    let full: Vec<&str> = people
+        .iter()
+        .filter(|e| e.text.contains(' '))
+        .flat_map(|e| e.text.split_whitespace())
+        .collect();
+    people
+        .into_iter()
+        .filter(|e| {
+            e.text.contains(' ')
+                || !other.contains(&e.text.as_str())
+                || full.contains(&e.text.as_str())
         })
         .map(|e| PersonMention {
             span: e.span.clone(),
@@ -221,9 +242,19 @@ mod tests {
     use super::*;
     use crate::ner::{Entity, EntityKind};
 
+    /// A person entity for `name` where `at` begins in `text`.
+    fn person_at(text: &str, at: &str, name: &str) -> Entity {
+        let start = text.find(at).expect("in text");
+        Entity {
+            kind: EntityKind::Person,
+            span: start..start + name.len(),
+            text: name.to_owned(),
+        }
+    }
+
     #[test]
     fn people_leave_out_places_and_bodies_tagged_as_persons() {
-        let text = "Jack White met Vicente Fox on Mill Street near Radio Kessel.";
+        let text = "Jack White met Vicente Fox on Mill Street near Radio Kessel. Kessel and White agreed; Fox left for Fox News.";
         let entity = |kind, name: &str| {
             let start = text.find(name).expect("in text");
             Entity {
@@ -238,11 +269,25 @@ mod tests {
             entity(EntityKind::Person, "Mill Street"),
             entity(EntityKind::Person, "Radio Kessel"),
             entity(EntityKind::Location, "Kessel"),
+            Entity {
+                kind: EntityKind::Organization,
+                span: 0..0,
+                text: "Radio Kessel".to_owned(),
+            },
+            Entity {
+                kind: EntityKind::Organization,
+                span: 0..0,
+                text: "Fox News".to_owned(),
+            },
+            person_at(text, "Kessel and", "Kessel"),
+            person_at(text, "White agreed", "White"),
+            person_at(text, "Fox left", "Fox"),
         ];
         let names: Vec<String> = people_from_entities(&entities)
             .into_iter()
             .map(|p| p.name)
             .collect();
-        assert_eq!(names, ["Jack White", "Vicente Fox"]);
+        // "Kessel" is only ever a place here; "Fox" is also the surname of "Vicente Fox".
+        assert_eq!(names, ["Jack White", "Vicente Fox", "White", "Fox"]);
     }
 }
