@@ -2617,6 +2617,23 @@ impl Ctx<'_> {
 
     /// The end of content starting at `s`: the sentence end without its final stop.
     fn content_end(&self, s: usize, b: usize) -> usize {
+        // `..., hours after the league opened an inquiry`: a time adjunct after a comma says when
+        // the statement was made; it is not part of it.
+        let w = |i: usize| if i < b { self.word(i) } else { "" };
+        let adjunct = |k: usize| {
+            let when = match w(k + 1) {
+                "a" | "one" => {
+                    matches!(w(k + 2), "day" | "week" | "month")
+                        && matches!(w(k + 3), "after" | "before")
+                }
+                "hours" | "days" | "weeks" | "minutes" | "moments" | "shortly" | "just" => {
+                    matches!(w(k + 2), "after" | "before")
+                }
+                _ => false,
+            };
+            when && self.toks[k].is_punct(',') && !self.in_region(k)
+        };
+        let b = (s + 3..b).find(|&k| adjunct(k)).unwrap_or(b);
         let mut e = b;
         while e > s
             && !self.toks[e - 1].word
@@ -3149,12 +3166,19 @@ impl Ctx<'_> {
             None
         };
         let role = role.filter(|_| head_is_role).or_else(|| {
-            // Without its leading determiners: "the report's authors" → "report's authors".
+            // Without its leading determiners ("the report's authors" → "report's authors"),
+            // names as written ("Sporting Lindmoor fans"), other words in lower case.
             let words: Vec<&str> = toks
                 .iter()
                 .filter(|t| t.word)
                 .skip_while(|t| is_det(t.lower.as_str()))
-                .map(|t| t.lower.as_str())
+                .map(|t| {
+                    if t.cap && !is_role(&t.lower) && !is_stop(&t.lower) {
+                        &self.text[t.span.clone()]
+                    } else {
+                        t.lower.as_str()
+                    }
+                })
                 .collect();
             (!words.is_empty()).then(|| words.join(" "))
         });
@@ -3249,6 +3273,19 @@ mod tests {
                 .name
                 .as_deref(),
             Some("Valdoria Savings")
+        );
+    }
+
+    #[test]
+    fn time_adjunct_after_the_content() {
+        check(
+            "Carla Ruiz insisted on Tuesday that her club had done nothing wrong, hours after the league opened an inquiry.",
+            &[(
+                "that her club had done nothing wrong",
+                Indirect,
+                "insisted",
+                "Carla Ruiz",
+            )],
         );
     }
 
