@@ -73,4 +73,14 @@ mod tests {
         let long = format!("Reporting by {}", "x".repeat(MAX_LEN));
         assert_eq!(credit_line(&long), None);
     }
+
+    proptest::proptest! {
+        #[test]
+        fn never_panics(s in "(\\PC|\n){0,60}(\\(?(Reporting|Editing|Writing) by [A-Za-zé ;]{0,20}\\)?)?[ \n]{0,3}") {
+            if let Some(span) = credit_line(&s) {
+                proptest::prop_assert!(s.is_char_boundary(span.start) && s.is_char_boundary(span.end));
+                proptest::prop_assert!(span.start < span.end && span.end <= s.len());
+            }
+        }
+    }
 }
