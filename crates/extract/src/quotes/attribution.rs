@@ -2477,6 +2477,15 @@ impl Ctx<'_> {
             s += 1;
         }
         let s = self.content_start(i, s, b);
+        // `will protest before Saturday's game`: a time adjunct, not what was said.
+        if s < b
+            && matches!(
+                self.word(s),
+                "before" | "after" | "during" | "until" | "since"
+            )
+        {
+            return None;
+        }
         let e = self.content_end(s, b);
         // A lone object is content when it is a name: "The Times backed Clinton".
         let lone = e == s + 1 && {
@@ -3286,6 +3295,14 @@ mod tests {
                 "insisted",
                 "Carla Ruiz",
             )],
+        );
+    }
+
+    #[test]
+    fn time_adjunct_after_a_verb_is_not_content() {
+        check(
+            "Supporters of the club will protest before Saturday's home game against Portmund.",
+            &[],
         );
     }
 
