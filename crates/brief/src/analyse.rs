@@ -73,9 +73,9 @@ pub(crate) fn analyse(articles: &[Article], vocab: &mut Vocabulary) -> Vec<Sente
             }
             // A wire dateline (`KESSEL, Jan 12 (NWS) - The dam ...`) is not part of what the
             // sentence says: the brief quotes the sentence from its first word.
-            let (span, s) = match text::dateline(s) {
-                Some(d) if s[d.span.end..].split_whitespace().nth(3).is_some() => {
-                    let rest = s[d.span.end..].trim_start();
+            let rest = text::dateline(s).map(|d| d.rest(s));
+            let (span, s) = match rest {
+                Some(rest) if rest.split_whitespace().nth(3).is_some() => {
                     (span.end - rest.len()..span.end, rest)
                 }
                 _ => (span, s),

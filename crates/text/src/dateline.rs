@@ -19,6 +19,14 @@ pub struct Dateline {
     pub outlet: Option<String>,
 }
 
+impl Dateline {
+    /// What follows the dateline in `text` (the text it was found in): the body, from its first
+    /// non-space character.
+    pub fn rest<'a>(&self, text: &'a str) -> &'a str {
+        text.get(self.span.end..).unwrap_or("").trim_start()
+    }
+}
+
 /// The dateline `text` opens with, if any.
 pub fn dateline(text: &str) -> Option<Dateline> {
     let start = text.len() - text.trim_start().len();
@@ -455,6 +463,15 @@ mod tests {
             )
         });
         assert_eq!(got, expected, "dateline of {input:?}");
+    }
+
+    #[test]
+    fn rest_is_the_body_after_the_dateline() {
+        let text = "  KESSEL, Jan 12 (NWS) -   The dam gave way.";
+        let d = dateline(text).expect("a dateline");
+        assert_eq!(d.rest(text), "The dam gave way.");
+        let bare = "LONDON —";
+        assert_eq!(dateline(bare).map(|d| d.rest(bare)), Some(""));
     }
 
     #[test]

@@ -1324,8 +1324,7 @@ impl Ctx<'_> {
         let t = s.trim_end_matches(['.', ',', ';', ':', ' ']);
         let mut lead = t.len() - t.trim_start_matches([',', ':', ' ']).len();
         if let Some(d) = text::dateline(&t[lead..]) {
-            let after = lead + d.span.end;
-            let rest = t[after..].trim_start();
+            let rest = d.rest(&t[lead..]);
             if rest.split_whitespace().count() >= 2 {
                 lead = t.len() - rest.len();
             }
