@@ -12,6 +12,7 @@ mod screenshots;
 mod server_bench;
 mod stories_bench;
 mod stories_eval;
+mod sweep;
 
 use anyhow::{Context, Result, bail, ensure};
 
@@ -93,6 +94,11 @@ const TASKS: &[(&str, &str, Task)] = &[
         "bench-server",
         "requests/s and p99 of the story page and API under 64 loopback connections, with ingest",
         server_bench::run,
+    ),
+    (
+        "sweep",
+        "every analysis stage over real texts edited at random; lists the panics by place",
+        sweep::run,
     ),
     (
         "screenshots",

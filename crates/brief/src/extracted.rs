@@ -8,6 +8,7 @@
 use std::collections::BTreeMap;
 use std::ops::Range;
 
+use extract::guard::{Fault, guard, inject_fault};
 use extract::quotes::{Quote, QuoteKind};
 
 use crate::{Article, Mention, PersonInput, QuoteInput};
@@ -30,8 +31,25 @@ pub struct Extracted {
 /// The people and quotations of one article's normalised text. Spans that do not fit the text
 /// are dropped, so every kept span slices `text`.
 pub fn extract_article(text: &str) -> Extracted {
-    let entities = extract::ner::entities(text);
-    let people = extract::quotes::people_from_entities(&entities);
+    from_entities(text, &extract::ner::entities(text))
+}
+
+/// [`extract_article`] with each stage behind [`guard`](extract::guard::guard), as the front ends
+/// run it: a panic in the recogniser or the quote rules is this article's [`Fault`], reported
+/// against it, and the other articles go on.
+pub fn extract_article_guarded(text: &str) -> Result<Extracted, Fault> {
+    let entities = guard("entities", || {
+        inject_fault("entities", text);
+        extract::ner::entities(text)
+    })?;
+    guard("quotes", || {
+        inject_fault("quotes", text);
+        from_entities(text, &entities)
+    })
+}
+
+fn from_entities(text: &str, entities: &[extract::ner::Entity]) -> Extracted {
+    let people = extract::quotes::people_from_entities(entities);
     let names = extract::quotes::full_names(text, &people);
     let quotes = extract::quotes::extract_quotes(text, &people);
     let fits = |r: &Range<usize>| {

@@ -3,6 +3,7 @@
 //!
 //! Deterministic and free of I/O: models are loaded from bytes compiled into the crate.
 
+pub mod guard;
 pub mod ner;
 pub mod quotes;
 

@@ -294,7 +294,8 @@ pub async fn story(
     let brief = state
         .blocking(move |s| snapshot.brief(&id, s.brief_config()))
         .await?
-        .ok_or_else(|| ApiError::internal("story vanished while its brief was computed"))?;
+        .ok_or_else(|| ApiError::internal("story vanished while its brief was computed"))?
+        .map_err(|fault| ApiError::internal(fault.to_string()))?;
     #[derive(Serialize)]
     struct Detail<'a> {
         story: StorySummary,

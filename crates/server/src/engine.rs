@@ -21,8 +21,12 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::{Arc, Mutex, OnceLock, RwLock};
 
 use chrono::{DateTime, FixedOffset};
+use extract::guard::{Fault, guard};
 use ingest::Article;
 use store::{Assigned, Store, StoredStory};
+
+/// A story's brief, or the fault that stopped it.
+pub type BriefResult = Result<Arc<brief::StoryBrief>, Fault>;
 
 /// Why the engine could not do what was asked.
 #[derive(Debug, thiserror::Error)]
@@ -86,7 +90,7 @@ pub struct Snapshot {
     /// Ids of stories that went into others, to the id of that other.
     aliases: HashMap<String, String>,
     article_story: HashMap<String, String>,
-    briefs: HashMap<String, Arc<OnceLock<Arc<brief::StoryBrief>>>>,
+    briefs: HashMap<String, Arc<OnceLock<BriefResult>>>,
 }
 
 /// The engine. Cheap to share: put it in an `Arc`.
@@ -246,13 +250,19 @@ impl Snapshot {
         self.extracted.get(article)
     }
 
-    /// The brief of a story, computed on first use (blocking; ~100 ms for 50 articles).
-    pub fn brief(&self, story: &str, config: &brief::Config) -> Option<Arc<brief::StoryBrief>> {
+    /// The brief of a story, computed on first use (blocking; ~100 ms for 50 articles). A brief
+    /// whose computation panicked is kept as its [`Fault`], so the story's page says so while
+    /// every other page is served.
+    pub fn brief(&self, story: &str, config: &brief::Config) -> Option<BriefResult> {
         let entry = self.story(story)?;
         let cell = self.briefs.get(story)?;
         Some(
-            cell.get_or_init(|| Arc::new(self.compute_brief(entry, config)))
-                .clone(),
+            cell.get_or_init(|| {
+                guard("brief", || self.compute_brief(entry, config))
+                    .map(Arc::new)
+                    .inspect_err(|fault| tracing::error!(story, "{fault}"))
+            })
+            .clone(),
         )
     }
 
@@ -306,7 +316,7 @@ impl Snapshot {
             if only.is_some_and(|o| !story.outlets.iter().any(|x| x == o)) {
                 continue;
             }
-            let Some(b) = self.brief(&story.id, config) else {
+            let Some(Ok(b)) = self.brief(&story.id, config) else {
                 continue;
             };
             let outlet_of = |id: &str| self.articles.get(id).map(|a| outlet_name(a));
@@ -401,7 +411,16 @@ fn build(
         .map(|a| {
             let e = old
                 .and_then(|o| o.extracted.get(&a.id).cloned())
-                .unwrap_or_else(|| Arc::new(brief::extracted::extract_article(&a.text)));
+                .unwrap_or_else(|| {
+                    // An article whose analysis panics is shown without its people and quotes.
+                    let e = brief::extracted::extract_article_guarded(&a.text).unwrap_or_else(
+                        |fault| {
+                            tracing::error!(source = %a.source, article = %a.id, "{fault}");
+                            Extracted::default()
+                        },
+                    );
+                    Arc::new(e)
+                });
             (a.id.clone(), e)
         })
         .collect();

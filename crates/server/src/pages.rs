@@ -209,8 +209,9 @@ pub async fn story(State(state): State<AppState>, Path(id): Path<String>) -> Pag
             (snapshot, b)
         })
         .await?;
-    let brief =
-        brief.ok_or_else(|| ApiError::internal("story vanished while its brief was computed"))?;
+    let brief = brief
+        .ok_or_else(|| ApiError::internal("story vanished while its brief was computed"))?
+        .map_err(|fault| ApiError::internal(fault.to_string()))?;
     let s = &*snapshot;
 
     let mut b = String::with_capacity(32 * 1024);

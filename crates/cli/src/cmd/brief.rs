@@ -58,11 +58,20 @@ pub fn run(args: Args, context: &Context) -> Result<Outcome> {
         ..brief::Config::default()
     };
     let mut stories = Vec::new();
+    let mut faults = 0u64;
     for group in &groups {
         let story: Vec<Article> = group.members.iter().map(|&i| articles[i].clone()).collect();
+        // An article whose analysis fails is reported and briefed without its people and
+        // quotes; a story whose brief fails is reported and left out.
         let extracted: Vec<_> = story
             .iter()
-            .map(|a| brief::extracted::extract_article(&a.text))
+            .map(|a| {
+                brief::extracted::extract_article_guarded(&a.text).unwrap_or_else(|fault| {
+                    context.report(&format!("{}: {fault}", a.source));
+                    faults += 1;
+                    brief::extracted::Extracted::default()
+                })
+            })
             .collect();
         let extracted: Vec<_> = extracted.iter().collect();
         let (quotes, people) = brief::extracted::quotes_and_people(&story, &extracted);
@@ -73,7 +82,17 @@ pub fn run(args: Args, context: &Context) -> Result<Outcome> {
             quotes,
             people,
         };
-        stories.push(brief::brief_story(&input, &config));
+        match extract::guard::guard("brief", || brief::brief_story(&input, &config)) {
+            Ok(brief) => stories.push(brief),
+            Err(fault) => {
+                let first = story
+                    .first()
+                    .map(|a| a.source.to_string())
+                    .unwrap_or_default();
+                context.report(&format!("story of {first}: {fault}"));
+                faults += 1;
+            }
+        }
     }
     let result = brief::Brief::new(stories);
 
@@ -92,7 +111,7 @@ pub fn run(args: Args, context: &Context) -> Result<Outcome> {
         articles.len(),
         result.stories.len()
     ));
-    Ok(if failed == 0 {
+    Ok(if failed + faults == 0 {
         Outcome::Done
     } else {
         Outcome::SomeFailed

@@ -8,6 +8,7 @@ use std::io::{self, Write};
 use std::path::PathBuf;
 
 use anyhow::Result;
+use extract::guard::{Fault, guard, inject_fault};
 use extract::ner::{self, EntityKind, Group};
 use extract::quotes::Quote;
 use ingest::Article;
@@ -37,24 +38,29 @@ pub struct Found {
 }
 
 impl Found {
-    pub fn of(text: &str) -> Found {
+    pub fn of(text: &str) -> Result<Found, Fault> {
         Found::for_listing(text, Listing::Quotes)
     }
 
     /// The entities, and the quotes only when `listing` prints them (they need the people).
-    fn for_listing(text: &str, listing: Listing) -> Found {
-        let mentions = ner::entities(text);
+    /// Each stage runs behind [`guard`]: a panic in one is this article's fault, not the run's.
+    fn for_listing(text: &str, listing: Listing) -> Result<Found, Fault> {
+        let mentions = guard("entities", || {
+            inject_fault("entities", text);
+            ner::entities(text)
+        })?;
         let quotes = match listing {
-            Listing::Quotes => {
+            Listing::Quotes => guard("quotes", || {
+                inject_fault("quotes", text);
                 let people = extract::quotes::people_from_entities(&mentions);
                 extract::quotes::extract_quotes(text, &people)
-            }
+            })?,
             Listing::Entities => Vec::new(),
         };
-        Found {
-            entities: ner::group(text, &mentions),
+        Ok(Found {
+            entities: guard("entities", || ner::group(text, &mentions))?,
             quotes,
-        }
+        })
     }
 }
 
@@ -85,6 +91,8 @@ pub fn list(
         listing,
         printed: 0,
         found: 0,
+        failed: 0,
+        context,
     };
     let mut batch: Vec<Article> = Vec::with_capacity(BATCH);
     let (read, failed) = for_each_article(paths, context, |article, _| {
@@ -97,6 +105,7 @@ pub fn list(
     })?;
     printer.print(&batch)?;
     let found_total = printer.found;
+    let failed = failed + printer.failed;
     if format == Format::Text {
         printer.records.inner().flush()?;
     } else {
@@ -125,7 +134,7 @@ pub fn list(
 }
 
 /// Analyses batches of articles and prints them, keeping count across batches.
-struct Printer<W: Write> {
+struct Printer<'c, W: Write> {
     records: Records<W>,
     format: Format,
     listing: Listing,
@@ -133,14 +142,25 @@ struct Printer<W: Write> {
     printed: u64,
     /// Entities or quotes found so far.
     found: u64,
+    /// Articles whose analysis failed (reported, not printed).
+    failed: u64,
+    context: &'c Context,
 }
 
-impl<W: Write> Printer<W> {
+impl<W: Write> Printer<'_, W> {
     fn print(&mut self, batch: &[Article]) -> Result<()> {
         let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
         let listing = self.listing;
         let found = extract::par_map(batch, cores, |a| Found::for_listing(&a.text, listing));
         for (article, found) in batch.iter().zip(&found) {
+            let found = match found {
+                Ok(found) => found,
+                Err(fault) => {
+                    self.context.report(&format!("{}: {fault}", article.source));
+                    self.failed += 1;
+                    continue;
+                }
+            };
             self.found += match listing {
                 Listing::Entities => found.entities.len(),
                 Listing::Quotes => found.quotes.len(),

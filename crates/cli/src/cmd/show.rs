@@ -32,7 +32,8 @@ struct Shown<'a> {
 pub fn run(args: Args, context: &Context) -> Result<Outcome> {
     let store = Store::open_existing(&context.data)?;
     let stored = store.article(&args.id)?;
-    let found = entities::Found::of(&stored.article.text);
+    let found = entities::Found::of(&stored.article.text)
+        .map_err(|fault| anyhow::anyhow!("{}: {fault}", stored.article.id))?;
     let mut out = output::stdout();
     match args.format {
         Format::Text => {

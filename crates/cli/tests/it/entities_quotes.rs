@@ -3,7 +3,7 @@
 
 use serde_json::Value;
 
-use crate::Dir;
+use crate::{Dir, Run};
 
 /// A fictional story with a titled speaker, a speaker named after the quote, a pronoun and a
 /// spokesman with no name.
@@ -181,5 +181,45 @@ fn demo_corpus_quote_spans_slice_their_articles() {
         for m in e["mentions"].as_array().unwrap() {
             check_piece(&texts[e["article"].as_str().unwrap()], m);
         }
+    }
+}
+
+/// One article whose analysis panics (injected: the debug build honours `PARALLAX_TEST_PANIC`)
+/// is reported by source and stage and counted in the exit code; the other articles are printed.
+#[test]
+fn a_panic_in_one_article_is_reported_and_the_others_go_on() {
+    let dir = Dir::new();
+    dir.write(
+        "in/a.jsonl",
+        format!(
+            "{}\n{}\n",
+            serde_json::json!({"title": "Dam", "text": DAM}),
+            serde_json::json!({"title": "Bad", "text": "Poison pill here. \"Hello,\" said Ana Vik."})
+        ),
+    );
+    for (command, stage) in [
+        ("quotes", "quotes"),
+        ("entities", "entities"),
+        ("brief", "quotes"),
+    ] {
+        let run = Run(dir
+            .command(&[command, "in"])
+            .env("PARALLAX_TEST_PANIC", format!("{stage}:Poison pill"))
+            .output()
+            .unwrap());
+        assert_eq!(run.code(), 1, "{command}: {}", run.stderr());
+        let err = run.stderr();
+        assert!(
+            err.contains(&format!(
+                "parallax: in/a.jsonl#2: internal error in {stage}: injected by PARALLAX_TEST_PANIC at "
+            )),
+            "{command}: {err}"
+        );
+        assert!(!err.contains("panicked at"), "{command}: {err}");
+        assert!(
+            run.stdout().contains("Brekke"),
+            "{command}: {}",
+            run.stdout()
+        );
     }
 }

@@ -1249,11 +1249,12 @@ impl Ctx<'_> {
         }
     }
 
+    /// The lower-case word at `i`; "" for punctuation and past either end of the tokens, so a
+    /// look-ahead or look-behind never has to check the bounds itself.
     fn word(&self, i: usize) -> &str {
-        if self.toks[i].word {
-            &self.toks[i].lower
-        } else {
-            ""
+        match self.toks.get(i) {
+            Some(t) if t.word => &t.lower,
+            _ => "",
         }
     }
 
@@ -2452,7 +2453,7 @@ impl Ctx<'_> {
         let mut s = i + 1;
         // "called for", "called on", "pushed back against".
         while s < b
-            && matches!(
+            && (matches!(
                 self.word(s),
                 "for"
                     | "on"
@@ -2471,7 +2472,7 @@ impl Ctx<'_> {
                 && self.word(s) == "to"
                 && ["respond", "repl", "react"]
                     .iter()
-                    .any(|p| self.word(i).starts_with(p)))
+                    .any(|p| self.word(i).starts_with(p))))
         {
             s += 1;
         }
@@ -3247,6 +3248,22 @@ mod tests {
             .map(|(t, k, c, s)| (t.to_string(), *k, c.to_string(), s.to_string()))
             .collect();
         assert_eq!(got, want, "{text}");
+    }
+
+    /// A cue that is the article's last token: the look-ahead past it read beyond the token
+    /// list (a Multi-News article with sentences dropped ended "... to test planes").
+    #[test]
+    fn cue_as_the_last_token_does_not_read_past_the_tokens() {
+        for text in [
+            "The last jet went to test planes",
+            "Officials said",
+            "The minister responded",
+            "Critics hit back",
+            "“We will rebuild,” said",
+        ] {
+            let _ = quotes(text);
+            let _ = super::super::extract_quotes(text, &find_people(text));
+        }
     }
 
     #[test]
