@@ -60,3 +60,35 @@ pub fn cluster(articles: &[Article]) {
     }
     let _ = stories::batch_stories(articles, &assigned, &stories::BatchConfig::default());
 }
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    /// The demo corpus's wire stories: two stories of two outlets each, and one more.
+    const WIRE: [&str; 5] = [
+        include_str!("../../../examples/wire/nws-kessel-dam-2026-01-12.txt"),
+        include_str!("../../../examples/wire/meridian-kessel-dam-2026-01-12.txt"),
+        include_str!("../../../examples/wire/nws-valdoria-rates-2026-03-05.txt"),
+        include_str!("../../../examples/wire/meridian-valdoria-rates-2026-03-05.txt"),
+        include_str!("../../../examples/wire/nws-orla-floods-2026-02-20.txt"),
+    ];
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(48))]
+
+        /// Every stage, over any structural edit of real-shaped stories, runs to the end.
+        #[test]
+        fn no_edit_of_a_story_makes_any_stage_panic(
+            pick in 0usize..4,
+            ops in proptest::collection::vec(any::<u8>(), 0..10),
+            ops2 in proptest::collection::vec(any::<u8>(), 0..10),
+        ) {
+            let texts = vec![
+                crate::mutate(WIRE[pick], &ops),
+                crate::mutate(WIRE[pick + 1], &ops2),
+            ];
+            super::analyse_story(&texts);
+        }
+    }
+}
