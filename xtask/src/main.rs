@@ -5,7 +5,9 @@
 
 mod bench_ingest;
 mod brief_eval;
+mod cue_classes;
 mod extract_eval;
+mod ggt_eval;
 mod ner;
 mod quotes_eval;
 mod screenshots;
@@ -37,13 +39,18 @@ const TASKS: &[(&str, &str, Task)] = &[
     ),
     (
         "eval-quotes",
-        "score quotation extraction and speakers on PolNeAR dev and test",
+        "score quotes and speakers on PolNeAR dev and test and gendergaptracker-dev (ggt)",
         quotes_eval::eval_task,
     ),
     (
         "cue-words",
         "count the cue words of PolNeAR train and list the unknown ones that are mostly cues",
         quotes_eval::cue_words_task,
+    ),
+    (
+        "cue-classes",
+        "write the verb-sense table the quote classes come from, out of WordNet (wordnet-base)",
+        cue_classes::run,
     ),
     (
         "train-quotes",

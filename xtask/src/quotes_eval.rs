@@ -145,11 +145,15 @@ pub fn eval_task(args: &[String]) -> Result<()> {
     let opts = parse_args(args)?;
     let (data, splits) = (&opts.data, opts.splits.clone());
     let splits = if splits.is_empty() {
-        vec!["dev".to_owned(), "test".to_owned()]
+        vec!["dev".to_owned(), "test".to_owned(), "ggt".to_owned()]
     } else {
         splits
     };
     for split in &splits {
+        if split.starts_with("ggt") {
+            crate::ggt_eval::run(&crate::shared_data(), split, opts.show > 0)?;
+            continue;
+        }
         let articles = load_split(data, split)?;
         let mut direct = Tally::default();
         let mut all = Tally::default();

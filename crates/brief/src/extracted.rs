@@ -75,9 +75,10 @@ fn from_entities(text: &str, entities: &[extract::ner::Entity]) -> Extracted {
                 name,
             })
             .collect(),
+        // Speech and writing are quotes; thoughts, evidence and intentions are not.
         quotes: quotes
             .into_iter()
-            .filter(|q| q.parts().all(|(s, _)| fits(s)))
+            .filter(|q| q.class.is_quote() && q.parts().all(|(s, _)| fits(s)))
             .collect(),
     }
 }

@@ -66,11 +66,23 @@ const NASTY: [&str; 12] = [
     "\u{fffd}",
 ];
 
-/// `text` after the edits `ops` selects: each edit takes two bytes, the first choosing the edit,
+/// At most this many edits are made.
+pub const MAX_EDITS: usize = 16;
+
+/// Edits stop once the text has grown past twice its length or this many bytes.
+const MAX_GROWTH: usize = 64 * 1024;
+
+/// `text` after the edits `ops` selects (at most [`MAX_EDITS`]): each edit takes two bytes, the first choosing the edit,
 /// the second where in the text it applies (scaled to the text's length).
 pub fn mutate(text: &str, ops: &[u8]) -> String {
     let mut out = text.to_string();
-    for pair in ops.chunks(2) {
+    // Repeating a paragraph doubles it: a bound on the edits and on the growth keeps the result
+    // the size of a real article, so a run's time is the analysis's, not the edits'.
+    let limit = (2 * text.len()).max(MAX_GROWTH);
+    for pair in ops.chunks(2).take(MAX_EDITS) {
+        if out.len() > limit {
+            break;
+        }
         let edit = EDITS[pair[0] as usize % EDITS.len()];
         let at = pair.get(1).copied().unwrap_or(0);
         out = apply(&out, edit, at);

@@ -50,10 +50,14 @@ impl Found {
             ner::entities(text)
         })?;
         let quotes = match listing {
-            Listing::Quotes => guard("quotes", || {
+            Listing::Quotes | Listing::Attributions => guard("quotes", || {
                 inject_fault("quotes", text);
                 let people = extract::quotes::people_from_entities(&mentions);
-                extract::quotes::extract_quotes(text, &people)
+                let mut quotes = extract::quotes::extract_quotes(text, &people);
+                if listing == Listing::Quotes {
+                    quotes.retain(|q| q.class.is_quote());
+                }
+                quotes
             })?,
             Listing::Entities => Vec::new(),
         };
@@ -68,7 +72,10 @@ impl Found {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Listing {
     Entities,
+    /// Speech and writing.
     Quotes,
+    /// Every attribution, whatever its class.
+    Attributions,
 }
 
 /// Articles read before they are analysed together: enough to keep every core busy, few enough
@@ -121,6 +128,7 @@ pub fn list(
             }
         ),
         Listing::Quotes => output::count(found_total, "quote"),
+        Listing::Attributions => output::count(found_total, "attribution"),
     };
     context.note(&format!(
         "found {found} in {}, {failed} failed",
@@ -163,7 +171,7 @@ impl<W: Write> Printer<'_, W> {
             };
             self.found += match listing {
                 Listing::Entities => found.entities.len(),
-                Listing::Quotes => found.quotes.len(),
+                Listing::Quotes | Listing::Attributions => found.quotes.len(),
             } as u64;
             if self.format == Format::Text {
                 let out = self.records.inner();
@@ -173,7 +181,7 @@ impl<W: Write> Printer<'_, W> {
                 write_heading(out, article)?;
                 match listing {
                     Listing::Entities => write_entities(out, &found.entities)?,
-                    Listing::Quotes => write_quotes(out, &found.quotes)?,
+                    Listing::Quotes | Listing::Attributions => write_quotes(out, &found.quotes)?,
                 }
             } else {
                 match listing {
@@ -182,7 +190,7 @@ impl<W: Write> Printer<'_, W> {
                             self.records.write(&Record::new(article, group))?;
                         }
                     }
-                    Listing::Quotes => {
+                    Listing::Quotes | Listing::Attributions => {
                         for q in &found.quotes {
                             self.records.write(&quotes::Record::new(article, q))?;
                         }

@@ -5,7 +5,7 @@ use std::io::{self, Write};
 use std::path::PathBuf;
 
 use anyhow::Result;
-use extract::quotes::{Quote, QuoteKind};
+use extract::quotes::{Class, Quote, QuoteKind};
 use ingest::Article;
 use serde::Serialize;
 
@@ -22,6 +22,10 @@ pub struct Args {
     /// Output format
     #[arg(long, value_enum, default_value_t)]
     format: Format,
+    /// Every attribution, not only speech and writing: thoughts and stances ("believes"),
+    /// evidence ("a poll shows") and intentions ("plans to") too, each with its class
+    #[arg(long)]
+    all: bool,
 }
 
 /// One quotation of one article in `--format json`/`jsonl`.
@@ -33,6 +37,8 @@ pub struct Record<'a> {
     pub article: &'a str,
     /// `direct`, `partial` or `indirect`.
     pub kind: QuoteKind,
+    /// `speech`, `writing`, `thought`, `evidence` or `intention`.
+    pub class: Class,
     /// The content without quote marks, and its byte range in the article text.
     pub text: &'a str,
     pub start: usize,
@@ -61,6 +67,7 @@ impl<'a> Record<'a> {
             source: Some(article.source.to_string()),
             article: &article.id,
             kind: q.kind,
+            class: q.class,
             text: &q.text,
             start: q.span.start,
             end: q.span.end,
@@ -83,11 +90,17 @@ impl<'a> Record<'a> {
 }
 
 pub fn run(args: Args, context: &Context) -> Result<Outcome> {
-    entities::list(&args.paths, args.format, context, Listing::Quotes)
+    let listing = if args.all {
+        Listing::Attributions
+    } else {
+        Listing::Quotes
+    };
+    entities::list(&args.paths, args.format, context, listing)
 }
 
-/// One line per quote: speaker (or "unknown", with the role when one is given), kind and cue,
-/// then the quoted text (the parts of a split quotation joined by " … ").
+/// One line per quote: speaker (or "unknown", with the role when one is given), kind, cue and
+/// the class when it is not speech, then the quoted text (the parts of a split quotation joined
+/// by " … ").
 pub fn write_quotes(out: &mut impl Write, quotes: &[Quote]) -> io::Result<()> {
     if quotes.is_empty() {
         return writeln!(out, "  (no quotes)");
@@ -105,12 +118,16 @@ pub fn write_quotes(out: &mut impl Write, quotes: &[Quote]) -> io::Result<()> {
             QuoteKind::Indirect => "indirect",
         };
         let cue = q.cue.as_ref().map_or("-", |c| c.text.as_str());
+        let class = match q.class {
+            Class::Speech => String::new(),
+            other => format!(", {}", other.as_str()),
+        };
         let text = q
             .parts()
             .map(|(_, t)| format!("“{t}”"))
             .collect::<Vec<_>>()
             .join(" … ");
-        writeln!(out, "  {name}{role} ({kind}, {cue}): {text}")?;
+        writeln!(out, "  {name}{role} ({kind}, {cue}{class}): {text}")?;
     }
     Ok(())
 }

@@ -886,6 +886,10 @@ struct Ctx<'a> {
     toks: Vec<Tok>,
     regions: Vec<Region>,
     people: People,
+    /// The named speakers of the quotes made so far: (mention start, name), in order. A pronoun
+    /// after one of them is most often that speaker again, even when the recogniser did not
+    /// take the name for a person ("Chief Na'moks said ... \"...,\" he said").
+    named: std::cell::RefCell<Vec<(usize, String)>>,
 }
 
 pub(super) fn extract(
@@ -900,6 +904,7 @@ pub(super) fn extract(
         toks,
         regions: marks::regions(text),
         people,
+        named: Default::default(),
     };
     let mut out: Vec<Quote> = Vec::new();
     let mut done = vec![false; cx.regions.len()];
@@ -1288,6 +1293,14 @@ impl Ctx<'_> {
         cue: Option<Cue>,
         speaker: Option<Speaker>,
     ) -> Quote {
+        if let Some(sp) = &speaker
+            && let Some(name) = &sp.name
+        {
+            let mut named = self.named.borrow_mut();
+            if named.last().is_none_or(|(s, _)| *s <= sp.span.start) {
+                named.push((sp.span.start, name.clone()));
+            }
+        }
         Quote {
             text: self.text[span.clone()].to_owned(),
             span,
@@ -1295,6 +1308,7 @@ impl Ctx<'_> {
             kind,
             cue,
             speaker,
+            class: super::Class::Speech,
         }
     }
 
@@ -3014,6 +3028,41 @@ impl Ctx<'_> {
         Some(Np { start: s, end: e })
     }
 
+    /// The full name a pronoun of `gender` at `at` refers to: the nearest person of that gender,
+    /// unless a quote's named speaker came after that person's mention, within the paragraph or
+    /// the one before, and is not known to be of the other gender.
+    fn pronoun_antecedent(&self, gender: Gender, at: usize) -> Option<String> {
+        let person = self.people.resolve_pronoun(gender, at);
+        let named = self.named.borrow();
+        let recent = named
+            .iter()
+            .rev()
+            .find(|(start, _)| *start < at)
+            .filter(|(start, name)| {
+                let close = self.text[*start..at].matches("\n\n").count() <= 1;
+                let later = person.as_ref().is_none_or(|(span, _)| span.start < *start);
+                let agrees = self
+                    .people
+                    .persons
+                    .iter()
+                    .find(|p| &p.full == name)
+                    .map_or_else(
+                        || {
+                            name.split_whitespace()
+                                .next()
+                                .and_then(super::speakers::first_name_gender)
+                        },
+                        |p| p.gender,
+                    )
+                    .is_none_or(|g| g == gender);
+                close && later && agrees
+            });
+        match recent {
+            Some((_, name)) => Some(name.clone()),
+            None => person.map(|(_, pi)| self.people.persons[pi].full.clone()),
+        }
+    }
+
     /// The speaker for a source phrase: its name resolved to a full name, or its role.
     fn speaker(&self, np: &Np) -> Speaker {
         let span = self.toks[np.start].span.start..self.toks[np.end - 1].span.end;
@@ -3039,9 +3088,7 @@ impl Ctx<'_> {
                 "she" | "her" => Some(Gender::Female),
                 _ => None,
             };
-            let name = gender
-                .and_then(|g| self.people.resolve_pronoun(g, at))
-                .map(|(_, pi)| self.people.persons[pi].full.clone());
+            let name = gender.and_then(|g| self.pronoun_antecedent(g, at));
             return Speaker {
                 span,
                 name,

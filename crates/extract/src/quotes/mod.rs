@@ -11,12 +11,14 @@
 //! stays unknown: neither the rules nor the model pick a name by guessing.
 
 mod attribution;
+mod class;
 mod group;
 mod learned;
 mod marks;
 mod speakers;
 mod tokens;
 
+pub use class::Class;
 pub use group::{Appearance, QuoteGroup, Relation, group_quotes};
 pub use learned::{
     AttributionModel, TrainingArticle, TrainingAttribution, train as train_attribution,
@@ -96,6 +98,9 @@ pub struct Quote {
     pub kind: QuoteKind,
     pub cue: Option<Cue>,
     pub speaker: Option<Speaker>,
+    /// Speech, writing, thought, evidence or intention: only speech and writing are quotes to a
+    /// reader ([`Class::is_quote`]).
+    pub class: Class,
 }
 
 /// A further part of a split quotation.
@@ -123,7 +128,7 @@ impl Quote {
 /// Every quotation in `text`, in order of position. `people` are the persons an entity
 /// recogniser found; pass [`find_people`]`(text)` when there is none.
 pub fn extract_quotes(text: &str, people: &[PersonMention]) -> Vec<Quote> {
-    attribution::extract(text, people, learned::bundled())
+    extract_quotes_with(text, people, learned::bundled())
 }
 
 /// The learned attribution fallback compiled into the crate.
@@ -138,7 +143,25 @@ pub fn extract_quotes_with(
     people: &[PersonMention],
     model: Option<&AttributionModel>,
 ) -> Vec<Quote> {
-    attribution::extract(text, people, model)
+    let mut quotes = attribution::extract(text, people, model);
+    // A quoted fragment inside reported speech is part of that quote, not a second one.
+    let inside = |i: usize| {
+        let p = &quotes[i];
+        p.kind == QuoteKind::Partial
+            && quotes.iter().enumerate().any(|(j, q)| {
+                j != i
+                    && q.kind == QuoteKind::Indirect
+                    && q.span.start <= p.span.start
+                    && p.span.end <= q.span.end + 3
+            })
+    };
+    let keep: Vec<bool> = (0..quotes.len()).map(|i| !inside(i)).collect();
+    let mut k = keep.iter();
+    quotes.retain(|_| *k.next().unwrap_or(&true));
+    for q in &mut quotes {
+        q.class = class::classify(text, q);
+    }
+    quotes
 }
 
 /// Whether the rules know `w` (lower case) as a cue word: a verb, participle, noun or stance

@@ -1,0 +1,289 @@
+//! What kind of attribution a quote is: speech, writing, thought or stance, evidence, or
+//! intention. Only speech and writing are quotes to a reader ("said", "wrote", "according to");
+//! the rest stay available to those who ask (PolNeAR counts them all as attributions).
+//!
+//! The class comes from the cue's verb as WordNet knows it (`data/verb-senses.tsv`), and from
+//! the content's shape: reported speech needs reported content, a clause, so a verb that is
+//! speech only in some senses ("added", "responded") counts only with one, and a noun phrase
+//! after a verb of judgement ("praised the plan") is stance, not speech.
+
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+use serde::Serialize;
+
+use super::{Quote, QuoteKind};
+
+/// The class of an attribution.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Class {
+    /// Said, told, announced, according to.
+    Speech,
+    /// Wrote, tweeted, posted, in a statement.
+    Writing,
+    /// Believes, thinks, fears, hopes; a judgement of something ("praised the plan").
+    Thought,
+    /// A poll shows, the report found.
+    Evidence,
+    /// Plans to, pledged to.
+    Intention,
+}
+
+impl Class {
+    /// Speech and writing: what front ends show as quotes.
+    pub fn is_quote(self) -> bool {
+        matches!(self, Class::Speech | Class::Writing)
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Class::Speech => "speech",
+            Class::Writing => "writing",
+            Class::Thought => "thought",
+            Class::Evidence => "evidence",
+            Class::Intention => "intention",
+        }
+    }
+}
+
+/// One verb form's senses: whether its most frequent sense is communication, cognition or
+/// emotion, and the rank of its first communication sense (0: none).
+#[derive(Debug, Clone, Copy)]
+struct Senses {
+    lemma: &'static str,
+    first: &'static str,
+    communication: u8,
+}
+
+struct Tables {
+    verbs: HashMap<&'static str, Senses>,
+    writing: Vec<&'static str>,
+    document: Vec<&'static str>,
+    modifier: Vec<&'static str>,
+    say: Vec<&'static str>,
+    clause: Vec<&'static str>,
+}
+
+fn tables() -> &'static Tables {
+    static TABLES: OnceLock<Tables> = OnceLock::new();
+    TABLES.get_or_init(|| {
+        let verbs = include_str!("../../data/verb-senses.tsv")
+            .lines()
+            .filter(|l| !l.starts_with('#'))
+            .filter_map(|l| {
+                let mut f = l.split('\t');
+                let form = f.next()?;
+                let lemma = f.next()?;
+                let first = f.next()?;
+                let communication = f.next()?.parse().ok()?;
+                Some((
+                    form,
+                    Senses {
+                        lemma,
+                        first,
+                        communication,
+                    },
+                ))
+            })
+            .collect();
+        let mut sections: HashMap<&str, Vec<&'static str>> = HashMap::new();
+        let mut current = "";
+        for line in include_str!("../../data/cue-classes.txt").lines() {
+            let line = line.trim();
+            if line.is_empty() || line.starts_with('#') {
+                continue;
+            }
+            if let Some(name) = line.strip_prefix('[').and_then(|l| l.strip_suffix(']')) {
+                current = name;
+            } else {
+                sections.entry(current).or_default().push(line);
+            }
+        }
+        let mut take = |k: &str| sections.remove(k).unwrap_or_default();
+        Tables {
+            verbs,
+            writing: take("writing"),
+            document: take("document"),
+            modifier: take("modifier"),
+            say: take("say"),
+            clause: take("clause"),
+        }
+    })
+}
+
+fn words(s: &str) -> impl Iterator<Item = String> + '_ {
+    s.split(|c: char| !(c.is_alphanumeric() || c == '\'' || c == '’' || c == '-'))
+        .filter(|w| !w.is_empty())
+        .map(|w| w.to_lowercase().replace('’', "'"))
+}
+
+/// Whether reported content reads as a clause: it opens with a complementiser, a wh-word or a
+/// subject pronoun, carries quoted words or an auxiliary, or has a finite verb form (a verb in
+/// -s, -ed or an irregular past, as WordNet lists them) that does not follow a determiner.
+fn is_clause(content: &str) -> bool {
+    let t = tables();
+    if content.contains(['"', '“', '”']) {
+        return true;
+    }
+    let ws: Vec<String> = words(content).collect();
+    let opens = ws.first().is_some_and(|w| {
+        t.clause.contains(&w.as_str())
+            || matches!(
+                w.as_str(),
+                "he" | "she" | "it" | "they" | "we" | "i" | "you" | "there"
+            )
+    });
+    opens
+        || ws.iter().enumerate().skip(1).any(|(i, w)| {
+            let after_det = matches!(
+                ws[i - 1].as_str(),
+                "the"
+                    | "a"
+                    | "an"
+                    | "his"
+                    | "her"
+                    | "its"
+                    | "their"
+                    | "our"
+                    | "my"
+                    | "your"
+                    | "this"
+                    | "these"
+                    | "those"
+                    | "of"
+                    | "for"
+                    | "to"
+                    | "in"
+                    | "on"
+                    | "with"
+                    | "by"
+            ) || ws[i - 1].ends_with("'s");
+            t.clause.contains(&w.as_str())
+                || (!after_det
+                    && t.verbs
+                        .get(w.as_str())
+                        .is_some_and(|v| v.lemma != w.as_str())
+                    && !w.ends_with("ing"))
+        })
+}
+
+/// The class of `q`, a quote of `text`.
+pub fn classify(text: &str, q: &Quote) -> Class {
+    let t = tables();
+    let cue = q
+        .cue
+        .as_ref()
+        .map(|c| c.text.to_lowercase())
+        .unwrap_or_default();
+    let cue_words: Vec<String> = words(&cue).collect();
+    if cue_words.iter().any(|w| t.writing.contains(&w.as_str())) {
+        return Class::Writing;
+    }
+    if cue.starts_with("according") {
+        return Class::Speech;
+    }
+    // A source that is a document gives evidence: "a poll shows", "the report found".
+    // The head of the source phrase is its last word before a modifier: "people familiar with
+    // the report" is people, "a report prepared for the office" is a report.
+    let source_head = q
+        .speaker
+        .as_ref()
+        .filter(|s| s.name.is_none())
+        .and_then(|s| text.get(s.span.clone()))
+        .and_then(|s| {
+            words(s)
+                .take_while(|w| !t.modifier.contains(&w.as_str()))
+                .last()
+        });
+    if source_head.is_some_and(|w| t.document.contains(&w.as_str())) {
+        return Class::Evidence;
+    }
+    // The verb of the cue: its first word WordNet knows ("did not deny" → "deny").
+    let senses = cue_words.iter().find_map(|w| t.verbs.get(w.as_str()));
+    if q.kind == QuoteKind::Direct {
+        // Quoted words in full are someone's words, whatever the verb.
+        return Class::Speech;
+    }
+    let Some(senses) = senses else {
+        return if q.kind == QuoteKind::Partial || cue.is_empty() {
+            Class::Speech
+        } else {
+            Class::Thought
+        };
+    };
+    let content = &q.text;
+    let between = q
+        .cue
+        .as_ref()
+        .and_then(|c| text.get(c.span.end..q.span.start.max(c.span.end)))
+        .unwrap_or("");
+    // "pledged to work", "plans to": an infinitive right after the verb is what was intended;
+    // with an object between ("urged voters to") it is what was said to them.
+    if words(content).next().as_deref() == Some("to") && words(between).next().is_none() {
+        return Class::Intention;
+    }
+    // "asked people not to drive", "called the minister to resign": what was said to them.
+    let told_to = words(content).skip(1).any(|w| w == "to")
+        && senses.first == "communication"
+        && words(content).take(4).any(|w| w == "to");
+    // After a verb whose every use reports speech ("said", "told"), the content is what was
+    // said, whatever its shape; "added", "responded" and the rest need a clause.
+    let saying = t.say.contains(&senses.lemma);
+    let clause = q.kind == QuoteKind::Partial || saying || told_to || is_clause(content);
+    match senses.first {
+        "communication" if clause => Class::Speech,
+        _ if senses.communication > 0 && senses.communication <= 3 && clause => Class::Speech,
+        _ => Class::Thought,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::{find_people, quotes};
+    use super::*;
+
+    /// The class of each quote of `text`, with its content.
+    fn check(text: &str, expected: &[(&str, Class)]) {
+        let got: Vec<(String, Class)> = quotes(text)
+            .iter()
+            .map(|q| (q.full_text(), q.class))
+            .collect();
+        let want: Vec<(String, Class)> =
+            expected.iter().map(|(t, c)| (t.to_string(), *c)).collect();
+        assert_eq!(got, want, "{text}");
+        let _ = find_people(text);
+    }
+
+    #[test]
+    fn speech_writing_thought_evidence_intention() {
+        check(
+            "Mayor Ana Vik said the bridge would reopen in May.",
+            &[("the bridge would reopen in May", Class::Speech)],
+        );
+        check(
+            "Mayor Ana Vik wrote that the bridge would reopen in May.",
+            &[("that the bridge would reopen in May", Class::Writing)],
+        );
+        check(
+            "Mayor Ana Vik believes the bridge will reopen in May.",
+            &[("the bridge will reopen in May", Class::Thought)],
+        );
+        check(
+            "A poll by the council shows that most residents want the bridge back.",
+            &[("that most residents want the bridge back", Class::Evidence)],
+        );
+        check(
+            "Mayor Ana Vik pledged to reopen the bridge in May.",
+            &[("to reopen the bridge in May", Class::Intention)],
+        );
+    }
+
+    #[test]
+    fn a_verb_of_judgement_with_a_noun_phrase_is_stance() {
+        check(
+            "Mayor Ana Vik praised the council's support for the bridge.",
+            &[("the council's support for the bridge", Class::Thought)],
+        );
+    }
+}
