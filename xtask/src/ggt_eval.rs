@@ -5,7 +5,11 @@
 //! when it has no name) equals the last word of the gold `reference`.
 //!
 //! Predictions are what `parallax quotes` prints for the article file: the same reader, the
-//! recogniser's people, the same extractor. The articles are split in two halves by file order
+//! recogniser's people, the same extractor. The annotation counts each sentence of a quotation
+//! split around its attribution as its own quote (`“A,” Kaine said. “B.”` is two), where the
+//! extractor gives one quote with two parts; so a part that follows a part ending its sentence is
+//! scored as a quote of its own, with the same speaker. A part that goes on the same sentence
+//! (`“A,” she said, “b.”`) stays with the part before it. The articles are split in two halves by file order
 //! (`ggt-dev` even, `ggt-test` odd) so that one half stays unseen while tuning; `ggt` is all.
 
 use std::collections::{BTreeMap, HashMap};
@@ -102,6 +106,37 @@ fn load(data: &Path) -> Result<Vec<Article>> {
     Ok(out)
 }
 
+/// `q` as the annotation counts it: one quote per run of parts that make one sentence (a part
+/// starts a new one when its own text or the attribution after it ends a sentence).
+fn by_sentence(text: &str, q: &Quote) -> Vec<Quote> {
+    let mut out = vec![Quote {
+        more: Vec::new(),
+        ..q.clone()
+    }];
+    let mut end = q.span.end;
+    for p in &q.more {
+        let gap = text.get(end..p.span.start.max(end)).unwrap_or("");
+        let before = text.get(..end).unwrap_or("");
+        let ended = before
+            .trim_end_matches(['"', '”', '’', '\'', ' '])
+            .ends_with(['.', '?', '!'])
+            || gap
+                .trim_start_matches(['"', '”', '’', '\''])
+                .contains(['.', '?', '!']);
+        match out.last_mut() {
+            Some(last) if !ended => last.more.push(p.clone()),
+            _ => out.push(Quote {
+                text: p.text.clone(),
+                span: p.span.clone(),
+                more: Vec::new(),
+                ..q.clone()
+            }),
+        }
+        end = p.span.end;
+    }
+    out
+}
+
 /// The words of a predicted quote, all its parts.
 fn predicted_words(q: &Quote) -> Vec<String> {
     q.parts().flat_map(|(_, t)| words(t)).collect()
@@ -190,8 +225,12 @@ fn score(a: &Article, quotes: &[Quote], all: &mut Tally, direct: &mut Tally) -> 
                 .clone()
                 .or_else(|| a.text.get(s.span.clone()).map(str::to_string))
         });
-        let right = speaker.and_then(|s| last_word(&s)) == last_word(&gold.reference)
+        let right = speaker.as_deref().and_then(last_word) == last_word(&gold.reference)
             && !gold.reference.is_empty();
+        if !right && std::env::var_os("GGT_WRONG").is_some() {
+            let text: String = q.text.chars().take(60).collect();
+            println!("  WRONG {:?} for {:?}: {text}", speaker, gold.reference);
+        }
         all.matched += 1;
         all.speaker_right += usize::from(right);
         if is_direct && gold.direct {
@@ -225,15 +264,15 @@ pub fn run(data: &Path, split: &str, show: bool) -> Result<()> {
     for (i, a) in articles.iter().enumerate().filter(|(i, _)| keep(*i)) {
         n += 1;
         let every = quotes_of(&a.text);
-        if show {
-            show_article(a, &every);
-        }
         let quotes: Vec<Quote> = every
             .iter()
             .filter(|q| q.class.is_quote())
-            .cloned()
+            .flat_map(|q| by_sentence(&a.text, q))
             .collect();
-        score(a, &quotes, &mut all, &mut direct);
+        let used = score(a, &quotes, &mut all, &mut direct);
+        if show {
+            show_article(a, &every, &used);
+        }
         score_classes(a, &every, &mut by_class);
         let _ = i;
     }
@@ -248,7 +287,7 @@ pub fn run(data: &Path, split: &str, show: bool) -> Result<()> {
     Ok(())
 }
 
-fn show_article(a: &Article, quotes: &[Quote]) {
+fn show_article(a: &Article, quotes: &[Quote], matched: &[bool]) {
     println!("== {}", a.file);
     for q in quotes {
         let speaker = q.speaker.as_ref().map_or("-".to_string(), |s| {
@@ -265,8 +304,10 @@ fn show_article(a: &Article, quotes: &[Quote]) {
             q.class.as_str()
         );
     }
-    for g in &a.gold {
+    for (g, &m) in a.gold.iter().zip(matched) {
         let text: String = g.tokens.join(" ").chars().take(90).collect();
-        println!("  G {}: {text}", g.reference);
+        let mark = if m { "G" } else { "MISS" };
+        let kind = if g.direct { "direct" } else { "" };
+        println!("  {mark} {kind} {}: {text}", g.reference);
     }
 }

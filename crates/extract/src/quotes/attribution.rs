@@ -889,7 +889,8 @@ struct Ctx<'a> {
     /// The named speakers of the quotes made so far: (mention start, name), in order. A pronoun
     /// after one of them is most often that speaker again, even when the recogniser did not
     /// take the name for a person ("Chief Na'moks said ... \"...,\" he said").
-    named: std::cell::RefCell<Vec<(usize, String)>>,
+    /// Each with the span of that quote's content.
+    named: std::cell::RefCell<Vec<(usize, String, Span)>>,
 }
 
 pub(super) fn extract(
@@ -1297,8 +1298,8 @@ impl Ctx<'_> {
             && let Some(name) = &sp.name
         {
             let mut named = self.named.borrow_mut();
-            if named.last().is_none_or(|(s, _)| *s <= sp.span.start) {
-                named.push((sp.span.start, name.clone()));
+            if named.last().is_none_or(|(s, ..)| *s <= sp.span.start) {
+                named.push((sp.span.start, name.clone(), span.clone()));
             }
         }
         Quote {
@@ -3034,31 +3035,36 @@ impl Ctx<'_> {
     fn pronoun_antecedent(&self, gender: Gender, at: usize) -> Option<String> {
         let person = self.people.resolve_pronoun(gender, at);
         let named = self.named.borrow();
-        let recent = named
-            .iter()
-            .rev()
-            .find(|(start, _)| *start < at)
-            .filter(|(start, name)| {
-                let close = self.text[*start..at].matches("\n\n").count() <= 1;
-                let later = person.as_ref().is_none_or(|(span, _)| span.start < *start);
-                let agrees = self
-                    .people
-                    .persons
-                    .iter()
-                    .find(|p| &p.full == name)
-                    .map_or_else(
-                        || {
-                            name.split_whitespace()
-                                .next()
-                                .and_then(super::speakers::first_name_gender)
-                        },
-                        |p| p.gender,
-                    )
-                    .is_none_or(|g| g == gender);
-                close && later && agrees
-            });
+        // A person named inside what a speaker said is less salient than the speaker.
+        let in_content = |x: usize| named.iter().any(|(_, _, c)| c.start <= x && x < c.end);
+        let recent =
+            named
+                .iter()
+                .rev()
+                .find(|(start, ..)| *start < at)
+                .filter(|(start, name, _)| {
+                    let close = self.text[*start..at].matches("\n\n").count() <= 1;
+                    let later = person
+                        .as_ref()
+                        .is_none_or(|(span, _)| span.start < *start || in_content(span.start));
+                    let agrees = self
+                        .people
+                        .persons
+                        .iter()
+                        .find(|p| &p.full == name)
+                        .map_or_else(
+                            || {
+                                name.split_whitespace()
+                                    .next()
+                                    .and_then(super::speakers::first_name_gender)
+                            },
+                            |p| p.gender,
+                        )
+                        .is_none_or(|g| g == gender);
+                    close && later && agrees
+                });
         match recent {
-            Some((_, name)) => Some(name.clone()),
+            Some((_, name, _)) => Some(name.clone()),
             None => person.map(|(_, pi)| self.people.persons[pi].full.clone()),
         }
     }
