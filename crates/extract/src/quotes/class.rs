@@ -185,14 +185,22 @@ pub fn classify(text: &str, q: &Quote) -> Class {
     }
     // A source that is a document gives evidence: "a poll shows", "the report found".
     // The head of the source phrase is its last word before a modifier: "people familiar with
-    // the report" is people, "a report prepared for the office" is a report.
+    // the report" is people, "a poll by the council" is a poll. A source before its cue is read
+    // from the start of its clause, where the mention may be only the modifier's noun.
     let source_head = q
         .speaker
         .as_ref()
         .filter(|s| s.name.is_none())
-        .and_then(|s| text.get(s.span.clone()))
         .and_then(|s| {
-            words(s)
+            let cue = q.cue.as_ref()?;
+            let phrase = if s.span.end <= cue.span.start {
+                let before = text.get(..cue.span.start)?;
+                let start = before.rfind(['.', '\n', ';', ':']).map_or(0, |i| i + 1);
+                before.get(start.min(s.span.start)..)?
+            } else {
+                text.get(s.span.clone())?
+            };
+            words(phrase)
                 .take_while(|w| !t.modifier.contains(&w.as_str()))
                 .last()
         });
