@@ -168,17 +168,13 @@ fn score_classes(
     by_class: &mut BTreeMap<&'static str, (usize, usize)>,
 ) {
     let mut t = (Tally::default(), Tally::default());
-    let shown: Vec<Quote> = every
-        .iter()
-        .filter(|q| q.class.is_quote())
-        .cloned()
-        .collect();
+    let shown: Vec<Quote> = every.iter().filter(|q| q.is_quote()).cloned().collect();
     let used = score(a, &shown, &mut t.0, &mut t.1);
     let mut used = used;
     for q in every {
         let e = by_class.entry(q.class.as_str()).or_default();
         e.0 += 1;
-        if q.class.is_quote() {
+        if q.is_quote() {
             continue;
         }
         if let Some(g) = best_gold(a, q, &used) {
@@ -216,6 +212,11 @@ fn score(a: &Article, quotes: &[Quote], all: &mut Tally, direct: &mut Tally) -> 
         all.pred += 1;
         direct.pred += usize::from(is_direct);
         let Some(g) = best_gold(a, q, &used) else {
+            if std::env::var_os("GGT_WRONG").is_some() {
+                let text: String = q.full_text().chars().take(100).collect();
+                let cue = q.cue.as_ref().map_or("", |c| c.text.as_str());
+                println!("  FALSE {:?} ({cue}): {text}", q.kind);
+            }
             continue;
         };
         used[g] = true;
@@ -266,7 +267,7 @@ pub fn run(data: &Path, split: &str, show: bool) -> Result<()> {
         let every = quotes_of(&a.text);
         let quotes: Vec<Quote> = every
             .iter()
-            .filter(|q| q.class.is_quote())
+            .filter(|q| q.is_quote())
             .flat_map(|q| by_sentence(&a.text, q))
             .collect();
         let used = score(a, &quotes, &mut all, &mut direct);
@@ -297,7 +298,7 @@ fn show_article(a: &Article, quotes: &[Quote], matched: &[bool]) {
         });
         let cue = q.cue.as_ref().map_or("", |c| c.text.as_str());
         let text: String = q.full_text().chars().take(90).collect();
-        let mark = if q.class.is_quote() { "P" } else { "x" };
+        let mark = if q.is_quote() { "P" } else { "x" };
         println!(
             "  {mark} {:?} {} {speaker} ({cue}): {text}",
             q.kind,

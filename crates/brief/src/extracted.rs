@@ -78,7 +78,7 @@ fn from_entities(text: &str, entities: &[extract::ner::Entity]) -> Extracted {
         // Speech and writing are quotes; thoughts, evidence and intentions are not.
         quotes: quotes
             .into_iter()
-            .filter(|q| q.class.is_quote() && q.parts().all(|(s, _)| fits(s)))
+            .filter(|q| q.is_quote() && q.parts().all(|(s, _)| fits(s)))
             .collect(),
     }
 }

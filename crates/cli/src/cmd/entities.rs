@@ -55,7 +55,7 @@ impl Found {
                 let people = extract::quotes::people_from_entities(&mentions);
                 let mut quotes = extract::quotes::extract_quotes(text, &people);
                 if listing == Listing::Quotes {
-                    quotes.retain(|q| q.class.is_quote());
+                    quotes.retain(|q| q.is_quote());
                 }
                 quotes
             })?,

@@ -1310,6 +1310,7 @@ impl Ctx<'_> {
             cue,
             speaker,
             class: super::Class::Speech,
+            headline: false,
         }
     }
 

@@ -62,6 +62,7 @@ struct Tables {
     document: Vec<&'static str>,
     modifier: Vec<&'static str>,
     say: Vec<&'static str>,
+    preposition: Vec<&'static str>,
     clause: Vec<&'static str>,
 }
 
@@ -107,6 +108,7 @@ fn tables() -> &'static Tables {
             document: take("document"),
             modifier: take("modifier"),
             say: take("say"),
+            preposition: take("preposition"),
             clause: take("clause"),
         }
     })
@@ -178,7 +180,12 @@ pub fn classify(text: &str, q: &Quote) -> Class {
         .unwrap_or_default();
     let cue_words: Vec<String> = words(&cue).collect();
     if cue_words.iter().any(|w| t.writing.contains(&w.as_str())) {
-        return Class::Writing;
+        // "posted a video", "writes about style": writing needs written content, as speech does.
+        return if q.kind != QuoteKind::Indirect || is_clause(&q.text) {
+            Class::Writing
+        } else {
+            Class::Thought
+        };
     }
     if cue.starts_with("according") {
         return Class::Speech;
@@ -237,6 +244,14 @@ pub fn classify(text: &str, q: &Quote) -> Class {
         && words(content).take(4).any(|w| w == "to");
     // After a verb whose every use reports speech ("said", "told"), the content is what was
     // said, whatever its shape; "added", "responded" and the rest need a clause.
+    // Content that opens with a preposition is what the verb is about, not what was said:
+    // "warned about slowing sales", "speak volumes to".
+    let about = words(content)
+        .next()
+        .is_some_and(|w| t.preposition.contains(&w.as_str()));
+    if about {
+        return Class::Thought;
+    }
     let saying = t.say.contains(&senses.lemma);
     let clause = q.kind == QuoteKind::Partial || saying || told_to || is_clause(content);
     match senses.first {

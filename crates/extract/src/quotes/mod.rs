@@ -101,6 +101,10 @@ pub struct Quote {
     /// Speech, writing, thought, evidence or intention: only speech and writing are quotes to a
     /// reader ([`Class::is_quote`]).
     pub class: Class,
+    /// Reported in a headline ("Minister says bridge will reopen"), which the body then tells
+    /// with its real attribution: an attribution, but not a quote of its own.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub headline: bool,
 }
 
 /// A further part of a split quotation.
@@ -113,6 +117,11 @@ pub struct Part {
 }
 
 impl Quote {
+    /// Whether front ends show it as a quote: speech or writing, and not a headline's.
+    pub fn is_quote(&self) -> bool {
+        self.class.is_quote() && !self.headline
+    }
+
     /// Every part of the quotation in order, the first one included: `(span, text)`.
     pub fn parts(&self) -> impl Iterator<Item = (&Span, &str)> {
         std::iter::once((&self.span, self.text.as_str()))
@@ -155,7 +164,25 @@ pub fn extract_quotes_with(
                     && p.span.end <= q.span.end + 3
             })
     };
+    // A headline reports ("Minister says bridge will reopen") what the body then tells with its
+    // real attribution; as a quote it would be a second, shortened copy.
+    let paragraphs = text::paragraphs(text);
+    let in_headline = |i: usize| {
+        let q = &quotes[i];
+        q.kind == QuoteKind::Indirect
+            && paragraphs
+                .iter()
+                .find(|p| p.start <= q.span.start && q.span.start < p.end)
+                .is_some_and(|p| {
+                    let line = &text[p.clone()];
+                    text::looks_like_headline(line) && !line.ends_with(['?', '!', '"', '”'])
+                })
+    };
     let keep: Vec<bool> = (0..quotes.len()).map(|i| !inside(i)).collect();
+    let headline: Vec<bool> = (0..quotes.len()).map(in_headline).collect();
+    for (q, &h) in quotes.iter_mut().zip(&headline) {
+        q.headline = h;
+    }
     let mut k = keep.iter();
     quotes.retain(|_| *k.next().unwrap_or(&true));
     for q in &mut quotes {
