@@ -61,7 +61,7 @@ fn load() -> Result<Vec<Page>> {
 }
 
 /// Dev or test, fixed by an FNV-1a hash of the page id.
-fn is_dev(id: &str) -> bool {
+pub fn is_dev(id: &str) -> bool {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
     for b in id.bytes() {
         h ^= u64::from(b);

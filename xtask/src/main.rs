@@ -5,6 +5,7 @@
 
 mod bench_ingest;
 mod brief_eval;
+mod dates_eval;
 mod extract_eval;
 mod ner;
 mod quotes_eval;
@@ -28,6 +29,11 @@ const TASKS: &[(&str, &str, Task)] = &[
         "bench-extract",
         "time html extraction with metadata on the article-extraction pages",
         extract_eval::bench_task,
+    ),
+    (
+        "eval-dates",
+        "day accuracy of html publication dates on the dates pages (dev/test/all), --htmldate for peers",
+        dates_eval::run,
     ),
     (
         "bench-ingest",
