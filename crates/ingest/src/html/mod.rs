@@ -8,10 +8,12 @@
 //! does I/O: callers hand it bytes.
 
 mod body;
+mod datetext;
 mod decode;
 mod dom;
 mod entities;
 mod meta;
+mod published;
 
 use crate::{Draft, ReadError};
 
@@ -54,6 +56,7 @@ pub fn extract_with_charset(
     }
     let mut warnings = Vec::new();
     warnings.extend(decoded.warning);
+    warnings.extend(meta.warnings);
     Ok(Draft {
         record_id: None,
         url: meta.url,

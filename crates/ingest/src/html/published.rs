@@ -1,0 +1,472 @@
+//! The publication date of a page, chosen from every source it offers, ranked.
+//!
+//! Structured sources first: JSON-LD `datePublished` of an article (then of any other object,
+//! such as a Yoast `@graph` `WebPage`), the `<meta>` vocabularies (OpenGraph `article:`,
+//! Dublin Core, Parse.ly, Sailthru, `pubdate`, ...), `itemprop`/RDFa `datePublished` on any
+//! element, `<abbr class="published">` and `<time>` marked as the publication; then the date
+//! in the URL path; then `<time datetime>` elsewhere; then a written date in the visible text
+//! (a dateline or byline, preferring elements whose class says date and text that says
+//! published); then the `<title>`. Modified dates (`dateModified`, `article:modified_time`,
+//! "Updated ...") are kept apart and used only when nothing says published. Comments, related
+//! lists, sidebars and footers never give a date.
+//!
+//! Deterministic and clock-free: a date before 1995 is dropped with a warning; a date after
+//! another source's is accepted, with a warning when sources disagree.
+
+use chrono::{DateTime, Datelike, FixedOffset};
+
+use super::datetext;
+use super::dom::{Dom, NONE, Tag};
+
+/// Where a date came from, most trusted first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Src {
+    LdArticle,
+    MetaTag,
+    LdOther,
+    Itemprop,
+    Marked,
+    Script,
+    Url,
+    Time,
+    TextHinted,
+    TextShort,
+    Title,
+}
+
+impl Src {
+    fn name(self) -> &'static str {
+        match self {
+            Src::LdArticle | Src::LdOther => "json-ld",
+            Src::MetaTag => "meta tag",
+            Src::Itemprop => "itemprop",
+            Src::Marked => "marked element",
+            Src::Script => "script data",
+            Src::Url => "url",
+            Src::Time => "time element",
+            Src::TextHinted | Src::TextShort => "page text",
+            Src::Title => "title",
+        }
+    }
+
+    /// Sources that state the date as data, not as text a reader sees.
+    fn structured(self) -> bool {
+        self <= Src::Script
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Published,
+    Modified,
+}
+
+/// One date a page offers.
+#[derive(Debug, Clone, Copy)]
+pub struct Cand {
+    pub src: Src,
+    /// Order inside the source (a meta name's rank, or document order).
+    pub sub: u32,
+    pub kind: Kind,
+    pub when: DateTime<FixedOffset>,
+}
+
+/// Meta names that carry a date: (name, published or modified), most trusted first. From the
+/// OpenGraph article vocabulary, Dublin Core, schema.org as `itemprop`, Parse.ly, Sailthru,
+/// Google News (`original-source`), Highwire citation tags and common CMS names.
+const META_DATES: &[(&str, Kind)] = &[
+    ("article:published_time", Kind::Published),
+    ("og:article:published_time", Kind::Published),
+    ("article:published", Kind::Published),
+    ("datepublished", Kind::Published),
+    ("article.published", Kind::Published),
+    ("article_date_original", Kind::Published),
+    ("original-publish-date", Kind::Published),
+    ("publication_date", Kind::Published),
+    ("publish_date", Kind::Published),
+    ("publish-date", Kind::Published),
+    ("publishdate", Kind::Published),
+    ("published_time", Kind::Published),
+    ("published-date", Kind::Published),
+    ("date_published", Kind::Published),
+    ("og:published_time", Kind::Published),
+    ("og:pubdate", Kind::Published),
+    ("pubdate", Kind::Published),
+    ("sw-pubdate", Kind::Published),
+    ("parsely-pub-date", Kind::Published),
+    ("sailthru.date", Kind::Published),
+    ("citation_publication_date", Kind::Published),
+    ("citation_date", Kind::Published),
+    ("dc.date.issued", Kind::Published),
+    ("dcterms.issued", Kind::Published),
+    ("dc.date.created", Kind::Published),
+    ("dcterms.created", Kind::Published),
+    ("datecreated", Kind::Published),
+    ("dc.date", Kind::Published),
+    ("dcterms.date", Kind::Published),
+    ("date", Kind::Published),
+    ("created", Kind::Published),
+    ("article:modified_time", Kind::Modified),
+    ("og:updated_time", Kind::Modified),
+    ("datemodified", Kind::Modified),
+    ("dc.date.modified", Kind::Modified),
+    ("dcterms.modified", Kind::Modified),
+    ("last-modified", Kind::Modified),
+    ("lastmod", Kind::Modified),
+    ("modified", Kind::Modified),
+];
+
+/// The kind and rank of a `<meta>` name that carries a date.
+pub fn meta_name(key: &str) -> Option<(Kind, u32)> {
+    let key = key.strip_prefix("schema:").unwrap_or(key);
+    META_DATES
+        .iter()
+        .position(|(n, _)| *n == key)
+        .map(|i| (META_DATES[i].1, i as u32))
+}
+
+/// `datePublished`, `schema:dateCreated`, `dateModified` as `itemprop` or `property` values.
+pub fn schema_prop(value: &str) -> Option<Kind> {
+    let v = value.trim();
+    let v = v.rsplit([':', '/']).next().unwrap_or(v);
+    if v.eq_ignore_ascii_case("datepublished") || v.eq_ignore_ascii_case("datecreated") {
+        Some(Kind::Published)
+    } else if v.eq_ignore_ascii_case("datemodified") {
+        Some(Kind::Modified)
+    } else {
+        None
+    }
+}
+
+/// Class and id words of the parts of a page that are not the article: a date there belongs
+/// to a comment, another article or the site.
+const NOT_ARTICLE: &[&str] = &[
+    "comment",
+    "related",
+    "sidebar",
+    "widget",
+    "recommend",
+    "reply",
+    "disqus",
+    "leserbrief",
+    "copyright",
+    "popular",
+    "trending",
+];
+
+/// Class and id words of elements that hold a date or a byline.
+const DATE_HINTS: &[&str] = &[
+    "date",
+    "datum",
+    "time",
+    "publi",
+    "posted",
+    "byline",
+    "meta",
+    "created",
+    "submitted",
+    "authored",
+    "fecha",
+    "stamp",
+    "info",
+];
+
+fn class_id(dom: &Dom, id: u32) -> String {
+    let mut s = String::new();
+    for (n, v) in dom.attrs(id) {
+        if n.eq_ignore_ascii_case("class") || n.eq_ignore_ascii_case("id") {
+            s.push_str(&v.to_ascii_lowercase());
+            s.push(' ');
+        }
+    }
+    s
+}
+
+/// Whether `id` sits in a comment, related list, sidebar or site footer. Class words are read
+/// one at a time and count when they start or end with a marker (`comments`, `sidebar-left`,
+/// `recentcomments`, not `vw-blog-sidebar-position-right`), leaving out the page-layout ones (`has-sidebar`, `no-sidebars`,
+/// `content-sidebar-wrap`) that wrap the article too; an article's own footer
+/// (`<article>…<footer>`, `post-footer`) is part of it.
+pub fn outside_article(dom: &Dom, id: u32) -> bool {
+    let mut n = dom.nodes[id as usize].parent;
+    let mut footer = false;
+    for _ in 0..40 {
+        if n == NONE || n == 0 {
+            return footer;
+        }
+        let node = &dom.nodes[n as usize];
+        match node.tag {
+            Tag::Body | Tag::Html => return footer,
+            Tag::Article if footer => return false,
+            Tag::Aside | Tag::Nav | Tag::Select | Tag::Option => return true,
+            Tag::Footer => footer = true,
+            _ => {}
+        }
+        for (name, value) in dom.attrs(n) {
+            if !(name.eq_ignore_ascii_case("class") || name.eq_ignore_ascii_case("id")) {
+                continue;
+            }
+            for word in value.split_ascii_whitespace() {
+                let w = word.to_ascii_lowercase();
+                if w.contains("wrap")
+                    || ["has-", "with-", "no-", "is-", "page-", "single"]
+                        .iter()
+                        .any(|p| w.starts_with(p))
+                {
+                    continue;
+                }
+                if w.contains("footer") {
+                    if !["post", "entry", "article", "meta"]
+                        .iter()
+                        .any(|p| w.contains(p))
+                    {
+                        footer = true;
+                    }
+                } else if NOT_ARTICLE.iter().any(|x| {
+                    let w = w.trim_end_matches('s');
+                    w.starts_with(x) || w.ends_with(x)
+                }) {
+                    return true;
+                }
+            }
+        }
+        n = node.parent;
+    }
+    footer
+}
+
+fn date_hinted(dom: &Dom, id: u32) -> bool {
+    let mut n = id;
+    for _ in 0..4 {
+        if n == NONE || n == 0 {
+            return false;
+        }
+        let ci = class_id(dom, n);
+        if DATE_HINTS.iter().any(|w| ci.contains(w)) {
+            return true;
+        }
+        n = dom.nodes[n as usize].parent;
+    }
+    false
+}
+
+/// Dates written in the visible text: in each short text node outside comments and footers,
+/// the first date, as published or modified by the words before it.
+pub fn text_dates(dom: &Dom, month_first: bool, out: &mut Vec<Cand>) {
+    let mut prev_text: &str = "";
+    for id in 0..dom.nodes.len() as u32 {
+        let node = &dom.nodes[id as usize];
+        if node.tag != Tag::Text {
+            continue;
+        }
+        let parent = node.parent;
+        if parent != NONE
+            && matches!(
+                dom.nodes[parent as usize].tag,
+                Tag::Script
+                    | Tag::Style
+                    | Tag::Title
+                    | Tag::Textarea
+                    | Tag::Noscript
+                    | Tag::Template
+            )
+        {
+            continue;
+        }
+        let raw = dom.raw(id);
+        let trimmed = raw.trim();
+        if trimmed.is_empty() {
+            continue;
+        }
+        if trimmed.len() > 300 || !trimmed.bytes().any(|b| b.is_ascii_digit()) {
+            prev_text = trimmed;
+            continue;
+        }
+        let text = if trimmed.contains('&') {
+            super::entities::decode(trimmed).into_owned()
+        } else {
+            trimmed.to_owned()
+        };
+        let Some(found) = datetext::find(&text, month_first) else {
+            prev_text = trimmed;
+            continue;
+        };
+        if std::env::var_os("PARALLAX_DEBUG_DATES").is_some() {
+            eprintln!(
+                "TEXT {id} {:?} outside {} hinted {}",
+                text,
+                outside_article(dom, id),
+                date_hinted(dom, parent)
+            );
+            let mut n = parent;
+            while n != NONE && n != 0 {
+                eprintln!("   {:?} {}", dom.nodes[n as usize].tag, class_id(dom, n));
+                n = dom.nodes[n as usize].parent;
+            }
+        }
+        if outside_article(dom, id) {
+            prev_text = trimmed;
+            continue;
+        }
+        let before = &text[..found.start];
+        let cue = datetext::cue_before(before).or_else(|| {
+            before
+                .trim()
+                .is_empty()
+                .then(|| datetext::cue_before(prev_text))
+                .flatten()
+        });
+        let kind = if cue == Some(datetext::Cue::Modified) {
+            Kind::Modified
+        } else {
+            Kind::Published
+        };
+        let src = if cue == Some(datetext::Cue::Published) || date_hinted(dom, parent) {
+            Src::TextHinted
+        } else if found.start <= 30 || text.split_whitespace().count() <= 8 {
+            Src::TextShort
+        } else {
+            prev_text = trimmed;
+            continue;
+        };
+        out.push(Cand {
+            src,
+            sub: id,
+            kind,
+            when: found.when,
+        });
+        prev_text = trimmed;
+    }
+}
+
+/// The chosen date and what to warn about.
+pub fn choose(cands: &[Cand]) -> (Option<DateTime<FixedOffset>>, Vec<String>) {
+    if std::env::var_os("PARALLAX_DEBUG_DATES").is_some() {
+        for c in cands {
+            eprintln!("DEBUG {:?}", c);
+        }
+    }
+    let mut warnings = Vec::new();
+    let mut usable: Vec<&Cand> = Vec::new();
+    for c in cands {
+        if c.when.year() < 1995 {
+            let w = format!(
+                "date before 1995 ignored: {} from {}",
+                c.when.date_naive(),
+                c.src.name()
+            );
+            if !warnings.contains(&w) {
+                warnings.push(w);
+            }
+        } else {
+            usable.push(c);
+        }
+    }
+    let best = |kind: Kind| {
+        usable
+            .iter()
+            .filter(|c| c.kind == kind)
+            .min_by_key(|c| (c.src, c.sub))
+            .copied()
+    };
+    let published = best(Kind::Published);
+    let chosen = published.or_else(|| best(Kind::Modified));
+    let Some(chosen) = chosen else {
+        return (None, warnings);
+    };
+    if published.is_none() {
+        warnings.push(format!(
+            "no publication date, took the modified date from {}",
+            chosen.src.name()
+        ));
+    }
+    // Another source of another kind of evidence that names a different day.
+    let day = chosen.when.date_naive();
+    if let Some(other) = usable
+        .iter()
+        .filter(|c| c.kind == Kind::Published && c.src != chosen.src)
+        .filter(|c| c.src.structured() || c.src == Src::Url)
+        .filter(|_| chosen.src.structured() || chosen.src == Src::Url)
+        .find(|c| c.when.date_naive() != day)
+    {
+        warnings.push(format!(
+            "publication dates disagree: {day} from {}, {} from {}",
+            chosen.src.name(),
+            other.when.date_naive(),
+            other.src.name()
+        ));
+    }
+    if let Some(modified) = best(Kind::Modified)
+        && chosen.kind == Kind::Published
+        && modified.when.date_naive() < day
+    {
+        warnings.push(format!(
+            "publication date {day} is after the modified date {}",
+            modified.when.date_naive()
+        ));
+    }
+    (Some(chosen.when), warnings)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cand(src: Src, kind: Kind, day: &str) -> Cand {
+        Cand {
+            src,
+            sub: 0,
+            kind,
+            when: DateTime::parse_from_rfc3339(&format!("{day}T00:00:00Z")).unwrap(),
+        }
+    }
+
+    fn check(cands: &[Cand], expected: Option<&str>, warnings: &[&str]) {
+        let (d, w) = choose(cands);
+        assert_eq!(d.map(|d| d.date_naive().to_string()).as_deref(), expected);
+        assert_eq!(w, warnings);
+    }
+
+    #[test]
+    fn ranking() {
+        use Kind::*;
+        check(
+            &[
+                cand(Src::Url, Published, "2024-03-05"),
+                cand(Src::MetaTag, Published, "2024-03-05"),
+            ],
+            Some("2024-03-05"),
+            &[],
+        );
+        check(
+            &[
+                cand(Src::MetaTag, Modified, "2024-03-09"),
+                cand(Src::TextHinted, Published, "2024-03-05"),
+            ],
+            Some("2024-03-05"),
+            &[],
+        );
+        check(
+            &[cand(Src::MetaTag, Modified, "2024-03-09")],
+            Some("2024-03-09"),
+            &["no publication date, took the modified date from meta tag"],
+        );
+        check(
+            &[
+                cand(Src::LdArticle, Published, "2024-03-05"),
+                cand(Src::Url, Published, "2024-03-04"),
+            ],
+            Some("2024-03-05"),
+            &["publication dates disagree: 2024-03-05 from json-ld, 2024-03-04 from url"],
+        );
+        check(
+            &[
+                cand(Src::MetaTag, Published, "1970-01-01"),
+                cand(Src::TextShort, Published, "2024-03-05"),
+            ],
+            Some("2024-03-05"),
+            &["date before 1995 ignored: 1970-01-01 from meta tag"],
+        );
+        check(&[], None, &[]);
+    }
+}
