@@ -291,19 +291,6 @@ pub fn text_dates(dom: &Dom, month_first: bool, out: &mut Vec<Cand>) {
             prev_text = trimmed;
             continue;
         };
-        if std::env::var_os("PARALLAX_DEBUG_DATES").is_some() {
-            eprintln!(
-                "TEXT {id} {:?} outside {} hinted {}",
-                text,
-                outside_article(dom, id),
-                date_hinted(dom, parent)
-            );
-            let mut n = parent;
-            while n != NONE && n != 0 {
-                eprintln!("   {:?} {}", dom.nodes[n as usize].tag, class_id(dom, n));
-                n = dom.nodes[n as usize].parent;
-            }
-        }
         if outside_article(dom, id) {
             prev_text = trimmed;
             continue;
@@ -341,11 +328,7 @@ pub fn text_dates(dom: &Dom, month_first: bool, out: &mut Vec<Cand>) {
 
 /// The chosen date and what to warn about.
 pub fn choose(cands: &[Cand]) -> (Option<DateTime<FixedOffset>>, Vec<String>) {
-    if std::env::var_os("PARALLAX_DEBUG_DATES").is_some() {
-        for c in cands {
-            eprintln!("DEBUG {:?}", c);
-        }
-    }
+    tracing::debug!(candidates = ?cands, "publication date candidates");
     let mut warnings = Vec::new();
     let mut usable: Vec<&Cand> = Vec::new();
     for c in cands {
