@@ -118,6 +118,11 @@ pub fn run(args: &[String]) -> Result<()> {
     }
     let pages = load()?;
     if let Some(prefix) = show {
+        // The extractor's debug events (the date candidates of each page) go to stderr.
+        let _ = tracing_subscriber::fmt()
+            .with_max_level(tracing::Level::DEBUG)
+            .with_writer(std::io::stderr)
+            .try_init();
         for page in pages.iter().filter(|p| p.file.starts_with(&prefix)) {
             let (day, warnings) = parallax_day(page);
             println!(

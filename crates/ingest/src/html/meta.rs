@@ -261,8 +261,8 @@ fn meta_tag(dom: &Dom, id: u32, f: &mut Found) {
             }
         }
         k => {
-            if let Some((kind, rank)) = published::meta_name(k) {
-                f.date(Src::MetaTag, rank, kind, value);
+            if let Some((src, kind, rank)) = published::meta_name(k) {
+                f.date(src, rank, kind, value);
             }
         }
     }

@@ -29,6 +29,8 @@ pub enum Src {
     Script,
     Url,
     Time,
+    /// `<meta name="date">` and the like: a date, but not said to be the publication's.
+    MetaVague,
     TextHinted,
     TextShort,
     Title,
@@ -38,7 +40,7 @@ impl Src {
     fn name(self) -> &'static str {
         match self {
             Src::LdArticle | Src::LdOther => "json-ld",
-            Src::MetaTag => "meta tag",
+            Src::MetaTag | Src::MetaVague => "meta tag",
             Src::Itemprop => "itemprop",
             Src::Marked => "marked element",
             Src::Script => "script data",
@@ -51,7 +53,7 @@ impl Src {
 
     /// Sources that state the date as data, not as text a reader sees.
     fn structured(self) -> bool {
-        self <= Src::Script
+        self <= Src::Script || self == Src::MetaVague
     }
 }
 
@@ -116,13 +118,20 @@ const META_DATES: &[(&str, Kind)] = &[
     ("modified", Kind::Modified),
 ];
 
-/// The kind and rank of a `<meta>` name that carries a date.
-pub fn meta_name(key: &str) -> Option<(Kind, u32)> {
+/// Meta names that say only "a date" (the page's, a crawl's, a template's): below the
+/// named publication sources and `<time>`.
+const VAGUE_META: &[&str] = &["dc.date", "dcterms.date", "date", "created"];
+
+/// The source, kind and rank of a `<meta>` name that carries a date.
+pub fn meta_name(key: &str) -> Option<(Src, Kind, u32)> {
     let key = key.strip_prefix("schema:").unwrap_or(key);
-    META_DATES
-        .iter()
-        .position(|(n, _)| *n == key)
-        .map(|i| (META_DATES[i].1, i as u32))
+    let i = META_DATES.iter().position(|(n, _)| *n == key)?;
+    let src = if VAGUE_META.contains(&key) {
+        Src::MetaVague
+    } else {
+        Src::MetaTag
+    };
+    Some((src, META_DATES[i].1, i as u32))
 }
 
 /// `datePublished`, `schema:dateCreated`, `dateModified` as `itemprop` or `property` values.
@@ -165,7 +174,7 @@ const DATE_HINTS: &[&str] = &[
     "meta",
     "created",
     "submitted",
-    "authored",
+    "author",
     "fecha",
     "stamp",
     "info",
@@ -252,7 +261,18 @@ fn date_hinted(dom: &Dom, id: u32) -> bool {
 
 /// Dates written in the visible text: in each short text node outside comments and footers,
 /// the first date, as published or modified by the words before it.
+///
+/// A text date's `sub` is its distance from the page's main heading (the first `<h1>` outside
+/// comments and sidebars), counted double before it: the dateline sits by the headline, and
+/// dates further off belong to teasers and lists.
 pub fn text_dates(dom: &Dom, month_first: bool, out: &mut Vec<Cand>) {
+    let heading = (0..dom.nodes.len() as u32)
+        .find(|&id| dom.nodes[id as usize].tag == Tag::H1 && !outside_article(dom, id));
+    let distance = |id: u32| match heading {
+        Some(h) if id >= h => id - h,
+        Some(h) => (h - id).saturating_mul(2),
+        None => id,
+    };
     let mut prev_text: &str = "";
     for id in 0..dom.nodes.len() as u32 {
         let node = &dom.nodes[id as usize];
@@ -318,7 +338,7 @@ pub fn text_dates(dom: &Dom, month_first: bool, out: &mut Vec<Cand>) {
         };
         out.push(Cand {
             src,
-            sub: id,
+            sub: distance(id),
             kind,
             when: found.when,
         });
@@ -354,9 +374,19 @@ pub fn choose(cands: &[Cand]) -> (Option<DateTime<FixedOffset>>, Vec<String>) {
     };
     let published = best(Kind::Published);
     let chosen = published.or_else(|| best(Kind::Modified));
-    let Some(chosen) = chosen else {
+    let Some(mut chosen) = chosen.copied() else {
         return (None, warnings);
     };
+    // A time given in UTC that the page also gives in its own zone: keep the page's zone, so
+    // the day is the one its readers saw.
+    if chosen.when.offset().local_minus_utc() == 0
+        && let Some(local) = usable.iter().find(|c| {
+            c.when.offset().local_minus_utc() != 0
+                && (c.when.timestamp() - chosen.when.timestamp()).abs() <= 60
+        })
+    {
+        chosen.when = chosen.when.with_timezone(local.when.offset());
+    }
     if published.is_none() {
         warnings.push(format!(
             "no publication date, took the modified date from {}",
