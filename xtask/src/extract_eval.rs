@@ -331,7 +331,7 @@ pub fn bench_task(args: &[String]) -> Result<()> {
 }
 
 /// CPU time used by the calling thread so far, in seconds.
-fn thread_cpu_seconds() -> f64 {
+pub fn thread_cpu_seconds() -> f64 {
     let mut ts = libc::timespec {
         tv_sec: 0,
         tv_nsec: 0,

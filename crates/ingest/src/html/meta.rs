@@ -41,6 +41,8 @@ struct Found {
     canonical: Option<String>,
     locale: Option<String>,
     byline_authors: Vec<String>,
+    /// The main heading and its ancestors (`published::main_path`).
+    main: Vec<u32>,
 }
 
 /// A date value as the page wrote it, with where it came from.
@@ -71,6 +73,7 @@ pub fn read(dom: &Dom, page_url: Option<&str>) -> Meta {
     let itemprop = memchr::memmem::Finder::new("itemprop");
     let property = memchr::memmem::Finder::new("property");
     let date_published = memchr::memmem::Finder::new("\"datePublished\"");
+    f.main = published::main_path(dom);
     for id in 0..dom.nodes.len() as u32 {
         match dom.nodes[id as usize].tag {
             Tag::Meta => meta_tag(dom, id, &mut f),
@@ -101,7 +104,10 @@ pub fn read(dom: &Dom, page_url: Option<&str>) -> Meta {
             Tag::Abbr => {
                 if let Some(title) = dom.attr(id, "title") {
                     let class = dom.attr(id, "class").unwrap_or("").to_ascii_lowercase();
-                    if class.contains("published") {
+                    let outside = published::outside_article(dom, id, &f.main);
+                    if outside {
+                        // a comment's or another article's date
+                    } else if class.contains("published") {
                         f.date(Src::Marked, id, Kind::Published, attr_text(title));
                     } else if class.contains("updated") {
                         f.date(Src::Marked, id, Kind::Modified, attr_text(title));
@@ -151,7 +157,7 @@ fn element_date(dom: &Dom, id: u32, prop: &str, f: &mut Found) {
         .find_map(|a| dom.attr(id, a))
         .map(attr_text)
         .unwrap_or_else(|| collapse(&dom.text_of(id)));
-    if value.len() <= 200 {
+    if value.len() <= 200 && !published::outside_article(dom, id, &f.main) {
         f.date(Src::Itemprop, id, kind, value);
     }
 }
@@ -180,12 +186,12 @@ fn time_tag(dom: &Dom, id: u32, f: &mut Found) {
     } else {
         None
     };
+    if published::outside_article(dom, id, &f.main) {
+        return;
+    }
     match marked {
         Some(kind) => f.date(Src::Marked, id, kind, value),
-        None if !published::outside_article(dom, id) => {
-            f.date(Src::Time, id, Kind::Published, value)
-        }
-        None => {}
+        None => f.date(Src::Time, id, Kind::Published, value),
     }
 }
 
@@ -451,6 +457,23 @@ fn choose_date(
             })
         })
         .collect();
+    // Elements in the page are ranked by their distance from the headline; when the marked
+    // ones name three or more days they are a list of other articles, no better than `<time>`.
+    let mut marked_days: Vec<NaiveDate> = cands
+        .iter()
+        .filter(|c| c.src == Src::Marked && c.kind == Kind::Published)
+        .map(|c| c.when.date_naive())
+        .collect();
+    marked_days.sort();
+    marked_days.dedup();
+    for c in &mut cands {
+        if matches!(c.src, Src::Itemprop | Src::Marked | Src::Time) {
+            c.sub = published::distance(&f.main, c.sub);
+        }
+        if c.src == Src::Marked && marked_days.len() >= 3 {
+            c.src = Src::Time;
+        }
+    }
     let url = page_url
         .or(f.canonical.as_deref())
         .and_then(super::datetext::url_date);
@@ -468,7 +491,7 @@ fn choose_date(
         .iter()
         .any(|c| c.kind == Kind::Published && c.src <= Src::Url);
     if !structured {
-        published::text_dates(dom, month_first, &mut cands);
+        published::text_dates(dom, &f.main, month_first, &mut cands);
         if let Some(t) = title
             && let Some(found) = super::datetext::find(&t, month_first)
         {
@@ -779,6 +802,123 @@ mod tests {
         }
     }
 
+    /// The day and warnings `read` gives for a page fetched from `url`.
+    fn check_date(html: &str, url: &str, expected: Option<&str>, warnings: &[&str]) {
+        let meta = read(&parse(html), Some(url));
+        let got = meta.published.map(|d| d.to_rfc3339());
+        assert_eq!(got.as_deref(), expected, "reading {html}");
+        assert_eq!(meta.warnings, warnings, "warnings of {html}");
+    }
+
+    #[test]
+    fn publication_date_sources() {
+        let url = "https://echo.example/news/bridge";
+        // JSON-LD in a Yoast @graph: the WebPage's date, ISO basic format, time zone kept.
+        check_date(
+            r#"<script type="application/ld+json">{"@graph":[{"@type":"WebPage",
+            "datePublished":"20240305T093000+0900","dateModified":"20240306T100000+0900"}]}</script>"#,
+            url,
+            Some("2024-03-05T09:30:00+09:00"),
+            &[],
+        );
+        // An array of JSON-LD objects; the article's date wins over the page's.
+        check_date(
+            r#"<script type="application/ld+json">[{"@type":"WebPage","datePublished":"2024-03-04"},
+            {"@type":"NewsArticle","datePublished":"2024-03-05T08:00:00Z"}]</script>"#,
+            url,
+            Some("2024-03-05T08:00:00+00:00"),
+            &["publication dates disagree: 2024-03-05 from json-ld, 2024-03-04 from json-ld"],
+        );
+        check_date(
+            r#"<div itemprop="datePublished" content="2020-12-03T18:47">3 Dec</div>"#,
+            url,
+            Some("2020-12-03T18:47:00+00:00"),
+            &[],
+        );
+        check_date(
+            r#"<meta name="dc.date" content="2024-03-05">"#,
+            url,
+            Some("2024-03-05T00:00:00+00:00"),
+            &[],
+        );
+        check_date(
+            r#"<meta name="article_date_original" content="Saturday, December 27, 2014, 12:06 PM">"#,
+            url,
+            Some("2014-12-27T12:06:00+00:00"),
+            &[],
+        );
+        // The date in the URL path.
+        check_date(
+            "<p>No date here.</p>",
+            "https://echo.example/2019/10/16/bridge/",
+            Some("2019-10-16T00:00:00+00:00"),
+            &[],
+        );
+        // Only modified: taken, with a warning.
+        check_date(
+            r#"<meta property="article:modified_time" content="2024-03-09T10:00:00Z">"#,
+            url,
+            Some("2024-03-09T10:00:00+00:00"),
+            &["no publication date, took the modified date from meta tag"],
+        );
+        // Before 1995: a warning, not a date.
+        check_date(
+            r#"<meta property="article:published_time" content="1970-01-01T00:00:00Z">"#,
+            url,
+            None,
+            &["date before 1995 ignored: 1970-01-01 from meta tag"],
+        );
+    }
+
+    #[test]
+    fn visible_dates_skip_comments_lists_and_footers() {
+        let url = "https://echo.example/news/bridge";
+        check_date(
+            r#"<body><div class="related"><span class="date">01.02.2023</span></div>
+            <article><h1>Bridge reopens</h1><p class="meta">Veröffentlicht am 5. März 2024, 14:30 Uhr</p>
+            <p>The harbour bridge reopened on Tuesday.</p>
+            <div class="comments"><span class="date">6. März 2024</span></div></article>
+            <footer>© 7.3.2024 Northgate Echo</footer></body>"#,
+            url,
+            Some("2024-03-05T14:30:00+00:00"),
+            &[],
+        );
+        // A time element in the comments is not the article's.
+        check_date(
+            r#"<h1>Bridge</h1><section id="comments"><time datetime="2024-03-08">8 March</time></section>
+            <p class="byline">By Ann Lee, March 5, 2024</p>"#,
+            url,
+            Some("2024-03-05T00:00:00+00:00"),
+            &[],
+        );
+        // "Updated" in the text is the modified date; the published one wins.
+        check_date(
+            r#"<h1>Bridge</h1><div class="info">Updated 9 March 2024</div>
+            <div class="info">Published 5 March 2024</div>"#,
+            url,
+            Some("2024-03-05T00:00:00+00:00"),
+            &[],
+        );
+        // A layout class naming the sidebar wraps the article too.
+        check_date(
+            r#"<div class="layout-right-sidebar"><h1>Bridge</h1><span class="date">5.3.2024</span></div>"#,
+            url,
+            Some("2024-03-05T00:00:00+00:00"),
+            &[],
+        );
+    }
+
+    #[test]
+    fn a_utc_time_keeps_the_zone_the_page_gives() {
+        check_date(
+            r#"<meta property="article:published_time" content="2023-11-09T02:11:03+00:00">
+            <h1>Roxbury</h1><time class="published" datetime="2023-11-08T21:11:03-05:00">Nov 8</time>"#,
+            "https://echo.example/news/x",
+            Some("2023-11-08T21:11:03-05:00"),
+            &[],
+        );
+    }
+
     #[test]
     fn dates() {
         for (input, expected) in [
@@ -792,6 +932,8 @@ mod tests {
             ("2024-03-05 09:30:00", "2024-03-05T09:30:00Z"),
             ("2024-03-05", "2024-03-05T00:00:00Z"),
             ("Tue, 5 Mar 2024 09:30:00 +0000", "2024-03-05T09:30:00Z"),
+            ("20180619T055000+0900", "2018-06-19T05:50:00+09:00"),
+            ("Di., 25.01.2022 - 14:45", "2022-01-25T14:45:00Z"),
         ] {
             assert_eq!(parse_date(input), date(expected), "parsing {input}");
         }

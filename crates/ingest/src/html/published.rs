@@ -31,8 +31,7 @@ pub enum Src {
     Time,
     /// `<meta name="date">` and the like: a date, but not said to be the publication's.
     MetaVague,
-    TextHinted,
-    TextShort,
+    Text,
     Title,
 }
 
@@ -46,7 +45,7 @@ impl Src {
             Src::Script => "script data",
             Src::Url => "url",
             Src::Time => "time element",
-            Src::TextHinted | Src::TextShort => "page text",
+            Src::Text => "page text",
             Src::Title => "title",
         }
     }
@@ -153,7 +152,6 @@ const NOT_ARTICLE: &[&str] = &[
     "comment",
     "related",
     "sidebar",
-    "widget",
     "recommend",
     "reply",
     "disqus",
@@ -191,12 +189,44 @@ fn class_id(dom: &Dom, id: u32) -> String {
     s
 }
 
+/// How far node `id` is from the main heading (`main[0]`) in document order, counted double
+/// before it: the dateline sits by the headline; dates further off belong to teasers and lists.
+pub fn distance(main: &[u32], id: u32) -> u32 {
+    match main.first() {
+        Some(&h) if id >= h => id - h,
+        Some(&h) => (h - id).saturating_mul(2),
+        None => id,
+    }
+}
+
+/// The first `<h1>` (else the first `<article>`) and its ancestors, innermost first.
+pub fn main_path(dom: &Dom) -> Vec<u32> {
+    let first =
+        |tag: Tag| (0..dom.nodes.len() as u32).find(|&id| dom.nodes[id as usize].tag == tag);
+    let mut path = Vec::new();
+    let Some(mut n) = first(Tag::H1).or_else(|| first(Tag::Article)) else {
+        return path;
+    };
+    while n != NONE && path.len() < 512 {
+        path.push(n);
+        if n == 0 {
+            break;
+        }
+        n = dom.nodes[n as usize].parent;
+    }
+    path
+}
+
 /// Whether `id` sits in a comment, related list, sidebar or site footer. Class words are read
 /// one at a time and count when they start or end with a marker (`comments`, `sidebar-left`,
 /// `recentcomments`, not `vw-blog-sidebar-position-right`), leaving out the page-layout ones (`has-sidebar`, `no-sidebars`,
 /// `content-sidebar-wrap`) that wrap the article too; an article's own footer
 /// (`<article>…<footer>`, `post-footer`) is part of it.
-pub fn outside_article(dom: &Dom, id: u32) -> bool {
+///
+/// `main` is the path from the page's main heading up to the root (see [`main_path`]): an
+/// element that holds the headline is the page's layout, whatever its class says
+/// (`layout-two-columns-right-sidebar`).
+pub fn outside_article(dom: &Dom, id: u32, main: &[u32]) -> bool {
     let mut n = dom.nodes[id as usize].parent;
     let mut footer = false;
     for _ in 0..40 {
@@ -212,7 +242,9 @@ pub fn outside_article(dom: &Dom, id: u32) -> bool {
             _ => {}
         }
         for (name, value) in dom.attrs(n) {
-            if !(name.eq_ignore_ascii_case("class") || name.eq_ignore_ascii_case("id")) {
+            if !(name.eq_ignore_ascii_case("class") || name.eq_ignore_ascii_case("id"))
+                || main.contains(&n)
+            {
                 continue;
             }
             for word in value.split_ascii_whitespace() {
@@ -223,6 +255,14 @@ pub fn outside_article(dom: &Dom, id: u32) -> bool {
                         .any(|p| w.starts_with(p))
                 {
                     continue;
+                }
+                if footer
+                    && ["article", "post", "entry", "hentry"]
+                        .iter()
+                        .any(|p| w.starts_with(p))
+                {
+                    // The footer of an article (`<div class="article">…<div class="footer">`).
+                    return false;
                 }
                 if w.contains("footer") {
                     if !["post", "entry", "article", "meta"]
@@ -263,16 +303,9 @@ fn date_hinted(dom: &Dom, id: u32) -> bool {
 /// the first date, as published or modified by the words before it.
 ///
 /// A text date's `sub` is its distance from the page's main heading (the first `<h1>` outside
-/// comments and sidebars), counted double before it: the dateline sits by the headline, and
+/// `main`), counted double before it: the dateline sits by the headline, and
 /// dates further off belong to teasers and lists.
-pub fn text_dates(dom: &Dom, month_first: bool, out: &mut Vec<Cand>) {
-    let heading = (0..dom.nodes.len() as u32)
-        .find(|&id| dom.nodes[id as usize].tag == Tag::H1 && !outside_article(dom, id));
-    let distance = |id: u32| match heading {
-        Some(h) if id >= h => id - h,
-        Some(h) => (h - id).saturating_mul(2),
-        None => id,
-    };
+pub fn text_dates(dom: &Dom, main: &[u32], month_first: bool, out: &mut Vec<Cand>) {
     let mut prev_text: &str = "";
     for id in 0..dom.nodes.len() as u32 {
         let node = &dom.nodes[id as usize];
@@ -311,7 +344,7 @@ pub fn text_dates(dom: &Dom, month_first: bool, out: &mut Vec<Cand>) {
             prev_text = trimmed;
             continue;
         };
-        if outside_article(dom, id) {
+        if outside_article(dom, id, main) {
             prev_text = trimmed;
             continue;
         }
@@ -328,17 +361,19 @@ pub fn text_dates(dom: &Dom, month_first: bool, out: &mut Vec<Cand>) {
         } else {
             Kind::Published
         };
-        let src = if cue == Some(datetext::Cue::Published) || date_hinted(dom, parent) {
-            Src::TextHinted
+        // A date in an element named for dates, or said to be the publication's, counts at
+        // a third of its distance; a short text that leads with a date at its distance.
+        let sub = if cue == Some(datetext::Cue::Published) || date_hinted(dom, parent) {
+            distance(main, id)
         } else if found.start <= 30 || text.split_whitespace().count() <= 8 {
-            Src::TextShort
+            distance(main, id).saturating_mul(3)
         } else {
             prev_text = trimmed;
             continue;
         };
         out.push(Cand {
-            src,
-            sub: distance(id),
+            src: Src::Text,
+            sub,
             kind,
             when: found.when,
         });
@@ -454,7 +489,7 @@ mod tests {
         check(
             &[
                 cand(Src::MetaTag, Modified, "2024-03-09"),
-                cand(Src::TextHinted, Published, "2024-03-05"),
+                cand(Src::Text, Published, "2024-03-05"),
             ],
             Some("2024-03-05"),
             &[],
@@ -475,7 +510,7 @@ mod tests {
         check(
             &[
                 cand(Src::MetaTag, Published, "1970-01-01"),
-                cand(Src::TextShort, Published, "2024-03-05"),
+                cand(Src::Text, Published, "2024-03-05"),
             ],
             Some("2024-03-05"),
             &["date before 1995 ignored: 1970-01-01 from meta tag"],
