@@ -998,7 +998,13 @@ impl Page<'_, '_> {
                 }
                 _ => {}
             }
-            if id != root && self.is_clutter(id as usize) {
+            // Clutter is a small part of the container; one that holds most of its text is
+            // the article (an `elementor-widget-container`, a `content-wrapper` with no text of
+            // its own), whatever its name or link count.
+            if id != root
+                && self.stats[id as usize].text * 2 <= self.stats[root as usize].text
+                && self.is_clutter(id as usize)
+            {
                 continue;
             }
             if node.tag.is_block() {

@@ -130,6 +130,18 @@ mod tests {
     }
 
     #[test]
+    fn article_in_a_widget_container_is_kept() {
+        // Page builders put the whole article in a box named like page furniture.
+        let second =
+            "Crews worked through the winter nights, and the council, for once, kept its word.";
+        let html = format!(
+            r#"<body><nav><a href="/">Home</a></nav><div class="column"><h1>Bridge reopens</h1>
+            <div class="widget-container"><p>{PARA}</p><p>{second}</p></div></div></body>"#
+        );
+        check(html.as_bytes(), &format!("{PARA}\n\n{second}"), &[]);
+    }
+
+    #[test]
     fn latin1_without_charset() {
         let mut bytes = b"<html><body><article><p>".to_vec();
         bytes.extend_from_slice(
