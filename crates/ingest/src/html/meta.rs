@@ -67,13 +67,14 @@ impl Found {
 }
 
 /// Reads the metadata of a parsed page. `page_url` (where the page was fetched from) resolves a
-/// relative canonical link and is the URL of last resort.
-pub fn read(dom: &Dom, page_url: Option<&str>) -> Meta {
+/// relative canonical link and is the URL of last resort; `container` is the element the body
+/// was taken from, which tells the article's dates from the sidebar's.
+pub fn read(dom: &Dom, page_url: Option<&str>, container: Option<u32>) -> Meta {
     let mut f = Found::default();
     let itemprop = memchr::memmem::Finder::new("itemprop");
     let property = memchr::memmem::Finder::new("property");
-    let date_published = memchr::memmem::Finder::new("\"datePublished\"");
-    f.main = published::main_path(dom);
+    let publish = memchr::memmem::Finder::new("ublish");
+    f.main = published::main_path(dom, container);
     for id in 0..dom.nodes.len() as u32 {
         match dom.nodes[id as usize].tag {
             Tag::Meta => meta_tag(dom, id, &mut f),
@@ -95,7 +96,7 @@ pub fn read(dom: &Dom, page_url: Option<&str>) -> Meta {
                     }
                 } else if let Some(child) = dom.children(id).next() {
                     let text = dom.raw(child);
-                    if date_published.find(text.as_bytes()).is_some() {
+                    if publish.find(text.as_bytes()).is_some() {
                         script_dates(text, id, &mut f);
                     }
                 }
@@ -195,27 +196,74 @@ fn time_tag(dom: &Dom, id: u32, f: &mut Found) {
     }
 }
 
-/// `"datePublished": "..."` and `"dateModified": "..."` in a script that is not valid JSON-LD
-/// (a broken block, or a page's own data object).
+/// Keys of page data objects that name the publication time (`"published_at": "..."`), as
+/// CMSs and shop systems write them, compared in lower case; `datePublished` first.
+const SCRIPT_KEYS: &[&str] = &[
+    "datepublished",
+    "date_published",
+    "publishdate",
+    "publish_date",
+    "published_at",
+    "publishedat",
+    "publisheddate",
+    "publishedtime",
+    "published_time",
+    "firstpublished",
+];
+
+/// `"datePublished": "..."` and its kin (`SCRIPT_KEYS`) in a script that is not valid JSON-LD
+/// (a broken block, or a page's own data object): the first of each key, a value of at most
+/// 64 bytes. One pass over the script for `ublish`, so long scripts cost little.
 fn script_dates(text: &str, id: u32, f: &mut Found) {
-    for (key, kind) in [
-        ("\"datePublished\"", Kind::Published),
-        ("\"dateModified\"", Kind::Modified),
-    ] {
-        let Some(at) = memchr::memmem::find(text.as_bytes(), key.as_bytes()) else {
+    let bytes = text.as_bytes();
+    let mut seen = 0;
+    for at in memchr::memmem::find_iter(bytes, b"ublish").take(200) {
+        // The quoted key around the match: `"` .. `ublish` .. `"`, then `:` and `"value"`.
+        let Some(open) = bytes[at.saturating_sub(12)..at]
+            .iter()
+            .rposition(|&b| b == b'"')
+        else {
             continue;
         };
-        let rest = &text[at + key.len()..];
-        let rest = rest
-            .trim_start()
-            .strip_prefix(':')
-            .unwrap_or("")
-            .trim_start();
+        let start = at.saturating_sub(12) + open + 1;
+        let Some(close) = bytes[at..bytes.len().min(at + 20)]
+            .iter()
+            .position(|&b| b == b'"')
+        else {
+            continue;
+        };
+        let end = at + close;
+        let Some(key) = text.get(start..end) else {
+            continue;
+        };
+        let key = key.to_ascii_lowercase();
+        let Some(rank) = SCRIPT_KEYS.iter().position(|k| *k == key) else {
+            continue;
+        };
+        let rest = text.get(end + 1..).unwrap_or("").trim_start();
+        let rest = rest.strip_prefix(':').unwrap_or("").trim_start();
         if let Some(v) = rest.strip_prefix('"')
-            && let Some(end) = v.find('"')
-            && end <= 64
+            && let Some(len) = v.find('"')
+            && len <= 64
+            && seen & (1 << rank) == 0
         {
-            f.date(Src::Script, id, kind, v[..end].to_owned());
+            seen |= 1 << rank;
+            f.date(
+                Src::Script,
+                id * 16 + rank as u32,
+                Kind::Published,
+                v[..len].to_owned(),
+            );
+        }
+    }
+    if let Some(at) = memchr::memmem::find(bytes, b"\"dateModified\"") {
+        let rest = text.get(at + 14..).unwrap_or("").trim_start();
+        let rest = rest.strip_prefix(':').unwrap_or("").trim_start();
+        if let Some(v) = rest.strip_prefix('"')
+            && let Some(len) = v.find('"')
+            && len <= 64
+        {
+            f.date(Src::Script, id, Kind::Modified, v[..len].to_owned());
         }
     }
 }
@@ -692,7 +740,7 @@ mod tests {
     fn check(html: &str, expected: Meta) {
         let dom = parse(html);
         assert_eq!(
-            read(&dom, Some("https://example.org/news/1")),
+            read(&dom, Some("https://example.org/news/1"), None),
             expected,
             "reading {html}"
         );
@@ -804,7 +852,9 @@ mod tests {
 
     /// The day and warnings `read` gives for a page fetched from `url`.
     fn check_date(html: &str, url: &str, expected: Option<&str>, warnings: &[&str]) {
-        let meta = read(&parse(html), Some(url));
+        let dom = parse(html);
+        let (_, container) = super::super::body::extract(&dom);
+        let meta = read(&dom, Some(url), container);
         let got = meta.published.map(|d| d.to_rfc3339());
         assert_eq!(got.as_deref(), expected, "reading {html}");
         assert_eq!(meta.warnings, warnings, "warnings of {html}");
@@ -845,6 +895,13 @@ mod tests {
             r#"<meta name="article_date_original" content="Saturday, December 27, 2014, 12:06 PM">"#,
             url,
             Some("2014-12-27T12:06:00+00:00"),
+            &[],
+        );
+        // A shop's or CMS's own data object.
+        check_date(
+            r#"<script>var product = {"title":"Beans","published_at":"2019-03-02T06:22:28+01:00"};</script>"#,
+            url,
+            Some("2019-03-02T06:22:28+01:00"),
             &[],
         );
         // The date in the URL path.

@@ -49,8 +49,8 @@ pub fn extract_with_charset(
     let _span =
         tracing::debug_span!("html", %location, encoding = decoded.encoding.name()).entered();
     let dom = dom::parse(&decoded.text);
-    let meta = meta::read(&dom, url);
-    let body = body::extract(&dom);
+    let (body, container) = body::extract(&dom);
+    let meta = meta::read(&dom, url, container);
     if body.is_empty() {
         return Err(bad("no article text found in html page"));
     }

@@ -199,20 +199,25 @@ pub fn distance(main: &[u32], id: u32) -> u32 {
     }
 }
 
-/// The first `<h1>` (else the first `<article>`) and its ancestors, innermost first.
-pub fn main_path(dom: &Dom) -> Vec<u32> {
+/// The main heading and its ancestors, innermost first, then the ancestors of the body's
+/// `container` (the element the article text came from). The heading is the first `<h1>`,
+/// else the first `<article>`, else the container.
+pub fn main_path(dom: &Dom, container: Option<u32>) -> Vec<u32> {
     let first =
         |tag: Tag| (0..dom.nodes.len() as u32).find(|&id| dom.nodes[id as usize].tag == tag);
     let mut path = Vec::new();
-    let Some(mut n) = first(Tag::H1).or_else(|| first(Tag::Article)) else {
-        return path;
-    };
-    while n != NONE && path.len() < 512 {
-        path.push(n);
-        if n == 0 {
-            break;
+    let heading = first(Tag::H1).or_else(|| first(Tag::Article));
+    for start in [heading, container].into_iter().flatten() {
+        let mut n = start;
+        while n != NONE && path.len() < 1024 {
+            if !path.contains(&n) {
+                path.push(n);
+            }
+            if n == 0 {
+                break;
+            }
+            n = dom.nodes[n as usize].parent;
         }
-        n = dom.nodes[n as usize].parent;
     }
     path
 }
