@@ -447,6 +447,8 @@ mod tests {
         check("27.1.2022 - Bei der Erinnerung", Some("2022-01-27"));
         check("Stand: 5. Februar 2020)", Some("2020-02-05"));
         check("13/06/2019", Some("2019-06-13"));
+        check("15 августа 2016, 13:43", Some("2016-08-15 13:43"));
+        check("3 października 2021", Some("2021-10-03"));
         check("version 1.2.3 and 4.5.6789", None);
         check("Seite 12 von 2019 Seiten", None);
         check("31.02.2019", None);

@@ -956,6 +956,16 @@ mod tests {
             Some("2024-03-05T00:00:00+00:00"),
             &[],
         );
+        // A long paragraph that opens with its dateline.
+        check_date(
+            &format!(
+                "<h1>Bridge</h1><p>5.3.2024 - {}</p>",
+                "The harbour bridge reopened after months of repairs. ".repeat(8)
+            ),
+            url,
+            Some("2024-03-05T00:00:00+00:00"),
+            &[],
+        );
         // A layout class naming the sidebar wraps the article too.
         check_date(
             r#"<div class="layout-right-sidebar"><h1>Bridge</h1><span class="date">5.3.2024</span></div>"#,

@@ -336,7 +336,18 @@ pub fn text_dates(dom: &Dom, main: &[u32], month_first: bool, out: &mut Vec<Cand
         if trimmed.is_empty() {
             continue;
         }
-        if trimmed.len() > 300 || !trimmed.bytes().any(|b| b.is_ascii_digit()) {
+        // A long text counts only for the dateline it may open with ("27.1.2022 - The ...").
+        let long = trimmed.len() > 300;
+        let trimmed = if long {
+            let mut cut = 60;
+            while !trimmed.is_char_boundary(cut) {
+                cut -= 1;
+            }
+            &trimmed[..cut]
+        } else {
+            trimmed
+        };
+        if !trimmed.bytes().any(|b| b.is_ascii_digit()) {
             prev_text = trimmed;
             continue;
         }
@@ -345,7 +356,8 @@ pub fn text_dates(dom: &Dom, main: &[u32], month_first: bool, out: &mut Vec<Cand
         } else {
             trimmed.to_owned()
         };
-        let Some(found) = datetext::find(&text, month_first) else {
+        let Some(found) = datetext::find(&text, month_first).filter(|f| !long || f.start <= 5)
+        else {
             prev_text = trimmed;
             continue;
         };
