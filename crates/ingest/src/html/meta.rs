@@ -987,6 +987,23 @@ mod tests {
     }
 
     #[test]
+    fn a_utc_time_takes_the_urls_day() {
+        check_date(
+            r#"<meta property="article:published_time" content="2020-02-25T02:25:54+00:00">"#,
+            "https://echo.example/2020/02/24/harbour-bridge/",
+            Some("2020-02-24T23:25:54-03:00"),
+            &["time given in UTC; took the url's day 2020-02-24 as the local day"],
+        );
+        // A day that no time zone explains is not moved.
+        check_date(
+            r#"<meta property="article:published_time" content="2020-02-25T15:00:00+00:00">"#,
+            "https://echo.example/2020/02/24/harbour-bridge/",
+            Some("2020-02-25T15:00:00+00:00"),
+            &["publication dates disagree: 2020-02-25 from meta tag, 2020-02-24 from url"],
+        );
+    }
+
+    #[test]
     fn dates() {
         for (input, expected) in [
             ("2024-03-05T09:30:00Z", "2024-03-05T09:30:00Z"),

@@ -30,8 +30,8 @@ pub enum Src {
     Url,
     Time,
     /// `<meta name="date">` and the like: a date, but not said to be the publication's.
-    MetaVague,
     Text,
+    MetaVague,
     Title,
 }
 
@@ -438,6 +438,37 @@ pub fn choose(cands: &[Cand]) -> (Option<DateTime<FixedOffset>>, Vec<String>) {
         })
     {
         chosen.when = chosen.when.with_timezone(local.when.offset());
+    }
+    // A time given in UTC whose day is one off the URL's, in the direction some time zone
+    // would move it: the URL has the local day. Keep the instant, in the nearest whole-hour
+    // zone that gives that day, and say so.
+    if chosen.when.offset().local_minus_utc() == 0
+        && chosen.src != Src::Url
+        && let Some(url) = usable.iter().find(|c| c.src == Src::Url)
+    {
+        use chrono::Timelike;
+        let day = chosen.when.date_naive();
+        let hour = chosen.when.hour() as i32;
+        // Midnight is how a bare day is stored: no time to move.
+        let timed = chosen.when.num_seconds_from_midnight() != 0;
+        let shift = if !timed {
+            None
+        } else if url.when.date_naive().succ_opt() == Some(day) && hour < 12 {
+            Some(-(hour + 1))
+        } else if day.succ_opt() == Some(url.when.date_naive()) && hour >= 10 {
+            Some(24 - hour)
+        } else {
+            None
+        };
+        if let Some(h) = shift
+            && let Some(zone) = FixedOffset::east_opt(h * 3600)
+        {
+            chosen.when = chosen.when.with_timezone(&zone);
+            warnings.push(format!(
+                "time given in UTC; took the url's day {} as the local day",
+                url.when.date_naive()
+            ));
+        }
     }
     if published.is_none() {
         warnings.push(format!(
