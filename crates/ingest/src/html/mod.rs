@@ -2,9 +2,10 @@
 //! page's metadata.
 //!
 //! The pipeline is decode (`decode`: BOM, HTTP or `<meta>` charset, else detection) → parse
-//! (`dom`: a byte-level tokenizer and a flat arena tree, no recursion) → metadata (`meta`:
-//! JSON-LD, OpenGraph, `<meta>`, `<time>`, bylines) and body (`body`: readability-style block
-//! scoring and boilerplate removal). It must never panic or recurse on any input, and it never
+//! (`dom`: a byte-level tokenizer and a flat arena tree, no recursion) → body (`body`:
+//! readability-style block scoring and boilerplate removal) → metadata (`meta`: JSON-LD,
+//! OpenGraph, `<meta>`, `<time>`, bylines; the publication date from every source, ranked, in
+//! `published` and `datetext`), told which element the body came from. It must never panic or recurse on any input, and it never
 //! does I/O: callers hand it bytes.
 
 mod body;
