@@ -61,7 +61,7 @@ fn load() -> Result<Vec<Page>> {
 }
 
 /// Dev or test, fixed by an FNV-1a hash of the page id.
-fn is_dev(id: &str) -> bool {
+pub fn is_dev(id: &str) -> bool {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
     for b in id.bytes() {
         h ^= u64::from(b);
@@ -331,7 +331,7 @@ pub fn bench_task(args: &[String]) -> Result<()> {
 }
 
 /// CPU time used by the calling thread so far, in seconds.
-fn thread_cpu_seconds() -> f64 {
+pub fn thread_cpu_seconds() -> f64 {
     let mut ts = libc::timespec {
         tv_sec: 0,
         tv_nsec: 0,

@@ -6,6 +6,7 @@
 mod bench_ingest;
 mod brief_eval;
 mod cue_classes;
+mod dates_eval;
 mod extract_eval;
 mod ggt_eval;
 mod ner;
@@ -31,6 +32,11 @@ const TASKS: &[(&str, &str, Task)] = &[
         "bench-extract",
         "time html extraction with metadata on the article-extraction pages",
         extract_eval::bench_task,
+    ),
+    (
+        "eval-dates",
+        "day accuracy of html publication dates on the dates pages (dev/test/all), --htmldate for peers",
+        dates_eval::run,
     ),
     (
         "bench-ingest",

@@ -54,17 +54,18 @@ struct Hint {
     hidden: bool,
 }
 
-/// Finds the article body in `dom`: paragraphs separated by blank lines, or an empty string.
-pub fn extract(dom: &Dom) -> String {
+/// Finds the article body in `dom`: paragraphs separated by blank lines, or an empty string,
+/// and the element chosen as the article's container, if one was.
+pub fn extract(dom: &Dom) -> (String, Option<u32>) {
     let hints = hints(dom);
     let first = attempt(dom, &hints, true);
     // Like readability: when stripping unlikely-looking elements leaves little, their names
     // misled us; try again keeping them and take the longer text.
-    if first.len() >= RETRY_BELOW {
+    if first.0.len() >= RETRY_BELOW {
         return first;
     }
     let second = attempt(dom, &hints, false);
-    if second.len() > first.len() {
+    if second.0.len() > first.0.len() {
         second
     } else {
         first
@@ -74,12 +75,13 @@ pub fn extract(dom: &Dom) -> String {
 /// Bodies shorter than this (in bytes) are extracted a second time, keeping junk-named elements.
 const RETRY_BELOW: usize = 500;
 
-fn attempt(dom: &Dom, hints: &[Hint], strip_junk: bool) -> String {
+fn attempt(dom: &Dom, hints: &[Hint], strip_junk: bool) -> (String, Option<u32>) {
     let skip = skipped(dom, hints, strip_junk);
     let stats = stats(dom, &skip);
     let scores = score(dom, &skip, hints, &stats);
     let mut protected = vec![false; dom.nodes.len()];
-    let roots = match top_candidate(dom, &scores, &stats) {
+    let chosen = top_candidate(dom, &scores, &stats);
+    let roots = match chosen {
         Some((top, best)) => {
             // The chosen container and the path down to the best-scoring one are never
             // dropped as clutter.
@@ -108,7 +110,7 @@ fn attempt(dom: &Dom, hints: &[Hint], strip_junk: bool) -> String {
         scores: &scores,
         protected: &protected,
     };
-    page.emit_all(&roots)
+    (page.emit_all(&roots), chosen.map(|(top, _)| top))
 }
 
 /// Tags whose content is never article text.
@@ -998,7 +1000,13 @@ impl Page<'_, '_> {
                 }
                 _ => {}
             }
-            if id != root && self.is_clutter(id as usize) {
+            // Clutter is a small part of the container; one that holds most of its text is
+            // the article (an `elementor-widget-container`, a `content-wrapper` with no text of
+            // its own), whatever its name or link count.
+            if id != root
+                && self.stats[id as usize].text * 2 <= self.stats[root as usize].text
+                && self.is_clutter(id as usize)
+            {
                 continue;
             }
             if node.tag.is_block() {
@@ -1142,7 +1150,7 @@ mod tests {
     }
 
     fn check(html: &str, expected: &str) {
-        assert_eq!(extract(&parse(html)), expected, "extracting from {html}");
+        assert_eq!(extract(&parse(html)).0, expected, "extracting from {html}");
     }
 
     const PARA: &str = "The harbour bridge in Northgate reopened on Tuesday, after six months of \

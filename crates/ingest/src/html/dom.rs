@@ -871,7 +871,10 @@ fn close(nodes: &[Node], stack: &mut Vec<u32>, tag: Tag) {
         if !tag.is_block() && t.is_block() {
             return;
         }
-        if t.is_scope_boundary() && !(tag.is_table_part() && t.is_table_part()) {
+        // `<button>` bounds only the search for an open `<p>` (the standard's button scope):
+        // `<button><i></i></div>` closes the button with the div, as browsers do.
+        if t.is_scope_boundary() && t != Tag::Button && !(tag.is_table_part() && t.is_table_part())
+        {
             return;
         }
     }
@@ -923,6 +926,12 @@ mod tests {
     #[test]
     fn implied_end_tags() {
         check("<p>one<p>two", r#"p("one")p("two")"#);
+        // An unclosed button ends with the block it is in, not at the end of the page.
+        check(
+            "<div><button><i></i></div><p>after</p>",
+            r#"div(button(i()))p("after")"#,
+        );
+        check("<button><p>in</button>out", r#"button(p("in"))"out""#);
         check("<p>one<div>two</div>", r#"p("one")div("two")"#);
         check("<ul><li>a<li>b</ul>", r#"ul(li("a")li("b"))"#);
         check(

@@ -1,12 +1,14 @@
 //! Page metadata: title, outlet, authors, publication time, canonical URL and language, taken
 //! from JSON-LD (`NewsArticle` and kin), OpenGraph and other `<meta>` tags, `<link>`, `<time>`
-//! and bylines. Each field takes the first source that has it, in a fixed order of trust.
+//! and bylines. Each field takes the first source that has it, in a fixed order of trust; the
+//! publication date is chosen from all its sources in `published`.
 
 use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime};
 use serde_json::Value;
 
 use super::dom::{Dom, Tag};
 use super::entities;
+use super::published::{self, Cand, Kind, Src};
 
 /// What the page says about itself.
 #[derive(Debug, Default, Clone, PartialEq)]
@@ -17,13 +19,14 @@ pub struct Meta {
     pub published: Option<DateTime<FixedOffset>>,
     pub url: Option<String>,
     pub language: Option<String>,
+    /// What was doubtful about the metadata (dates that disagree, a date before 1995).
+    pub warnings: Vec<String>,
 }
 
 /// Candidates for each field, gathered in one pass and ranked at the end.
 #[derive(Default)]
 struct Found {
     ld_headline: Option<String>,
-    ld_published: Option<String>,
     ld_authors: Vec<String>,
     ld_publisher: Option<String>,
     ld_url: Option<String>,
@@ -32,41 +35,46 @@ struct Found {
     title_tag: Option<String>,
     site_name: Option<String>,
     meta_authors: Vec<String>,
-    /// (rank, value): lower rank wins.
-    published: Vec<(u8, String)>,
+    /// Dates as found, parsed once the page's language is known.
+    dates: Vec<RawDate>,
     og_url: Option<String>,
     canonical: Option<String>,
     locale: Option<String>,
-    time_published: Option<String>,
-    time_any: Option<String>,
     byline_authors: Vec<String>,
+    /// The main heading and its ancestors (`published::main_path`).
+    main: Vec<u32>,
 }
 
-/// Meta names that carry a publication time, most trusted first.
-const DATE_NAMES: &[&str] = &[
-    "article:published_time",
-    "og:article:published_time",
-    "datepublished",
-    "article.published",
-    "publish-date",
-    "publishdate",
-    "pubdate",
-    "parsely-pub-date",
-    "sailthru.date",
-    "dc.date.issued",
-    "dcterms.created",
-    "dc.date",
-    "dcterms.date",
-    "date",
-    "og:published_time",
-    "article:modified_time",
-];
+/// A date value as the page wrote it, with where it came from.
+struct RawDate {
+    src: Src,
+    sub: u32,
+    kind: Kind,
+    value: String,
+}
+
+impl Found {
+    fn date(&mut self, src: Src, sub: u32, kind: Kind, value: String) {
+        if self.dates.len() < 200 && !value.is_empty() {
+            self.dates.push(RawDate {
+                src,
+                sub,
+                kind,
+                value,
+            });
+        }
+    }
+}
 
 /// Reads the metadata of a parsed page. `page_url` (where the page was fetched from) resolves a
-/// relative canonical link and is the URL of last resort.
-pub fn read(dom: &Dom, page_url: Option<&str>) -> Meta {
+/// relative canonical link and is the URL of last resort; `container` is the element the body
+/// was taken from, which tells the article's dates from the sidebar's.
+pub fn read(dom: &Dom, page_url: Option<&str>, container: Option<u32>) -> Meta {
     let mut f = Found::default();
     let itemprop = memchr::memmem::Finder::new("itemprop");
+    let property = memchr::memmem::Finder::new("property");
+    let publish = memchr::memmem::Finder::new("ublish");
+    f.main = published::main_path(dom, container);
     for id in 0..dom.nodes.len() as u32 {
         match dom.nodes[id as usize].tag {
             Tag::Meta => meta_tag(dom, id, &mut f),
@@ -82,16 +90,29 @@ pub fn read(dom: &Dom, page_url: Option<&str>) -> Meta {
             Tag::Script => {
                 let ty = dom.attr(id, "type").unwrap_or("");
                 if ty.trim().eq_ignore_ascii_case("application/ld+json") {
-                    json_ld(&dom.text_of(id), &mut f);
+                    let text = dom.text_of(id);
+                    if !json_ld(&text, &mut f) {
+                        script_dates(&text, id, &mut f);
+                    }
+                } else if let Some(child) = dom.children(id).next() {
+                    let text = dom.raw(child);
+                    if publish.find(text.as_bytes()).is_some() {
+                        script_dates(text, id, &mut f);
+                    }
                 }
             }
-            Tag::Time => {
-                if let Some(dt) = dom.attr(id, "datetime") {
-                    let itemprop = dom.attr(id, "itemprop").unwrap_or("");
-                    if itemprop.eq_ignore_ascii_case("datepublished") {
-                        f.time_published.get_or_insert_with(|| attr_text(dt));
+            Tag::Time => time_tag(dom, id, &mut f),
+            Tag::Abbr => {
+                if let Some(title) = dom.attr(id, "title") {
+                    let class = dom.attr(id, "class").unwrap_or("").to_ascii_lowercase();
+                    let outside = published::outside_article(dom, id, &f.main);
+                    if outside {
+                        // a comment's or another article's date
+                    } else if class.contains("published") {
+                        f.date(Src::Marked, id, Kind::Published, attr_text(title));
+                    } else if class.contains("updated") {
+                        f.date(Src::Marked, id, Kind::Modified, attr_text(title));
                     }
-                    f.time_any.get_or_insert_with(|| attr_text(dt));
                 }
             }
             Tag::A => {
@@ -106,17 +127,145 @@ pub fn read(dom: &Dom, page_url: Option<&str>) -> Meta {
             }
             _ => {}
         }
-        if f.byline_authors.is_empty()
-            && is_element(dom, id)
-            && itemprop.find(dom.raw(id).as_bytes()).is_some()
-        {
-            let itemprop = dom.attr(id, "itemprop").unwrap_or("");
-            if itemprop.eq_ignore_ascii_case("author") && dom.nodes[id as usize].tag != Tag::Meta {
-                f.byline_authors.push(dom.text_of(id));
+        if is_element(dom, id) && dom.nodes[id as usize].tag != Tag::Meta {
+            let raw = dom.raw(id).as_bytes();
+            if itemprop.find(raw).is_some() {
+                let itemprop = dom.attr(id, "itemprop").unwrap_or("");
+                if itemprop.eq_ignore_ascii_case("author") && f.byline_authors.is_empty() {
+                    f.byline_authors.push(dom.text_of(id));
+                }
+                element_date(dom, id, itemprop, &mut f);
+            } else if property.find(raw).is_some() {
+                let prop = dom.attr(id, "property").unwrap_or("");
+                element_date(dom, id, prop, &mut f);
             }
         }
     }
     rank(f, dom, page_url)
+}
+
+/// `itemprop="datePublished"` (or RDFa `property="schema:dateCreated"`) on an element: the
+/// date in its `content`, `datetime` or `title`, else its text.
+fn element_date(dom: &Dom, id: u32, prop: &str, f: &mut Found) {
+    let Some(kind) = published::schema_prop(prop) else {
+        return;
+    };
+    if dom.nodes[id as usize].tag == Tag::Time {
+        return; // read by `time_tag`
+    }
+    let value = ["content", "datetime", "title"]
+        .iter()
+        .find_map(|a| dom.attr(id, a))
+        .map(attr_text)
+        .unwrap_or_else(|| collapse(&dom.text_of(id)));
+    if value.len() <= 200 && !published::outside_article(dom, id, &f.main) {
+        f.date(Src::Itemprop, id, kind, value);
+    }
+}
+
+/// `<time datetime>`: the publication when marked so (`itemprop`, `pubdate`, a class that says
+/// published or updated), else a time element, unless it sits in comments or a footer.
+fn time_tag(dom: &Dom, id: u32, f: &mut Found) {
+    let value = match dom.attr(id, "datetime") {
+        Some(dt) => attr_text(dt),
+        None => collapse(&dom.text_of(id)),
+    };
+    if value.is_empty() || value.len() > 200 {
+        return;
+    }
+    let itemprop = dom.attr(id, "itemprop").unwrap_or("");
+    let class = dom.attr(id, "class").unwrap_or("").to_ascii_lowercase();
+    let marked = if let Some(kind) = published::schema_prop(itemprop) {
+        Some(kind)
+    } else if dom.attr(id, "pubdate").is_some()
+        || class.contains("publish")
+        || class.contains("entry-date")
+    {
+        Some(Kind::Published)
+    } else if class.contains("updated") || class.contains("modified") {
+        Some(Kind::Modified)
+    } else {
+        None
+    };
+    if published::outside_article(dom, id, &f.main) {
+        return;
+    }
+    match marked {
+        Some(kind) => f.date(Src::Marked, id, kind, value),
+        None => f.date(Src::Time, id, Kind::Published, value),
+    }
+}
+
+/// Keys of page data objects that name the publication time (`"published_at": "..."`), as
+/// CMSs and shop systems write them, compared in lower case; `datePublished` first.
+const SCRIPT_KEYS: &[&str] = &[
+    "datepublished",
+    "date_published",
+    "publishdate",
+    "publish_date",
+    "published_at",
+    "publishedat",
+    "publisheddate",
+    "publishedtime",
+    "published_time",
+    "firstpublished",
+];
+
+/// `"datePublished": "..."` and its kin (`SCRIPT_KEYS`) in a script that is not valid JSON-LD
+/// (a broken block, or a page's own data object): the first of each key, a value of at most
+/// 64 bytes. One pass over the script for `ublish`, so long scripts cost little.
+fn script_dates(text: &str, id: u32, f: &mut Found) {
+    let bytes = text.as_bytes();
+    let mut seen = 0;
+    for at in memchr::memmem::find_iter(bytes, b"ublish").take(200) {
+        // The quoted key around the match: `"` .. `ublish` .. `"`, then `:` and `"value"`.
+        let Some(open) = bytes[at.saturating_sub(12)..at]
+            .iter()
+            .rposition(|&b| b == b'"')
+        else {
+            continue;
+        };
+        let start = at.saturating_sub(12) + open + 1;
+        let Some(close) = bytes[at..bytes.len().min(at + 20)]
+            .iter()
+            .position(|&b| b == b'"')
+        else {
+            continue;
+        };
+        let end = at + close;
+        let Some(key) = text.get(start..end) else {
+            continue;
+        };
+        let key = key.to_ascii_lowercase();
+        let Some(rank) = SCRIPT_KEYS.iter().position(|k| *k == key) else {
+            continue;
+        };
+        let rest = text.get(end + 1..).unwrap_or("").trim_start();
+        let rest = rest.strip_prefix(':').unwrap_or("").trim_start();
+        if let Some(v) = rest.strip_prefix('"')
+            && let Some(len) = v.find('"')
+            && len <= 64
+            && seen & (1 << rank) == 0
+        {
+            seen |= 1 << rank;
+            f.date(
+                Src::Script,
+                id * 16 + rank as u32,
+                Kind::Published,
+                v[..len].to_owned(),
+            );
+        }
+    }
+    if let Some(at) = memchr::memmem::find(bytes, b"\"dateModified\"") {
+        let rest = text.get(at + 14..).unwrap_or("").trim_start();
+        let rest = rest.strip_prefix(':').unwrap_or("").trim_start();
+        if let Some(v) = rest.strip_prefix('"')
+            && let Some(len) = v.find('"')
+            && len <= 64
+        {
+            f.date(Src::Script, id, Kind::Modified, v[..len].to_owned());
+        }
+    }
 }
 
 fn is_element(dom: &Dom, id: u32) -> bool {
@@ -166,8 +315,8 @@ fn meta_tag(dom: &Dom, id: u32, f: &mut Found) {
             }
         }
         k => {
-            if let Some(rank) = DATE_NAMES.iter().position(|n| *n == k) {
-                f.published.push((rank as u8, value));
+            if let Some((src, kind, rank)) = published::meta_name(k) {
+                f.date(src, rank, kind, value);
             }
         }
     }
@@ -179,10 +328,11 @@ fn set(slot: &mut Option<String>, value: String) {
     }
 }
 
-/// Takes what we need from one JSON-LD block: the first article-like object's fields.
-fn json_ld(text: &str, f: &mut Found) {
+/// Takes what we need from one JSON-LD block: the first article-like object's fields, and
+/// the dates of every object (an article's first). False when the block is not JSON.
+fn json_ld(text: &str, f: &mut Found) -> bool {
     let Ok(value) = serde_json::from_str::<Value>(text.trim().trim_end_matches(';')) else {
-        return;
+        return false;
     };
     let mut stack = vec![&value];
     let mut seen = 0;
@@ -197,17 +347,28 @@ fn json_ld(text: &str, f: &mut Found) {
                 if let Some(graph) = map.get("@graph") {
                     stack.push(graph);
                 }
-                if !is_article_type(map.get("@type")) {
+                let article = is_article_type(map.get("@type"));
+                let src = if article {
+                    Src::LdArticle
+                } else {
+                    Src::LdOther
+                };
+                let order = f.dates.len() as u32;
+                for (key, kind, sub) in [
+                    ("datePublished", Kind::Published, 0),
+                    ("dateCreated", Kind::Published, 1),
+                    ("uploadDate", Kind::Published, 2),
+                    ("dateModified", Kind::Modified, 0),
+                ] {
+                    if let Some(d) = map.get(key).and_then(as_text) {
+                        f.date(src, sub * 1000 + order, kind, d);
+                    }
+                }
+                if !article {
                     continue;
                 }
                 if f.ld_headline.is_none() {
                     f.ld_headline = map.get("headline").and_then(as_text);
-                }
-                if f.ld_published.is_none() {
-                    f.ld_published = map
-                        .get("datePublished")
-                        .or_else(|| map.get("dateCreated"))
-                        .and_then(as_text);
                 }
                 if let Some(a) = map.get("author").or_else(|| map.get("creator"))
                     && f.ld_authors.is_empty()
@@ -232,6 +393,7 @@ fn json_ld(text: &str, f: &mut Found) {
             _ => {}
         }
     }
+    true
 }
 
 fn is_article_type(t: Option<&Value>) -> bool {
@@ -277,6 +439,11 @@ fn names(v: &Value, out: &mut Vec<String>) {
 }
 
 fn rank(f: Found, dom: &Dom, page_url: Option<&str>) -> Meta {
+    let language_tag = html_lang(dom).map(str::to_owned).or(f.locale.clone());
+    let language = language_tag.as_deref().and_then(language_code);
+    // An ambiguous 04/05/2019 is April 5 on English pages, 4 May elsewhere.
+    let month_first = language.as_deref().is_none_or(|l| l == "en");
+    let (published, warnings) = choose_date(&f, dom, page_url, f.title_tag.clone(), month_first);
     let outlet = f.site_name.or(f.ld_publisher);
     let title = f
         .ld_headline
@@ -287,14 +454,6 @@ fn rank(f: Found, dom: &Dom, page_url: Option<&str>) -> Meta {
                 .map(|t| strip_site(&collapse(&t), outlet.as_deref()))
         })
         .filter(|t| !t.is_empty());
-    let mut published_raw: Vec<String> = Vec::new();
-    published_raw.extend(f.ld_published);
-    let mut meta_dates = f.published;
-    meta_dates.sort_by_key(|(rank, _)| *rank);
-    published_raw.extend(meta_dates.into_iter().map(|(_, v)| v));
-    published_raw.extend(f.time_published);
-    published_raw.extend(f.time_any);
-    let published = published_raw.iter().find_map(|s| parse_date(s));
 
     let mut authors = Vec::new();
     for list in [f.ld_authors, f.meta_authors, f.byline_authors] {
@@ -312,11 +471,6 @@ fn rank(f: Found, dom: &Dom, page_url: Option<&str>) -> Meta {
         .find_map(|u| absolute(&u, page_url))
         .or_else(|| page_url.map(str::to_owned));
 
-    let language = html_lang(dom)
-        .map(str::to_owned)
-        .or(f.locale)
-        .and_then(|l| language_code(&l));
-
     let outlet = outlet.or_else(|| url.as_deref().and_then(host).map(str::to_owned));
 
     Meta {
@@ -326,7 +480,84 @@ fn rank(f: Found, dom: &Dom, page_url: Option<&str>) -> Meta {
         published,
         url,
         language,
+        warnings,
     }
+}
+
+/// Parses every date the page gave and picks one (see `published`). The URL and the visible
+/// text are read only when the structured sources name no publication date.
+fn choose_date(
+    f: &Found,
+    dom: &Dom,
+    page_url: Option<&str>,
+    title: Option<String>,
+    month_first: bool,
+) -> (Option<DateTime<FixedOffset>>, Vec<String>) {
+    let mut cands: Vec<Cand> = f
+        .dates
+        .iter()
+        .filter_map(|d| {
+            Some(Cand {
+                src: d.src,
+                sub: d.sub,
+                kind: d.kind,
+                when: parse_date_with(&d.value, month_first)?,
+            })
+        })
+        .collect();
+    // Elements in the page are ranked by their distance from the headline; when the marked
+    // ones name three or more days they are a list of other articles, no better than `<time>`.
+    let mut marked_days: Vec<NaiveDate> = cands
+        .iter()
+        .filter(|c| c.src == Src::Marked && c.kind == Kind::Published)
+        .map(|c| c.when.date_naive())
+        .collect();
+    marked_days.sort();
+    marked_days.dedup();
+    for c in &mut cands {
+        if matches!(c.src, Src::Itemprop | Src::Marked | Src::Time) {
+            c.sub = published::distance(&f.main, c.sub);
+        }
+        if c.src == Src::Marked && marked_days.len() >= 3 {
+            c.src = Src::Time;
+        }
+    }
+    let url = page_url
+        .or(f.canonical.as_deref())
+        .and_then(super::datetext::url_date);
+    if let Some(day) = url
+        && let Some(when) = midnight(day)
+    {
+        cands.push(Cand {
+            src: Src::Url,
+            sub: 0,
+            kind: Kind::Published,
+            when,
+        });
+    }
+    let structured = cands
+        .iter()
+        .any(|c| c.kind == Kind::Published && c.src <= Src::Url);
+    if !structured {
+        published::text_dates(dom, &f.main, month_first, &mut cands);
+        if let Some(t) = title
+            && let Some(found) = super::datetext::find(&t, month_first)
+        {
+            cands.push(Cand {
+                src: Src::Title,
+                sub: 0,
+                kind: Kind::Published,
+                when: found.when,
+            });
+        }
+    }
+    published::choose(&cands)
+}
+
+fn midnight(day: NaiveDate) -> Option<DateTime<FixedOffset>> {
+    day.and_hms_opt(0, 0, 0)?
+        .and_local_timezone(FixedOffset::east_opt(0)?)
+        .single()
 }
 
 fn html_lang<'a>(dom: &Dom<'a>) -> Option<&'a str> {
@@ -436,8 +667,15 @@ fn add_authors(byline: &str, out: &mut Vec<String>) {
 }
 
 /// Reads the date formats pages use: RFC 3339 and its looser ISO 8601 cousins (no seconds, no
-/// colon in the offset, no offset at all: taken as UTC), a bare date, and RFC 2822.
-pub fn parse_date(s: &str) -> Option<DateTime<FixedOffset>> {
+/// colon in the offset, no offset at all: taken as UTC), ISO basic (`20180619T055000+0900`), a
+/// bare date, RFC 2822, and a written date (`Di., 25.01.2022 - 14:45`, `April 13, 2020`).
+#[cfg(test)]
+fn parse_date(s: &str) -> Option<DateTime<FixedOffset>> {
+    parse_date_with(s, true)
+}
+
+/// As [`parse_date`]; `month_first` reads an ambiguous written `04/05/2019` as April 5.
+fn parse_date_with(s: &str, month_first: bool) -> Option<DateTime<FixedOffset>> {
     let s = s.trim();
     if s.is_empty() {
         return None;
@@ -446,6 +684,9 @@ pub fn parse_date(s: &str) -> Option<DateTime<FixedOffset>> {
         return Some(d);
     }
     for fmt in [
+        "%Y%m%dT%H%M%S%z",
+        "%Y%m%dT%H%M%S%.f%z",
+        "%Y%m%dT%H%M%z",
         "%Y-%m-%dT%H:%M:%S%.f%z",
         "%Y-%m-%dT%H:%M%z",
         "%Y-%m-%d %H:%M:%S%.f%z",
@@ -467,11 +708,28 @@ pub fn parse_date(s: &str) -> Option<DateTime<FixedOffset>> {
             return d.and_local_timezone(utc).single();
         }
     }
+    for fmt in ["%Y%m%dT%H%M%S", "%Y%m%dT%H%M"] {
+        if let Ok(d) = NaiveDateTime::parse_from_str(s, fmt) {
+            return d.and_local_timezone(utc).single();
+        }
+    }
     let date_part = s.get(..10).unwrap_or(s);
     if let Ok(d) = NaiveDate::parse_from_str(date_part, "%Y-%m-%d") {
         return d.and_hms_opt(0, 0, 0)?.and_local_timezone(utc).single();
     }
-    DateTime::parse_from_rfc2822(s).ok()
+    if s.len() == 8
+        && s.bytes().all(|b| b.is_ascii_digit())
+        && let Ok(d) = NaiveDate::parse_from_str(s, "%Y%m%d")
+    {
+        return d.and_hms_opt(0, 0, 0)?.and_local_timezone(utc).single();
+    }
+    if let Ok(d) = DateTime::parse_from_rfc2822(s) {
+        return Some(d);
+    }
+    if s.len() <= 80 {
+        return super::datetext::find(s, month_first).map(|f| f.when);
+    }
+    None
 }
 
 #[cfg(test)]
@@ -482,7 +740,7 @@ mod tests {
     fn check(html: &str, expected: Meta) {
         let dom = parse(html);
         assert_eq!(
-            read(&dom, Some("https://example.org/news/1")),
+            read(&dom, Some("https://example.org/news/1"), None),
             expected,
             "reading {html}"
         );
@@ -513,6 +771,10 @@ mod tests {
                 published: date("2024-03-05T09:30:00+01:00"),
                 url: Some("https://example.org/news/harbour-bridge".into()),
                 language: Some("en".into()),
+                warnings: vec![
+                    "publication dates disagree: 2024-03-05 from json-ld, 2024-01-01 from meta tag"
+                        .into(),
+                ],
             },
         );
     }
@@ -532,6 +794,7 @@ mod tests {
                 published: date("2024-03-05T09:30:00+01:00"),
                 url: Some("https://lephare.example/pont".into()),
                 language: Some("fr".into()),
+                warnings: vec![],
             },
         );
     }
@@ -549,6 +812,7 @@ mod tests {
                 published: date("2024-02-29T00:00:00Z"),
                 url: Some("https://example.org/news/1".into()),
                 language: None,
+                warnings: vec![],
             },
         );
     }
@@ -586,6 +850,159 @@ mod tests {
         }
     }
 
+    /// The day and warnings `read` gives for a page fetched from `url`.
+    fn check_date(html: &str, url: &str, expected: Option<&str>, warnings: &[&str]) {
+        let dom = parse(html);
+        let (_, container) = super::super::body::extract(&dom);
+        let meta = read(&dom, Some(url), container);
+        let got = meta.published.map(|d| d.to_rfc3339());
+        assert_eq!(got.as_deref(), expected, "reading {html}");
+        assert_eq!(meta.warnings, warnings, "warnings of {html}");
+    }
+
+    #[test]
+    fn publication_date_sources() {
+        let url = "https://echo.example/news/bridge";
+        // JSON-LD in a Yoast @graph: the WebPage's date, ISO basic format, time zone kept.
+        check_date(
+            r#"<script type="application/ld+json">{"@graph":[{"@type":"WebPage",
+            "datePublished":"20240305T093000+0900","dateModified":"20240306T100000+0900"}]}</script>"#,
+            url,
+            Some("2024-03-05T09:30:00+09:00"),
+            &[],
+        );
+        // An array of JSON-LD objects; the article's date wins over the page's.
+        check_date(
+            r#"<script type="application/ld+json">[{"@type":"WebPage","datePublished":"2024-03-04"},
+            {"@type":"NewsArticle","datePublished":"2024-03-05T08:00:00Z"}]</script>"#,
+            url,
+            Some("2024-03-05T08:00:00+00:00"),
+            &["publication dates disagree: 2024-03-05 from json-ld, 2024-03-04 from json-ld"],
+        );
+        check_date(
+            r#"<div itemprop="datePublished" content="2020-12-03T18:47">3 Dec</div>"#,
+            url,
+            Some("2020-12-03T18:47:00+00:00"),
+            &[],
+        );
+        check_date(
+            r#"<meta name="dc.date" content="2024-03-05">"#,
+            url,
+            Some("2024-03-05T00:00:00+00:00"),
+            &[],
+        );
+        check_date(
+            r#"<meta name="article_date_original" content="Saturday, December 27, 2014, 12:06 PM">"#,
+            url,
+            Some("2014-12-27T12:06:00+00:00"),
+            &[],
+        );
+        // A shop's or CMS's own data object.
+        check_date(
+            r#"<script>var product = {"title":"Beans","published_at":"2019-03-02T06:22:28+01:00"};</script>"#,
+            url,
+            Some("2019-03-02T06:22:28+01:00"),
+            &[],
+        );
+        // The date in the URL path.
+        check_date(
+            "<p>No date here.</p>",
+            "https://echo.example/2019/10/16/bridge/",
+            Some("2019-10-16T00:00:00+00:00"),
+            &[],
+        );
+        // Only modified: taken, with a warning.
+        check_date(
+            r#"<meta property="article:modified_time" content="2024-03-09T10:00:00Z">"#,
+            url,
+            Some("2024-03-09T10:00:00+00:00"),
+            &["no publication date, took the modified date from meta tag"],
+        );
+        // Before 1995: a warning, not a date.
+        check_date(
+            r#"<meta property="article:published_time" content="1970-01-01T00:00:00Z">"#,
+            url,
+            None,
+            &["date before 1995 ignored: 1970-01-01 from meta tag"],
+        );
+    }
+
+    #[test]
+    fn visible_dates_skip_comments_lists_and_footers() {
+        let url = "https://echo.example/news/bridge";
+        check_date(
+            r#"<body><div class="related"><span class="date">01.02.2023</span></div>
+            <article><h1>Bridge reopens</h1><p class="meta">Veröffentlicht am 5. März 2024, 14:30 Uhr</p>
+            <p>The harbour bridge reopened on Tuesday.</p>
+            <div class="comments"><span class="date">6. März 2024</span></div></article>
+            <footer>© 7.3.2024 Northgate Echo</footer></body>"#,
+            url,
+            Some("2024-03-05T14:30:00+00:00"),
+            &[],
+        );
+        // A time element in the comments is not the article's.
+        check_date(
+            r#"<h1>Bridge</h1><section id="comments"><time datetime="2024-03-08">8 March</time></section>
+            <p class="byline">By Ann Lee, March 5, 2024</p>"#,
+            url,
+            Some("2024-03-05T00:00:00+00:00"),
+            &[],
+        );
+        // "Updated" in the text is the modified date; the published one wins.
+        check_date(
+            r#"<h1>Bridge</h1><div class="info">Updated 9 March 2024</div>
+            <div class="info">Published 5 March 2024</div>"#,
+            url,
+            Some("2024-03-05T00:00:00+00:00"),
+            &[],
+        );
+        // A long paragraph that opens with its dateline.
+        check_date(
+            &format!(
+                "<h1>Bridge</h1><p>5.3.2024 - {}</p>",
+                "The harbour bridge reopened after months of repairs. ".repeat(8)
+            ),
+            url,
+            Some("2024-03-05T00:00:00+00:00"),
+            &[],
+        );
+        // A layout class naming the sidebar wraps the article too.
+        check_date(
+            r#"<div class="layout-right-sidebar"><h1>Bridge</h1><span class="date">5.3.2024</span></div>"#,
+            url,
+            Some("2024-03-05T00:00:00+00:00"),
+            &[],
+        );
+    }
+
+    #[test]
+    fn a_utc_time_keeps_the_zone_the_page_gives() {
+        check_date(
+            r#"<meta property="article:published_time" content="2023-11-09T02:11:03+00:00">
+            <h1>Roxbury</h1><time class="published" datetime="2023-11-08T21:11:03-05:00">Nov 8</time>"#,
+            "https://echo.example/news/x",
+            Some("2023-11-08T21:11:03-05:00"),
+            &[],
+        );
+    }
+
+    #[test]
+    fn a_utc_time_takes_the_urls_day() {
+        check_date(
+            r#"<meta property="article:published_time" content="2020-02-25T02:25:54+00:00">"#,
+            "https://echo.example/2020/02/24/harbour-bridge/",
+            Some("2020-02-24T23:25:54-03:00"),
+            &["time given in UTC; took the url's day 2020-02-24 as the local day"],
+        );
+        // A day that no time zone explains is not moved.
+        check_date(
+            r#"<meta property="article:published_time" content="2020-02-25T15:00:00+00:00">"#,
+            "https://echo.example/2020/02/24/harbour-bridge/",
+            Some("2020-02-25T15:00:00+00:00"),
+            &["publication dates disagree: 2020-02-25 from meta tag, 2020-02-24 from url"],
+        );
+    }
+
     #[test]
     fn dates() {
         for (input, expected) in [
@@ -599,6 +1016,8 @@ mod tests {
             ("2024-03-05 09:30:00", "2024-03-05T09:30:00Z"),
             ("2024-03-05", "2024-03-05T00:00:00Z"),
             ("Tue, 5 Mar 2024 09:30:00 +0000", "2024-03-05T09:30:00Z"),
+            ("20180619T055000+0900", "2018-06-19T05:50:00+09:00"),
+            ("Di., 25.01.2022 - 14:45", "2022-01-25T14:45:00Z"),
         ] {
             assert_eq!(parse_date(input), date(expected), "parsing {input}");
         }

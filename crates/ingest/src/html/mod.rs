@@ -2,16 +2,19 @@
 //! page's metadata.
 //!
 //! The pipeline is decode (`decode`: BOM, HTTP or `<meta>` charset, else detection) → parse
-//! (`dom`: a byte-level tokenizer and a flat arena tree, no recursion) → metadata (`meta`:
-//! JSON-LD, OpenGraph, `<meta>`, `<time>`, bylines) and body (`body`: readability-style block
-//! scoring and boilerplate removal). It must never panic or recurse on any input, and it never
+//! (`dom`: a byte-level tokenizer and a flat arena tree, no recursion) → body (`body`:
+//! readability-style block scoring and boilerplate removal) → metadata (`meta`: JSON-LD,
+//! OpenGraph, `<meta>`, `<time>`, bylines; the publication date from every source, ranked, in
+//! `published` and `datetext`), told which element the body came from. It must never panic or recurse on any input, and it never
 //! does I/O: callers hand it bytes.
 
 mod body;
+mod datetext;
 mod decode;
 mod dom;
 mod entities;
 mod meta;
+mod published;
 
 use crate::{Draft, ReadError};
 
@@ -47,13 +50,14 @@ pub fn extract_with_charset(
     let _span =
         tracing::debug_span!("html", %location, encoding = decoded.encoding.name()).entered();
     let dom = dom::parse(&decoded.text);
-    let meta = meta::read(&dom, url);
-    let body = body::extract(&dom);
+    let (body, container) = body::extract(&dom);
+    let meta = meta::read(&dom, url, container);
     if body.is_empty() {
         return Err(bad("no article text found in html page"));
     }
     let mut warnings = Vec::new();
     warnings.extend(decoded.warning);
+    warnings.extend(meta.warnings);
     Ok(Draft {
         record_id: None,
         url: meta.url,
@@ -124,6 +128,18 @@ mod tests {
             Some("2024-03-05T07:00:00+00:00")
         );
         assert!(draft.warnings.is_empty());
+    }
+
+    #[test]
+    fn article_in_a_widget_container_is_kept() {
+        // Page builders put the whole article in a box named like page furniture.
+        let second =
+            "Crews worked through the winter nights, and the council, for once, kept its word.";
+        let html = format!(
+            r#"<body><nav><a href="/">Home</a></nav><div class="column"><h1>Bridge reopens</h1>
+            <div class="widget-container"><p>{PARA}</p><p>{second}</p></div></div></body>"#
+        );
+        check(html.as_bytes(), &format!("{PARA}\n\n{second}"), &[]);
     }
 
     #[test]
