@@ -18,6 +18,7 @@
 //! lives in `cli`'s `brief` command and belongs in a shared crate once a third front end needs it.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::{Arc, Mutex, OnceLock, RwLock};
 
 use chrono::{DateTime, FixedOffset};
@@ -76,7 +77,7 @@ pub struct OutletStats {
 
 /// A computed state of the corpus. Immutable once built.
 pub struct Snapshot {
-    /// Number of articles the snapshot was built from.
+    /// Counts the snapshots built: a newer snapshot has a larger version (what caches key on).
     pub version: u64,
     articles: HashMap<String, Arc<Article>>,
     extracted: HashMap<String, Arc<Extracted>>,
@@ -97,6 +98,11 @@ pub struct Engine {
     snapshot: RwLock<Arc<Snapshot>>,
     /// Held while a snapshot is built, so concurrent ingests share one rebuild.
     rebuild: Mutex<()>,
+    /// `articles.seq` of the last article in `corpus`; changed only with `corpus` locked.
+    last_seq: AtomicI64,
+    /// The store's `PRAGMA data_version` when it was last followed; changed only with `store`
+    /// locked.
+    data_version: AtomicI64,
 }
 
 impl Engine {
@@ -104,12 +110,10 @@ impl Engine {
     /// stories.
     pub fn new(mut store: Store) -> Result<Engine, EngineError> {
         update_stories(&mut store)?;
-        let corpus: Vec<Arc<Article>> = store
-            .all_articles()?
-            .into_iter()
-            .map(|s| Arc::new(s.article))
-            .collect();
-        let snapshot = build(&corpus, &read_stories(&store)?, None);
+        let data_version = store.data_version()?;
+        let (articles, last_seq) = store.articles_after(0)?;
+        let corpus: Vec<Arc<Article>> = articles.into_iter().map(|s| Arc::new(s.article)).collect();
+        let snapshot = build(&corpus, &read_stories(&store)?, None, 1);
         tracing::info!(
             articles = corpus.len(),
             stories = snapshot.stories.len(),
@@ -120,7 +124,44 @@ impl Engine {
             corpus: Mutex::new(corpus),
             snapshot: RwLock::new(Arc::new(snapshot)),
             rebuild: Mutex::new(()),
+            last_seq: AtomicI64::new(last_seq),
+            data_version: AtomicI64::new(data_version),
         })
+    }
+
+    /// Takes in what other processes (a `parallax ingest`, another server) committed to the
+    /// store since the last call: when `PRAGMA data_version` moved, reads the articles stored
+    /// since and rebuilds the snapshot with the store's stories. Returns whether it rebuilt.
+    /// Cheap when nothing changed (one pragma); readers never wait for it. Blocking.
+    pub fn follow(&self) -> Result<bool, EngineError> {
+        let target = {
+            let store = self.store.lock().map_err(|_| EngineError::Poisoned)?;
+            let version = store.data_version()?;
+            if version == self.data_version.load(Ordering::Relaxed) {
+                return Ok(false);
+            }
+            let mut corpus = self.corpus.lock().map_err(|_| EngineError::Poisoned)?;
+            self.take_new_articles(&store, &mut corpus)?;
+            self.data_version.store(version, Ordering::Relaxed);
+            corpus.len() as u64
+        };
+        tracing::debug!(articles = target, "the store changed: rebuilding");
+        // Forced: another process may have changed the stories without adding an article.
+        self.refresh(None);
+        Ok(true)
+    }
+
+    /// Appends the articles stored after the last one of `corpus` (by this engine or by
+    /// another process), in ingest order.
+    fn take_new_articles(
+        &self,
+        store: &Store,
+        corpus: &mut Vec<Arc<Article>>,
+    ) -> Result<(), EngineError> {
+        let (articles, last) = store.articles_after(self.last_seq.load(Ordering::Relaxed))?;
+        corpus.extend(articles.into_iter().map(|s| Arc::new(s.article)));
+        self.last_seq.store(last, Ordering::Relaxed);
+        Ok(())
     }
 
     /// The current state; never waits for a rebuild.
@@ -157,18 +198,22 @@ impl Engine {
             {
                 tracing::warn!(error = %e, "could not update the store's stories");
             }
-            corpus.extend(fresh.into_iter().map(Arc::new));
+            // Everything stored since the corpus was last read: these articles, and any that
+            // another process stored meanwhile.
+            drop(fresh);
+            self.take_new_articles(&store, &mut corpus)?;
             corpus.len() as u64
         };
-        self.refresh(target);
+        self.refresh(Some(target));
         Ok(ingested)
     }
 
-    /// Rebuilds the snapshot unless one with at least `target` articles is already there.
-    fn refresh(&self, target: u64) {
+    /// Rebuilds the snapshot, unless `target` is given and one with at least that many articles
+    /// is already there (another ingest's rebuild took these articles in).
+    fn refresh(&self, target: Option<u64>) {
         let _guard = self.rebuild.lock().unwrap_or_else(|p| p.into_inner());
         let old = self.snapshot();
-        if old.version >= target {
+        if target.is_some_and(|t| old.article_count() as u64 >= t) {
             return;
         }
         // The store lock first, as in `ingest`: the articles and the stories read belong together.
@@ -188,7 +233,7 @@ impl Engine {
                 .clone();
             (corpus, stories)
         };
-        let new = Arc::new(build(&corpus, &stories, Some(&old)));
+        let new = Arc::new(build(&corpus, &stories, Some(&old), old.version + 1));
         tracing::info!(
             articles = corpus.len(),
             stories = new.stories.len(),
@@ -393,6 +438,7 @@ fn build(
     corpus: &[Arc<Article>],
     (stored, assigned, aliases): &StoreStories,
     old: Option<&Snapshot>,
+    version: u64,
 ) -> Snapshot {
     let articles: HashMap<String, Arc<Article>> =
         corpus.iter().map(|a| (a.id.clone(), a.clone())).collect();
@@ -490,7 +536,7 @@ fn build(
         })
         .collect();
     Snapshot {
-        version: corpus.len() as u64,
+        version,
         articles,
         extracted,
         stories: entries,
