@@ -4,8 +4,10 @@
 //! Each task lives in its own module with a `run(args)` entry point and one row in [`TASKS`].
 
 mod bench_ingest;
+mod bench_writers;
 mod brief_eval;
 mod extract_eval;
+mod faults;
 mod ner;
 mod quotes_eval;
 mod screenshots;
@@ -33,6 +35,16 @@ const TASKS: &[(&str, &str, Task)] = &[
         "bench-ingest",
         "time plain-text ingest of 100,000 generated articles into a fresh store",
         bench_ingest::run,
+    ),
+    (
+        "bench-writers",
+        "4 concurrent ingests of 10,000 articles each into one store against one ingest of all",
+        bench_writers::run,
+    ),
+    (
+        "faults",
+        "kill -9, full disk, read-only folder, damaged or newer store: outcome and articles lost",
+        faults::run,
     ),
     (
         "eval-quotes",

@@ -86,6 +86,8 @@ pub struct Snapshot {
     story_index: HashMap<String, usize>,
     /// Ids of stories that went into others, to the id of that other.
     aliases: HashMap<String, String>,
+    /// Every outlet of a story, sorted, once (the stories page's filter lists them).
+    outlet_names: Vec<String>,
     article_story: HashMap<String, String>,
     briefs: HashMap<String, Arc<OnceLock<Arc<brief::StoryBrief>>>>,
 }
@@ -260,6 +262,11 @@ impl Snapshot {
     /// Every story, newest first.
     pub fn stories(&self) -> &[StoryEntry] {
         &self.stories
+    }
+
+    /// Every outlet some story has, sorted.
+    pub fn outlet_names(&self) -> &[String] {
+        &self.outlet_names
     }
 
     pub fn story(&self, id: &str) -> Option<&StoryEntry> {
@@ -535,8 +542,16 @@ fn build(
             (e.id.clone(), reused.unwrap_or_default())
         })
         .collect();
+    let mut outlet_names: Vec<String> = entries
+        .iter()
+        .flat_map(|e| e.outlets.iter().cloned())
+        .collect::<HashSet<_>>()
+        .into_iter()
+        .collect();
+    outlet_names.sort();
     Snapshot {
         version,
+        outlet_names,
         articles,
         extracted,
         stories: entries,
