@@ -103,7 +103,7 @@ const TASKS: &[(&str, &str, Task)] = &[
     ),
     (
         "bench-server",
-        "requests/s and p99 of the story page and API under 64 loopback connections, with ingest",
+        "p99 of story pages, the stories index and search under 64 loopback connections, with ingest (--store N)",
         server_bench::run,
     ),
     (

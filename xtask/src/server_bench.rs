@@ -6,6 +6,11 @@
 //! `POST /api/articles`. Reports requests/s, p50/p99/max latency and errors per phase, and checks
 //! that every ingested article can be read back. Loopback only; every loop stops by itself.
 //!
+//! `--store N` instead builds a store of N generated articles and loads story pages, the stories
+//! index (page and API) and search with the connections while a separate `parallax ingest`
+//! process stores `--ingest` (at least 1,000) more: p99 per endpoint, errors, and the time from
+//! the end of that ingest until the server shows its last article in a story.
+//!
 //! Also holds the helpers `screenshots` shares: building `parallax`, starting and stopping the
 //! server, and a tiny HTTP/1.1 client (std only).
 
@@ -25,6 +30,7 @@ pub fn run(args: &[String]) -> Result<()> {
     let mut seconds = 10u64;
     let mut connections = 64usize;
     let mut ingest = 100usize;
+    let mut store_articles = None;
     let mut it = args.iter();
     while let Some(a) = it.next() {
         let mut value = |name: &str| -> Result<usize> {
@@ -36,10 +42,22 @@ pub fn run(args: &[String]) -> Result<()> {
             "--seconds" => seconds = value("--seconds")?.clamp(1, 120) as u64,
             "--connections" => connections = value("--connections")?.clamp(1, 512),
             "--ingest" => ingest = value("--ingest")?.clamp(1, 10_000),
+            "--store" => {
+                store_articles = Some(value("--store")?.clamp(1000, 1_000_000) / 1000 * 1000)
+            }
             other => bail!("unknown argument {other:?}"),
         }
     }
     let parallax = crate::build_parallax()?;
+    if let Some(n) = store_articles {
+        return large_store(
+            &parallax,
+            n,
+            ingest.max(1000) / 1000 * 1000,
+            connections,
+            seconds,
+        );
+    }
     let data = tempdir("parallax-bench-server")?;
     let records = data.join("story.jsonl");
     std::fs::write(&records, story_records(50))?;
@@ -112,6 +130,237 @@ pub fn run(args: &[String]) -> Result<()> {
         "errors under load"
     );
     Ok(())
+}
+
+/// `--store N`: a store of N generated articles (`bench-ingest`'s generator), then
+/// `connections` connections reading story pages, the stories index (page and API) and search
+/// while another process (`parallax ingest`) stores `new` more; p99 per endpoint, errors, and how
+/// long after that ingest ends its last article shows up in the server (with its story).
+fn large_store(
+    parallax: &Path,
+    n: usize,
+    new: usize,
+    connections: usize,
+    seconds: u64,
+) -> Result<()> {
+    use crate::bench_ingest::{examples_dir, generate};
+    let work = tempdir("parallax-bench-server-store")?;
+    let _cleanup = crate::bench_ingest::RemoveOnDrop(work.clone());
+    let input = work.join("articles");
+    generate(&examples_dir(), &input, n + new)?;
+    let folders = |range: std::ops::Range<usize>| -> Vec<PathBuf> {
+        range.map(|f| input.join(format!("{f:03}"))).collect()
+    };
+    let data = work.join("data");
+    let t = Instant::now();
+    let status = Command::new(parallax)
+        .args(["--quiet", "--data"])
+        .arg(&data)
+        .arg("ingest")
+        .args(folders(0..n / 1000))
+        .status()
+        .context("running parallax ingest")?;
+    ensure!(status.success(), "parallax ingest failed");
+    println!("stored {n} articles in {:.0} s", t.elapsed().as_secs_f64());
+    // The id of the last new article, to see when the server shows it.
+    let new_folders = folders(n / 1000..(n + new) / 1000);
+    let last_file = input
+        .join(format!("{:03}", (n + new) / 1000 - 1))
+        .join(format!("{:06}", n + new - 1) + ".txt");
+    let out = Command::new(parallax)
+        .args(["extract", "--format", "jsonl"])
+        .arg(&last_file)
+        .output()?;
+    let last: serde_json::Value = serde_json::from_slice(&out.stdout)?;
+    let last_id = last["id"]
+        .as_str()
+        .context("id of the last new article")?
+        .to_owned();
+
+    let t = Instant::now();
+    let server = Server::start_within(parallax, &data, None, Duration::from_secs(3600))?;
+    println!("server up in {:.0} s", t.elapsed().as_secs_f64());
+    let list = server.get_json("/api/stories?limit=20")?;
+    let stories: Vec<String> = list["stories"]
+        .as_array()
+        .context("stories")?
+        .iter()
+        .filter_map(|s| s["id"].as_str().map(|id| format!("/stories/{id}")))
+        .collect();
+    println!("{} stories in the store", list["total"]);
+    // Briefs are computed on first use: warm them, as a running server would have.
+    for p in &stories {
+        server.get(p)?;
+    }
+    let endpoints: Vec<(&str, Vec<String>)> = vec![
+        ("story page", stories),
+        (
+            "stories index page /",
+            vec!["/".into(), "/?offset=50".into()],
+        ),
+        (
+            "/api/stories",
+            vec!["/api/stories".into(), "/api/stories?offset=100".into()],
+        ),
+        (
+            "/api/search",
+            ["Ilse%20Varga", "Stavik", "Update%204711", "minister"]
+                .iter()
+                .map(|q| format!("/api/search?q={q}"))
+                .collect(),
+        ),
+    ];
+
+    let port = server.port;
+    let writer = {
+        let mut cmd = Command::new(parallax);
+        cmd.args(["--quiet", "--data"])
+            .arg(&data)
+            .arg("ingest")
+            .args(&new_folders);
+        cmd
+    };
+    let (reports, ingest_secs, visible_after) = mixed_load(
+        port,
+        &endpoints,
+        connections,
+        Duration::from_secs(seconds),
+        writer,
+        &last_id,
+    );
+    println!(
+        "\n{connections} connections for {seconds} s on a {n}-article store while `parallax ingest` \
+         stored {new} more"
+    );
+    println!(
+        "{:<24} {:>9} {:>9} {:>8} {:>8} {:>8} {:>7}",
+        "endpoint", "requests", "req/s", "p50 ms", "p99 ms", "max ms", "errors"
+    );
+    let mut errors = 0;
+    for r in &reports {
+        r.print();
+        errors += r.errors;
+    }
+    match (ingest_secs, visible_after) {
+        (Some(i), Some(v)) => println!(
+            "ingest of {new}: {i:.1} s; its last article shown (with its story) {v:.1} s after it ended"
+        ),
+        (Some(i), None) => {
+            println!("ingest of {new}: {i:.1} s; its last article NOT shown within the run")
+        }
+        _ => println!("the ingest did not finish within the run"),
+    }
+    ensure!(errors == 0, "errors under load");
+    Ok(())
+}
+
+/// Like [`load`], with each connection going round `endpoints` and a report per endpoint, while
+/// `writer` runs; also polls until `last_id` is shown with a story after the writer exits.
+/// Returns the reports, the writer's time and how long after its end the article showed up.
+fn mixed_load(
+    port: u16,
+    endpoints: &[(&str, Vec<String>)],
+    connections: usize,
+    duration: Duration,
+    mut writer: Command,
+    last_id: &str,
+) -> (Vec<Report>, Option<f64>, Option<f64>) {
+    let start = Instant::now();
+    let deadline = start + duration;
+    let paths: Arc<Vec<Vec<String>>> = Arc::new(endpoints.iter().map(|e| e.1.clone()).collect());
+    let mut handles = Vec::new();
+    for c in 0..connections {
+        let paths = paths.clone();
+        handles.push(std::thread::spawn(move || {
+            let mut lat: Vec<Vec<Duration>> = vec![Vec::new(); paths.len()];
+            let mut errors = vec![0usize; paths.len()];
+            let mut conn: Option<Client> = None;
+            let mut k = c;
+            while Instant::now() < deadline {
+                let e = k % paths.len();
+                let path = &paths[e][(k / paths.len()) % paths[e].len()];
+                k += 1;
+                if conn.is_none() {
+                    conn = Client::connect(port).ok();
+                }
+                let Some(client) = conn.as_mut() else {
+                    errors[e] += 1;
+                    std::thread::sleep(Duration::from_millis(10));
+                    continue;
+                };
+                let t = Instant::now();
+                match client.request("GET", path, None) {
+                    Ok((200, _)) => lat[e].push(t.elapsed()),
+                    Ok(_) => errors[e] += 1,
+                    Err(_) => {
+                        errors[e] += 1;
+                        conn = None;
+                    }
+                }
+            }
+            (lat, errors)
+        }));
+    }
+    let wrote = Instant::now();
+    let mut ingest_secs = None;
+    let mut visible_after = None;
+    if let Ok(mut child) = writer.spawn() {
+        while Instant::now() < deadline {
+            if let Ok(Some(status)) = child.try_wait() {
+                if status.success() {
+                    ingest_secs = Some(wrote.elapsed().as_secs_f64());
+                }
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        if ingest_secs.is_some() {
+            let ended = Instant::now();
+            let mut client = Client::connect(port).ok();
+            while Instant::now() < deadline {
+                let shown = client
+                    .as_mut()
+                    .and_then(|c| {
+                        c.request("GET", &format!("/api/articles/{last_id}"), None)
+                            .ok()
+                    })
+                    .filter(|(status, _)| *status == 200)
+                    .and_then(|(_, body)| serde_json::from_slice::<serde_json::Value>(&body).ok())
+                    .is_some_and(|v| v["story"].is_string());
+                if shown {
+                    visible_after = Some(ended.elapsed().as_secs_f64());
+                    break;
+                }
+                std::thread::sleep(Duration::from_millis(100));
+            }
+        } else {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+    let mut reports: Vec<Report> = endpoints
+        .iter()
+        .map(|(name, _)| Report {
+            phase: (*name).to_owned(),
+            latencies: Vec::new(),
+            errors: 0,
+            elapsed: Duration::ZERO,
+            ingest_sent: 0,
+            ingest_failed: 0,
+        })
+        .collect();
+    for h in handles {
+        if let Ok((lat, errors)) = h.join() {
+            for (e, (l, n)) in lat.into_iter().zip(errors).enumerate() {
+                reports[e].latencies.extend(l);
+                reports[e].errors += n;
+            }
+        }
+    }
+    for r in &mut reports {
+        r.elapsed = start.elapsed();
+    }
+    (reports, ingest_secs, visible_after)
 }
 
 /// Articles about one fictional event (a ferry fire on Lake Veskar, Ostland), each outlet
@@ -414,6 +663,16 @@ pub struct Server {
 
 impl Server {
     pub fn start(parallax: &Path, data: &Path, token: Option<&str>) -> Result<Server> {
+        Server::start_within(parallax, data, token, Duration::from_secs(60))
+    }
+
+    /// Starts the server and waits up to `wait` for it to listen (a large store takes minutes).
+    pub fn start_within(
+        parallax: &Path,
+        data: &Path,
+        token: Option<&str>,
+        wait: Duration,
+    ) -> Result<Server> {
         let port = TcpListener::bind((Ipv4Addr::LOCALHOST, 0))?
             .local_addr()?
             .port();
@@ -430,11 +689,12 @@ impl Server {
             child: cmd.spawn().context("starting parallax serve")?,
             port,
         };
-        let deadline = Instant::now() + Duration::from_secs(60);
+        let deadline = Instant::now() + wait;
         while Client::connect(port).is_err() {
             ensure!(
                 Instant::now() < deadline,
-                "parallax serve did not start in 60 s"
+                "parallax serve did not start in {} s",
+                wait.as_secs()
             );
             std::thread::sleep(Duration::from_millis(100));
         }
