@@ -105,7 +105,15 @@ pub struct Engine {
     /// The store's `PRAGMA data_version` when it was last followed; changed only with `store`
     /// locked.
     data_version: AtomicI64,
+    /// More connections to the same file for search, so searches run side by side and never
+    /// wait for an ingest holding `store` (WAL readers do not block). Empty for a store in
+    /// memory, which then searches on `store`.
+    searchers: Vec<Mutex<Store>>,
+    next_searcher: std::sync::atomic::AtomicUsize,
 }
+
+/// Search connections of an engine on a store file.
+const SEARCHERS: usize = 4;
 
 impl Engine {
     /// Loads every article of `store`, puts any that has no story yet into one, and reads the
@@ -116,6 +124,12 @@ impl Engine {
         let (articles, last_seq) = store.articles_after(0)?;
         let corpus: Vec<Arc<Article>> = articles.into_iter().map(|s| Arc::new(s.article)).collect();
         let snapshot = build(&corpus, &read_stories(&store)?, None, 1);
+        let searchers = match store.path().parent() {
+            Some(dir) if store.path().is_file() => (0..SEARCHERS)
+                .map(|_| Store::open_existing(dir).map(Mutex::new))
+                .collect::<Result<_, _>>()?,
+            _ => Vec::new(),
+        };
         tracing::info!(
             articles = corpus.len(),
             stories = snapshot.stories.len(),
@@ -128,6 +142,8 @@ impl Engine {
             rebuild: Mutex::new(()),
             last_seq: AtomicI64::new(last_seq),
             data_version: AtomicI64::new(data_version),
+            searchers,
+            next_searcher: Default::default(),
         })
     }
 
@@ -253,8 +269,24 @@ impl Engine {
         query: &str,
         limit: usize,
     ) -> Result<Vec<store::ArticleSummary>, EngineError> {
-        let store = self.store.lock().map_err(|_| EngineError::Poisoned)?;
-        Ok(store.search(query, limit)?)
+        if self.searchers.is_empty() {
+            let store = self.store.lock().map_err(|_| EngineError::Poisoned)?;
+            return Ok(store.search(query, limit)?);
+        }
+        // A free connection if there is one, else wait for the next in turn.
+        let first = self.next_searcher.fetch_add(1, Ordering::Relaxed);
+        let n = self.searchers.len();
+        let held = (0..n)
+            .find_map(|k| self.searchers[(first + k) % n].try_lock().ok())
+            .map_or_else(
+                || {
+                    self.searchers[first % n]
+                        .lock()
+                        .map_err(|_| EngineError::Poisoned)
+                },
+                Ok,
+            )?;
+        Ok(held.search(query, limit)?)
     }
 }
 

@@ -59,6 +59,9 @@ async fn articles_stored_by_another_process_show_up_without_a_restart() {
         page.text()
             .contains("Ferry runs aground near Ostburg harbour")
     );
+    // Search runs on its own connections to the file, which see it too.
+    let hits = get(&app, "/api/search?q=Maren%20aground").await.json();
+    assert!(hits.to_string().contains(&late.id), "{hits}");
     // Nothing changed since: following again does nothing.
     assert!(!state.engine().follow().unwrap());
 }
