@@ -4,7 +4,8 @@
 //!
 //! Writes go in batches, one transaction each, so a crash or Ctrl-C mid-batch loses at most that
 //! batch and leaves the database consistent; because articles are keyed by their content hash,
-//! re-running the same ingest stores what was lost and nothing twice. This crate never reads
+//! re-running the same ingest stores what was lost and nothing twice. Several processes may
+//! write one store at once: writers wait their turn (`concurrent.rs`). This crate never reads
 //! input files and never prints: it takes [`ingest::Article`]s and gives them back.
 
 mod concurrent;

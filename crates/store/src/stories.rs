@@ -128,8 +128,9 @@ impl Store {
     /// saved clusterer when it is usable, else rebuilds it by replaying the articles already
     /// assigned; then re-clusters the recent window with the batch pass for the stories shown
     /// (`shown.rs`). Does nothing when every article has its story and the shown stories come
-    /// from the same batch model and window. Runs in one write transaction, which also saves
-    /// the clusterer.
+    /// from the same batch model and window. Computed on a read snapshot, then written (with
+    /// the saved clusterer) in one short write transaction; computed again when another process
+    /// updated the stories meanwhile (`concurrent.rs`).
     pub fn update_stories(&mut self, config: &stories::Config) -> Result<StoriesUpdated> {
         crate::concurrent::update_stories(self, config)
     }
