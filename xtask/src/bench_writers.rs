@@ -6,6 +6,7 @@
 //! article once (`sqlite3` shell). The articles are `bench-ingest`'s generator's, one folder of
 //! 1,000 per writer share, so the writers' inputs never overlap.
 
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::Instant;
@@ -96,6 +97,16 @@ pub fn run(args: &[String]) -> Result<()> {
     let many_seconds = start.elapsed().as_secs_f64();
     let many_stored = check(&many)?;
     let times: Vec<String> = times.iter().map(|t| format!("{t:.1}")).collect();
+    let (a, b) = (partition(&one)?, partition(&many)?);
+    let ids = |p: &Stories| -> BTreeSet<String> { p.iter().flatten().cloned().collect() };
+    let same_ids = ids(&a) == ids(&b);
+    println!(
+        "same article ids: {same_ids}; shown stories: {} (one writer) and {} (concurrent), same \
+         partition into stories: {}",
+        a.len(),
+        b.len(),
+        a == b
+    );
     println!("| run | wall s | writers failed | articles stored | articles lost |");
     println!("| --- | ---: | ---: | ---: | ---: |");
     println!(
@@ -108,6 +119,27 @@ pub fn run(args: &[String]) -> Result<()> {
         total as u64 - many_stored
     );
     Ok(())
+}
+
+type Stories = BTreeSet<BTreeSet<String>>;
+
+/// The shown stories of `data` as sets of article ids (story ids follow history, so they are
+/// left out).
+fn partition(data: &Path) -> Result<Stories> {
+    let out = sqlite(
+        &data.join("parallax.sqlite"),
+        "SELECT article_id, shown_id FROM article_story",
+    )
+    .context("sqlite3")?;
+    let mut by: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for line in out.lines() {
+        if let Some((article, story)) = line.split_once('|') {
+            by.entry(story.to_owned())
+                .or_default()
+                .insert(article.to_owned());
+        }
+    }
+    Ok(by.into_values().collect())
 }
 
 /// The articles stored in `data`, after checking that each has one story row and the shown

@@ -62,6 +62,17 @@ pub(crate) fn is_busy(error: &StoreError) -> bool {
     )
 }
 
+/// True when SQLite could not open the database or its WAL files, or found them read-only.
+pub(crate) fn cannot_open(error: &StoreError) -> bool {
+    let StoreError::Sql { source, .. } = error else {
+        return false;
+    };
+    matches!(
+        source.sqlite_error_code(),
+        Some(ErrorCode::CannotOpen | ErrorCode::ReadOnly)
+    )
+}
+
 /// Runs `work` in a `BEGIN IMMEDIATE` transaction and commits it, retrying the whole
 /// transaction with exponential backoff and jitter while the store is busy. `work` must be
 /// repeatable: a failed attempt is rolled back.
@@ -148,6 +159,9 @@ pub(crate) fn update_stories(
 ) -> Result<StoriesUpdated> {
     let path = store.path.clone();
     let window = store.batch_window;
+    // One update at a time per store: a second would compute the same stories again on its own
+    // snapshot and then lose. Writers of articles do not take this lock.
+    let _updating = update_lock(&path);
     for round in 0..MAX_ROUNDS {
         let computed = retry(&path, "update stories", || {
             compute_shadowed(&mut store.conn, &path, &window, config)
@@ -190,6 +204,30 @@ pub(crate) fn update_stories(
     write(&mut store.conn, &path, "update stories", |tx| {
         update_in(tx, &path, &window, config).map(|(done, _)| done)
     })
+}
+
+/// Waits for, and holds until dropped, the store's update lock: an exclusive lock on the file
+/// `parallax.sqlite-update` beside the database (the system releases it when a process dies).
+/// `None` (no waiting) for a store in memory or a folder where the file cannot be made; the
+/// check before writing keeps updates correct without it, only slower.
+fn update_lock(db: &Path) -> Option<std::fs::File> {
+    if !db.is_file() {
+        return None;
+    }
+    let mut name = db.as_os_str().to_owned();
+    name.push("-update");
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(std::path::PathBuf::from(name))
+        .ok()?;
+    let start = Instant::now();
+    file.lock().ok()?;
+    if start.elapsed() > Duration::from_millis(100) {
+        tracing::info!(waited = ?start.elapsed(), "waited for another story update");
+    }
+    Some(file)
 }
 
 /// Phase one: a read transaction on the main tables, the update's writes going to TEMP copies.

@@ -139,6 +139,16 @@ pub enum StoreError {
         tries: u32,
         waited: Duration,
     },
+    #[error(
+        "{path}: cannot open: its folder is not writable ({source}); parallax writes beside its \
+         store even to read it (SQLite's WAL index), so give it a writable data folder",
+        path = path.display()
+    )]
+    ReadOnly {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
     #[error("{path}: {operation}: {source}", path = path.display())]
     Sql {
         path: PathBuf,
@@ -176,8 +186,17 @@ impl Store {
             source,
         })?;
         let path = dir.join(DB_FILE);
-        let conn = Connection::open(&path).map_err(|e| StoreError::sql("open", &path, e))?;
-        Store::setup(conn, path)
+        let opened = Connection::open(&path)
+            .map_err(|e| StoreError::sql("open", &path, e))
+            .and_then(|conn| Store::setup(conn, path.clone()));
+        match opened {
+            // SQLite only says it cannot open the file: say why when it is the folder.
+            Err(e) if concurrent::cannot_open(&e) => match probe_writable(dir) {
+                Err(source) => Err(StoreError::ReadOnly { path, source }),
+                Ok(()) => Err(e),
+            },
+            other => other,
+        }
     }
 
     /// Opens the store in `dir` only if one is there: for commands that read, so that a typo in
@@ -493,6 +512,13 @@ impl Store {
         }
         Ok(out)
     }
+}
+
+/// Whether files can be created in `dir` (a read-only mount or missing permission say no).
+fn probe_writable(dir: &Path) -> std::io::Result<()> {
+    let probe = dir.join(format!(".parallax-probe-{}", std::process::id()));
+    std::fs::File::create(&probe)?;
+    std::fs::remove_file(&probe)
 }
 
 /// Inserts `articles` inside `tx`, skipping those already stored.
