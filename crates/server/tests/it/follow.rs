@@ -65,3 +65,66 @@ async fn articles_stored_by_another_process_show_up_without_a_restart() {
     // Nothing changed since: following again does nothing.
     assert!(!state.engine().follow().unwrap());
 }
+
+fn ferry(n: usize, outlet: &str) -> String {
+    serde_json::json!({
+        "outlet": outlet,
+        "title": format!("Ferry number {n} runs aground near Ostburg harbour ({outlet})"),
+        "published": "2026-06-01T09:00:00+02:00",
+        "text": format!("OSTBURG - The passenger ferry Maren {n} ran aground near Ostburg harbour on Monday morning with 212 people on board, the coast guard said. {outlet} reports."),
+    })
+    .to_string()
+}
+
+/// `POST /api/articles` on the running app and another writer storing and clustering at the
+/// same time: every request succeeds, and every article of both is stored once, with a story.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn api_ingest_and_another_writer_at_once_lose_nothing() {
+    const EACH: usize = 8;
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = store::Store::open(dir.path()).unwrap();
+    let run = store.begin_run(&["test".to_owned()]).unwrap();
+    let demo = demo_articles();
+    store.add_articles(run, &demo).unwrap();
+    let state = server::AppState::new(
+        server::Engine::new(store).unwrap(),
+        server::Config {
+            ingest_token: Some("t".to_owned()),
+        },
+    );
+    let app = server::app(state);
+    let path = dir.path().to_owned();
+    let other = std::thread::spawn(move || {
+        let mut store = store::Store::open_existing(&path).unwrap();
+        for n in 0..EACH {
+            let run = store.begin_run(&["cron".to_owned()]).unwrap();
+            let article = record(&ferry(n, "Cron Wire"));
+            store.add_articles(run, &[article]).unwrap();
+            store.finish_run(run, 0).unwrap();
+            store.update_stories(&stories::Config::default()).unwrap();
+        }
+    });
+    for n in 0..EACH {
+        let request = axum::http::Request::post("/api/articles")
+            .header("content-type", "application/json")
+            .header("authorization", "Bearer t")
+            .body(axum::body::Body::from(ferry(n, "Api Wire")))
+            .unwrap();
+        let r = crate::support::send(&app, request).await;
+        assert_eq!(r.status, axum::http::StatusCode::CREATED, "{}", r.text());
+    }
+    other.join().unwrap();
+
+    // Each writer's last update came after its last article: nothing is left unclustered.
+    let store = store::Store::open_existing(dir.path()).unwrap();
+    let expected = demo.len() + 2 * EACH;
+    assert_eq!(store.article_count().unwrap() as usize, expected);
+    let assigned = store.assignments().unwrap();
+    assert_eq!(
+        assigned.len(),
+        expected,
+        "every article once in article_story"
+    );
+    let counted: u64 = store.stories().unwrap().iter().map(|s| s.articles).sum();
+    assert_eq!(counted as usize, expected);
+}
