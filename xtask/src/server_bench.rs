@@ -6,7 +6,7 @@
 //! `POST /api/articles`. Reports requests/s, p50/p99/max latency and errors per phase, and checks
 //! that every ingested article can be read back. Loopback only; every loop stops by itself.
 //!
-//! `--store N` instead builds a store of N generated articles and loads story pages, the stories
+//! `--store N` instead builds a store of N generated articles (stories of 25) and loads story pages, the stories
 //! index (page and API) and search with the connections while a separate `parallax ingest`
 //! process stores `--ingest` (at least 1,000) more: p99 per endpoint, errors, and the time from
 //! the end of that ingest until the server shows its last article in a story.
@@ -132,7 +132,7 @@ pub fn run(args: &[String]) -> Result<()> {
     Ok(())
 }
 
-/// `--store N`: a store of N generated articles (`bench-ingest`'s generator), then
+/// `--store N`: a store of N generated articles in stories of [`PER_STORY`], then
 /// `connections` connections reading story pages, the stories index (page and API) and search
 /// while another process (`parallax ingest`) stores `new` more; p99 per endpoint, errors, and how
 /// long after that ingest ends its last article shows up in the server (with its story).
@@ -143,11 +143,17 @@ fn large_store(
     connections: usize,
     seconds: u64,
 ) -> Result<()> {
-    use crate::bench_ingest::{examples_dir, generate};
     let work = tempdir("parallax-bench-server-store")?;
     let _cleanup = crate::bench_ingest::RemoveOnDrop(work.clone());
     let input = work.join("articles");
-    generate(&examples_dir(), &input, n + new)?;
+    for f in 0..(n + new) / 1000 {
+        let folder = input.join(format!("{f:03}"));
+        std::fs::create_dir_all(&folder)?;
+        let records: String = (f * 1000..(f + 1) * 1000)
+            .map(|i| story_article(i, PER_STORY) + "\n")
+            .collect();
+        std::fs::write(folder.join("records.jsonl"), records)?;
+    }
     let folders = |range: std::ops::Range<usize>| -> Vec<PathBuf> {
         range.map(|f| input.join(format!("{f:03}"))).collect()
     };
@@ -166,12 +172,17 @@ fn large_store(
     let new_folders = folders(n / 1000..(n + new) / 1000);
     let last_file = input
         .join(format!("{:03}", (n + new) / 1000 - 1))
-        .join(format!("{:06}", n + new - 1) + ".txt");
+        .join("records.jsonl");
     let out = Command::new(parallax)
         .args(["extract", "--format", "jsonl"])
         .arg(&last_file)
         .output()?;
-    let last: serde_json::Value = serde_json::from_slice(&out.stdout)?;
+    let last: serde_json::Value = serde_json::from_slice(
+        out.stdout
+            .split(|&b| b == b'\n')
+            .rfind(|l| !l.is_empty())
+            .context("no record extracted")?,
+    )?;
     let last_id = last["id"]
         .as_str()
         .context("id of the last new article")?
@@ -252,6 +263,102 @@ fn large_store(
     }
     ensure!(errors == 0, "errors under load");
     Ok(())
+}
+
+/// Articles per generated story in `--store` mode: a store of N articles holds N / 25 stories,
+/// each a few hours of reports, and stories 8 days apart (dated articles more than 7 days apart
+/// never share a story), so the index has thousands of stories as a real archive would
+/// (`bench-ingest`'s generator copies 8 stories 12,500 times each, whose briefs alone take
+/// minutes).
+const PER_STORY: usize = 25;
+
+/// Article `i` of the `--store` corpus: story `i / per_story`, one of six kinds of event, with
+/// its own place, people and figures, told by ten outlets.
+fn story_article(i: usize, per_story: usize) -> String {
+    const SYLLABLES: &[&str] = &[
+        "ka", "lo", "mer", "vi", "sten", "ra", "dal", "or", "fen", "hu", "bri", "tas", "gul", "no",
+        "pe", "vik", "sa", "mun", "tor", "el",
+    ];
+    const OUTLETS: &[&str] = &[
+        "NWS",
+        "Meridian Press",
+        "Ostland Broadcasting",
+        "Marrow Gazette",
+        "Nordhaven Ledger",
+        "Valdoria Today",
+        "Radio Kessel",
+        "Veskar Courier",
+        "Ostburg Evening News",
+        "Lakeside Herald",
+    ];
+    const EVENTS: &[(&str, &str)] = &[
+        (
+            "Ferry fire off {P}",
+            "A fire broke out on the ferry {N} off {P}, and {X} passengers were taken off by boats.",
+        ),
+        (
+            "Flood hits {P}",
+            "The river burst its banks at {P} and {X} homes were flooded overnight.",
+        ),
+        (
+            "Strike at {P} port",
+            "Dock workers at {P} walked out over pay, leaving {X} ships waiting at anchor.",
+        ),
+        (
+            "{P} council rejects budget",
+            "The council of {P} rejected the budget by {X} votes after a long debate about schools.",
+        ),
+        (
+            "Wildfire near {P}",
+            "A wildfire spread through the forest near {P} and {X} people left their homes.",
+        ),
+        (
+            "Comet seen from {P}",
+            "Astronomers at the {P} observatory reported a comet that {X} people watched last night.",
+        ),
+    ];
+    let s = i / per_story;
+    let k = i % per_story;
+    let name = |seed: usize| -> String {
+        let mut w = String::new();
+        let mut x = seed;
+        for _ in 0..3 {
+            w.push_str(SYLLABLES[x % SYLLABLES.len()]);
+            x /= SYLLABLES.len();
+        }
+        let mut c = w.chars();
+        c.next()
+            .map_or(w.clone(), |f| f.to_uppercase().chain(c).collect())
+    };
+    let place = name(s);
+    let person = format!("{} {}", name(s * 7 + 3), name(s * 13 + 5));
+    let figure = 100 + (s * 37) % 900;
+    let (title, lead) = EVENTS[s % EVENTS.len()];
+    let fill = |t: &str| {
+        t.replace("{P}", &place)
+            .replace("{N}", &name(s + 11))
+            .replace("{X}", &figure.to_string())
+    };
+    let outlet = OUTLETS[(i * 3) % OUTLETS.len()];
+    let day = chrono::NaiveDate::from_ymd_opt(1990, 1, 1).expect("a date")
+        + chrono::Days::new(8 * s as u64);
+    let text = format!(
+        "{} - {}\n\n\"We are doing everything we can,\" {person}, the mayor of {place}, said on \
+         {}.\n\nReport {k} of {outlet} on the events in {place}; more on {} is expected.",
+        place.to_uppercase(),
+        fill(lead),
+        day.format("%A"),
+        fill(title).to_lowercase(),
+    );
+    serde_json::json!({
+        "outlet": outlet,
+        "title": format!("{} ({outlet}, report {k})", fill(title)),
+        "url": format!("https://news.example/{i}"),
+        "published": format!("{day}T{:02}:{:02}:00+00:00", 6 + k % 16, (i * 7) % 60),
+        "language": "en",
+        "text": text,
+    })
+    .to_string()
 }
 
 /// Like [`load`], with each connection going round `endpoints` and a report per endpoint, while
