@@ -50,6 +50,7 @@ pub fn run(args: &[String]) -> Result<()> {
     };
     let mut rows = Vec::new();
     rows.push(kills(&p, &work)?);
+    rows.push(server_kills(&p, &work)?);
     rows.extend(mounted(&p, &work)?);
     rows.extend(damaged(&p, &work)?);
 
@@ -196,6 +197,104 @@ fn kills(p: &Parallax, work: &Path) -> Result<Row> {
             format!("FAIL: {}", bad.join("; "))
         },
         lost: lost.to_string(),
+    })
+}
+
+/// `kill -9` of `parallax serve` while it takes articles through `POST /api/articles`, five
+/// times at growing delays; then one more start (which clusters what a killed update left) and
+/// the check that every article the server acknowledged is stored once, with its story.
+fn server_kills(p: &Parallax, work: &Path) -> Result<Row> {
+    use crate::server_bench::{Client, Server, TOKEN};
+    const ROUNDS: usize = 5;
+    let data = work.join("served");
+    let mut files: Vec<PathBuf> = Vec::new();
+    for dir in std::fs::read_dir(&p.input)? {
+        for f in std::fs::read_dir(dir?.path())? {
+            files.push(f?.path());
+        }
+    }
+    files.sort();
+    let mut acknowledged: Vec<String> = Vec::new();
+    let mut next = 0;
+    for round in 0..ROUNDS {
+        let server = Server::start(&p.bin, &data, Some(TOKEN))?;
+        let port = server.port;
+        let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let poster = {
+            let stop = stop.clone();
+            let files = files[next..].to_vec();
+            std::thread::spawn(move || {
+                let mut ids = Vec::new();
+                let mut sent = 0;
+                let Ok(mut client) = Client::connect(port) else {
+                    return (ids, sent);
+                };
+                for f in files {
+                    if stop.load(std::sync::atomic::Ordering::Relaxed) {
+                        break;
+                    }
+                    let text = std::fs::read_to_string(&f).unwrap_or_default();
+                    let (title, body) = text.split_once("\n\n").unwrap_or(("", &text));
+                    let record = serde_json::json!({"title": title, "text": body}).to_string();
+                    sent += 1;
+                    match client.request("POST", "/api/articles", Some(&record)) {
+                        Ok((status, reply)) if (200..300).contains(&status) => {
+                            let v: serde_json::Value =
+                                serde_json::from_slice(&reply).unwrap_or_default();
+                            if let Some(id) = v["articles"][0]["id"].as_str() {
+                                ids.push(id.to_owned());
+                            }
+                        }
+                        _ => break, // killed
+                    }
+                }
+                (ids, sent)
+            })
+        };
+        std::thread::sleep(std::time::Duration::from_millis(300 * (round as u64 + 1)));
+        drop(server); // SIGKILL
+        stop.store(true, std::sync::atomic::Ordering::Relaxed);
+        let (ids, sent) = poster
+            .join()
+            .map_err(|_| anyhow::anyhow!("poster panicked"))?;
+        eprintln!(
+            "server kill {round}: {} acknowledged of {sent} posted",
+            ids.len()
+        );
+        next += sent;
+        acknowledged.extend(ids);
+    }
+    drop(Server::start(&p.bin, &data, Some(TOKEN))?);
+    let db = data.join("parallax.sqlite");
+    let mut missing = 0u64;
+    for id in &acknowledged {
+        let found = sqlite(
+            &db,
+            &format!("SELECT COUNT(*) FROM articles WHERE id = '{id}'"),
+        )
+        .is_some_and(|s| s.trim() == "1");
+        if !found {
+            missing += 1;
+        }
+    }
+    // `serve` updates the stories before it listens: that start has clustered what was left.
+    let outcome = match consistent(&data) {
+        Ok(n) => format!(
+            "{} articles acknowledged over {ROUNDS} kills, {n} stored; store whole \
+             (integrity_check ok, each article once with one story row) after one more start",
+            acknowledged.len()
+        ),
+        Err(e) => format!("FAIL: {e}"),
+    };
+    Ok(Row {
+        fault: "`kill -9` of `parallax serve` during `POST /api/articles`, 5 times (after 0.3 to 1.5 s)"
+            .into(),
+        outcome: if missing > 0 {
+            format!("FAIL: {missing} acknowledged articles missing; {outcome}")
+        } else {
+            outcome
+        },
+        lost: missing.to_string(),
     })
 }
 

@@ -24,7 +24,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail, ensure};
 
-const TOKEN: &str = "bench-token";
+pub const TOKEN: &str = "bench-token";
 
 pub fn run(args: &[String]) -> Result<()> {
     let mut seconds = 10u64;
