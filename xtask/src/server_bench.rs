@@ -203,6 +203,12 @@ fn large_store(
     for p in &stories {
         server.get(p)?;
     }
+    let sample: serde_json::Value = serde_json::from_str(&story_article(n / 3, PER_STORY))?;
+    let rare = sample["text"]
+        .as_str()
+        .and_then(|t| t.split(' ').next())
+        .context("a place")?
+        .to_lowercase();
     let endpoints: Vec<(&str, Vec<String>)> = vec![
         ("story page", stories),
         (
@@ -215,10 +221,17 @@ fn large_store(
         ),
         (
             "/api/search",
-            ["Ilse%20Varga", "Stavik", "Update%204711", "minister"]
-                .iter()
-                .map(|q| format!("/api/search?q={q}"))
-                .collect(),
+            // One story's place (25 articles), words of a sixth of the corpus, and a word of
+            // every article.
+            [
+                rare.as_str(),
+                "council%20budget",
+                "wildfire%20forest",
+                "mayor",
+            ]
+            .iter()
+            .map(|q| format!("/api/search?q={q}"))
+            .collect(),
         ),
     ];
 

@@ -230,6 +230,14 @@ impl Filters {
         Ok(filters)
     }
 
+    /// What identifies the filters and page apart from the search words, for caching.
+    pub fn key(&self) -> String {
+        format!(
+            "{:?}|{:?}|{:?}|{}|{}",
+            self.from, self.to, self.outlet, self.limit, self.offset
+        )
+    }
+
     fn matches(&self, e: &StoryEntry, hits: Option<&HashSet<String>>) -> bool {
         if let Some(o) = &self.outlet
             && !e.outlets.iter().any(|x| x == o)
@@ -302,19 +310,31 @@ pub async fn stories(
 ) -> Result<Response, ApiError> {
     let filters = Filters::parse(&params)?;
     let (offset, limit) = (filters.offset, filters.limit);
+    // Without a search the list is a function of the snapshot: built once per snapshot.
+    let snapshot = state.engine().snapshot();
+    let version = snapshot.version;
+    let key = filters
+        .q
+        .is_none()
+        .then(|| format!("api-index:{}", filters.key()));
+    if let Some(body) = key.as_ref().and_then(|k| state.cached(version, k)) {
+        return Ok(json_bytes(body));
+    }
     let page = state
-        .blocking(move |s| {
-            let snapshot = s.engine().snapshot();
-            filters.apply(s, &snapshot).map(|(page, _)| page)
-        })
+        .blocking(move |s| filters.apply(s, &snapshot).map(|(page, _)| page))
         .await??;
-    Ok(Json(StoryList {
+    let body = serde_json::to_vec(&StoryList {
         stories: page.stories.iter().map(StorySummary::of).collect(),
         total: page.total,
         offset,
         limit,
     })
-    .into_response())
+    .map_err(|e| ApiError::internal(format!("serialising stories: {e}")))?;
+    let body = Bytes::from(body);
+    if let Some(key) = key {
+        state.cache(version, key, body.clone());
+    }
+    Ok(json_bytes(body))
 }
 
 pub async fn story(

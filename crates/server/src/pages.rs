@@ -98,10 +98,18 @@ pub async fn stories(
     Query(params): Query<HashMap<String, String>>,
 ) -> PageResult {
     let filters = Filters::parse(&params)?;
+    // Without a search the list is a function of the snapshot: built once per snapshot.
+    let snapshot = state.engine().snapshot();
+    let key = filters
+        .q
+        .is_none()
+        .then(|| format!("index:{}", filters.key()));
+    if let Some(body) = key.as_ref().and_then(|k| state.cached(snapshot.version, k)) {
+        return Ok(html_bytes(body));
+    }
     let f = filters.clone();
     let (snapshot, (page, hits)) = state
         .blocking(move |s| {
-            let snapshot = s.engine().snapshot();
             let r = f.apply(s, &snapshot);
             r.map(|r| (snapshot, r))
         })
@@ -191,7 +199,11 @@ pub async fn stories(
     }
     b.push_str("</ol>");
     pager(&mut b, &filters, page.total);
-    Ok(Html(html::page("Stories", &b)).into_response())
+    let body = axum::body::Bytes::from(html::page("Stories", &b));
+    if let Some(key) = key {
+        state.cache(snapshot.version, key, body.clone());
+    }
+    Ok(html_bytes(body))
 }
 
 /// Links to the previous and next page of the stories list, keeping the filters.
