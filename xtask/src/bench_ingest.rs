@@ -121,7 +121,7 @@ pub fn run(args: &[String]) -> Result<()> {
 }
 
 /// The output of a query through the `sqlite3` shell, when it is installed and succeeds.
-fn sqlite(db: &Path, sql: &str) -> Option<String> {
+pub fn sqlite(db: &Path, sql: &str) -> Option<String> {
     let out = Command::new("sqlite3").arg(db).arg(sql).output().ok()?;
     out.status
         .success()
@@ -166,7 +166,7 @@ fn ingest(parallax: &Path, data: &Path, input: &Path, read: usize, new: usize) -
 }
 
 /// Waits for `pid` and returns its exit code and resource use (peak RSS in KiB, CPU times).
-fn wait4(pid: i32) -> Result<(i32, libc::rusage)> {
+pub fn wait4(pid: i32) -> Result<(i32, libc::rusage)> {
     let mut status = 0;
     // SAFETY: plain syscall on a child of ours; `usage` is a valid out-pointer.
     let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
@@ -180,7 +180,7 @@ fn wait4(pid: i32) -> Result<(i32, libc::rusage)> {
     Ok((code, usage))
 }
 
-fn examples_dir() -> PathBuf {
+pub fn examples_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples")
 }
 
@@ -254,7 +254,7 @@ const NAMES: &[&str] = &[
 ];
 
 /// Writes `n` articles under `dir` (1,000 per folder) and returns their total size in bytes.
-fn generate(examples: &Path, dir: &Path, n: usize) -> Result<u64> {
+pub fn generate(examples: &Path, dir: &Path, n: usize) -> Result<u64> {
     let bases = bases(examples)?;
     let mut total = 0u64;
     for i in 0..n {
@@ -312,7 +312,7 @@ impl SplitMix {
     }
 }
 
-struct RemoveOnDrop(PathBuf);
+pub struct RemoveOnDrop(pub PathBuf);
 
 impl Drop for RemoveOnDrop {
     fn drop(&mut self) {

@@ -4,10 +4,12 @@
 //! Each task lives in its own module with a `run(args)` entry point and one row in [`TASKS`].
 
 mod bench_ingest;
+mod bench_writers;
 mod brief_eval;
 mod cue_classes;
 mod dates_eval;
 mod extract_eval;
+mod faults;
 mod ggt_eval;
 mod ner;
 mod quotes_eval;
@@ -42,6 +44,16 @@ const TASKS: &[(&str, &str, Task)] = &[
         "bench-ingest",
         "time plain-text ingest of 100,000 generated articles into a fresh store",
         bench_ingest::run,
+    ),
+    (
+        "bench-writers",
+        "4 concurrent ingests of 10,000 articles each into one store against one ingest of all",
+        bench_writers::run,
+    ),
+    (
+        "faults",
+        "kill -9, full disk, read-only folder, damaged or newer store: outcome and articles lost",
+        faults::run,
     ),
     (
         "eval-quotes",
@@ -105,7 +117,7 @@ const TASKS: &[(&str, &str, Task)] = &[
     ),
     (
         "bench-server",
-        "requests/s and p99 of the story page and API under 64 loopback connections, with ingest",
+        "p99 of story pages, the stories index and search under 64 loopback connections, with ingest (--store N)",
         server_bench::run,
     ),
     (

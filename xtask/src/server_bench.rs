@@ -6,6 +6,11 @@
 //! `POST /api/articles`. Reports requests/s, p50/p99/max latency and errors per phase, and checks
 //! that every ingested article can be read back. Loopback only; every loop stops by itself.
 //!
+//! `--store N` instead builds a store of N generated articles (stories of 25) and loads story pages, the stories
+//! index (page and API) and search with the connections while a separate `parallax ingest`
+//! process stores `--ingest` (at least 1,000) more: p99 per endpoint, errors, and the time from
+//! the end of that ingest until the server shows its last article in a story.
+//!
 //! Also holds the helpers `screenshots` shares: building `parallax`, starting and stopping the
 //! server, and a tiny HTTP/1.1 client (std only).
 
@@ -19,12 +24,13 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail, ensure};
 
-const TOKEN: &str = "bench-token";
+pub const TOKEN: &str = "bench-token";
 
 pub fn run(args: &[String]) -> Result<()> {
     let mut seconds = 10u64;
     let mut connections = 64usize;
     let mut ingest = 100usize;
+    let mut store_articles = None;
     let mut it = args.iter();
     while let Some(a) = it.next() {
         let mut value = |name: &str| -> Result<usize> {
@@ -36,10 +42,22 @@ pub fn run(args: &[String]) -> Result<()> {
             "--seconds" => seconds = value("--seconds")?.clamp(1, 120) as u64,
             "--connections" => connections = value("--connections")?.clamp(1, 512),
             "--ingest" => ingest = value("--ingest")?.clamp(1, 10_000),
+            "--store" => {
+                store_articles = Some(value("--store")?.clamp(1000, 1_000_000) / 1000 * 1000)
+            }
             other => bail!("unknown argument {other:?}"),
         }
     }
     let parallax = crate::build_parallax()?;
+    if let Some(n) = store_articles {
+        return large_store(
+            &parallax,
+            n,
+            ingest.max(1000) / 1000 * 1000,
+            connections,
+            seconds,
+        );
+    }
     let data = tempdir("parallax-bench-server")?;
     let records = data.join("story.jsonl");
     std::fs::write(&records, story_records(50))?;
@@ -112,6 +130,357 @@ pub fn run(args: &[String]) -> Result<()> {
         "errors under load"
     );
     Ok(())
+}
+
+/// `--store N`: a store of N generated articles in stories of [`PER_STORY`], then
+/// `connections` connections reading story pages, the stories index (page and API) and search
+/// while another process (`parallax ingest`) stores `new` more; p99 per endpoint, errors, and how
+/// long after that ingest ends its last article shows up in the server (with its story).
+fn large_store(
+    parallax: &Path,
+    n: usize,
+    new: usize,
+    connections: usize,
+    seconds: u64,
+) -> Result<()> {
+    let work = tempdir("parallax-bench-server-store")?;
+    let _cleanup = crate::bench_ingest::RemoveOnDrop(work.clone());
+    let input = work.join("articles");
+    for f in 0..(n + new) / 1000 {
+        let folder = input.join(format!("{f:03}"));
+        std::fs::create_dir_all(&folder)?;
+        let records: String = (f * 1000..(f + 1) * 1000)
+            .map(|i| story_article(i, PER_STORY) + "\n")
+            .collect();
+        std::fs::write(folder.join("records.jsonl"), records)?;
+    }
+    let folders = |range: std::ops::Range<usize>| -> Vec<PathBuf> {
+        range.map(|f| input.join(format!("{f:03}"))).collect()
+    };
+    let data = work.join("data");
+    let t = Instant::now();
+    let status = Command::new(parallax)
+        .args(["--quiet", "--data"])
+        .arg(&data)
+        .arg("ingest")
+        .args(folders(0..n / 1000))
+        .status()
+        .context("running parallax ingest")?;
+    ensure!(status.success(), "parallax ingest failed");
+    println!("stored {n} articles in {:.0} s", t.elapsed().as_secs_f64());
+    // The id of the last new article, to see when the server shows it.
+    let new_folders = folders(n / 1000..(n + new) / 1000);
+    let last_file = input
+        .join(format!("{:03}", (n + new) / 1000 - 1))
+        .join("records.jsonl");
+    let out = Command::new(parallax)
+        .args(["extract", "--format", "jsonl"])
+        .arg(&last_file)
+        .output()?;
+    let last: serde_json::Value = serde_json::from_slice(
+        out.stdout
+            .split(|&b| b == b'\n')
+            .rfind(|l| !l.is_empty())
+            .context("no record extracted")?,
+    )?;
+    let last_id = last["id"]
+        .as_str()
+        .context("id of the last new article")?
+        .to_owned();
+
+    let t = Instant::now();
+    let server = Server::start_within(parallax, &data, None, Duration::from_secs(3600))?;
+    println!("server up in {:.0} s", t.elapsed().as_secs_f64());
+    let list = server.get_json("/api/stories?limit=20")?;
+    let stories: Vec<String> = list["stories"]
+        .as_array()
+        .context("stories")?
+        .iter()
+        .filter_map(|s| s["id"].as_str().map(|id| format!("/stories/{id}")))
+        .collect();
+    println!("{} stories in the store", list["total"]);
+    // Briefs are computed on first use: warm them, as a running server would have.
+    for p in &stories {
+        server.get(p)?;
+    }
+    let sample: serde_json::Value = serde_json::from_str(&story_article(n / 3, PER_STORY))?;
+    let rare = sample["text"]
+        .as_str()
+        .and_then(|t| t.split(' ').next())
+        .context("a place")?
+        .to_lowercase();
+    let endpoints: Vec<(&str, Vec<String>)> = vec![
+        ("story page", stories),
+        (
+            "stories index page /",
+            vec!["/".into(), "/?offset=50".into()],
+        ),
+        (
+            "/api/stories",
+            vec!["/api/stories".into(), "/api/stories?offset=100".into()],
+        ),
+        (
+            "/api/search",
+            // One story's place (25 articles), words of a sixth of the corpus, and a word of
+            // every article.
+            [
+                rare.as_str(),
+                "council%20budget",
+                "wildfire%20forest",
+                "mayor",
+            ]
+            .iter()
+            .map(|q| format!("/api/search?q={q}"))
+            .collect(),
+        ),
+    ];
+
+    let port = server.port;
+    let writer = {
+        let mut cmd = Command::new(parallax);
+        cmd.args(["--quiet", "--data"])
+            .arg(&data)
+            .arg("ingest")
+            .args(&new_folders);
+        cmd
+    };
+    let (reports, ingest_secs, visible_after) = mixed_load(
+        port,
+        &endpoints,
+        connections,
+        Duration::from_secs(seconds),
+        writer,
+        &last_id,
+    );
+    println!(
+        "\n{connections} connections for {seconds} s on a {n}-article store while `parallax ingest` \
+         stored {new} more"
+    );
+    println!(
+        "{:<24} {:>9} {:>9} {:>8} {:>8} {:>8} {:>7}",
+        "endpoint", "requests", "req/s", "p50 ms", "p99 ms", "max ms", "errors"
+    );
+    let mut errors = 0;
+    for r in &reports {
+        r.print();
+        errors += r.errors;
+    }
+    match (ingest_secs, visible_after) {
+        (Some(i), Some(v)) => println!(
+            "ingest of {new}: {i:.1} s; its last article shown (with its story) {v:.1} s after it ended"
+        ),
+        (Some(i), None) => {
+            println!("ingest of {new}: {i:.1} s; its last article NOT shown within the run")
+        }
+        _ => println!("the ingest did not finish within the run"),
+    }
+    ensure!(errors == 0, "errors under load");
+    Ok(())
+}
+
+/// Articles per generated story in `--store` mode: a store of N articles holds N / 25 stories,
+/// each a few hours of reports, and stories 8 days apart (dated articles more than 7 days apart
+/// never share a story), so the index has thousands of stories as a real archive would
+/// (`bench-ingest`'s generator copies 8 stories 12,500 times each, whose briefs alone take
+/// minutes).
+const PER_STORY: usize = 25;
+
+/// Article `i` of the `--store` corpus: story `i / per_story`, one of six kinds of event, with
+/// its own place, people and figures, told by ten outlets.
+fn story_article(i: usize, per_story: usize) -> String {
+    const SYLLABLES: &[&str] = &[
+        "ka", "lo", "mer", "vi", "sten", "ra", "dal", "or", "fen", "hu", "bri", "tas", "gul", "no",
+        "pe", "vik", "sa", "mun", "tor", "el",
+    ];
+    const OUTLETS: &[&str] = &[
+        "NWS",
+        "Meridian Press",
+        "Ostland Broadcasting",
+        "Marrow Gazette",
+        "Nordhaven Ledger",
+        "Valdoria Today",
+        "Radio Kessel",
+        "Veskar Courier",
+        "Ostburg Evening News",
+        "Lakeside Herald",
+    ];
+    const EVENTS: &[(&str, &str)] = &[
+        (
+            "Ferry fire off {P}",
+            "A fire broke out on the ferry {N} off {P}, and {X} passengers were taken off by boats.",
+        ),
+        (
+            "Flood hits {P}",
+            "The river burst its banks at {P} and {X} homes were flooded overnight.",
+        ),
+        (
+            "Strike at {P} port",
+            "Dock workers at {P} walked out over pay, leaving {X} ships waiting at anchor.",
+        ),
+        (
+            "{P} council rejects budget",
+            "The council of {P} rejected the budget by {X} votes after a long debate about schools.",
+        ),
+        (
+            "Wildfire near {P}",
+            "A wildfire spread through the forest near {P} and {X} people left their homes.",
+        ),
+        (
+            "Comet seen from {P}",
+            "Astronomers at the {P} observatory reported a comet that {X} people watched last night.",
+        ),
+    ];
+    let s = i / per_story;
+    let k = i % per_story;
+    let name = |seed: usize| -> String {
+        let mut w = String::new();
+        let mut x = seed;
+        for _ in 0..3 {
+            w.push_str(SYLLABLES[x % SYLLABLES.len()]);
+            x /= SYLLABLES.len();
+        }
+        let mut c = w.chars();
+        c.next()
+            .map_or(w.clone(), |f| f.to_uppercase().chain(c).collect())
+    };
+    let place = name(s);
+    let person = format!("{} {}", name(s * 7 + 3), name(s * 13 + 5));
+    let figure = 100 + (s * 37) % 900;
+    let (title, lead) = EVENTS[s % EVENTS.len()];
+    let fill = |t: &str| {
+        t.replace("{P}", &place)
+            .replace("{N}", &name(s + 11))
+            .replace("{X}", &figure.to_string())
+    };
+    let outlet = OUTLETS[(i * 3) % OUTLETS.len()];
+    let day = chrono::NaiveDate::from_ymd_opt(1990, 1, 1).expect("a date")
+        + chrono::Days::new(8 * s as u64);
+    let text = format!(
+        "{} - {}\n\n\"We are doing everything we can,\" {person}, the mayor of {place}, said on \
+         {}.\n\nReport {k} of {outlet} on the events in {place}; more on {} is expected.",
+        place.to_uppercase(),
+        fill(lead),
+        day.format("%A"),
+        fill(title).to_lowercase(),
+    );
+    serde_json::json!({
+        "outlet": outlet,
+        "title": format!("{} ({outlet}, report {k})", fill(title)),
+        "url": format!("https://news.example/{i}"),
+        "published": format!("{day}T{:02}:{:02}:00+00:00", 6 + k % 16, (i * 7) % 60),
+        "language": "en",
+        "text": text,
+    })
+    .to_string()
+}
+
+/// Like [`load`], with each connection going round `endpoints` and a report per endpoint, while
+/// `writer` runs; also polls until `last_id` is shown with a story after the writer exits.
+/// Returns the reports, the writer's time and how long after its end the article showed up.
+fn mixed_load(
+    port: u16,
+    endpoints: &[(&str, Vec<String>)],
+    connections: usize,
+    duration: Duration,
+    mut writer: Command,
+    last_id: &str,
+) -> (Vec<Report>, Option<f64>, Option<f64>) {
+    let start = Instant::now();
+    let deadline = start + duration;
+    let paths: Arc<Vec<Vec<String>>> = Arc::new(endpoints.iter().map(|e| e.1.clone()).collect());
+    let mut handles = Vec::new();
+    for c in 0..connections {
+        let paths = paths.clone();
+        handles.push(std::thread::spawn(move || {
+            let mut lat: Vec<Vec<Duration>> = vec![Vec::new(); paths.len()];
+            let mut errors = vec![0usize; paths.len()];
+            let mut conn: Option<Client> = None;
+            let mut k = c;
+            while Instant::now() < deadline {
+                let e = k % paths.len();
+                let path = &paths[e][(k / paths.len()) % paths[e].len()];
+                k += 1;
+                if conn.is_none() {
+                    conn = Client::connect(port).ok();
+                }
+                let Some(client) = conn.as_mut() else {
+                    errors[e] += 1;
+                    std::thread::sleep(Duration::from_millis(10));
+                    continue;
+                };
+                let t = Instant::now();
+                match client.request("GET", path, None) {
+                    Ok((200, _)) => lat[e].push(t.elapsed()),
+                    Ok(_) => errors[e] += 1,
+                    Err(_) => {
+                        errors[e] += 1;
+                        conn = None;
+                    }
+                }
+            }
+            (lat, errors)
+        }));
+    }
+    let wrote = Instant::now();
+    let mut ingest_secs = None;
+    let mut visible_after = None;
+    if let Ok(mut child) = writer.spawn() {
+        while Instant::now() < deadline {
+            if let Ok(Some(status)) = child.try_wait() {
+                if status.success() {
+                    ingest_secs = Some(wrote.elapsed().as_secs_f64());
+                }
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        if ingest_secs.is_some() {
+            let ended = Instant::now();
+            let mut client = Client::connect(port).ok();
+            while Instant::now() < deadline {
+                let shown = client
+                    .as_mut()
+                    .and_then(|c| {
+                        c.request("GET", &format!("/api/articles/{last_id}"), None)
+                            .ok()
+                    })
+                    .filter(|(status, _)| *status == 200)
+                    .and_then(|(_, body)| serde_json::from_slice::<serde_json::Value>(&body).ok())
+                    .is_some_and(|v| v["story"].is_string());
+                if shown {
+                    visible_after = Some(ended.elapsed().as_secs_f64());
+                    break;
+                }
+                std::thread::sleep(Duration::from_millis(100));
+            }
+        } else {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+    let mut reports: Vec<Report> = endpoints
+        .iter()
+        .map(|(name, _)| Report {
+            phase: (*name).to_owned(),
+            latencies: Vec::new(),
+            errors: 0,
+            elapsed: Duration::ZERO,
+            ingest_sent: 0,
+            ingest_failed: 0,
+        })
+        .collect();
+    for h in handles {
+        if let Ok((lat, errors)) = h.join() {
+            for (e, (l, n)) in lat.into_iter().zip(errors).enumerate() {
+                reports[e].latencies.extend(l);
+                reports[e].errors += n;
+            }
+        }
+    }
+    for r in &mut reports {
+        r.elapsed = start.elapsed();
+    }
+    (reports, ingest_secs, visible_after)
 }
 
 /// Articles about one fictional event (a ferry fire on Lake Veskar, Ostland), each outlet
@@ -414,6 +783,16 @@ pub struct Server {
 
 impl Server {
     pub fn start(parallax: &Path, data: &Path, token: Option<&str>) -> Result<Server> {
+        Server::start_within(parallax, data, token, Duration::from_secs(60))
+    }
+
+    /// Starts the server and waits up to `wait` for it to listen (a large store takes minutes).
+    pub fn start_within(
+        parallax: &Path,
+        data: &Path,
+        token: Option<&str>,
+        wait: Duration,
+    ) -> Result<Server> {
         let port = TcpListener::bind((Ipv4Addr::LOCALHOST, 0))?
             .local_addr()?
             .port();
@@ -430,11 +809,12 @@ impl Server {
             child: cmd.spawn().context("starting parallax serve")?,
             port,
         };
-        let deadline = Instant::now() + Duration::from_secs(60);
+        let deadline = Instant::now() + wait;
         while Client::connect(port).is_err() {
             ensure!(
                 Instant::now() < deadline,
-                "parallax serve did not start in 60 s"
+                "parallax serve did not start in {} s",
+                wait.as_secs()
             );
             std::thread::sleep(Duration::from_millis(100));
         }

@@ -50,6 +50,10 @@ impl StorySummary {
 #[derive(Debug, Serialize)]
 struct StoryList {
     stories: Vec<StorySummary>,
+    /// Stories that pass the filters on all pages.
+    total: usize,
+    offset: usize,
+    limit: usize,
 }
 
 #[derive(Debug, Serialize)]
@@ -162,6 +166,21 @@ pub(crate) struct Filters {
     pub from: Option<NaiveDate>,
     pub to: Option<NaiveDate>,
     pub outlet: Option<String>,
+    /// The page: at most `limit` stories from the `offset`-th on (of those that pass).
+    pub limit: usize,
+    pub offset: usize,
+}
+
+/// Stories per page of the list when the request does not say.
+pub(crate) const PAGE_DEFAULT: usize = 50;
+/// The most stories one page gives: a page is built per request from the snapshot.
+pub(crate) const PAGE_MAX: usize = 500;
+
+/// One page of the stories that pass the filters.
+pub(crate) struct Page {
+    pub stories: Vec<StoryEntry>,
+    /// Stories that pass the filters, on every page together.
+    pub total: usize,
 }
 
 impl Filters {
@@ -178,15 +197,30 @@ impl Filters {
                 })
                 .transpose()
         };
+        let number = |k: &str, default: usize| {
+            non_empty(k).map_or(Ok(default), |v| {
+                v.parse::<usize>().map_err(|_| {
+                    ApiError::bad_query(format!("{k}: expected a whole number, got {v:?}"))
+                })
+            })
+        };
         let q = non_empty("q").map(str::to_owned);
         if let Some(q) = &q {
             check_query(q)?;
+        }
+        let limit = number("limit", PAGE_DEFAULT)?;
+        if !(1..=PAGE_MAX).contains(&limit) {
+            return Err(ApiError::bad_query(format!(
+                "limit: expected 1 to {PAGE_MAX}, got {limit}"
+            )));
         }
         let filters = Filters {
             q,
             from: date("from")?,
             to: date("to")?,
             outlet: non_empty("outlet").map(str::to_owned),
+            limit,
+            offset: number("offset", 0)?,
         };
         if let (Some(f), Some(t)) = (filters.from, filters.to)
             && f > t
@@ -194,6 +228,14 @@ impl Filters {
             return Err(ApiError::bad_query(format!("from ({f}) is after to ({t})")));
         }
         Ok(filters)
+    }
+
+    /// What identifies the filters and page apart from the search words, for caching.
+    pub fn key(&self) -> String {
+        format!(
+            "{:?}|{:?}|{:?}|{}|{}",
+            self.from, self.to, self.outlet, self.limit, self.offset
+        )
     }
 
     fn matches(&self, e: &StoryEntry, hits: Option<&HashSet<String>>) -> bool {
@@ -215,12 +257,13 @@ impl Filters {
         hits.is_none_or(|h| e.members.iter().any(|m| h.contains(m)))
     }
 
-    /// The stories that pass, newest first, and the search hits when there is a query.
+    /// The page of stories that pass, newest first, and the search hits when there is a query.
+    /// Only the page's stories are copied out of the snapshot.
     pub fn apply(
         &self,
         state: &AppState,
         snapshot: &Snapshot,
-    ) -> Result<(Vec<StoryEntry>, Option<Vec<store::ArticleSummary>>), ApiError> {
+    ) -> Result<(Page, Option<Vec<store::ArticleSummary>>), ApiError> {
         let hits = match &self.q {
             Some(q) => Some(state.engine().search(q, SEARCH_LIMIT)?),
             None => None,
@@ -228,13 +271,17 @@ impl Filters {
         let ids: Option<HashSet<String>> = hits
             .as_ref()
             .map(|h| h.iter().map(|a| a.id.clone()).collect());
-        let stories = snapshot
-            .stories()
-            .iter()
-            .filter(|e| self.matches(e, ids.as_ref()))
-            .cloned()
-            .collect();
-        Ok((stories, hits))
+        let mut total = 0;
+        let mut stories = Vec::new();
+        for e in snapshot.stories() {
+            if self.matches(e, ids.as_ref()) {
+                if total >= self.offset && stories.len() < self.limit {
+                    stories.push(e.clone());
+                }
+                total += 1;
+            }
+        }
+        Ok((Page { stories, total }, hits))
     }
 }
 
@@ -262,16 +309,32 @@ pub async fn stories(
     Query(params): Query<HashMap<String, String>>,
 ) -> Result<Response, ApiError> {
     let filters = Filters::parse(&params)?;
-    let list = state
-        .blocking(move |s| {
-            let snapshot = s.engine().snapshot();
-            filters.apply(s, &snapshot).map(|(stories, _)| stories)
-        })
+    let (offset, limit) = (filters.offset, filters.limit);
+    // Without a search the list is a function of the snapshot: built once per snapshot.
+    let snapshot = state.engine().snapshot();
+    let version = snapshot.version;
+    let key = filters
+        .q
+        .is_none()
+        .then(|| format!("api-index:{}", filters.key()));
+    if let Some(body) = key.as_ref().and_then(|k| state.cached(version, k)) {
+        return Ok(json_bytes(body));
+    }
+    let page = state
+        .blocking(move |s| filters.apply(s, &snapshot).map(|(page, _)| page))
         .await??;
-    Ok(Json(StoryList {
-        stories: list.iter().map(StorySummary::of).collect(),
+    let body = serde_json::to_vec(&StoryList {
+        stories: page.stories.iter().map(StorySummary::of).collect(),
+        total: page.total,
+        offset,
+        limit,
     })
-    .into_response())
+    .map_err(|e| ApiError::internal(format!("serialising stories: {e}")))?;
+    let body = Bytes::from(body);
+    if let Some(key) = key {
+        state.cache(version, key, body.clone());
+    }
+    Ok(json_bytes(body))
 }
 
 pub async fn story(

@@ -18,6 +18,7 @@
 //! lives in `cli`'s `brief` command and belongs in a shared crate once a third front end needs it.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::{Arc, Mutex, OnceLock, RwLock};
 
 use chrono::{DateTime, FixedOffset};
@@ -80,7 +81,7 @@ pub struct OutletStats {
 
 /// A computed state of the corpus. Immutable once built.
 pub struct Snapshot {
-    /// Number of articles the snapshot was built from.
+    /// Counts the snapshots built: a newer snapshot has a larger version (what caches key on).
     pub version: u64,
     articles: HashMap<String, Arc<Article>>,
     extracted: HashMap<String, Arc<Extracted>>,
@@ -89,6 +90,8 @@ pub struct Snapshot {
     story_index: HashMap<String, usize>,
     /// Ids of stories that went into others, to the id of that other.
     aliases: HashMap<String, String>,
+    /// Every outlet of a story, sorted, once (the stories page's filter lists them).
+    outlet_names: Vec<String>,
     article_story: HashMap<String, String>,
     briefs: HashMap<String, Arc<OnceLock<BriefResult>>>,
 }
@@ -101,19 +104,36 @@ pub struct Engine {
     snapshot: RwLock<Arc<Snapshot>>,
     /// Held while a snapshot is built, so concurrent ingests share one rebuild.
     rebuild: Mutex<()>,
+    /// `articles.seq` of the last article in `corpus`; changed only with `corpus` locked.
+    last_seq: AtomicI64,
+    /// The store's `PRAGMA data_version` when it was last followed; changed only with `store`
+    /// locked.
+    data_version: AtomicI64,
+    /// More connections to the same file for search, so searches run side by side and never
+    /// wait for an ingest holding `store` (WAL readers do not block). Empty for a store in
+    /// memory, which then searches on `store`.
+    searchers: Vec<Mutex<Store>>,
+    next_searcher: std::sync::atomic::AtomicUsize,
 }
+
+/// Search connections of an engine on a store file.
+const SEARCHERS: usize = 4;
 
 impl Engine {
     /// Loads every article of `store`, puts any that has no story yet into one, and reads the
     /// stories.
     pub fn new(mut store: Store) -> Result<Engine, EngineError> {
         update_stories(&mut store)?;
-        let corpus: Vec<Arc<Article>> = store
-            .all_articles()?
-            .into_iter()
-            .map(|s| Arc::new(s.article))
-            .collect();
-        let snapshot = build(&corpus, &read_stories(&store)?, None);
+        let data_version = store.data_version()?;
+        let (articles, last_seq) = store.articles_after(0)?;
+        let corpus: Vec<Arc<Article>> = articles.into_iter().map(|s| Arc::new(s.article)).collect();
+        let snapshot = build(&corpus, &read_stories(&store)?, None, 1);
+        let searchers = match store.path().parent() {
+            Some(dir) if store.path().is_file() => (0..SEARCHERS)
+                .map(|_| Store::open_existing(dir).map(Mutex::new))
+                .collect::<Result<_, _>>()?,
+            _ => Vec::new(),
+        };
         tracing::info!(
             articles = corpus.len(),
             stories = snapshot.stories.len(),
@@ -124,7 +144,46 @@ impl Engine {
             corpus: Mutex::new(corpus),
             snapshot: RwLock::new(Arc::new(snapshot)),
             rebuild: Mutex::new(()),
+            last_seq: AtomicI64::new(last_seq),
+            data_version: AtomicI64::new(data_version),
+            searchers,
+            next_searcher: Default::default(),
         })
+    }
+
+    /// Takes in what other processes (a `parallax ingest`, another server) committed to the
+    /// store since the last call: when `PRAGMA data_version` moved, reads the articles stored
+    /// since and rebuilds the snapshot with the store's stories. Returns whether it rebuilt.
+    /// Cheap when nothing changed (one pragma); readers never wait for it. Blocking.
+    pub fn follow(&self) -> Result<bool, EngineError> {
+        let target = {
+            let store = self.store.lock().map_err(|_| EngineError::Poisoned)?;
+            let version = store.data_version()?;
+            if version == self.data_version.load(Ordering::Relaxed) {
+                return Ok(false);
+            }
+            let mut corpus = self.corpus.lock().map_err(|_| EngineError::Poisoned)?;
+            self.take_new_articles(&store, &mut corpus)?;
+            self.data_version.store(version, Ordering::Relaxed);
+            corpus.len() as u64
+        };
+        tracing::debug!(articles = target, "the store changed: rebuilding");
+        // Forced: another process may have changed the stories without adding an article.
+        self.refresh(None);
+        Ok(true)
+    }
+
+    /// Appends the articles stored after the last one of `corpus` (by this engine or by
+    /// another process), in ingest order.
+    fn take_new_articles(
+        &self,
+        store: &Store,
+        corpus: &mut Vec<Arc<Article>>,
+    ) -> Result<(), EngineError> {
+        let (articles, last) = store.articles_after(self.last_seq.load(Ordering::Relaxed))?;
+        corpus.extend(articles.into_iter().map(|s| Arc::new(s.article)));
+        self.last_seq.store(last, Ordering::Relaxed);
+        Ok(())
     }
 
     /// The current state; never waits for a rebuild.
@@ -161,18 +220,22 @@ impl Engine {
             {
                 tracing::warn!(error = %e, "could not update the store's stories");
             }
-            corpus.extend(fresh.into_iter().map(Arc::new));
+            // Everything stored since the corpus was last read: these articles, and any that
+            // another process stored meanwhile.
+            drop(fresh);
+            self.take_new_articles(&store, &mut corpus)?;
             corpus.len() as u64
         };
-        self.refresh(target);
+        self.refresh(Some(target));
         Ok(ingested)
     }
 
-    /// Rebuilds the snapshot unless one with at least `target` articles is already there.
-    fn refresh(&self, target: u64) {
+    /// Rebuilds the snapshot, unless `target` is given and one with at least that many articles
+    /// is already there (another ingest's rebuild took these articles in).
+    fn refresh(&self, target: Option<u64>) {
         let _guard = self.rebuild.lock().unwrap_or_else(|p| p.into_inner());
         let old = self.snapshot();
-        if old.version >= target {
+        if target.is_some_and(|t| old.article_count() as u64 >= t) {
             return;
         }
         // The store lock first, as in `ingest`: the articles and the stories read belong together.
@@ -192,7 +255,7 @@ impl Engine {
                 .clone();
             (corpus, stories)
         };
-        let new = Arc::new(build(&corpus, &stories, Some(&old)));
+        let new = Arc::new(build(&corpus, &stories, Some(&old), old.version + 1));
         tracing::info!(
             articles = corpus.len(),
             stories = new.stories.len(),
@@ -210,8 +273,24 @@ impl Engine {
         query: &str,
         limit: usize,
     ) -> Result<Vec<store::ArticleSummary>, EngineError> {
-        let store = self.store.lock().map_err(|_| EngineError::Poisoned)?;
-        Ok(store.search(query, limit)?)
+        if self.searchers.is_empty() {
+            let store = self.store.lock().map_err(|_| EngineError::Poisoned)?;
+            return Ok(store.search(query, limit)?);
+        }
+        // A free connection if there is one, else wait for the next in turn.
+        let first = self.next_searcher.fetch_add(1, Ordering::Relaxed);
+        let n = self.searchers.len();
+        let held = (0..n)
+            .find_map(|k| self.searchers[(first + k) % n].try_lock().ok())
+            .map_or_else(
+                || {
+                    self.searchers[first % n]
+                        .lock()
+                        .map_err(|_| EngineError::Poisoned)
+                },
+                Ok,
+            )?;
+        Ok(held.search(query, limit)?)
     }
 }
 
@@ -219,6 +298,11 @@ impl Snapshot {
     /// Every story, newest first.
     pub fn stories(&self) -> &[StoryEntry] {
         &self.stories
+    }
+
+    /// Every outlet some story has, sorted.
+    pub fn outlet_names(&self) -> &[String] {
+        &self.outlet_names
     }
 
     pub fn story(&self, id: &str) -> Option<&StoryEntry> {
@@ -403,6 +487,7 @@ fn build(
     corpus: &[Arc<Article>],
     (stored, assigned, aliases): &StoreStories,
     old: Option<&Snapshot>,
+    version: u64,
 ) -> Snapshot {
     let articles: HashMap<String, Arc<Article>> =
         corpus.iter().map(|a| (a.id.clone(), a.clone())).collect();
@@ -508,8 +593,16 @@ fn build(
             (e.id.clone(), reused.unwrap_or_default())
         })
         .collect();
+    let mut outlet_names: Vec<String> = entries
+        .iter()
+        .flat_map(|e| e.outlets.iter().cloned())
+        .collect::<HashSet<_>>()
+        .into_iter()
+        .collect();
+    outlet_names.sort();
     Snapshot {
-        version: corpus.len() as u64,
+        version,
+        outlet_names,
         articles,
         extracted,
         stories: entries,

@@ -59,6 +59,7 @@ dl.meta dd{margin:0;overflow-wrap:anywhere}
 .timeline li{margin:.3rem 0}
 .date{font-variant-numeric:tabular-nums;font-weight:600;margin-right:.4rem}
 .notice{background:#fef7e0;border:1px solid #f9e29c;padding:.5rem .8rem;border-radius:6px}
+.pager{display:flex;gap:1.5rem;margin:1rem 0}
 footer{color:var(--muted);font-size:.8rem;text-align:center;padding:2rem 1rem}
 @media (max-width:40rem){main{padding:.6rem}h1{font-size:1.3rem}th,td{padding:.25rem .3rem}}
 "#;

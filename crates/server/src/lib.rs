@@ -86,6 +86,25 @@ impl AppState {
         &self.inner.engine
     }
 
+    /// Starts a thread that checks every `every` whether another process changed the store
+    /// ([`Engine::follow`]) and, if so, swaps in a rebuilt snapshot. It ends when the last
+    /// clone of this state is dropped.
+    pub fn follow_store(&self, every: std::time::Duration) -> std::thread::JoinHandle<()> {
+        let inner = Arc::downgrade(&self.inner);
+        std::thread::Builder::new()
+            .name("follow-store".to_owned())
+            .spawn(move || {
+                loop {
+                    std::thread::sleep(every);
+                    let Some(inner) = inner.upgrade() else { return };
+                    if let Err(e) = inner.engine.follow() {
+                        tracing::warn!(error = %e, "could not follow the store");
+                    }
+                }
+            })
+            .expect("spawn the store follower")
+    }
+
     fn brief_config(&self) -> &brief::Config {
         &self.inner.brief
     }

@@ -98,22 +98,24 @@ pub async fn stories(
     Query(params): Query<HashMap<String, String>>,
 ) -> PageResult {
     let filters = Filters::parse(&params)?;
+    // Without a search the list is a function of the snapshot: built once per snapshot.
+    let snapshot = state.engine().snapshot();
+    let key = filters
+        .q
+        .is_none()
+        .then(|| format!("index:{}", filters.key()));
+    if let Some(body) = key.as_ref().and_then(|k| state.cached(snapshot.version, k)) {
+        return Ok(html_bytes(body));
+    }
     let f = filters.clone();
-    let (snapshot, (list, hits)) = state
+    let (snapshot, (page, hits)) = state
         .blocking(move |s| {
-            let snapshot = s.engine().snapshot();
             let r = f.apply(s, &snapshot);
             r.map(|r| (snapshot, r))
         })
         .await??;
 
-    let mut outlets: Vec<&String> = snapshot
-        .stories()
-        .iter()
-        .flat_map(|s| s.outlets.iter())
-        .collect();
-    outlets.sort();
-    outlets.dedup();
+    let outlets = snapshot.outlet_names();
 
     let mut b = String::new();
     b.push_str("<h1>Stories</h1>");
@@ -169,10 +171,20 @@ pub async fn stories(
         }
     }
 
+    let list = &page.stories;
+    let shown = if page.total > list.len() {
+        format!(
+            "{}–{} of {}",
+            filters.offset + 1,
+            filters.offset + list.len(),
+            plural(page.total, "story", "stories")
+        )
+    } else {
+        plural(page.total, "story", "stories")
+    };
     let _ = write!(
         b,
-        "<h2>{} <span class=\"muted\">newest first · {} stored</span></h2>",
-        plural(list.len(), "story", "stories"),
+        "<h2>{shown} <span class=\"muted\">newest first · {} stored</span></h2>",
         plural(snapshot.article_count(), "article", "articles")
     );
     if list.is_empty() {
@@ -182,11 +194,53 @@ pub async fn stories(
         );
     }
     b.push_str("<ol class=\"stories\">");
-    for e in &list {
+    for e in list {
         story_item(&mut b, e);
     }
     b.push_str("</ol>");
-    Ok(Html(html::page("Stories", &b)).into_response())
+    pager(&mut b, &filters, page.total);
+    let body = axum::body::Bytes::from(html::page("Stories", &b));
+    if let Some(key) = key {
+        state.cache(snapshot.version, key, body.clone());
+    }
+    Ok(html_bytes(body))
+}
+
+/// Links to the previous and next page of the stories list, keeping the filters.
+fn pager(b: &mut String, filters: &Filters, total: usize) {
+    let (offset, limit) = (filters.offset, filters.limit);
+    let prev = (offset > 0).then(|| offset.saturating_sub(limit));
+    let next = (offset + limit < total).then_some(offset + limit);
+    if prev.is_none() && next.is_none() {
+        return;
+    }
+    let link = |to: usize| {
+        let mut query = Vec::new();
+        let date = |d: Option<chrono::NaiveDate>| d.map(|d| d.to_string());
+        for (k, v) in [
+            ("q", filters.q.clone()),
+            ("from", date(filters.from)),
+            ("to", date(filters.to)),
+            ("outlet", filters.outlet.clone()),
+        ] {
+            if let Some(v) = v {
+                query.push(format!("{k}={}", url_part(&v)));
+            }
+        }
+        if limit != crate::api::PAGE_DEFAULT {
+            query.push(format!("limit={limit}"));
+        }
+        query.push(format!("offset={to}"));
+        format!("/?{}", query.join("&amp;"))
+    };
+    b.push_str("<nav class=\"pager\" aria-label=\"Pages of stories\">");
+    if let Some(p) = prev {
+        let _ = write!(b, "<a rel=\"prev\" href=\"{}\">Newer stories</a> ", link(p));
+    }
+    if let Some(n) = next {
+        let _ = write!(b, "<a rel=\"next\" href=\"{}\">Older stories</a>", link(n));
+    }
+    b.push_str("</nav>");
 }
 
 pub async fn story(State(state): State<AppState>, Path(id): Path<String>) -> PageResult {

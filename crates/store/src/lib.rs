@@ -4,9 +4,11 @@
 //!
 //! Writes go in batches, one transaction each, so a crash or Ctrl-C mid-batch loses at most that
 //! batch and leaves the database consistent; because articles are keyed by their content hash,
-//! re-running the same ingest stores what was lost and nothing twice. This crate never reads
+//! re-running the same ingest stores what was lost and nothing twice. Several processes may
+//! write one store at once: writers wait their turn (`concurrent.rs`). This crate never reads
 //! input files and never prints: it takes [`ingest::Article`]s and gives them back.
 
+mod concurrent;
 mod schema;
 mod shown;
 mod stories;
@@ -127,6 +129,26 @@ pub enum StoreError {
         #[source]
         source: std::io::Error,
     },
+    #[error(
+        "{path}: {operation}: the store stayed locked by another process for {secs:.0} s ({tries} tries)",
+        path = path.display(), secs = waited.as_secs_f64()
+    )]
+    Busy {
+        path: PathBuf,
+        operation: &'static str,
+        tries: u32,
+        waited: Duration,
+    },
+    #[error(
+        "{path}: cannot open: its folder is not writable ({source}); parallax writes beside its \
+         store even to read it (SQLite's WAL index), so give it a writable data folder",
+        path = path.display()
+    )]
+    ReadOnly {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
     #[error("{path}: {operation}: {source}", path = path.display())]
     Sql {
         path: PathBuf,
@@ -164,8 +186,17 @@ impl Store {
             source,
         })?;
         let path = dir.join(DB_FILE);
-        let conn = Connection::open(&path).map_err(|e| StoreError::sql("open", &path, e))?;
-        Store::setup(conn, path)
+        let opened = Connection::open(&path)
+            .map_err(|e| StoreError::sql("open", &path, e))
+            .and_then(|conn| Store::setup(conn, path.clone()));
+        match opened {
+            // SQLite only says it cannot open the file: say why when it is the folder.
+            Err(e) if concurrent::cannot_open(&e) => match probe_writable(dir) {
+                Err(source) => Err(StoreError::ReadOnly { path, source }),
+                Ok(()) => Err(e),
+            },
+            other => other,
+        }
     }
 
     /// Opens the store in `dir` only if one is there: for commands that read, so that a typo in
@@ -189,17 +220,21 @@ impl Store {
     fn setup(mut conn: Connection, path: PathBuf) -> Result<Store> {
         let pragma = |e| StoreError::sql("set up connection", &path, e);
         // Another parallax process (say `serve` while `ingest` runs) may hold the write lock.
-        conn.busy_timeout(Duration::from_secs(10)).map_err(pragma)?;
+        // Each attempt waits this long; `concurrent::retry` tries again with backoff.
+        conn.busy_timeout(concurrent::BUSY_TIMEOUT)
+            .map_err(pragma)?;
         // WAL lets readers go on while a batch is written; NORMAL is durable at each checkpoint
         // and never corrupt, which is what an ingest that can be re-run needs.
-        let _mode: String = conn
-            .query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))
-            .map_err(pragma)?;
+        // Switching to WAL needs a moment of exclusive access: retried like any write.
+        let _mode: String = concurrent::retry(&path, "set up connection", || {
+            conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))
+                .map_err(pragma)
+        })?;
         conn.pragma_update(None, "synchronous", "NORMAL")
             .map_err(pragma)?;
         conn.pragma_update(None, "foreign_keys", true)
             .map_err(pragma)?;
-        schema::migrate(&mut conn, &path)?;
+        concurrent::retry(&path, "migrate", || schema::migrate(&mut conn, &path))?;
         Ok(Store {
             conn,
             path,
@@ -215,32 +250,31 @@ impl Store {
     /// Starts an entry in the ingest log.
     pub fn begin_run(&mut self, inputs: &[String]) -> Result<RunId> {
         let inputs = serde_json::to_string(inputs).expect("strings serialise");
-        self.conn
-            .execute(
+        let path = &self.path;
+        concurrent::write(&mut self.conn, path, "start ingest run", |tx| {
+            tx.execute(
                 "INSERT INTO ingest_runs (started_at, inputs) VALUES (?1, ?2)",
                 params![now(), inputs],
             )
-            .map_err(|e| StoreError::sql("start ingest run", &self.path, e))?;
-        Ok(RunId(self.conn.last_insert_rowid()))
+            .map_err(|e| StoreError::sql("start ingest run", path, e))?;
+            Ok(RunId(tx.last_insert_rowid()))
+        })
     }
 
     /// Stores a batch of articles in one transaction and adds it to the run's counts: either the
     /// whole batch is stored, or (on error or crash) none of it.
     pub fn add_articles(&mut self, run: RunId, articles: &[Article]) -> Result<Added> {
         let path = &self.path;
-        let tx = self
-            .conn
-            .transaction()
-            .map_err(|e| StoreError::sql("start batch", path, e))?;
-        let added = insert_batch(&tx, path, articles)?;
-        tx.execute(
-            "UPDATE ingest_runs SET articles_new = articles_new + ?2,
-                 articles_existing = articles_existing + ?3 WHERE id = ?1",
-            params![run.0, added.new as i64, added.existing as i64],
-        )
-        .map_err(|e| StoreError::sql("update ingest run", path, e))?;
-        tx.commit()
-            .map_err(|e| StoreError::sql("commit batch", path, e))?;
+        let added = concurrent::write(&mut self.conn, path, "store batch", |tx| {
+            let added = insert_batch(tx, path, articles)?;
+            tx.execute(
+                "UPDATE ingest_runs SET articles_new = articles_new + ?2,
+                     articles_existing = articles_existing + ?3 WHERE id = ?1",
+                params![run.0, added.new as i64, added.existing as i64],
+            )
+            .map_err(|e| StoreError::sql("update ingest run", path, e))?;
+            Ok(added)
+        })?;
         tracing::debug!(
             articles = articles.len(),
             new = added.new,
@@ -252,13 +286,52 @@ impl Store {
 
     /// Closes a run in the log with the number of inputs or records that could not be read.
     pub fn finish_run(&mut self, run: RunId, failures: u64) -> Result<()> {
-        self.conn
-            .execute(
+        let path = &self.path;
+        concurrent::write(&mut self.conn, path, "finish ingest run", |tx| {
+            tx.execute(
                 "UPDATE ingest_runs SET finished_at = ?2, failures = ?3 WHERE id = ?1",
                 params![run.0, now(), failures as i64],
             )
-            .map_err(|e| StoreError::sql("finish ingest run", &self.path, e))?;
-        Ok(())
+            .map_err(|e| StoreError::sql("finish ingest run", path, e))?;
+            Ok(())
+        })
+    }
+
+    /// A number that changes whenever another connection (another process, or another `Store`
+    /// on the same file) commits a change: `PRAGMA data_version`, cheap enough to poll every
+    /// second. The changes this `Store` makes itself do not change it.
+    pub fn data_version(&self) -> Result<i64> {
+        self.conn
+            .query_row("PRAGMA data_version", [], |r| r.get(0))
+            .map_err(|e| StoreError::sql("read data version", &self.path, e))
+    }
+
+    /// The ingest position (`seq`) of the latest stored article, 0 for an empty store.
+    pub fn last_seq(&self) -> Result<i64> {
+        self.conn
+            .query_row("SELECT COALESCE(MAX(seq), 0) FROM articles", [], |r| {
+                r.get(0)
+            })
+            .map_err(|e| StoreError::sql("read last article", &self.path, e))
+    }
+
+    /// The articles stored after ingest position `seq`, in ingest order, with the position of
+    /// the last one (or `seq` when there are none): for a front end that follows the store.
+    pub fn articles_after(&self, seq: i64) -> Result<(Vec<StoredArticle>, i64)> {
+        let fail = |e| StoreError::sql("read new articles", &self.path, e);
+        let mut stmt = self
+            .conn
+            .prepare_cached(&format!(
+                "SELECT {ARTICLE_COLUMNS}, seq FROM articles WHERE seq > ?1 ORDER BY seq"
+            ))
+            .map_err(fail)?;
+        let mut rows = stmt.query([seq]).map_err(fail)?;
+        let (mut out, mut last) = (Vec::new(), seq);
+        while let Some(row) = rows.next().map_err(fail)? {
+            last = row.get(ARTICLE_COLUMN_COUNT).map_err(fail)?;
+            out.push(read_article_row(row).map_err(fail)?.decode(&self.path)?);
+        }
+        Ok((out, last))
     }
 
     /// The ingest log, latest run first.
@@ -439,6 +512,13 @@ impl Store {
         }
         Ok(out)
     }
+}
+
+/// Whether files can be created in `dir` (a read-only mount or missing permission say no).
+fn probe_writable(dir: &Path) -> std::io::Result<()> {
+    let probe = dir.join(format!(".parallax-probe-{}", std::process::id()));
+    std::fs::File::create(&probe)?;
+    std::fs::remove_file(&probe)
 }
 
 /// Inserts `articles` inside `tx`, skipping those already stored.

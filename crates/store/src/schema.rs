@@ -172,6 +172,21 @@ pub const VERSION: i64 = MIGRATIONS.len() as i64;
 
 /// Brings the database up to [`VERSION`]. Refuses a database from a newer program.
 pub(crate) fn migrate(conn: &mut Connection, path: &Path) -> Result<(), StoreError> {
+    // Up to date (every open but the first): a plain read, so a reader opening the store does
+    // not queue for the write lock behind an ingest, and a read-only store opens.
+    let version: i64 = conn
+        .pragma_query_value(None, "user_version", |row| row.get(0))
+        .map_err(|source| StoreError::sql("read schema version", path, source))?;
+    if version > VERSION {
+        return Err(StoreError::TooNew {
+            path: path.to_owned(),
+            found: version,
+            known: VERSION,
+        });
+    }
+    if version == VERSION {
+        return Ok(());
+    }
     loop {
         // IMMEDIATE takes the write lock before reading the version, so two processes opening a
         // new store at once cannot both apply the same step.

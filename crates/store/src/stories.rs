@@ -30,7 +30,7 @@ use ingest::Source;
 use std::collections::HashMap;
 use std::path::Path;
 
-use rusqlite::{OptionalExtension, Transaction, TransactionBehavior, params};
+use rusqlite::{OptionalExtension, Transaction, params};
 
 use crate::{
     ARTICLE_COLUMN_COUNT, ARTICLE_COLUMNS, BatchWindow, Result, Store, StoreError, StoredArticle,
@@ -128,17 +128,24 @@ impl Store {
     /// saved clusterer when it is usable, else rebuilds it by replaying the articles already
     /// assigned; then re-clusters the recent window with the batch pass for the stories shown
     /// (`shown.rs`). Does nothing when every article has its story and the shown stories come
-    /// from the same batch model and window. Runs in one write transaction, which also saves
-    /// the clusterer.
+    /// from the same batch model and window. Computed on a read snapshot, then written (with
+    /// the saved clusterer) in one short write transaction; computed again when another process
+    /// updated the stories meanwhile (`concurrent.rs`).
     pub fn update_stories(&mut self, config: &stories::Config) -> Result<StoriesUpdated> {
-        let path = self.path.clone();
-        let path = &path;
-        let window = self.batch_window;
+        crate::concurrent::update_stories(self, config)
+    }
+}
+
+/// The whole story update inside `tx` (see [`Store::update_stories`]), without committing.
+/// Returns what it did and whether it wrote anything.
+pub(crate) fn update_in(
+    tx: &Transaction,
+    path: &Path,
+    window: &BatchWindow,
+    config: &stories::Config,
+) -> Result<(StoriesUpdated, bool)> {
+    {
         let fail = |operation| move |e| StoreError::sql(operation, path, e);
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)
-            .map_err(fail("start story update"))?;
         let mut done = StoriesUpdated::default();
 
         // Which articles the clusterer has seen: the saved state must cover exactly the
@@ -173,22 +180,21 @@ impl Store {
             None => None,
         };
 
-        let mut pending = read_pending(&tx, path, resumable)?;
+        let mut pending = read_pending(tx, path, resumable)?;
         if pending.is_empty() {
             done.replay_reason = None;
             // Nothing new, but the shown stories may come from another batch model or window
             // (or from before the batch pass existed, right after the migration).
-            if !shown::is_current(&tx, path, &shown::batch_key(&window))? {
+            if !shown::is_current(tx, path, &shown::batch_key(window))? {
                 tracing::info!("re-clustering the shown stories: made by another batch or window");
-                let applied = shown::apply(&tx, path, &window)?;
+                let applied = shown::apply(tx, path, window)?;
                 (done.reclustered, done.reshown) = (applied.reclustered, applied.moved);
                 done.prepared = applied.prepared;
-                done.stories = count_stories(&tx, path)?;
-                tx.commit().map_err(fail("commit story update"))?;
-            } else {
-                done.stories = count_stories(&tx, path)?;
+                done.stories = count_stories(tx, path)?;
+                return Ok((done, true));
             }
-            return Ok(done);
+            done.stories = count_stories(tx, path)?;
+            return Ok((done, false));
         }
 
         let mut clusterer = None;
@@ -203,7 +209,7 @@ impl Store {
                 Err(e) => {
                     done.replay_reason = Some(e.to_string());
                     // The replay below is the reference: take its view of what is new too.
-                    pending = read_pending(&tx, path, None)?;
+                    pending = read_pending(tx, path, None)?;
                 }
             }
         }
@@ -214,7 +220,7 @@ impl Store {
         let mut clusterer = match clusterer {
             Some(c) => c,
             None => {
-                let (c, r) = replay(&tx, path, config, &mut closed)?;
+                let (c, r) = replay(tx, path, config, &mut closed)?;
                 replayed = r;
                 c
             }
@@ -347,7 +353,7 @@ impl Store {
         }
         let live = clusterer.stories();
         let mut written: std::collections::HashSet<&str> = std::collections::HashSet::new();
-        write_stories(&tx, path, live.iter().chain(&closed.stories))?;
+        write_stories(tx, path, live.iter().chain(&closed.stories))?;
         written.extend(live.iter().chain(&closed.stories).map(|s| s.id.0.as_str()));
         {
             // What is left merged into another story (or, replayed by another program version,
@@ -389,11 +395,10 @@ impl Store {
         drop(written);
         drop((clusterer, closed, live, replayed));
         // What is shown: the batch pass over the recent window, on top of the online stories.
-        let applied = shown::apply(&tx, path, &window)?;
+        let applied = shown::apply(tx, path, window)?;
         (done.reclustered, done.reshown) = (applied.reclustered, applied.moved);
         done.prepared = applied.prepared;
-        done.stories = count_stories(&tx, path)?;
-        tx.commit().map_err(fail("commit story update"))?;
+        done.stories = count_stories(tx, path)?;
         tracing::debug!(
             clustered = done.clustered,
             replayed = done.replayed,
@@ -405,9 +410,11 @@ impl Store {
             state_bytes = done.state_bytes,
             "updated stories"
         );
-        Ok(done)
+        Ok((done, true))
     }
+}
 
+impl Store {
     /// Every article's story, in the order they were clustered: the whole `article_story`
     /// table without article text, for front ends that hold the articles already.
     pub fn assignments(&self) -> Result<Vec<Assigned>> {

@@ -1,7 +1,8 @@
 //! `parallax serve`: the local web app and JSON API over the store (the `server` crate).
 //!
-//! Glue only: opens the store, builds the engine (stories and briefs in memory) and runs the
-//! server until Ctrl-C.
+//! Glue only: opens the store, builds the engine (stories and briefs in memory), starts the
+//! thread that follows changes other processes make to the store, and runs the server until
+//! Ctrl-C.
 
 use std::net::SocketAddr;
 
@@ -36,6 +37,8 @@ pub fn run(args: Args, context: &Context) -> Result<Outcome> {
             ingest_token: args.ingest_token.filter(|t| !t.is_empty()),
         },
     );
+    // Articles another process (a cron `parallax ingest`) stores show up within about a second.
+    let _follower = state.follow_store(std::time::Duration::from_secs(1));
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

@@ -263,3 +263,40 @@ fn verbose_logs_go_to_stderr_only() {
         quiet.stderr()
     );
 }
+
+/// A damaged or truncated store file is an error naming it, from every command, never a panic.
+#[test]
+fn damaged_store_is_an_error_naming_the_file() {
+    let dir = Dir::new();
+    for n in 0..40 {
+        dir.write(&format!("in/{n:02}.txt"), wire_story(n));
+    }
+    dir.ok(&["-q", "ingest", "in"]);
+    let db = dir.data().join("parallax.sqlite");
+    let len = std::fs::metadata(&db).unwrap().len();
+    for (what, damage) in [("header", 0u64), ("truncated", len / 2)] {
+        let mut bytes = std::fs::read(&db).unwrap();
+        if what == "header" {
+            bytes[..100].fill(0x5a);
+        } else {
+            bytes.truncate(damage as usize);
+        }
+        let copy = Dir::new();
+        std::fs::create_dir_all(copy.data()).unwrap();
+        std::fs::write(copy.data().join("parallax.sqlite"), &bytes).unwrap();
+        for args in [&["articles"][..], &["stories"], &["ingest", "."]] {
+            let run = copy.run(args);
+            assert_eq!(run.code(), 1, "{what} {args:?}: {}", run.stderr());
+            assert!(
+                run.stderr().contains("parallax.sqlite"),
+                "{what}: {}",
+                run.stderr()
+            );
+            assert!(
+                !run.stderr().contains("panicked"),
+                "{what}: {}",
+                run.stderr()
+            );
+        }
+    }
+}

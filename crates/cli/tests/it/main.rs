@@ -1,6 +1,7 @@
 //! End-to-end tests of the `parallax` binary: each test gets a temporary folder, writes its
 //! inputs there and runs the built binary in it (like ripgrep's `rgtest!`).
 
+mod concurrent;
 mod demo;
 mod entities_quotes;
 mod extract;

@@ -657,3 +657,59 @@ async fn a_story_that_went_into_another_redirects_there() {
         StatusCode::NOT_FOUND
     );
 }
+
+/// The stories list comes in pages: `limit` and `offset` on the API, previous and next links on
+/// the page; the pages together are the whole list, once each.
+#[tokio::test]
+async fn stories_come_in_pages() {
+    let app = app_with(&demo_articles(), None);
+    let all = get(&app, "/api/stories").await.json();
+    let total = all["total"].as_u64().unwrap() as usize;
+    let ids = |v: &serde_json::Value| -> Vec<String> {
+        v["stories"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s["id"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    assert!(total >= 3, "{all}");
+    assert_eq!(ids(&all).len(), total);
+    let mut paged = Vec::new();
+    for offset in (0..total).step_by(2) {
+        let page = get(&app, &format!("/api/stories?limit=2&offset={offset}"))
+            .await
+            .json();
+        assert_eq!(page["total"].as_u64(), Some(total as u64));
+        assert_eq!(page["offset"].as_u64(), Some(offset as u64));
+        paged.extend(ids(&page));
+    }
+    assert_eq!(paged, ids(&all));
+    let past = get(&app, &format!("/api/stories?offset={total}"))
+        .await
+        .json();
+    assert!(ids(&past).is_empty());
+    for bad in ["limit=0", "limit=501", "limit=x", "offset=-1"] {
+        let r = get(&app, &format!("/api/stories?{bad}")).await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST, "{bad}");
+        assert_eq!(r.error_code(), "bad_query", "{bad}");
+    }
+
+    let first = get(&app, "/?limit=2").await.text();
+    assert!(
+        first.contains(&format!("1–2 of {total} stories")),
+        "{first}"
+    );
+    assert!(
+        first.contains("rel=\"next\" href=\"/?limit=2&amp;offset=2\""),
+        "{first}"
+    );
+    assert!(!first.contains("rel=\"prev\""));
+    let second = get(&app, "/?limit=2&offset=2").await.text();
+    assert!(
+        second.contains("rel=\"prev\" href=\"/?limit=2&amp;offset=0\""),
+        "{second}"
+    );
+    let whole = get(&app, "/").await.text();
+    assert!(!whole.contains("class=\"pager\""));
+}
