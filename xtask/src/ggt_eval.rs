@@ -18,6 +18,8 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result};
 use extract::quotes::{Quote, QuoteKind};
 
+use crate::quotes_eval::ratio;
+
 const DIR: &str = "gendergaptracker-dev";
 
 struct GoldQuote {
@@ -57,10 +59,6 @@ impl Tally {
             ratio(self.speaker_right, self.matched)
         )
     }
-}
-
-fn ratio(a: usize, b: usize) -> f64 {
-    if b == 0 { 0.0 } else { a as f64 / b as f64 }
 }
 
 /// Lower-case `\w+` tokens.
@@ -160,17 +158,14 @@ fn last_word(s: &str) -> Option<String> {
     words(s).pop()
 }
 
-/// Scores `quotes` (speech and writing) against `a`'s gold, then counts, for every class, how
-/// many of its predictions would match a gold quote left unmatched: what the class filter costs.
-fn score_classes(
+/// Counts, for every class, its predictions and how many of those left out of the quotes would
+/// match a gold quote the quotes left unmatched (`used`): what the class filter costs.
+fn class_costs(
     a: &Article,
     every: &[Quote],
+    mut used: Vec<bool>,
     by_class: &mut BTreeMap<&'static str, (usize, usize)>,
 ) {
-    let mut t = (Tally::default(), Tally::default());
-    let shown: Vec<Quote> = every.iter().filter(|q| q.is_quote()).cloned().collect();
-    let used = score(a, &shown, &mut t.0, &mut t.1);
-    let mut used = used;
     for q in every {
         let e = by_class.entry(q.class.as_str()).or_default();
         e.0 += 1;
@@ -203,7 +198,15 @@ fn best_gold(a: &Article, q: &Quote, used: &[bool]) -> Option<usize> {
         .map(|(g, _)| g)
 }
 
-fn score(a: &Article, quotes: &[Quote], all: &mut Tally, direct: &mut Tally) -> Vec<bool> {
+/// Scores `quotes` against `a`'s gold and returns which gold quotes they matched; `show` prints
+/// the false quotes and the wrong speakers.
+fn score(
+    a: &Article,
+    quotes: &[Quote],
+    all: &mut Tally,
+    direct: &mut Tally,
+    show: bool,
+) -> Vec<bool> {
     all.gold += a.gold.len();
     direct.gold += a.gold.iter().filter(|g| g.direct).count();
     let mut used = vec![false; a.gold.len()];
@@ -212,7 +215,7 @@ fn score(a: &Article, quotes: &[Quote], all: &mut Tally, direct: &mut Tally) -> 
         all.pred += 1;
         direct.pred += usize::from(is_direct);
         let Some(g) = best_gold(a, q, &used) else {
-            if std::env::var_os("GGT_WRONG").is_some() {
+            if show {
                 let text: String = q.full_text().chars().take(100).collect();
                 let cue = q.cue.as_ref().map_or("", |c| c.text.as_str());
                 println!("  FALSE {:?} ({cue}): {text}", q.kind);
@@ -228,7 +231,7 @@ fn score(a: &Article, quotes: &[Quote], all: &mut Tally, direct: &mut Tally) -> 
         });
         let right = speaker.as_deref().and_then(last_word) == last_word(&gold.reference)
             && !gold.reference.is_empty();
-        if !right && std::env::var_os("GGT_WRONG").is_some() {
+        if !right && show {
             let text: String = q.text.chars().take(60).collect();
             println!("  WRONG {:?} for {:?}: {text}", speaker, gold.reference);
         }
@@ -251,7 +254,7 @@ pub fn quotes_of(text: &str) -> Vec<Quote> {
 }
 
 /// Scores `split` (`ggt`, `ggt-dev` or `ggt-test`) and prints its lines; `show` prints each
-/// article's misses and false quotes.
+/// article's false quotes, wrong speakers, every attribution and the gold quotes, missed or not.
 pub fn run(data: &Path, split: &str, show: bool) -> Result<()> {
     let articles = load(data)?;
     let keep = |i: usize| match split {
@@ -262,7 +265,7 @@ pub fn run(data: &Path, split: &str, show: bool) -> Result<()> {
     let (mut all, mut direct) = (Tally::default(), Tally::default());
     let mut by_class = BTreeMap::new();
     let mut n = 0;
-    for (i, a) in articles.iter().enumerate().filter(|(i, _)| keep(*i)) {
+    for (_, a) in articles.iter().enumerate().filter(|(i, _)| keep(*i)) {
         n += 1;
         let every = quotes_of(&a.text);
         let quotes: Vec<Quote> = every
@@ -270,12 +273,14 @@ pub fn run(data: &Path, split: &str, show: bool) -> Result<()> {
             .filter(|q| q.is_quote())
             .flat_map(|q| by_sentence(&a.text, q))
             .collect();
-        let used = score(a, &quotes, &mut all, &mut direct);
+        if show {
+            println!("== {}", a.file);
+        }
+        let used = score(a, &quotes, &mut all, &mut direct, show);
         if show {
             show_article(a, &every, &used);
         }
-        score_classes(a, &every, &mut by_class);
-        let _ = i;
+        class_costs(a, &every, used, &mut by_class);
     }
     println!("gendergaptracker {split}: {n} articles");
     println!("  {}", direct.line("direct"));
@@ -289,7 +294,6 @@ pub fn run(data: &Path, split: &str, show: bool) -> Result<()> {
 }
 
 fn show_article(a: &Article, quotes: &[Quote], matched: &[bool]) {
-    println!("== {}", a.file);
     for q in quotes {
         let speaker = q.speaker.as_ref().map_or("-".to_string(), |s| {
             s.name

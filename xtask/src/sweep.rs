@@ -5,7 +5,6 @@
 //! shape the targets read).
 
 use std::collections::BTreeMap;
-use std::panic::{self, AssertUnwindSafe};
 use std::path::Path;
 use std::sync::Mutex;
 use std::time::Instant;
@@ -100,12 +99,6 @@ impl Rng {
 
 /// The panics met at one place: how many, the first one's message, and its edited texts.
 type Found = (usize, String, Vec<String>);
-
-thread_local! {
-    /// Where the last panic on this thread happened, recorded by the quiet hook.
-    static WHERE: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
-}
-
 pub fn run(args: &[String]) -> Result<()> {
     let mut rounds = 20usize;
     let mut corpus: Option<std::path::PathBuf> = None;
@@ -121,13 +114,6 @@ pub fn run(args: &[String]) -> Result<()> {
     if let Some(dir) = corpus {
         return write_corpus(&dir, &stories);
     }
-    panic::set_hook(Box::new(|info| {
-        let at = info
-            .location()
-            .map(|l| format!("{}:{}", l.file(), l.line()))
-            .unwrap_or_default();
-        WHERE.with(|w| *w.borrow_mut() = at);
-    }));
     let started = Instant::now();
     let found: Mutex<BTreeMap<String, Found>> = Mutex::default();
     let next = std::sync::atomic::AtomicUsize::new(0);
@@ -152,16 +138,17 @@ pub fn run(args: &[String]) -> Result<()> {
                                 .collect()
                         };
                         runs.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                        let result = panic::catch_unwind(AssertUnwindSafe(|| {
+                        // The front ends' own boundary: it names the panic and where it was.
+                        let result = extract::guard::guard("pipeline", || {
                             mutate::pipeline::analyse_story(&edited)
-                        }));
-                        if let Err(payload) = result {
-                            let message = payload
-                                .downcast_ref::<String>()
-                                .cloned()
-                                .or_else(|| payload.downcast_ref::<&str>().map(|s| s.to_string()))
-                                .unwrap_or_default();
-                            let at = WHERE.with(|w| w.borrow().clone());
+                        });
+                        if let Err(fault) = result {
+                            let (message, at) = fault
+                                .message
+                                .rsplit_once(" at ")
+                                .map_or((fault.message.clone(), String::new()), |(m, a)| {
+                                    (m.to_string(), a.to_string())
+                                });
                             let mut f = found.lock().unwrap_or_else(|e| e.into_inner());
                             let e = f.entry(at).or_insert_with(|| (0, message, Vec::new()));
                             e.0 += 1;
@@ -175,7 +162,6 @@ pub fn run(args: &[String]) -> Result<()> {
             });
         }
     });
-    let _ = panic::take_hook();
     let found = found.into_inner().unwrap_or_else(|e| e.into_inner());
     let runs = runs.into_inner();
     println!(

@@ -170,10 +170,8 @@ const MIGRATIONS: &[&str] = &[
 /// The schema version this program writes.
 pub const VERSION: i64 = MIGRATIONS.len() as i64;
 
-/// Brings the database up to [`VERSION`]. Refuses a database from a newer program.
-pub(crate) fn migrate(conn: &mut Connection, path: &Path) -> Result<(), StoreError> {
-    // Up to date (every open but the first): a plain read, so a reader opening the store does
-    // not queue for the write lock behind an ingest, and a read-only store opens.
+/// The store's schema version, refused when a newer program wrote it.
+fn known_version(conn: &Connection, path: &Path) -> Result<i64, StoreError> {
     let version: i64 = conn
         .pragma_query_value(None, "user_version", |row| row.get(0))
         .map_err(|source| StoreError::sql("read schema version", path, source))?;
@@ -184,7 +182,14 @@ pub(crate) fn migrate(conn: &mut Connection, path: &Path) -> Result<(), StoreErr
             known: VERSION,
         });
     }
-    if version == VERSION {
+    Ok(version)
+}
+
+/// Brings the database up to [`VERSION`]. Refuses a database from a newer program.
+pub(crate) fn migrate(conn: &mut Connection, path: &Path) -> Result<(), StoreError> {
+    // Up to date (every open but the first): a plain read, so a reader opening the store does
+    // not queue for the write lock behind an ingest, and a read-only store opens.
+    if known_version(conn, path)? == VERSION {
         return Ok(());
     }
     loop {
@@ -193,16 +198,7 @@ pub(crate) fn migrate(conn: &mut Connection, path: &Path) -> Result<(), StoreErr
         let tx = conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .map_err(|source| StoreError::sql("start migration", path, source))?;
-        let version: i64 = tx
-            .pragma_query_value(None, "user_version", |row| row.get(0))
-            .map_err(|source| StoreError::sql("read schema version", path, source))?;
-        if version > VERSION {
-            return Err(StoreError::TooNew {
-                path: path.to_owned(),
-                found: version,
-                known: VERSION,
-            });
-        }
+        let version = known_version(&tx, path)?;
         let Some(step) = MIGRATIONS.get(version as usize) else {
             return Ok(());
         };

@@ -154,38 +154,31 @@ pub fn extract_quotes_with(
 ) -> Vec<Quote> {
     let mut quotes = attribution::extract(text, people, model);
     // A quoted fragment inside reported speech is part of that quote, not a second one.
-    let inside = |i: usize| {
-        let p = &quotes[i];
-        p.kind == QuoteKind::Partial
-            && quotes.iter().enumerate().any(|(j, q)| {
-                j != i
-                    && q.kind == QuoteKind::Indirect
-                    && q.span.start <= p.span.start
-                    && p.span.end <= q.span.end + 3
-            })
-    };
+    let inside: Vec<bool> = quotes
+        .iter()
+        .map(|p| {
+            p.kind == QuoteKind::Partial
+                && quotes.iter().any(|q| {
+                    q.kind == QuoteKind::Indirect
+                        && q.span.start <= p.span.start
+                        && p.span.end <= q.span.end + 3
+                })
+        })
+        .collect();
+    let mut inside = inside.into_iter();
+    quotes.retain(|_| !inside.next().unwrap_or(false));
     // A headline reports ("Minister says bridge will reopen") what the body then tells with its
     // real attribution; as a quote it would be a second, shortened copy.
     let paragraphs = text::paragraphs(text);
-    let in_headline = |i: usize| {
-        let q = &quotes[i];
-        q.kind == QuoteKind::Indirect
+    for q in &mut quotes {
+        q.headline = q.kind == QuoteKind::Indirect
             && paragraphs
                 .iter()
                 .find(|p| p.start <= q.span.start && q.span.start < p.end)
                 .is_some_and(|p| {
                     let line = &text[p.clone()];
                     text::looks_like_headline(line) && !line.ends_with(['?', '!', '"', '”'])
-                })
-    };
-    let keep: Vec<bool> = (0..quotes.len()).map(|i| !inside(i)).collect();
-    let headline: Vec<bool> = (0..quotes.len()).map(in_headline).collect();
-    for (q, &h) in quotes.iter_mut().zip(&headline) {
-        q.headline = h;
-    }
-    let mut k = keep.iter();
-    quotes.retain(|_| *k.next().unwrap_or(&true));
-    for q in &mut quotes {
+                });
         q.class = class::classify(text, q);
     }
     quotes
