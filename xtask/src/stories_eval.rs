@@ -1,19 +1,26 @@
 //! `cargo xtask eval-stories`: BCubed precision, recall and F1 of story clustering on ECB+
-//! (gold = subtopic, also scored at topic level) and on the 570 Multi-News articles (gold = the
-//! example each came from). Reads `../shared/data` in place.
+//! (gold = subtopic, also scored at topic level), on the 570 Multi-News articles (gold = the
+//! example each came from) and on allsides-dev (682 dated articles, gold = the AllSides story,
+//! topic level = the AllSides topic). Reads `../shared/data` in place.
 //!
 //! The main figures are the batch re-clustering (`stories::batch_stories` with
-//! `BatchConfig::default()` after the online pass, as `parallax cluster` does); then the online pass followed by `Clusterer::consolidate()` (the
-//! second pass that merges close stories, as `parallax cluster` does at the end of its input),
-//! and the online pass alone. `--fit-batch` refits the batch pair model on the dev splits and
-//! prints the constants for `crates/stories/src/batch.rs`; `--dump-batch` lists the dev
-//! articles with their batch groups.
+//! `BatchConfig::default()` after the online pass, as `parallax cluster` does); then the online
+//! pass followed by `Clusterer::consolidate()` (the second pass that merges close stories, as
+//! `parallax cluster --online` does at the end of its input), and the online pass alone.
+//! `--fit-batch` refits the batch pair model on the dev splits of the three corpora (`--fit-on
+//! ecb,mn` on some of them; `--trees N` forces the number of boosted trees; `--without f,g`
+//! holds the named features at 0) and prints the
+//! constants for `crates/stories/src/batch.rs`; `--dump-batch` lists the dev articles with their
+//! batch groups.
 //!
 //! Splits: ECB+ topics 1–20 are the dev split used to calibrate `stories::Config::default()`,
-//! topics 21–45 the test split; Multi-News examples 1–100 dev, 101–200 test. Each split is its own
-//! stream, articles shuffled with a fixed seed (ECB+ has no real dates). `--file-order` keeps the
-//! file order instead; `--fit` fits the join model on the dev splits and prints the weights
-//! (they are then written into `Config::default()` by hand).
+//! topics 21–45 the test split; Multi-News examples 1–100 dev, 101–200 test; allsides-dev stories
+//! whose first article is before 2021-07-22 dev, the later ones test (see [`load_allsides`]).
+//! Every corpus is also run whole (`all`) as one stream. Each split is its own stream, articles
+//! shuffled with a fixed seed (ECB+ and Multi-News have no dates; allsides-dev's dates count).
+//! `--file-order` keeps the file order instead; `--fit` fits the online join model on the ECB+
+//! and Multi-News dev splits and prints the weights (they are then written into
+//! `Config::default()` by hand).
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -103,6 +110,83 @@ pub fn load_multinews(dir: &Path) -> Result<Vec<Item>> {
                 dev: i < 100,
             });
         }
+    }
+    Ok(out)
+}
+
+/// The allsides-dev articles in file order, dated, with their outlet; gold = the AllSides story,
+/// topic = the AllSides topic. Dev = the 115 stories of the first half in time (the first
+/// article's publication before 2021-07-22 00:00 UTC), test = the later 117, so each half keeps
+/// its sagas' consecutive days together; only the dev half is looked at when tuning.
+pub fn load_allsides(dir: &Path) -> Result<Vec<Item>> {
+    let base = dir.join("allsides-dev");
+    let read = |name: &str| -> Result<Vec<serde_json::Value>> {
+        let path = base.join(name);
+        let raw = std::fs::read_to_string(&path)
+            .with_context(|| format!("reading {}", path.display()))?;
+        raw.lines()
+            .enumerate()
+            .map(|(i, l)| {
+                serde_json::from_str(l)
+                    .with_context(|| format!("{}:{}: bad json", path.display(), i + 1))
+            })
+            .collect()
+    };
+    let gold: HashMap<String, (String, String)> = read("gold.jsonl")?
+        .into_iter()
+        .map(|v| {
+            (
+                v["id"].as_str().unwrap_or("").to_owned(),
+                (
+                    v["story"].to_string(),
+                    v["topic"].as_str().unwrap_or("").to_owned(),
+                ),
+            )
+        })
+        .collect();
+    let path = base.join("articles.jsonl");
+    let mut out = Vec::new();
+    for (i, v) in read("articles.jsonl")?.into_iter().enumerate() {
+        let id = v["id"].as_str().unwrap_or("");
+        let Some((story, topic)) = gold.get(id) else {
+            bail!("{}:{}: id {id} has no gold story", path.display(), i + 1);
+        };
+        let published = v["published"]
+            .as_str()
+            .and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok());
+        let draft = Draft {
+            title: v["title"]
+                .as_str()
+                .map(str::to_owned)
+                .filter(|t| !t.is_empty()),
+            outlet: v["outlet"].as_str().map(str::to_owned),
+            url: v["url"].as_str().map(str::to_owned),
+            published,
+            body: v["text"].as_str().unwrap_or("").to_owned(),
+            ..Draft::default()
+        };
+        let Ok(article) = draft.finish(Source::record(path.display().to_string(), i as u64 + 1))
+        else {
+            continue;
+        };
+        out.push(Item {
+            article,
+            story: format!("allsides-{story}"),
+            topic: topic.clone(),
+            dev: false,
+        });
+    }
+    // A story's half is that of its first article.
+    let cut = chrono::DateTime::parse_from_rfc3339("2021-07-22T00:00:00Z")?;
+    let mut first: HashMap<String, chrono::DateTime<chrono::FixedOffset>> = HashMap::new();
+    for item in &out {
+        if let Some(t) = item.article.published {
+            let e = first.entry(item.story.clone()).or_insert(t);
+            *e = (*e).min(t);
+        }
+    }
+    for item in &mut out {
+        item.dev = first.get(&item.story).is_some_and(|t| *t < cut);
     }
     Ok(out)
 }
@@ -254,9 +338,15 @@ pub fn run(args: &[String]) -> Result<()> {
     let dir = data_dir();
     let ecb = load_ecbplus(&dir)?;
     let mn = load_multinews(&dir)?;
-    if ecb.is_empty() || mn.is_empty() {
+    let al = load_allsides(&dir)?;
+    if ecb.is_empty() || mn.is_empty() || al.is_empty() {
         bail!("no articles read from {}", dir.display());
     }
+    let corpora: [(&str, &[Item]); 3] = [
+        ("ECB+ subtopic", &ecb),
+        ("Multi-News example", &mn),
+        ("allsides-dev story", &al),
+    ];
     let seed = if args.iter().any(|a| a == "--file-order") {
         None
     } else {
@@ -265,7 +355,11 @@ pub fn run(args: &[String]) -> Result<()> {
     let dump = args.iter().any(|a| a == "--dump");
     if dump || args.iter().any(|a| a == "--dump-batch") {
         // The dev articles with their gold story and the online (`--dump`) or batch group.
-        for (name, split) in ["ecb", "mn"].into_iter().zip(dev_splits(&ecb, &mn, seed)?) {
+        let all: Vec<&[Item]> = corpora.iter().map(|c| c.1).collect();
+        for (name, split) in ["ecb", "mn", "allsides"]
+            .into_iter()
+            .zip(dev_splits(&all, seed)?)
+        {
             let predicted = if dump {
                 cluster(&split.items, &Config::default(), true)
             } else {
@@ -278,7 +372,11 @@ pub fn run(args: &[String]) -> Result<()> {
                     .take(100)
                     .collect::<String>()
                     .replace('\n', " ");
-                println!("{name}\t{}\t{p}\t{title}", item.story);
+                let date = item
+                    .article
+                    .published
+                    .map_or(String::new(), |t| t.format("%m-%d %H:%M").to_string());
+                println!("{name}\t{}\t{p}\t{date}\t{title}", item.story);
             }
         }
         return Ok(());
@@ -292,7 +390,42 @@ pub fn run(args: &[String]) -> Result<()> {
             .position(|a| a == "--neighbours")
             .and_then(|i| args.get(i + 1))
             .and_then(|n| n.parse().ok());
-        return fit_batch(&ecb, &mn, seed, neighbours);
+        // `--fit-on ecb,mn` fits on those dev splits only (the model before allsides-dev).
+        let on = args
+            .iter()
+            .position(|a| a == "--fit-on")
+            .and_then(|i| args.get(i + 1))
+            .map_or("ecb,mn,allsides", |s| s.as_str());
+        let mut fit_corpora: Vec<(&str, &[Item])> = Vec::new();
+        for key in on.split(',') {
+            match key {
+                "ecb" => fit_corpora.push(("ecb", &ecb)),
+                "mn" => fit_corpora.push(("mn", &mn)),
+                "allsides" => fit_corpora.push(("allsides", &al)),
+                other => bail!("--fit-on: unknown corpus {other} (ecb, mn, allsides)"),
+            }
+        }
+        // `--trees N` takes N boosted trees instead of the cross-validated choice.
+        let trees = args
+            .iter()
+            .position(|a| a == "--trees")
+            .and_then(|i| args.get(i + 1))
+            .and_then(|n| n.parse().ok());
+        // `--without a,b` fits with those features (by name) held at 0.
+        let mut without = Vec::new();
+        if let Some(list) = args
+            .iter()
+            .position(|a| a == "--without")
+            .and_then(|i| args.get(i + 1))
+        {
+            for name in list.split(',') {
+                match FEATURE_NAMES.iter().position(|f| *f == name) {
+                    Some(k) => without.push(k),
+                    None => bail!("--without: unknown feature {name}"),
+                }
+            }
+        }
+        return fit_batch(&fit_corpora, seed, neighbours, trees, &without);
     }
     let config = Config::default();
     let order = seed.map_or("file order".to_owned(), |s| format!("shuffled, seed {s}"));
@@ -300,7 +433,7 @@ pub fn run(args: &[String]) -> Result<()> {
     print_header();
     let batch = BatchConfig::default();
     let mut timing = Vec::new();
-    for (name, items) in [("ECB+ subtopic", &ecb), ("Multi-News example", &mn)] {
+    for (name, items) in corpora {
         for split in splits(items, seed) {
             let start = std::time::Instant::now();
             let predicted = recluster_split(&split, &batch);
@@ -318,7 +451,7 @@ pub fn run(args: &[String]) -> Result<()> {
     for (consolidate, pass) in [(true, "online, then consolidate()"), (false, "online only")] {
         println!("story clustering, BCubed, stories::Config::default(), {order}, {pass}");
         print_header();
-        for (name, items) in [("ECB+ subtopic", &ecb), ("Multi-News example", &mn)] {
+        for (name, items) in corpora {
             for split in splits(items, seed) {
                 let (s, t, k) = score(&split, &config, consolidate);
                 print_row(name, &split, k, s, t);
@@ -329,10 +462,10 @@ pub fn run(args: &[String]) -> Result<()> {
     Ok(())
 }
 
-/// The dev splits of ECB+ and Multi-News, in that order.
-fn dev_splits<'a>(ecb: &'a [Item], mn: &'a [Item], seed: Option<u64>) -> Result<Vec<Split<'a>>> {
-    [ecb, mn]
-        .into_iter()
+/// The dev split of each corpus, in the order given.
+fn dev_splits<'a>(corpora: &[&'a [Item]], seed: Option<u64>) -> Result<Vec<Split<'a>>> {
+    corpora
+        .iter()
         .map(|items| {
             splits(items, seed)
                 .into_iter()
@@ -342,12 +475,22 @@ fn dev_splits<'a>(ecb: &'a [Item], mn: &'a [Item], seed: Option<u64>) -> Result<
         .collect()
 }
 
+/// The cross-validation fold (0 or 1) of a dev item: the parity of its gold topic (ECB+ topic,
+/// Multi-News example), so no topic is on both sides; for allsides-dev a hash of the AllSides
+/// topic, so the days of one saga stay on one side.
+fn fold_of(item: &Item) -> u64 {
+    match item.topic.parse::<u64>() {
+        Ok(t) => t % 2,
+        Err(_) => item.topic.bytes().map(u64::from).sum::<u64>() % 2,
+    }
+}
+
 /// Fits the join model on the dev splits: logistic regression over the signals of every
 /// (article, candidate story) pair met while clustering the dev streams with the current
 /// defaults, labelled by whether the story's majority gold label is the article's. Then sweeps
 /// the bias and the merge threshold for the best mean dev F1 and prints the weights.
 fn fit(ecb: &[Item], mn: &[Item], seed: Option<u64>) -> Result<()> {
-    let dev = dev_splits(ecb, mn, seed)?;
+    let dev = dev_splits(&[ecb, mn], seed)?;
     let base = Config::default();
     let mut xs: Vec<[f64; 10]> = Vec::new();
     let mut ys: Vec<f64> = Vec::new();
@@ -481,12 +624,16 @@ fn fit(ecb: &[Item], mn: &[Item], seed: Option<u64>) -> Result<()> {
 /// splits (folds by gold topic parity), the merge threshold on the whole dev splits. Prints the
 /// constants for `batch.rs`.
 fn fit_batch(
-    ecb: &[Item],
-    mn: &[Item],
+    corpora: &[(&str, &[Item])],
     seed: Option<u64>,
     neighbours: Option<usize>,
+    forced_rounds: Option<usize>,
+    without: &[usize],
 ) -> Result<()> {
-    let dev = dev_splits(ecb, mn, seed)?;
+    let items: Vec<&[Item]> = corpora.iter().map(|c| c.1).collect();
+    let names: Vec<&str> = corpora.iter().map(|c| c.0).collect();
+    let nc = corpora.len();
+    let dev = dev_splits(&items, seed)?;
     let mut base = BatchConfig::default();
     if let Some(n) = neighbours {
         base.neighbours = n;
@@ -497,8 +644,9 @@ fn fit_batch(
     // Cross-validation: held-out mean F1 per (missing weight, rounds, threshold).
     const MISSING: [f32; 3] = [1.0, 0.5, 0.25];
     let mut held = vec![vec![vec![0.0f64; thresholds.len()]; ROUNDS.len()]; MISSING.len()];
-    // The same per corpus (ECB+, Multi-News), to report the worse of the two.
-    let mut held_by = vec![vec![vec![[0.0f64; 2]; thresholds.len()]; ROUNDS.len()]; MISSING.len()];
+    // The same per corpus, to report the worst of them.
+    let mut held_by =
+        vec![vec![vec![vec![0.0f64; nc]; thresholds.len()]; ROUNDS.len()]; MISSING.len()];
     for fold in 0..2u64 {
         let halves = |want: u64| -> Vec<Split> {
             dev.iter()
@@ -508,14 +656,14 @@ fn fit_batch(
                         .items
                         .iter()
                         .copied()
-                        .filter(|i| i.topic.parse::<u64>().unwrap_or(0) % 2 == want)
+                        .filter(|i| fold_of(i) == want)
                         .collect(),
                 })
                 .collect()
         };
         let (train_set, test_set) = (halves(fold), halves(1 - fold));
-        let train_pairs = pairs_of(&train_set, &base);
-        let test_pairs = pairs_of(&test_set, &base);
+        let train_pairs = pairs_of(&train_set, &base, without);
+        let test_pairs = pairs_of(&test_set, &base, without);
         let (linear, trees) = train(&train_set, &train_pairs, &base, 1e-4, 200);
         for (mi, &missing_weight) in MISSING.iter().enumerate() {
             for (r, &rounds) in ROUNDS.iter().enumerate() {
@@ -527,7 +675,7 @@ fn fit_batch(
                 for (k, &t) in thresholds.iter().enumerate() {
                     let f = dev_f1(&test_set, &test_pairs, &config, t);
                     held[mi][r][k] += f.iter().sum::<f64>() / f.len() as f64 / 2.0;
-                    for (c, v) in f.iter().enumerate().take(2) {
+                    for (c, v) in f.iter().enumerate() {
                         held_by[mi][r][k][c] += v / 2.0;
                     }
                 }
@@ -554,29 +702,39 @@ fn fit_batch(
     for (mi, &missing) in MISSING.iter().enumerate() {
         for (r, &rounds) in ROUNDS.iter().enumerate() {
             for (k, &t) in thresholds.iter().enumerate() {
-                let [e, m] = held_by[mi][r][k];
-                if e.min(m) > worst.0 {
+                let by = &held_by[mi][r][k];
+                let low = by.iter().copied().fold(f64::INFINITY, f64::min);
+                if low > worst.0 {
+                    let each: Vec<String> = names
+                        .iter()
+                        .zip(by)
+                        .map(|(n, v)| format!("{n} {v:.4}"))
+                        .collect();
                     worst = (
-                        e.min(m),
+                        low,
                         format!(
-                            "missing {missing:.2}, {rounds} trees, threshold {t:.2}: ecb {e:.4} mn {m:.4}"
+                            "missing {missing:.2}, {rounds} trees, threshold {t:.2}: {}",
+                            each.join(" ")
                         ),
                     );
                 }
             }
         }
     }
-    println!("held-out, best worse-corpus F1: {}", worst.1);
-    let (_, rounds, missing_weight) = best_rounds;
+    println!("held-out, best worst-corpus F1: {}", worst.1);
+    let (_, mut rounds, missing_weight) = best_rounds;
+    if let Some(forced) = forced_rounds {
+        rounds = forced;
+    }
     base.missing_weight = missing_weight;
     println!(
         "chosen: {rounds} trees, missing weight {missing_weight:.2} (held-out mean F1 {:.4})",
         best_rounds.0
     );
 
-    let all_pairs = pairs_of(&dev, &base);
+    let all_pairs = pairs_of(&dev, &base, without);
     // How far candidates and merging could go: every candidate pair scored by its gold label.
-    for (split, pairs) in dev.iter().zip(&all_pairs) {
+    for ((split, pairs), name) in dev.iter().zip(&all_pairs).zip(&names) {
         let same =
             |p: &stories::batch::PairFeatures| split.items[p.a].story == split.items[p.b].story;
         let mut sizes: HashMap<&str, usize> = HashMap::new();
@@ -600,15 +758,7 @@ fn fit_batch(
         .collect();
         let (p, r, f) = score_predicted(split, predicted).0;
         println!(
-            "{}: {} candidate pairs, {} of {gold_pairs} same-story pairs; gold-labelled candidates give P {p:.3} R {r:.3} F1 {f:.3}",
-            split
-                .items
-                .first()
-                .map_or("", |i| if i.story.contains("ecb") {
-                    "ECB+ dev"
-                } else {
-                    "Multi-News dev"
-                }),
+            "{name} dev: {} candidate pairs, {} of {gold_pairs} same-story pairs; gold-labelled candidates give P {p:.3} R {r:.3} F1 {f:.3}",
             pairs.len(),
             pairs.iter().filter(|p| same(p)).count(),
         );
@@ -619,10 +769,12 @@ fn fit_batch(
     for &t in &thresholds {
         let f = dev_f1(&dev, &all_pairs, &config, t);
         let mean = f.iter().sum::<f64>() / f.len() as f64;
-        println!(
-            "threshold {t:.2}: ecb {:.4} mn {:.4} mean {mean:.4}",
-            f[0], f[1]
-        );
+        let each: Vec<String> = names
+            .iter()
+            .zip(&f)
+            .map(|(n, v)| format!("{n} {v:.4}"))
+            .collect();
+        println!("threshold {t:.2}: {} mean {mean:.4}", each.join(" "));
         if mean > best.0 {
             best = (mean, t);
         }
@@ -664,12 +816,24 @@ fn fit_batch(
 }
 
 /// Candidate pairs with features of each split.
-fn pairs_of(splits: &[Split], config: &BatchConfig) -> Vec<Vec<stories::batch::PairFeatures>> {
+/// Candidate pairs with features of each split, the features in `without` set to 0 (to fit a
+/// model without them).
+fn pairs_of(
+    splits: &[Split],
+    config: &BatchConfig,
+    without: &[usize],
+) -> Vec<Vec<stories::batch::PairFeatures>> {
     splits
         .iter()
         .map(|split| {
             let articles: Vec<&Article> = split.items.iter().map(|i| &i.article).collect();
-            pair_features(&articles, &[], config)
+            let mut pairs = pair_features(&articles, &[], config);
+            for p in &mut pairs {
+                for &k in without {
+                    p.x[k] = 0.0;
+                }
+            }
+            pairs
         })
         .collect()
 }
@@ -687,7 +851,13 @@ fn dev_f1(
         .map(|(split, pairs)| {
             let scored: Vec<(usize, usize, f32)> = pairs
                 .iter()
-                .map(|p| (p.a, p.b, config.probability(&p.x)))
+                .map(|p| {
+                    let apart = stories::batch::hours_apart(
+                        split.items[p.a].article.published,
+                        split.items[p.b].article.published,
+                    );
+                    (p.a, p.b, config.pair_probability(&p.x, apart))
+                })
                 .collect();
             let predicted: Vec<String> = average_link(
                 split.items.len(),

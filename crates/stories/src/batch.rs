@@ -8,14 +8,14 @@
 //! (frequent terms only among the articles nearby in publication order, and only for an article
 //! the rarer terms leave short of partners), keeping each article's `neighbours` most similar
 //! others, plus each known copy with its original: never all pairs. (3) A logistic model over
-//! pair features ([`PAIR_FEATURES`]: cosines per kind, lead and title similarity, name and date
-//! *conflict*, neighbour ranks, length) gives each candidate pair a probability of telling the
-//! same story, and average-link merging joins groups while the mean probability over their cross
+//! pair features ([`PAIR_FEATURES`]: cosines per kind, lead and title similarity, name, lead-word
+//! and date *conflict*, neighbour ranks, length, days apart) gives each candidate pair a
+//! probability of telling the same story, and average-link merging joins groups while the mean probability over their cross
 //! pairs (missing pairs count as 0, with less weight where the candidate lists are full, see
 //! [`average_link`]) stays at or above `threshold`; two dated articles further apart than
 //! `max_hours_apart` count as probability 0. Copies then hold together the pieces of a story too
 //! big for the candidate lists (see [`recluster`]).
-//! The weights are fitted on the dev splits of ECB+ and Multi-News together
+//! The weights are fitted on the dev splits of ECB+, Multi-News and allsides-dev together
 //! (`cargo xtask eval-stories --fit-batch`) and written into [`BatchConfig::default`].
 //!
 //! Deterministic: no randomness, ties broken by article index. Never panics on input: empty
@@ -32,7 +32,7 @@ use crate::features::{self, KINDS, Kind, Origin};
 use crate::hash::IdMap;
 
 /// Number of pair features; see [`PairFeatures`] for their order.
-pub const PAIR_FEATURES: usize = 21;
+pub const PAIR_FEATURES: usize = 24;
 
 /// Names of the pair features, in order (for printing fitted weights).
 pub const FEATURE_NAMES: [&str; PAIR_FEATURES] = [
@@ -57,6 +57,9 @@ pub const FEATURE_NAMES: [&str; PAIR_FEATURES] = [
     "boilerplate_max",
     "shared_rare_names",
     "shared_neighbours",
+    "lead_conflict_max",
+    "lead_conflict_min",
+    "days_apart",
 ];
 
 /// Batch settings. [`BatchConfig::default`] holds the fitted model; it is the same for every
@@ -120,16 +123,218 @@ impl Default for BatchConfig {
     }
 }
 
-// Fitted by `cargo xtask eval-stories --fit-batch` (ECB+ topics 1–20 and Multi-News examples
-// 1–100, pairs of both weighted equally); see docs/benchmarks.md.
+// Fitted by `cargo xtask eval-stories --fit-batch` (ECB+ topics 1–20, Multi-News examples
+// 1–100 and the allsides-dev stories before 2021-07-22, the pairs of each corpus weighted
+// equally); see docs/benchmarks.md.
 const FITTED_WEIGHTS: [f32; PAIR_FEATURES] = [
-    -2.558, -0.974, 1.992, 2.198, 5.119, -0.958, 0.683, 2.674, 2.481, -1.320, -1.035, -1.637,
-    2.033, 3.682, 3.106, 0.704, -0.370, 0.163, -2.199, -0.051, 6.260,
+    -2.961, -2.022, 1.854, 1.704, 4.707, -0.789, 0.738, 2.566, 2.151, -0.777, -1.162, -1.634,
+    2.209, 2.651, 3.687, 0.680, -0.477, 0.390, -2.189, -0.036, 5.758, -1.062, -0.326, -11.105,
 ];
-const FITTED_BIAS: f32 = -4.262;
-const FITTED_TREES: [Tree; 0] = [];
-const FITTED_THRESHOLD: f32 = 0.60;
-const FITTED_MISSING_WEIGHT: f32 = 0.50;
+const FITTED_BIAS: f32 = -3.190;
+const FITTED_TREES: [Tree; 50] = [
+    tree(
+        [(14, 0.12792249), (8, 0.080372795), (0, 0.05917687)],
+        [-0.08165271, 0.023926249, 0.15238652, 0.003672252],
+    ),
+    tree(
+        [(14, 0.12792249), (8, 0.080372795), (0, 0.05917687)],
+        [-0.07921244, 0.021652002, 0.12773016, 0.0033064445],
+    ),
+    tree(
+        [(14, 0.12792249), (8, 0.06405065), (0, 0.046822708)],
+        [-0.0813584, 0.003945545, 0.15010324, 0.004111507],
+    ),
+    tree(
+        [(14, 0.12792249), (8, 0.06405065), (23, 0.39583334)],
+        [-0.07902942, 0.003577192, 0.009652024, -0.14028062],
+    ),
+    tree(
+        [(14, 0.09382561), (10, 0.84241796), (0, 0.046822708)],
+        [-0.012595668, -0.089946486, 0.09895106, 0.0008839571],
+    ),
+    tree(
+        [(14, 0.12792249), (8, 0.06405065), (23, 0.39583334)],
+        [-0.07569169, 0.0037482325, 0.008353832, -0.13339306],
+    ),
+    tree(
+        [(14, 0.09382561), (10, 0.84241796), (0, 0.046822708)],
+        [-0.006551271, -0.087032735, 0.0874439, 0.00030676034],
+    ),
+    tree(
+        [(14, 0.12792249), (8, 0.06405065), (14, 0.36489084)],
+        [-0.07231987, 0.0039274613, 0.021686774, -0.013045799],
+    ),
+    tree(
+        [(23, 0.39583334), (14, 0.12792249), (0, f32::NEG_INFINITY)],
+        [-0.04734628, 0.0067095356, -0.0, -0.12589651],
+    ),
+    tree(
+        [(14, 0.09382561), (10, 0.88290673), (16, 0.04224801)],
+        [-0.0057304637, -0.08200149, 0.10433857, 0.0003705536],
+    ),
+    tree(
+        [(14, 0.12792249), (8, 0.06405065), (16, 0.04224801)],
+        [-0.06724366, 0.009878228, 0.1359608, 0.0014247069],
+    ),
+    tree(
+        [(12, 0.071428575), (20, 0.2), (16, 0.04224801)],
+        [-0.05742982, 0.036592666, 0.111368485, 0.0025936884],
+    ),
+    tree(
+        [(16, 0.20248123), (14, 0.19985709), (7, 1.0)],
+        [-0.023022106, 0.020708479, 0.078790784, -0.03296032],
+    ),
+    tree(
+        [(14, 0.07927904), (10, 0.938194), (14, 0.36489084)],
+        [-0.030481547, -0.08547774, 0.014100189, -0.012542585],
+    ),
+    tree(
+        [(12, 0.071428575), (20, 0.2), (16, 0.04224801)],
+        [-0.053531647, 0.031524565, 0.09654302, 0.0022478784],
+    ),
+    tree(
+        [(14, 0.07927904), (15, 0.46), (0, 0.05917687)],
+        [-0.030286554, -0.08562353, 0.044900052, -0.0020116463],
+    ),
+    tree(
+        [(14, 0.19985709), (4, 0.32589367), (0, 0.0676471)],
+        [-0.03355966, 0.1279444, 0.13616168, 0.00026553258],
+    ),
+    tree(
+        [(16, 0.20248123), (4, 0.14457087), (7, 1.0)],
+        [-0.0045699603, 0.033645526, 0.07547637, -0.02853862],
+    ),
+    tree(
+        [(20, 0.2), (12, 0.25), (14, 0.36489084)],
+        [-0.033443347, 0.08825264, 0.039589733, -0.01621914],
+    ),
+    tree(
+        [(12, 0.071428575), (20, 0.2), (16, 0.04224801)],
+        [-0.048980076, 0.025150536, 0.081920765, 0.001961976],
+    ),
+    tree(
+        [(14, 0.09382561), (5, 1.0), (0, 0.046822708)],
+        [-0.01984853, -0.08496528, 0.05967305, -0.00088048965],
+    ),
+    tree(
+        [(12, 0.1), (20, 0.2), (10, 1.0)],
+        [-0.04619317, 0.028070688, 0.002382301, 0.10109804],
+    ),
+    tree(
+        [(14, 0.36489084), (7, 1.0), (1, 0.06478208)],
+        [-0.05490843, 0.021869434, 0.11274975, -0.017993938],
+    ),
+    tree(
+        [(12, 0.1), (20, 0.2), (0, 0.05917687)],
+        [-0.044047035, 0.02464016, 0.08861132, 0.0029773086],
+    ),
+    tree(
+        [(14, 0.36489084), (7, 1.0), (16, 0.090597175)],
+        [-0.052200563, 0.02058053, 0.12782155, -0.015464795],
+    ),
+    tree(
+        [(12, 0.1), (20, 0.2), (10, 1.0)],
+        [-0.041950848, 0.021652585, 0.0031231125, 0.08450155],
+    ),
+    tree(
+        [(12, 0.1), (20, 0.2), (8, 0.052574933)],
+        [-0.03895302, 0.019561518, 0.047488205, -0.0002467691],
+    ),
+    tree(
+        [(14, 0.36489084), (7, 1.0), (13, 0.05882353)],
+        [-0.050557267, 0.020238636, -0.08088805, 0.00073193363],
+    ),
+    tree(
+        [(4, 0.32589367), (14, 0.19985709), (22, 0.8232779)],
+        [-0.028607683, 0.0040739174, -0.023551766, 0.14568107],
+    ),
+    tree(
+        [(16, 0.20248123), (7, 1.0), (13, 0.07692308)],
+        [-0.023277288, 0.01292284, -0.0670698, 0.004288159],
+    ),
+    tree(
+        [(12, 0.1), (4, 0.14457087), (0, 0.05917687)],
+        [-0.033019118, 0.024472773, 0.07649561, 0.0024691208],
+    ),
+    tree(
+        [(14, 0.36489084), (7, 1.0), (10, 0.88290673)],
+        [-0.045376137, 0.017934047, -0.014783936, 0.09733069],
+    ),
+    tree(
+        [(12, 0.1), (20, 0.2), (8, 0.052574933)],
+        [-0.037603643, 0.017741488, 0.045426708, -0.00017389529],
+    ),
+    tree(
+        [(21, 1.0), (1, 0.008287172), (0, f32::NEG_INFINITY)],
+        [0.031531654, -0.00249925, -0.0, -0.049600054],
+    ),
+    tree(
+        [(12, 0.1), (20, 0.2), (10, 1.0)],
+        [-0.035053622, 0.016019182, 0.0024002036, 0.06674409],
+    ),
+    tree(
+        [(4, 0.32589367), (14, 0.19985709), (22, 0.8232779)],
+        [-0.02593297, 0.0035563782, -0.021325288, 0.13793902],
+    ),
+    tree(
+        [(14, 0.36489084), (7, 1.0), (13, 0.05882353)],
+        [-0.043245945, 0.017709615, -0.0734717, 0.0006139419],
+    ),
+    tree(
+        [(12, 0.1), (4, 0.14457087), (8, 0.052574933)],
+        [-0.029591642, 0.021519234, 0.04173127, -0.0006596963],
+    ),
+    tree(
+        [(21, 0.96237826), (0, 0.041956052), (1, 0.11717007)],
+        [0.0931106, 0.00020671441, -0.05074032, 0.06128345],
+    ),
+    tree(
+        [(14, 0.36489084), (7, 1.0), (13, 0.05263158)],
+        [-0.04067539, 0.016357362, -0.10350435, -0.0027118765],
+    ),
+    tree(
+        [(16, 0.032842476), (0, f32::NEG_INFINITY), (16, 0.073610805)],
+        [-0.0, 0.04997859, -0.023969717, 0.0023600785],
+    ),
+    tree(
+        [(0, 0.05917687), (14, 0.23763806), (16, 0.073610805)],
+        [-0.009389678, 0.16973636, -0.048278112, 0.0010258663],
+    ),
+    tree(
+        [(1, 0.1991288), (14, 0.23763806), (21, 0.7993168)],
+        [-0.012756166, 0.020517396, 0.014388113, -0.039630577],
+    ),
+    tree(
+        [(16, 0.20248123), (7, 1.0), (7, 1.0)],
+        [-0.018196832, 0.010844461, 0.07211861, -0.021441652],
+    ),
+    tree(
+        [(12, 0.1), (20, 0.2), (8, 0.052574933)],
+        [-0.03310427, 0.0145762665, 0.040003084, -0.00050825503],
+    ),
+    tree(
+        [(0, 0.05917687), (14, 0.23763806), (16, 0.073610805)],
+        [-0.0067402185, 0.14431341, -0.04469122, 0.0007564788],
+    ),
+    tree(
+        [(14, 0.36489084), (7, 1.0), (1, 0.06478208)],
+        [-0.036720205, 0.015525532, 0.07778243, -0.013212361],
+    ),
+    tree(
+        [(12, 0.1), (4, 0.14457087), (4, 0.2095556)],
+        [-0.027153807, 0.018158542, 0.011961359, -0.024720998],
+    ),
+    tree(
+        [(16, 0.032842476), (0, f32::NEG_INFINITY), (22, 0.9020839)],
+        [-0.0, 0.048259534, 0.0009996408, -0.027237412],
+    ),
+    tree(
+        [(19, 0.9999437), (13, 0.33333334), (13, 0.07692308)],
+        [0.007378648, -0.06344343, -0.10463377, 0.010499794],
+    ),
+];
+const FITTED_THRESHOLD: f32 = 0.55;
+const FITTED_MISSING_WEIGHT: f32 = 0.25;
 
 /// A regression tree of depth two over the pair features: node 0 splits first, then node 1
 /// (left side, `x[feature] < threshold`) or node 2; `leaves` are left-left, left-right,
@@ -217,16 +422,8 @@ pub fn recluster_inputs(
     let scored: Vec<(usize, usize, f32)> = pairs
         .iter()
         .map(|p| {
-            let apart = match (published[p.a], published[p.b]) {
-                (Some(a), Some(b)) => (a - b).num_seconds().unsigned_abs() as f64 / 3600.0,
-                _ => 0.0,
-            };
-            let p_same = if apart > config.max_hours_apart {
-                0.0
-            } else {
-                config.probability(&p.x)
-            };
-            (p.a, p.b, p_same)
+            let apart = hours_apart(published[p.a], published[p.b]);
+            (p.a, p.b, config.pair_probability(&p.x, apart))
         })
         .collect();
     let mut group = average_link(
@@ -252,6 +449,26 @@ pub fn recluster_inputs(
         group[i] = leader(&mut group, i);
     }
     group
+}
+
+/// Hours between two publication times; 0 when either is undated.
+pub fn hours_apart(a: Option<DateTime<FixedOffset>>, b: Option<DateTime<FixedOffset>>) -> f64 {
+    match (a, b) {
+        (Some(a), Some(b)) => (a - b).num_seconds().unsigned_abs() as f64 / 3600.0,
+        _ => 0.0,
+    }
+}
+
+impl BatchConfig {
+    /// The same-story probability of a pair with features `x` published `apart` hours apart, as
+    /// merging uses it: 0 beyond [`max_hours_apart`](Self::max_hours_apart).
+    pub fn pair_probability(&self, x: &[f32; PAIR_FEATURES], apart: f64) -> f32 {
+        if apart > self.max_hours_apart {
+            0.0
+        } else {
+            self.probability(x)
+        }
+    }
 }
 
 /// The leader of item `i`'s group, shortening the path on the way.
@@ -563,6 +780,11 @@ struct Doc {
     boilerplate: f32,
     /// Keys of date terms (sorted).
     dates: Vec<u64>,
+    /// Word terms first met in the lead, with their IDF: what the article opens with (what
+    /// happened, and the new facts of the day).
+    lead_words: Vec<(u64, f32)>,
+    /// Publication time, seconds since the epoch.
+    published: Option<i64>,
     words: usize,
 }
 
@@ -613,6 +835,7 @@ fn pair_features_of(
             let mut d = doc(f, &idf, config);
             d.name_rarity = d.names.iter().map(|&k| rarity(k)).collect();
             d.boilerplate = f.boilerplate;
+            d.published = f.published.map(|t| t.timestamp());
             d
         })
         .collect();
@@ -796,6 +1019,20 @@ fn pair_features_of(
             let (na, nb) = (&nearest[a], &nearest[b]);
             let shared = na.iter().filter(|j| nb.binary_search(j).is_ok()).count();
             x[20] = shared as f32 / na.len().min(nb.len()).max(1) as f32;
+            // Two days of one saga share its names but open on different happenings.
+            let (wa, wb) = (
+                &da.kinds[Kind::Word as usize],
+                &db.kinds[Kind::Word as usize],
+            );
+            let (lab, lba) = (
+                word_conflict(&da.lead_words, wb),
+                word_conflict(&db.lead_words, wa),
+            );
+            x[21] = lab.max(lba);
+            x[22] = lab.min(lba);
+            if let (Some(ta), Some(tb)) = (da.published, db.published) {
+                x[23] = ((ta - tb).unsigned_abs() as f32 / 86_400.0).min(MAX_DAYS) / MAX_DAYS;
+            }
             PairFeatures { a, b, x }
         })
         .collect()
@@ -855,6 +1092,7 @@ fn doc(f: &BatchInput, idf: &dyn Fn(u64) -> f32, config: &BatchConfig) -> Doc {
     let mut salient_names = Vec::new();
     let mut names = Vec::with_capacity(count[Kind::Entity as usize]);
     let mut dates = Vec::with_capacity(count[Kind::Date as usize]);
+    let mut lead_words = Vec::new();
     for t in &f.terms {
         let w = (1.0 + t.tf.ln()) * idf(t.key);
         kinds[t.kind as usize].push((t.key, w));
@@ -864,6 +1102,9 @@ fn doc(f: &BatchInput, idf: &dyn Fn(u64) -> f32, config: &BatchConfig) -> Doc {
         let in_lead = t.start != NOT_IN_BODY && (t.start as usize) < config.lead_bytes;
         if (t.kind == Kind::Word && in_lead) || t.kind == Kind::Title {
             lead.push((t.key, w));
+        }
+        if t.kind == Kind::Word && in_lead {
+            lead_words.push((t.key, idf(t.key)));
         }
         match t.kind {
             Kind::Entity => {
@@ -890,6 +1131,8 @@ fn doc(f: &BatchInput, idf: &dyn Fn(u64) -> f32, config: &BatchConfig) -> Doc {
         name_rarity: Vec::new(),
         boilerplate: 0.0,
         dates,
+        lead_words,
+        published: None,
         words: f.words,
     }
 }
@@ -934,6 +1177,24 @@ fn conflict(salient: &[(u64, f32)], other: &[u64]) -> f32 {
         .sum();
     missing / total
 }
+
+/// The IDF-weighted share of the lead `words` that the sorted word vector `other` never has
+/// (0 when there are none).
+fn word_conflict(words: &[(u64, f32)], other: &Vector) -> f32 {
+    let total: f32 = words.iter().map(|x| x.1).sum();
+    if total <= 0.0 {
+        return 0.0;
+    }
+    let missing: f32 = words
+        .iter()
+        .filter(|x| other.binary_search_by_key(&x.0, |y| y.0).is_err())
+        .map(|x| x.1)
+        .sum();
+    missing / total
+}
+
+/// Days apart at which the `days_apart` feature stops growing.
+const MAX_DAYS: f32 = 4.0;
 
 /// Summed rarity of the names both articles mention: one shared rare name ("Kalashnikov") says
 /// more than many shared common ones.
@@ -1341,6 +1602,53 @@ mod tests {
         assert_eq!(
             recluster(&[&a, &b, &undated], &[], &BatchConfig::default()),
             [0, 0, 0]
+        );
+    }
+
+    #[test]
+    fn recluster_keeps_two_days_of_one_saga_apart() {
+        // Day one: the rebels advance; day two: the capital falls. Same names, other happenings.
+        let told = |title: &str, body: &str, at: &str| {
+            let mut a = article(title, body);
+            a.published = chrono::DateTime::parse_from_rfc3339(at).ok();
+            a
+        };
+        let saga = [
+            told(
+                "Orvan rebels seize three towns on the road to Kessel",
+                "Orvan rebels seized the towns of Dalby, Rusk and Ferrin on Monday as government troops retreated toward Kessel. President Maren Holt said the army would hold the capital.",
+                "2026-03-02T09:00:00Z",
+            ),
+            told(
+                "Rebels take Dalby, Rusk and Ferrin as troops fall back",
+                "Government troops withdrew from Dalby, Rusk and Ferrin, which the Orvan rebels captured after a day of shelling. Holt vowed that Kessel would not be taken.",
+                "2026-03-02T20:00:00Z",
+            ),
+            told(
+                "Orvan advance: three towns lost in a day",
+                "The Orvan movement captured three towns north of Kessel, Dalby among them, and its fighters are now 60 kilometres from the capital, officials in Holt's government said.",
+                "2026-03-01T22:00:00Z",
+            ),
+            told(
+                "Kessel falls to the Orvan rebels; Holt flees the country",
+                "Kessel fell to the Orvan rebels on Tuesday night. President Maren Holt fled by plane to Lindmoor, and crowds gathered at the airport as foreign embassies evacuated their staff.",
+                "2026-03-03T23:00:00Z",
+            ),
+            told(
+                "President Holt flees as rebels enter the capital",
+                "Maren Holt left the country as Orvan fighters entered Kessel and took the presidential palace. Thousands of residents rushed to the airport hoping to board evacuation flights.",
+                "2026-03-04T06:00:00Z",
+            ),
+            told(
+                "Capital surrenders: Orvan flag over Kessel palace",
+                "The Orvan movement raised its flag over the palace in Kessel after the government collapsed and Holt fled abroad. Embassies began evacuating diplomats from the airport.",
+                "2026-03-03T15:00:00Z",
+            ),
+        ];
+        let refs: Vec<&Article> = saga.iter().collect();
+        assert_eq!(
+            recluster(&refs, &[], &BatchConfig::default()),
+            [0, 0, 0, 3, 3, 3]
         );
     }
 
