@@ -88,6 +88,7 @@ pub fn load_multinews(dir: &Path) -> Result<Vec<Item>> {
     let path = dir.join("multi-news-200/multi_news_test200.jsonl");
     let raw =
         std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
+    let not_articles = multinews_not_articles()?;
     let mut out = Vec::new();
     let mut record = 0;
     for (i, line) in raw.lines().enumerate() {
@@ -103,15 +104,85 @@ pub fn load_multinews(dir: &Path) -> Result<Vec<Item>> {
             else {
                 continue;
             };
+            // A page that is not an article is a story of its own.
+            let story = match not_articles.get(&record) {
+                Some(start) => {
+                    let words = doc.as_str().unwrap_or("").split_whitespace();
+                    if !words
+                        .collect::<Vec<_>>()
+                        .join(" ")
+                        .starts_with(start.as_str())
+                    {
+                        bail!("{NOT_ARTICLES}: record {record} does not start with {start:?}");
+                    }
+                    format!("not-article-{record}")
+                }
+                None => i.to_string(),
+            };
             out.push(Item {
                 article,
-                story: i.to_string(),
-                topic: i.to_string(),
+                topic: story.clone(),
+                story,
                 dev: i < 100,
             });
         }
     }
     Ok(out)
+}
+
+/// The hand-labelled list of Multi-News documents that are not articles (see the file's header).
+const NOT_ARTICLES: &str = "xtask/data/multinews-not-articles.tsv";
+
+/// [`NOT_ARTICLES`]: record number → the document's first words.
+fn multinews_not_articles() -> Result<HashMap<u64, String>> {
+    let raw = include_str!("../data/multinews-not-articles.tsv");
+    let mut out = HashMap::new();
+    for (n, line) in raw.lines().enumerate() {
+        if line.starts_with('#') || line.trim().is_empty() {
+            continue;
+        }
+        let mut fields = line.split('\t');
+        let (Some(record), Some(_example), Some(start)) =
+            (fields.next(), fields.next(), fields.next())
+        else {
+            bail!(
+                "{NOT_ARTICLES}:{}: expected record, example, first words",
+                n + 1
+            );
+        };
+        let record: u64 = record
+            .parse()
+            .with_context(|| format!("{NOT_ARTICLES}:{}: bad record number", n + 1))?;
+        out.insert(record, start.to_owned());
+    }
+    Ok(out)
+}
+
+/// How the not-article check (`text::not_article`) agrees with the gold: on Multi-News against
+/// the hand-labelled list; on the other corpora every flag is a false one.
+fn not_article_line(name: &str, items: &[Item]) -> String {
+    let gold = |i: &Item| i.story.starts_with("not-article-");
+    let flagged = |i: &Item| text::not_article(&i.article.text).is_some();
+    let both = items.iter().filter(|i| gold(i) && flagged(i)).count();
+    let start = |i: &&Item| i.article.text.chars().take(30).collect::<String>();
+    let missed: Vec<String> = items
+        .iter()
+        .filter(|i| gold(i) != flagged(i))
+        .map(|i| {
+            format!(
+                "{} {:?}",
+                if gold(i) { "missed" } else { "wrongly" },
+                start(&i)
+            )
+        })
+        .collect();
+    format!(
+        "{name}: {} labelled, {} flagged, {both} both{}{}",
+        items.iter().filter(|i| gold(i)).count(),
+        items.iter().filter(|i| flagged(i)).count(),
+        if missed.is_empty() { "" } else { ": " },
+        missed.join(", ")
+    )
 }
 
 /// The allsides-dev articles in file order, dated, with their outlet; gold = the AllSides story,
@@ -447,6 +518,11 @@ pub fn run(args: &[String]) -> Result<()> {
         }
     }
     println!("batch time (one thread): {}", timing.join(", "));
+    let flags: Vec<String> = corpora
+        .iter()
+        .map(|(name, items)| not_article_line(name, items))
+        .collect();
+    println!("not articles (text::not_article): {}", flags.join("; "));
     println!();
     for (consolidate, pass) in [(true, "online, then consolidate()"), (false, "online only")] {
         println!("story clustering, BCubed, stories::Config::default(), {order}, {pass}");

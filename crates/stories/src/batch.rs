@@ -1207,59 +1207,25 @@ fn shared_rarity(a: &Doc, b: &Doc) -> f32 {
         .sum()
 }
 
-/// Lower-case phrases of site furniture: archive notices, share and subscribe prompts, player
-/// and cookie messages. A page made mostly of these tells no story of its own.
-const BOILERPLATE: [&str; 26] = [
-    "tweet location",
-    "learn more",
-    "twitter status",
-    "copying the code below",
-    "internet archive",
-    "wayback machine",
-    "crawl",
-    "tweet with a location",
-    "your tweets",
-    "javascript",
-    "your browser does not support",
-    "media playback is unsupported",
-    "interactive transcript could not be loaded",
-    "video has been rented",
-    "newsletter",
-    "subscribe",
-    "cookies",
-    "opens in new window",
-    "all rights reserved",
-    "privacy policy",
-    "terms of use",
-    "terms of service",
-    "click here",
-    "reprints",
-    "non-commercial use",
-    "sign up",
-];
-
-/// Share of the sentences of `text` that hold a `BOILERPLATE` phrase (0 for no sentences).
+/// Share of the sentences of `text` that are site furniture (`text::furniture_phrase`; 0 for no
+/// sentences).
 pub fn boilerplate_share(text: &str) -> f32 {
     strip_boilerplate(text).1
 }
 
-/// The sentences of `text` without a [`BOILERPLATE`] phrase, joined by blank lines, and the
-/// share of sentences left out.
+/// The sentences of `text` that are not site furniture, joined by blank lines, and the share of
+/// sentences left out.
 fn strip_boilerplate(text: &str) -> (String, f32) {
-    let lower = text.to_ascii_lowercase();
-    let sentences = text::sentences(text);
+    let sentences = text::furniture_sentences(text);
     if sentences.is_empty() {
         return (text.to_owned(), 0.0);
     }
     let mut kept = String::with_capacity(text.len());
     let mut hits = 0;
-    for s in &sentences {
-        let furniture = lower
-            .get(s.start..s.end)
-            .is_some_and(|t| BOILERPLATE.iter().any(|p| t.contains(p)));
-        if furniture {
+    for (s, furniture) in &sentences {
+        if *furniture {
             hits += 1;
-        } else if let Some(t) = text.get(s.start..s.end) {
+        } else if let Some(t) = text.get(s.clone()) {
             if !kept.is_empty() {
                 kept.push_str("\n\n");
             }

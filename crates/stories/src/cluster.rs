@@ -199,6 +199,8 @@ struct Scratch {
 struct Prepared {
     features: Features,
     fingerprint: Fingerprint,
+    /// Why the article is not an article (`text::not_article`): it is then not clustered.
+    not_article: Option<String>,
 }
 
 impl Prepared {
@@ -214,6 +216,7 @@ impl Prepared {
         Prepared {
             features,
             fingerprint,
+            not_article: text::not_article(&article.text),
         }
     }
 }
@@ -380,10 +383,16 @@ impl Clusterer {
         let Prepared {
             features: f,
             fingerprint: fp,
+            not_article,
         } = prepared;
         let mut warnings = Vec::new();
-        if f.words == 0 {
-            warnings.push("empty article: not clustered".to_owned());
+        let left_out = if f.words == 0 {
+            Some("empty article".to_owned())
+        } else {
+            not_article.map(|reason| format!("not an article ({reason})"))
+        };
+        if let Some(why) = left_out {
+            warnings.push(format!("{why}: not clustered"));
             return Assignment {
                 story: None,
                 new_story: false,

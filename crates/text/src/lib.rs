@@ -33,6 +33,7 @@ use std::ops::Range;
 
 mod credits;
 mod dateline;
+mod furniture;
 mod language;
 mod normalize;
 mod paragraphs;
@@ -42,6 +43,7 @@ mod tokens;
 
 pub use credits::credit_line;
 pub use dateline::{Dateline, dateline, looks_like_headline};
+pub use furniture::{furniture_phrase, furniture_sentences, not_article};
 pub use language::language;
 pub use normalize::{Normalized, normalize};
 pub use paragraphs::paragraphs;
