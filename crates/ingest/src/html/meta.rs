@@ -966,6 +966,14 @@ mod tests {
             Some("2024-03-05T00:00:00+00:00"),
             &[],
         );
+        // The Wayback Machine's toolbar shows the day of the capture, not of the article.
+        check_date(
+            r#"<div id="wm-ipp-base"><div id="wm-ipp"><span class="date">10 Nov 2013</span></div></div>
+            <h1>Bridge</h1><p>The harbour bridge reopened on Tuesday.</p>"#,
+            url,
+            None,
+            &[],
+        );
         // A layout class naming the sidebar wraps the article too.
         check_date(
             r#"<div class="layout-right-sidebar"><h1>Bridge</h1><span class="date">5.3.2024</span></div>"#,
