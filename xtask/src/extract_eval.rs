@@ -171,6 +171,28 @@ fn extract_body(page: &Page) -> String {
 }
 
 /// `cargo xtask eval-extract [--worst N] [--dump DIR] [--split dev|test|all] [--show ID]`
+/// `--meta`: one tab-separated row per page (id, host, outlet, title, authors, day, url) for
+/// checking titles, outlets and authors by hand; the benchmark has no gold for them.
+fn meta_table() -> Result<()> {
+    println!("id\toutlet\ttitle\tauthors\tpublished\turl");
+    for page in load()? {
+        match ingest::html::extract(&page.html, &page.id, Some(&page.url)) {
+            Ok(d) => println!(
+                "{}\t{}\t{}\t{}\t{}\t{}",
+                &page.id[..12],
+                d.outlet.unwrap_or_default(),
+                d.title.unwrap_or_default(),
+                d.authors.join("; "),
+                d.published.map(|p| p.to_rfc3339()).unwrap_or_default(),
+                page.url
+            ),
+            Err(e) => println!("{}\terror: {e}\t\t\t\t{}", &page.id[..12], page.url),
+        }
+    }
+    Ok(())
+}
+
+/// `cargo xtask eval-extract [--split dev|test|all] [--worst N] [--dump DIR] [--show ID] [--meta]`
 pub fn eval_task(args: &[String]) -> Result<()> {
     let mut worst = 10usize;
     let mut dump: Option<PathBuf> = None;
@@ -185,6 +207,7 @@ pub fn eval_task(args: &[String]) -> Result<()> {
                 return show(prefix);
             }
             "--split" => only = Some(it.next().context("--split needs dev, test or all")?.clone()),
+            "--meta" => return meta_table(),
             other => bail!("unknown argument {other:?}"),
         }
     }

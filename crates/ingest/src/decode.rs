@@ -13,6 +13,9 @@ pub(crate) fn decode(
     bytes: &[u8],
     declared: Option<&'static Encoding>,
 ) -> (String, Option<String>) {
+    if let Some(wide) = Wide::of(bytes) {
+        return wide.decode(bytes);
+    }
     if let Some((encoding, bom)) = Encoding::for_bom(bytes) {
         let (text, _) = encoding.decode_without_bom_handling(&bytes[bom..]);
         return (text.into_owned(), None);
@@ -40,6 +43,95 @@ pub(crate) fn decode(
         )
     };
     (text.into_owned(), Some(warning))
+}
+
+/// UTF-16 and UTF-32, told by a byte order mark or, without one, by the NUL bytes around a
+/// leading `<` or `{` (an XML feed, a JSON document). `encoding_rs` has no UTF-32 (the WHATWG
+/// standard dropped it), so it is decoded here.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Wide {
+    Utf16Le,
+    Utf16Be,
+    Utf32Le,
+    Utf32Be,
+}
+
+impl Wide {
+    /// The wide encoding `bytes` start in, if any.
+    pub(crate) fn of(bytes: &[u8]) -> Option<Wide> {
+        let lead = |b: u8| b == b'<' || b == b'{' || b == b'[';
+        match bytes {
+            [0xFF, 0xFE, 0, 0, ..] => Some(Wide::Utf32Le),
+            [0, 0, 0xFE, 0xFF, ..] => Some(Wide::Utf32Be),
+            [0xFF, 0xFE, ..] => Some(Wide::Utf16Le),
+            [0xFE, 0xFF, ..] => Some(Wide::Utf16Be),
+            [c, 0, 0, 0, ..] if lead(*c) => Some(Wide::Utf32Le),
+            [0, 0, 0, c, ..] if lead(*c) => Some(Wide::Utf32Be),
+            [c, 0, d, 0, ..] if lead(*c) && *d != 0 => Some(Wide::Utf16Le),
+            [0, c, 0, d, ..] if lead(*c) && *d != 0 => Some(Wide::Utf16Be),
+            _ => None,
+        }
+    }
+
+    fn name(self) -> &'static str {
+        match self {
+            Wide::Utf16Le => "utf-16le",
+            Wide::Utf16Be => "utf-16be",
+            Wide::Utf32Le => "utf-32le",
+            Wide::Utf32Be => "utf-32be",
+        }
+    }
+
+    /// The text, without its byte order mark; a warning names the first bad code unit.
+    pub(crate) fn decode(self, bytes: &[u8]) -> (String, Option<String>) {
+        let (text, bad) = match self {
+            Wide::Utf16Le | Wide::Utf16Be => {
+                let encoding = if self == Wide::Utf16Le {
+                    encoding_rs::UTF_16LE
+                } else {
+                    encoding_rs::UTF_16BE
+                };
+                let body = Encoding::for_bom(bytes).map_or(bytes, |(_, n)| &bytes[n..]);
+                let (text, bad) = encoding.decode_without_bom_handling(body);
+                (text.into_owned(), bad.then_some(None))
+            }
+            Wide::Utf32Le | Wide::Utf32Be => {
+                let mut text = String::with_capacity(bytes.len() / 4);
+                let mut bad = None;
+                for (i, unit) in bytes.chunks(4).enumerate() {
+                    let c = match unit {
+                        [a, b, c, d] if self == Wide::Utf32Le => {
+                            u32::from_le_bytes([*a, *b, *c, *d])
+                        }
+                        [a, b, c, d] => u32::from_be_bytes([*a, *b, *c, *d]),
+                        _ => u32::MAX,
+                    };
+                    if i == 0 && c == 0xFEFF {
+                        continue;
+                    }
+                    match char::from_u32(c) {
+                        Some(c) => text.push(c),
+                        None => {
+                            bad.get_or_insert(i * 4);
+                            text.push('\u{FFFD}');
+                        }
+                    }
+                }
+                (text, bad.map(Some))
+            }
+        };
+        let warning = bad.map(|at| match at {
+            Some(at) => format!(
+                "invalid {} at byte {at}; bad code units replaced with U+FFFD",
+                self.name()
+            ),
+            None => format!(
+                "invalid {}; bad code units replaced with U+FFFD",
+                self.name()
+            ),
+        });
+        (text, warning)
+    }
 }
 
 /// The charset an HTML or XML document declares in its first bytes (`<meta charset>`,
@@ -84,6 +176,45 @@ mod tests {
             ),
             None => assert_eq!(got_warning, None),
         }
+    }
+
+    #[test]
+    fn utf16_and_utf32_with_and_without_bom() {
+        fn wide(text: &str, le: bool, four: bool, bom: bool) -> Vec<u8> {
+            let mut out = Vec::new();
+            for c in bom.then_some('\u{FEFF}').into_iter().chain(text.chars()) {
+                if four {
+                    let n = c as u32;
+                    out.extend(if le { n.to_le_bytes() } else { n.to_be_bytes() });
+                } else {
+                    for u in c.encode_utf16(&mut [0; 2]) {
+                        out.extend(if le { u.to_le_bytes() } else { u.to_be_bytes() });
+                    }
+                }
+            }
+            out
+        }
+        let xml = "<rss><title>Caf\u{e9} \u{1F30A}</title></rss>";
+        for le in [true, false] {
+            for four in [true, false] {
+                for bom in [true, false] {
+                    let bytes = wide(xml, le, four, bom);
+                    assert!(Wide::of(&bytes).is_some(), "{le} {four} {bom}");
+                    assert_eq!(decode(&bytes, None), (xml.to_owned(), None));
+                }
+            }
+        }
+        let mut bad = wide("<a>", true, true, false);
+        bad.extend([0, 0, 0x11, 0]);
+        let (text, warning) = decode(&bad, None);
+        assert_eq!(text, "<a>\u{FFFD}");
+        assert_eq!(
+            warning.as_deref(),
+            Some("invalid utf-32le at byte 12; bad code units replaced with U+FFFD")
+        );
+        // Plain ASCII and UTF-8 are not wide.
+        assert_eq!(Wide::of(b"<rss>"), None);
+        assert_eq!(Wide::of("{\"a\": 1}".as_bytes()), None);
     }
 
     #[test]

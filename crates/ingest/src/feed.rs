@@ -1,9 +1,17 @@
-//! RSS 2.0, RSS 1.0 (RDF) and Atom feeds: each item or entry an article, numbered from 1.
+//! RSS 2.0, RSS 1.0 (RDF), Atom and JSON Feed 1.0/1.1: each item or entry an article,
+//! numbered from 1, in UTF-8, UTF-16 or UTF-32 (with or without a byte order mark).
 //!
-//! The full content (`content:encoded`, Atom `content`) is used when the feed carries it,
-//! otherwise the summary (`description`, Atom `summary`), marked `summary_only` with a warning.
-//! A broken item is reported with its number and the parser starts again at the next item, so
-//! one bad item never costs the others.
+//! The full content (`content:encoded`, Atom `content`, JSON `content_html`/`content_text`) is
+//! used when the feed carries it, otherwise the summary (`description`, Atom `summary`,
+//! `media:description` of a media-only entry, JSON `summary`), marked `summary_only` with a
+//! warning. The channel's language (`<language>`, `xml:lang`, JSON `language`) is the items'
+//! unless an item says its own. A broken item is reported with its number and the parser
+//! starts again at the next item, so one bad item never costs the others.
+//!
+//! Hand-written on `quick-xml` rather than on the `feed-rs` crate: `feed-rs` parses a whole
+//! feed into its model or fails it whole, so one broken item would cost every other one and
+//! the error could not name the item; here each item is an article or an error with its
+//! number and byte offset.
 
 use quick_xml::Reader;
 use quick_xml::events::{BytesStart, Event};
@@ -13,6 +21,9 @@ use crate::{Article, Draft, ReadError, Source, dates, decode, markup};
 /// Reads every item of the feed in `bytes`; `path` names it in sources and messages.
 pub(crate) fn read(path: &str, bytes: &[u8]) -> Vec<Result<Article, ReadError>> {
     let (text, warning) = decode::decode(bytes, decode::declared_charset(bytes));
+    if text.trim_start().starts_with('{') {
+        return json_feed(path, &text, warning);
+    }
     let mut parser = Parser {
         path,
         warning,
@@ -39,6 +50,10 @@ struct Parser<'p> {
     /// The feed's own title, from `<channel><title>` or `<feed><title>`.
     outlet: Option<String>,
     channel_title: Option<String>,
+    /// The channel's `<language>` or the feed's `xml:lang`, as an ISO 639 code.
+    language: Option<String>,
+    /// Text of the channel's `<language>` element being read.
+    channel_language: Option<String>,
     /// Items seen so far; the number of the current one.
     items: u64,
     item: Option<Item>,
@@ -58,6 +73,7 @@ struct Item {
     authors: Vec<String>,
     published: Option<String>,
     updated: Option<String>,
+    language: Option<String>,
 }
 
 /// A child element of an item whose text is being collected.
@@ -168,11 +184,24 @@ impl Parser<'_> {
     }
 
     fn open(&mut self, e: &BytesStart<'_>, name: &str, empty: bool) {
+        let lang = || {
+            e.attributes()
+                .flatten()
+                .find(|a| a.key.as_ref().eq_ignore_ascii_case("xml:lang"))
+                .and_then(|a| language_code(&a.value))
+        };
         if self.item.is_none() {
             if !empty && (name == "item" || name == "entry") {
                 self.items += 1;
-                self.item = Some(Item::default());
+                self.item = Some(Item {
+                    language: lang(),
+                    ..Item::default()
+                });
                 self.item_depth = self.stack.len();
+            } else if matches!(name, "feed" | "channel" | "rss" | "rdf:rdf")
+                && let Some(l) = lang()
+            {
+                self.language = Some(l);
             }
             return;
         }
@@ -248,6 +277,15 @@ impl Parser<'_> {
                 field.nested_name.get_or_insert_default().push_str(s);
             }
         } else if self.item.is_none()
+            && self
+                .stack
+                .last()
+                .is_some_and(|n| n == "language" || n == "dc:language")
+            && self.stack.len() >= 2
+            && self.stack[self.stack.len() - 2] == "channel"
+        {
+            self.channel_language.get_or_insert_default().push_str(s);
+        } else if self.item.is_none()
             && self.outlet.is_none()
             && self.stack.last().is_some_and(|n| n == "title")
             && self.stack.len() >= 2
@@ -266,8 +304,12 @@ impl Parser<'_> {
         if let Some(title) = self.channel_title.take() {
             self.outlet = Some(title.trim().to_owned()).filter(|t| !t.is_empty());
         }
+        if let Some(l) = self.channel_language.take() {
+            self.language = language_code(&l).or(self.language.take());
+        }
         let mut draft = Draft {
             outlet: self.outlet.clone(),
+            language: item.language.or_else(|| self.language.clone()),
             title: item.title.map(|t| markup::strip(&t).text),
             authors: item.authors,
             warnings: self.warning.iter().cloned().collect(),
@@ -319,7 +361,18 @@ fn assign(item: &mut Item, field: Field) {
         "title" => item.title = Some(text),
         "link" if item.link.is_none() => item.link = Some(text),
         "guid" | "id" => item.guid = Some(text.trim().to_owned()),
-        "description" | "summary" | "dc:description" => item.summary = Some(text),
+        "description" | "summary" | "dc:description" | "media:description" => {
+            item.summary = Some(text)
+        }
+        // YouTube's Atom entries hold only a media group: its description is the summary.
+        "media:group" if item.summary.is_none() => {
+            let inner = text
+                .split_once("<media:description>")
+                .and_then(|(_, rest)| rest.split_once("</media:description>"))
+                .map(|(d, _)| d.to_owned());
+            item.summary = inner.filter(|d| !d.trim().is_empty());
+        }
+        "dc:language" | "language" => item.language = language_code(&text),
         "content:encoded" => item.content = Some(text),
         "content" if !external => {
             item.content = Some(text);
@@ -341,6 +394,119 @@ fn assign(item: &mut Item, field: Field) {
         "updated" | "modified" | "dcterms:modified" => item.updated = Some(text),
         _ => {}
     }
+}
+
+/// `en-US`, `en_gb`, `DE` → the ISO 639 code; None for anything that is not one.
+fn language_code(tag: &str) -> Option<String> {
+    let primary = tag.trim().split(['-', '_']).next()?;
+    ((2..=3).contains(&primary.len()) && primary.bytes().all(|b| b.is_ascii_alphabetic()))
+        .then(|| primary.to_ascii_lowercase())
+}
+
+/// A JSON Feed (https://jsonfeed.org, versions 1.0 and 1.1): the feed's `title` is the
+/// outlet, its `language` the items'; each item an article (`content_html`, else
+/// `content_text`, else `summary` as a summary), or an error naming the item.
+fn json_feed(path: &str, text: &str, warning: Option<String>) -> Vec<Result<Article, ReadError>> {
+    let bad = |location: String, message: String| Err(ReadError::BadInput { location, message });
+    let feed: serde_json::Value = match serde_json::from_str(text) {
+        Ok(v) => v,
+        Err(e) => {
+            return vec![bad(
+                path.to_owned(),
+                format!(
+                    "broken json feed at line {} column {}: {}",
+                    e.line(),
+                    e.column(),
+                    crate::input::lower(&e.to_string())
+                ),
+            )];
+        }
+    };
+    let str_of = |v: &serde_json::Value, key: &str| {
+        v.get(key)
+            .and_then(|s| s.as_str())
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_owned)
+    };
+    let Some(items) = feed.get("items").and_then(|i| i.as_array()) else {
+        return vec![bad(
+            path.to_owned(),
+            "json feed has no \"items\" list".into(),
+        )];
+    };
+    if items.is_empty() {
+        return vec![bad(path.to_owned(), "feed has no items".into())];
+    }
+    let outlet = str_of(&feed, "title");
+    let language = str_of(&feed, "language").and_then(|l| language_code(&l));
+    // 1.1 `authors`, 1.0 `author`: objects with a `name`.
+    let authors_of = |v: &serde_json::Value| -> Vec<String> {
+        let one = v.get("author").into_iter();
+        let many = v
+            .get("authors")
+            .and_then(|a| a.as_array())
+            .into_iter()
+            .flatten();
+        many.chain(one)
+            .filter_map(|a| str_of(a, "name"))
+            .take(10)
+            .collect()
+    };
+    let feed_authors = authors_of(&feed);
+    let mut out = Vec::with_capacity(items.len());
+    for (i, item) in items.iter().enumerate() {
+        let n = i as u64 + 1;
+        if !item.is_object() {
+            out.push(bad(
+                format!("{path}#{n}"),
+                format!("item {n} of the json feed is not an object"),
+            ));
+            continue;
+        }
+        let mut draft = Draft {
+            outlet: outlet.clone(),
+            title: str_of(item, "title").map(|t| markup::strip(&t).text),
+            url: str_of(item, "url").or_else(|| str_of(item, "external_url")),
+            language: str_of(item, "language")
+                .and_then(|l| language_code(&l))
+                .or_else(|| language.clone()),
+            warnings: warning.iter().cloned().collect(),
+            ..Draft::default()
+        };
+        draft.authors = authors_of(item);
+        if draft.authors.is_empty() {
+            draft.authors = feed_authors.clone();
+        }
+        draft.body = if let Some(html) = str_of(item, "content_html") {
+            body(&html, false)
+        } else if let Some(text) = str_of(item, "content_text") {
+            text
+        } else if let Some(summary) = str_of(item, "summary") {
+            draft.summary_only = true;
+            draft
+                .warnings
+                .push("the feed carries only a summary of this article".into());
+            body(&summary, false)
+        } else {
+            String::new()
+        };
+        for key in ["date_published", "date_modified"] {
+            if let Some(date) = str_of(item, key) {
+                match dates::parse(&date) {
+                    Some(d) => {
+                        draft.published = Some(d);
+                        break;
+                    }
+                    None => draft
+                        .warnings
+                        .push(format!("could not read the date {date:?}")),
+                }
+            }
+        }
+        out.push(draft.finish(Source::record(path, n)));
+    }
+    out
 }
 
 /// The text of an item's content or summary: HTML is stripped, plain text kept.
@@ -466,6 +632,112 @@ mod tests {
         let a = got[0].as_ref().unwrap();
         assert_eq!(a.outlet.as_deref(), Some("Valley Post"));
         assert!(a.summary_only);
+    }
+
+    #[test]
+    fn json_feed() {
+        let feed = r#"{"version": "https://jsonfeed.org/version/1.1", "title": "Harbour Gazette",
+            "language": "en-GB", "authors": [{"name": "Gazette Desk"}],
+            "items": [
+              {"id": "1", "url": "https://gazette.example/ferry", "title": "Ferry resumes",
+               "content_html": "<p>The ferry resumed.</p><p>Crowds cheered.</p>",
+               "date_published": "2026-03-04T10:15:00+01:00",
+               "authors": [{"name": "Ana Ruiz"}, {"name": "Tom Hale"}]},
+              {"id": "2", "title": "Tide tables", "content_text": "High tide at noon.", "language": "cy"},
+              "not an item",
+              {"id": "4", "title": "Storm", "summary": "A storm is coming."},
+              {"id": "5", "title": "Empty"}
+            ]}"#;
+        let got = check(
+            feed,
+            &[
+                Ok("Ferry resumes"),
+                Ok("Tide tables"),
+                Err("f.xml#3: item 3 of the json feed is not an object"),
+                Ok("Storm"),
+                Err("f.xml#5: no article text"),
+            ],
+        );
+        let a = got[0].as_ref().unwrap();
+        assert_eq!(a.outlet.as_deref(), Some("Harbour Gazette"));
+        assert_eq!(a.url.as_deref(), Some("https://gazette.example/ferry"));
+        assert_eq!(a.authors, ["Ana Ruiz", "Tom Hale"]);
+        assert_eq!(a.language.as_deref(), Some("en"));
+        assert_eq!(a.text, "The ferry resumed.\n\nCrowds cheered.");
+        assert_eq!(
+            a.published.unwrap().to_rfc3339(),
+            "2026-03-04T10:15:00+01:00"
+        );
+        assert_eq!(a.source, Source::record("f.xml", 1));
+        let b = got[1].as_ref().unwrap();
+        assert_eq!(b.language.as_deref(), Some("cy"));
+        assert_eq!(b.authors, ["Gazette Desk"]);
+        assert!(got[3].as_ref().unwrap().summary_only);
+        // Version 1.0 names one `author`.
+        let v1 = r#"{"version": "https://jsonfeed.org/version/1", "title": "Post",
+            "items": [{"id": "a", "title": "Mill", "content_text": "The mill closed.",
+            "author": {"name": "Lee Park"}}]}"#;
+        let got = check(v1, &[Ok("Mill")]);
+        assert_eq!(got[0].as_ref().unwrap().authors, ["Lee Park"]);
+        check(
+            r#"{"version": "https://jsonfeed.org/version/1.1", "items": [{"id": 1,}]}"#,
+            &[Err("f.xml: broken json feed at line 1 column")],
+        );
+        check(
+            r#"{"version": "https://jsonfeed.org/version/1.1", "title": "x"}"#,
+            &[Err("f.xml: json feed has no \"items\" list")],
+        );
+    }
+
+    #[test]
+    fn utf16_and_utf32_feeds() {
+        let xml = r#"<?xml version="1.0" encoding="UTF-16"?><rss><channel><title>Café Post</title>
+<item><title>Crème brûlée</title><description>Sweet.</description></item></channel></rss>"#;
+        let utf16_bom: Vec<u8> = [0xFE, 0xFF]
+            .into_iter()
+            .chain(xml.encode_utf16().flat_map(u16::to_be_bytes))
+            .collect();
+        let utf16: Vec<u8> = xml.encode_utf16().flat_map(u16::to_le_bytes).collect();
+        let utf32: Vec<u8> = xml.chars().flat_map(|c| (c as u32).to_le_bytes()).collect();
+        for bytes in [utf16_bom, utf16, utf32] {
+            let got = read("f.xml", &bytes);
+            assert_eq!(got.len(), 1);
+            let a = got[0].as_ref().unwrap();
+            assert_eq!(a.title.as_deref(), Some("Crème brûlée"));
+            assert_eq!(a.outlet.as_deref(), Some("Café Post"));
+            assert_eq!(a.text, "Sweet.");
+        }
+    }
+
+    #[test]
+    fn channel_language_goes_to_items() {
+        let rss = r#"<rss><channel><title>G</title><language>de-DE</language>
+<item><title>Eins</title><description>Erster.</description></item>
+<item><title>Two</title><dc:language>en</dc:language><description>Second.</description></item>
+</channel></rss>"#;
+        let got = check(rss, &[Ok("Eins"), Ok("Two")]);
+        assert_eq!(got[0].as_ref().unwrap().language.as_deref(), Some("de"));
+        assert_eq!(got[1].as_ref().unwrap().language.as_deref(), Some("en"));
+        let atom = r#"<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="fr"><title>C</title>
+<entry><title>Un</title><summary>Premier.</summary></entry>
+<entry xml:lang="it"><title>Due</title><summary>Secondo.</summary></entry></feed>"#;
+        let got = check(atom, &[Ok("Un"), Ok("Due")]);
+        assert_eq!(got[0].as_ref().unwrap().language.as_deref(), Some("fr"));
+        assert_eq!(got[1].as_ref().unwrap().language.as_deref(), Some("it"));
+    }
+
+    #[test]
+    fn media_only_entries_read_their_description() {
+        let feed = r#"<feed xmlns="http://www.w3.org/2005/Atom" xmlns:media="http://search.yahoo.com/mrss/">
+<title>Harbour TV</title><entry><title>Ferry at dawn</title>
+<link rel="alternate" href="https://video.example/watch?v=1"/>
+<media:group><media:title>Ferry at dawn</media:title>
+<media:description>The first ferry of the season crosses the bay.</media:description></media:group>
+</entry></feed>"#;
+        let got = check(feed, &[Ok("Ferry at dawn")]);
+        let a = got[0].as_ref().unwrap();
+        assert!(a.summary_only);
+        assert_eq!(a.text, "The first ferry of the season crosses the bay.");
     }
 
     #[test]

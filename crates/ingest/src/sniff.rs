@@ -42,10 +42,11 @@ pub(crate) fn extension(name: &str) -> String {
     }
 }
 
-/// The offset of the first NUL byte, the mark of a binary file, unless the text is UTF-16 with a
-/// byte order mark (which has NULs in every other byte and is decoded as text).
+/// The offset of the first NUL byte, the mark of a binary file, unless the text is UTF-16 or
+/// UTF-32 (with a byte order mark, or starting with `<`, `{` or `[`), which has NULs between
+/// its characters and is decoded as text.
 pub(crate) fn binary(prefix: &[u8]) -> Option<usize> {
-    if prefix.starts_with(&[0xff, 0xfe]) || prefix.starts_with(&[0xfe, 0xff]) {
+    if crate::decode::Wide::of(prefix).is_some() {
         return None;
     }
     memchr::memchr(0, prefix)
@@ -54,6 +55,11 @@ pub(crate) fn binary(prefix: &[u8]) -> Option<usize> {
 /// The format of an input that starts with `prefix` and has extension `ext` (lower case, no
 /// dot, `.gz` already looked through).
 pub(crate) fn format(prefix: &[u8], ext: &str) -> Format {
+    // UTF-16 and UTF-32 are sniffed as the text they hold.
+    if let Some(wide) = crate::decode::Wide::of(prefix) {
+        let (text, _) = wide.decode(&prefix[..prefix.len() - prefix.len() % 4]);
+        return format(text.as_bytes(), ext);
+    }
     if prefix.starts_with(b"WARC/") || ext == "warc" || ext == "arc" && prefix.starts_with(b"WARC")
     {
         return Format::Warc;
@@ -65,6 +71,10 @@ pub(crate) fn format(prefix: &[u8], ext: &str) -> Format {
         _ => {}
     }
     match body.first() {
+        // A JSON Feed (https://jsonfeed.org/version/1.1) is a feed, not an article record.
+        Some(b'{') if memchr::memmem::find(body, b"jsonfeed.org/version/").is_some() => {
+            Format::Feed
+        }
         Some(b'{') => {
             // One complete object on the first line, and more lines like it, is JSON lines;
             // a pretty-printed object is one JSON document (which falls back to lines anyway).
@@ -166,6 +176,27 @@ mod tests {
         check("{\"text\": \"a\"}\n", "a.jsonl.gz", Format::Jsonl);
         let long = format!("{{\"text\": \"{}", "a".repeat(5000));
         check(&long, "a.json", Format::Jsonl);
+        check(
+            "{\"version\": \"https://jsonfeed.org/version/1.1\", \"items\": []}",
+            "feed.json",
+            Format::Feed,
+        );
+    }
+
+    #[test]
+    fn wide_feeds_are_feeds_not_binary() {
+        let xml = "<?xml version=\"1.0\" encoding=\"utf-16\"?><rss><channel>";
+        let utf16_bom: Vec<u8> = [0xFF, 0xFE]
+            .into_iter()
+            .chain(xml.encode_utf16().flat_map(u16::to_le_bytes))
+            .collect();
+        let utf32_be: Vec<u8> = xml.chars().flat_map(|c| (c as u32).to_be_bytes()).collect();
+        for bytes in [utf16_bom, utf32_be] {
+            assert_eq!(binary(&bytes), None);
+            assert_eq!(format(&bytes, "xml"), Format::Feed);
+        }
+        // A NUL after anything else is still binary.
+        assert_eq!(binary(b"GIF89a\0\0"), Some(6));
     }
 
     #[test]

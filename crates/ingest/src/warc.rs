@@ -1,6 +1,9 @@
 //! WARC archives (1.0 and 1.1; per-record gzip is undone by the input layer, since a `.warc.gz`
 //! is a multi-member gzip stream): every `response` or `resource` record holding an HTML page
-//! is an article, numbered by its record number in the file.
+//! is an article, numbered by its record number in the file, and so is every `conversion`
+//! record of a WET file (Common Crawl's extracted text: one line a paragraph). A file that
+//! gives no article and no error ends with one error saying how many records of each kind it
+//! held and why none was read.
 //!
 //! Records are streamed: only one record's content, bounded by the size limit, is in memory at
 //! a time. HTTP chunked transfer coding and gzip or deflate content coding are undone. A truncated
@@ -27,6 +30,10 @@ pub(crate) struct Records<R> {
     done: bool,
     /// Offsets count bytes after gzip was undone, and messages say so.
     gzipped: bool,
+    /// Articles and errors given so far; when both stay at zero the end says why.
+    given: u64,
+    /// Records that held no article, by why ("request", "response not html"), in order.
+    skipped: Vec<(String, u64)>,
 }
 
 /// How a record's header says to treat its content.
@@ -48,6 +55,38 @@ impl<R: BufRead> Records<R> {
             limit,
             done: false,
             gzipped: false,
+            given: 0,
+            skipped: Vec::new(),
+        }
+    }
+
+    fn skipped(&mut self, why: &str) {
+        match self.skipped.iter_mut().find(|(w, _)| w == why) {
+            Some((_, n)) => *n += 1,
+            None => self.skipped.push((why.to_owned(), 1)),
+        }
+    }
+
+    /// The error that ends a file which gave nothing: how many records, of which kinds.
+    fn nothing_read(&self) -> ReadError {
+        let message = if self.record == 0 {
+            "the warc file holds no records".to_owned()
+        } else {
+            let kinds: Vec<String> = self
+                .skipped
+                .iter()
+                .map(|(why, n)| format!("{n} {why}"))
+                .collect();
+            format!(
+                "no html page or text conversion in the warc file's {} record{} ({}); nothing was read",
+                self.record,
+                if self.record == 1 { "" } else { "s" },
+                kinds.join(", ")
+            )
+        };
+        ReadError::BadInput {
+            location: self.path.clone(),
+            message,
         }
     }
 
@@ -161,6 +200,7 @@ impl<R: BufRead> Records<R> {
         let wanted = match header.kind.as_str() {
             "response" => header.content_type.starts_with("application/http"),
             "resource" => header.content_type.contains("html"),
+            "conversion" => header.content_type.is_empty() || header.content_type.contains("text"),
             _ => false,
         };
         if !wanted || length > self.limit {
@@ -177,6 +217,13 @@ impl<R: BufRead> Records<R> {
                     ),
                 ));
             }
+            let why = match header.kind.as_str() {
+                "" => "without a warc-type".to_owned(),
+                "response" => "response not http".to_owned(),
+                "resource" => "resource not html".to_owned(),
+                kind => kind.to_owned(),
+            };
+            self.skipped(&why);
             return Ok(Some(None));
         }
         let mut content = Vec::with_capacity(length.min(1 << 20) as usize);
@@ -188,16 +235,33 @@ impl<R: BufRead> Records<R> {
         if (got as u64) < length {
             return Err(self.truncated(start, got as u64, length));
         }
+        let location = format!("{}#{}", self.path, self.record);
+        if header.kind == "conversion" {
+            // One line a paragraph, the first usually the page's title.
+            let (text, _) = crate::decode::decode(&content, None);
+            let paragraphs: Vec<&str> = text
+                .lines()
+                .map(str::trim)
+                .filter(|l| !l.is_empty())
+                .collect();
+            let mut draft = crate::plain::read(&location, paragraphs.join("\n\n").as_bytes())?;
+            draft.url = header.target;
+            return draft
+                .finish(Source::record(self.path.clone(), self.record))
+                .map(|a| Some(Some(a)));
+        }
         let (payload, mut warnings, charset) = if header.kind == "response" {
             match http_payload(&content, self.limit) {
                 Ok(Some(found)) => found,
-                Ok(None) => return Ok(Some(None)),
+                Ok(None) => {
+                    self.skipped("response not an html page (or not a success)");
+                    return Ok(Some(None));
+                }
                 Err(message) => return Err(self.error(start, message)),
             }
         } else {
             (content, Vec::new(), None)
         };
-        let location = format!("{}#{}", self.path, self.record);
         let mut draft = crate::html::extract_with_charset(
             &payload,
             &location,
@@ -228,10 +292,22 @@ impl<R: BufRead> Iterator for Records<R> {
     fn next(&mut self) -> Option<Self::Item> {
         while !self.done {
             match self.next_record() {
-                Ok(None) => self.done = true,
+                Ok(None) => {
+                    self.done = true;
+                    if self.given == 0 {
+                        self.given = 1;
+                        return Some(Err(self.nothing_read()));
+                    }
+                }
                 Ok(Some(None)) => {}
-                Ok(Some(Some(article))) => return Some(Ok(article)),
-                Err(e) => return Some(Err(e)),
+                Ok(Some(Some(article))) => {
+                    self.given += 1;
+                    return Some(Ok(article));
+                }
+                Err(e) => {
+                    self.given += 1;
+                    return Some(Err(e));
+                }
             }
         }
         None
@@ -465,6 +541,88 @@ pub(crate) mod tests {
         assert_eq!(first.url.as_deref(), Some("https://a.example/1"));
         assert_eq!(first.source, Source::record("c.warc", 2));
         assert_eq!(got[2].as_ref().unwrap().source, Source::record("c.warc", 6));
+    }
+
+    #[test]
+    fn wet_conversion_records() {
+        let mut wet = record(
+            "warcinfo",
+            "",
+            "application/warc-fields",
+            b"software: test\r\n",
+        );
+        wet.extend(record(
+            "conversion",
+            "https://a.example/ferry",
+            "text/plain",
+            "Ferry service resumes\nThe ferry resumed on Tuesday.\nCrowds cheered at the quay.\n"
+                .as_bytes(),
+        ));
+        wet.extend(record(
+            "conversion",
+            "https://a.example/empty",
+            "text/plain",
+            b"  \n",
+        ));
+        let got = check(
+            &wet,
+            &[
+                Ok("The ferry resumed on Tuesday.\n\nCrowds cheered at the quay."),
+                Err("c.warc#3: no article text found"),
+            ],
+        );
+        let a = got[0].as_ref().unwrap();
+        assert_eq!(a.title.as_deref(), Some("Ferry service resumes"));
+        assert_eq!(a.url.as_deref(), Some("https://a.example/ferry"));
+        assert_eq!(a.source, Source::record("c.warc", 2));
+    }
+
+    #[test]
+    fn a_warc_without_pages_says_what_it_held() {
+        let mut warc = record(
+            "request",
+            "https://a.example/1",
+            "application/http; msgtype=request",
+            b"GET / HTTP/1.1\r\n\r\n",
+        );
+        warc.extend(record(
+            "request",
+            "https://a.example/2",
+            "application/http; msgtype=request",
+            b"GET /2 HTTP/1.1\r\n\r\n",
+        ));
+        warc.extend(record(
+            "metadata",
+            "https://a.example/1",
+            "application/warc-fields",
+            b"x: y\r\n",
+        ));
+        warc.extend(record(
+            "resource",
+            "https://a.example/a.png",
+            "image/png",
+            b"\x89PNG",
+        ));
+        warc.extend(response(
+            "https://a.example/css",
+            "Content-Type: text/css\r\n",
+            b"p {}",
+        ));
+        check(
+            &warc,
+            &[Err(
+                "c.warc: no html page or text conversion in the warc file's 5 records (2 request, 1 metadata, 1 resource not html, 1 response not an html page (or not a success)); nothing was read",
+            )],
+        );
+        check(b"", &[Err("c.warc: the warc file holds no records")]);
+        // A file that gave an article says nothing more.
+        let mut one = warc.clone();
+        one.extend(response(
+            "https://a.example/p",
+            "Content-Type: text/html\r\n",
+            b"<p>A page.</p>",
+        ));
+        check(&one, &[Ok("A page.")]);
     }
 
     #[test]

@@ -1,7 +1,9 @@
 //! Normalisation that never loses its way back: Unicode NFC, white space collapsed, the lines of a
 //! paragraph joined with one space, paragraphs separated by exactly `"\n\n"`, invisible characters
 //! (zero-width spaces, soft hyphens, byte-order marks, direction marks, control characters)
-//! dropped, and every other kind of space (no-break, narrow, ideographic) read as a space.
+//! dropped, the C1 controls U+0080–U+009F that a text decoded as Latin-1 instead of
+//! Windows-1252 carries read as the Windows-1252 characters they were (`\u{96}` is an en dash,
+//! as the HTML standard maps them), and every other kind of space (no-break, narrow, ideographic) read as a space.
 //!
 //! The result keeps the original and an alignment: every byte range of the normalised text maps to
 //! the range of the original it came from, so a quote found in the normalised text can be shown,
@@ -183,6 +185,9 @@ pub fn normalize(original: &str) -> Normalized {
                     }
                 }
                 if let Some(w) = &mut word {
+                    if c1_char(c).is_some() {
+                        w.special = true;
+                    }
                     w.soft_end = false;
                     w.hyphen_end = original[..end]
                         .strip_suffix('-')
@@ -270,16 +275,30 @@ fn classify(c: char) -> Class {
         };
     }
     match c {
-        '\n' | '\r' | '\u{0B}' | '\u{0C}' | '\u{85}' | '\u{2028}' => Class::LineBreak,
+        '\n' | '\r' | '\u{0B}' | '\u{0C}' | '\u{2028}' => Class::LineBreak,
         '\u{2029}' => Class::ParagraphBreak,
         '\u{AD}' | '\u{180E}' | '\u{200B}' | '\u{200E}' | '\u{200F}' | '\u{2060}' | '\u{FEFF}' => {
             Class::Invisible
         }
         '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' => Class::Invisible,
+        // Before white space: U+0085 is NEL there, but "…" in Windows-1252.
+        c if c1_char(c).is_some() => Class::Visible,
         c if c.is_whitespace() => Class::Space,
         c if c.is_control() => Class::Invisible,
         _ => Class::Visible,
     }
+}
+
+/// What a C1 control stands for when it came from Windows-1252 bytes decoded as Latin-1: the
+/// HTML standard's table for `&#x80;`–`&#x9F;` (U+0081, U+008D, U+008F, U+0090 and U+009D
+/// have no character there and stay invisible).
+fn c1_char(c: char) -> Option<char> {
+    const TABLE: [char; 32] = [
+        '€', '\0', '‚', 'ƒ', '„', '…', '†', '‡', 'ˆ', '‰', 'Š', '‹', 'Œ', '\0', 'Ž', '\0', '\0',
+        '‘', '’', '“', '”', '•', '–', '—', '˜', '™', 'š', '›', 'œ', '\0', 'ž', 'Ÿ',
+    ];
+    let i = (c as u32).checked_sub(0x80)?;
+    TABLE.get(i as usize).copied().filter(|&m| m != '\0')
 }
 
 struct Builder<'a> {
@@ -304,6 +323,15 @@ impl Builder<'_> {
         for (i, c) in s.char_indices() {
             let pos = w.start + i;
             if classify(c) != Class::Visible {
+                continue;
+            }
+            if let Some(m) = c1_char(c) {
+                if let Some(u) = unit.take() {
+                    self.unit(&buf, u);
+                    buf.clear();
+                }
+                let mut tmp = [0u8; 4];
+                self.push_exact(m.encode_utf8(&mut tmp), pos..pos + c.len_utf8(), false);
                 continue;
             }
             if let Some(u) = unit.as_ref().filter(|_| is_boundary(c)) {
@@ -404,6 +432,20 @@ mod tests {
         assert_eq!(n.text, expected, "normalising {input:?}");
         assert_eq!(n.original, input);
         assert_round_trip(&n);
+    }
+
+    #[test]
+    fn c1_controls_read_as_windows_1252() {
+        // Multi-News: "subjects\x96the" was cited as "subjectsthe".
+        check("subjects\u{96}the researchers", "subjects–the researchers");
+        check("information\u{97}shapes", "information—shapes");
+        check("\u{93}Yes,\u{94} she said\u{85}", "“Yes,” she said…");
+        check("costs \u{80}5 and caf\u{e9}\u{92}s", "costs €5 and café’s");
+        // The five bytes Windows-1252 leaves undefined are still dropped.
+        check("a\u{81}b \u{9D}c", "ab c");
+        let n = normalize("x \u{96} y");
+        assert_eq!(n.text, "x – y");
+        assert_eq!(n.original_span(2..5), 2..4);
     }
 
     /// Every word of the normalised text, looked up in the original, normalises to itself.

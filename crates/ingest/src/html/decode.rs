@@ -31,17 +31,28 @@ pub fn decode<'a>(bytes: &'a [u8], http_charset: Option<&str>) -> Decoded<'a> {
     match declared {
         Some(encoding) if encoding == UTF_8 => finish(UTF_8, bytes, None),
         Some(encoding) => {
-            // Pages that declare a legacy single-byte charset but are really UTF-8 are common
-            // (a template copied from an old site); non-ASCII that is valid UTF-8 settles it.
-            if !encoding.is_single_byte() || bytes.is_ascii() || std::str::from_utf8(bytes).is_err()
-            {
-                finish(encoding, bytes, None)
-            } else {
-                let note = format!(
-                    "page declares charset {} but is valid utf-8; read as utf-8",
-                    encoding.name().to_ascii_lowercase()
-                );
+            // Pages that declare a legacy charset but are really UTF-8 are common (a template
+            // copied from an old site). For a single-byte charset, non-ASCII that is valid
+            // UTF-8 settles it; a multi-byte one (EUC-KR, Shift_JIS, GBK) is left only when
+            // the bytes do not decode in it, or hold more UTF-8 sequences than a legacy text
+            // could by chance.
+            let utf8 = !bytes.is_ascii() && std::str::from_utf8(bytes).is_ok();
+            let name = encoding.name().to_ascii_lowercase();
+            if utf8 && encoding.is_single_byte() {
+                let note =
+                    format!("page declares charset {name} but is valid utf-8; read as utf-8");
                 finish(UTF_8, bytes, Some(note))
+            } else if utf8 {
+                let (_, had_errors) = encoding.decode_without_bom_handling(bytes);
+                if had_errors || utf8_sequences(bytes) >= 8 {
+                    let note =
+                        format!("page declares charset {name} but is valid utf-8; read as utf-8");
+                    finish(UTF_8, bytes, Some(note))
+                } else {
+                    finish(encoding, bytes, None)
+                }
+            } else {
+                finish(encoding, bytes, None)
             }
         }
         None => {
@@ -58,6 +69,11 @@ pub fn decode<'a>(bytes: &'a [u8], http_charset: Option<&str>) -> Decoded<'a> {
             finish(encoding, bytes, Some(note))
         }
     }
+}
+
+/// How many multi-byte UTF-8 sequences `bytes` holds (lead bytes), up to 64.
+fn utf8_sequences(bytes: &[u8]) -> usize {
+    bytes.iter().filter(|&&b| b >= 0xC2).take(64).count()
 }
 
 fn finish<'a>(
@@ -163,6 +179,23 @@ mod tests {
             "<meta charset='latin1'><p>café</p>".as_bytes(),
             "café",
             Some("page declares charset windows-1252 but is valid utf-8; read as utf-8"),
+        );
+    }
+
+    #[test]
+    fn a_multi_byte_charset_that_is_really_utf8() {
+        // A Korean page that declares euc-kr but was saved as UTF-8.
+        let page = "<meta charset=\"euc-kr\"><p>서울시는 오늘 새 다리를 개통했다고 밝혔다</p>";
+        check(
+            page.as_bytes(),
+            "서울시는 오늘 새 다리를",
+            Some("page declares charset euc-kr but is valid utf-8; read as utf-8"),
+        );
+        // Real EUC-KR stays EUC-KR ("서울" in EUC-KR bytes is not valid UTF-8).
+        check(
+            b"<meta charset=\"euc-kr\"><p>\xbc\xad\xbf\xef</p>",
+            "서울",
+            None,
         );
     }
 

@@ -305,7 +305,8 @@ fn meta_tag(dom: &Dom, id: u32, f: &mut Found) {
     match key.as_str() {
         "og:title" => set(&mut f.og_title, value),
         "twitter:title" => set(&mut f.twitter_title, value),
-        "og:site_name" | "application-name" => set(&mut f.site_name, value),
+        // Never `application-name`: that names the CMS or the app ("nextgen"), not the outlet.
+        "og:site_name" => set(&mut f.site_name, value),
         "og:url" => set(&mut f.og_url, value),
         "og:locale" | "content-language" | "language" | "dc.language" => set(&mut f.locale, value),
         "author" | "article:author" | "dc.creator" | "byl" | "parsely-author"
@@ -444,34 +445,47 @@ fn rank(f: Found, dom: &Dom, page_url: Option<&str>) -> Meta {
     // An ambiguous 04/05/2019 is April 5 on English pages, 4 May elsewhere.
     let month_first = language.as_deref().is_none_or(|l| l == "en");
     let (published, warnings) = choose_date(&f, dom, page_url, f.title_tag.clone(), month_first);
-    let outlet = f.site_name.or(f.ld_publisher);
-    let title = f
-        .ld_headline
-        .or(f.og_title)
-        .or(f.twitter_title)
-        .or_else(|| {
-            f.title_tag
-                .map(|t| strip_site(&collapse(&t), outlet.as_deref()))
-        })
-        .filter(|t| !t.is_empty());
-
-    let mut authors = Vec::new();
-    for list in [f.ld_authors, f.meta_authors, f.byline_authors] {
-        for a in list {
-            add_authors(&a, &mut authors);
-        }
-        if !authors.is_empty() {
-            break;
-        }
-    }
 
     let url = [f.canonical, f.og_url, f.ld_url]
         .into_iter()
         .flatten()
         .find_map(|u| absolute(&u, page_url))
         .or_else(|| page_url.map(str::to_owned));
+    let page_host = url.as_deref().and_then(host).map(str::to_owned);
 
-    let outlet = outlet.or_else(|| url.as_deref().and_then(host).map(str::to_owned));
+    // `og:site_name`, then the article's JSON-LD publisher, then the host. A site name that
+    // is a URL says only the host.
+    let outlet = [f.site_name, f.ld_publisher]
+        .into_iter()
+        .flatten()
+        .map(|o| match host(&o) {
+            Some(h) if o.contains("://") => h.to_owned(),
+            _ => o,
+        })
+        .find(|o| !o.is_empty())
+        .or_else(|| page_host.clone());
+
+    let site = Site {
+        outlet: outlet.as_deref(),
+        host: page_host.as_deref(),
+    };
+    let title = f
+        .ld_headline
+        .or(f.og_title)
+        .or(f.twitter_title)
+        .or(f.title_tag)
+        .map(|t| strip_site(&collapse(&t), &site))
+        .filter(|t| !t.is_empty());
+
+    let mut authors = Vec::new();
+    for list in [f.ld_authors, f.meta_authors, f.byline_authors] {
+        for a in list {
+            add_authors(&a, &site, &mut authors);
+        }
+        if !authors.is_empty() {
+            break;
+        }
+    }
 
     Meta {
         title,
@@ -601,20 +615,124 @@ fn absolute(url: &str, base: Option<&str>) -> Option<String> {
     }
 }
 
-/// Removes an outlet name from a `<title>` like "Story headline | The Outlet".
-fn strip_site(title: &str, outlet: Option<&str>) -> String {
-    for sep in [" | ", " - ", " – ", " — ", " :: ", " · "] {
-        if let Some((head, tail)) = title.rsplit_once(sep) {
-            let tail_is_outlet = outlet.is_some_and(|o| tail.trim().eq_ignore_ascii_case(o.trim()));
-            let short_tail =
-                tail.split_whitespace().count() <= 3 && head.split_whitespace().count() >= 3;
-            if tail_is_outlet || short_tail {
-                return head.trim().to_owned();
+/// The page's outlet and host, which a title's suffix and a byline are compared with.
+struct Site<'a> {
+    outlet: Option<&'a str>,
+    host: Option<&'a str>,
+}
+
+/// Letters and digits only, lower case: "Sott.net", "sott.net" and "SOTT NET" compare equal.
+fn squash(s: &str) -> String {
+    s.chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+impl Site<'_> {
+    /// Whether `name` is the outlet or the host ("TheHill", "Sportsnet.ca", "NZZ" on nzz.ch,
+    /// "新华网" when the outlet says so), not merely a short phrase.
+    fn names_itself(&self, name: &str) -> bool {
+        let n = squash(name);
+        if n.chars().count() < 2 {
+            return false;
+        }
+        let outlet = self.outlet.map(squash).unwrap_or_default();
+        let host = self.host.map(squash).unwrap_or_default();
+        // The host without its top-level domain: "nzz" for nzz.ch, "theguardian" for
+        // theguardian.com.
+        let label = self
+            .host
+            .and_then(|h| h.rsplit_once('.'))
+            .map(|(l, _)| squash(l.rsplit('.').next().unwrap_or(l)))
+            .unwrap_or_default();
+        // A longer phrase that holds the outlet's name ("The Guardian view on Hong Kong") is
+        // a headline; a few letters more ("Sportsnet.ca" for Sportsnet) is the name.
+        (!outlet.is_empty() && (n == outlet || (n.len() >= 4 && outlet.contains(&n))))
+            || (outlet.len() >= 4 && n.contains(&outlet) && n.len() <= outlet.len() + 6)
+            || (!host.is_empty() && (n == host || n == label))
+            || (label.len() >= 5 && n.starts_with(&label) && name.split_whitespace().count() <= 4)
+    }
+}
+
+/// Removes the site's name from a headline like "Story headline | The Outlet",
+/// "Outlet: Story", "新闻标题-新华网": only when that part names the outlet or the host.
+fn strip_site(title: &str, site: &Site) -> String {
+    const SEPS: [&str; 12] = [
+        " | ", " - ", " – ", " — ", " -- ", " :: ", " · ", " : ", " « ", " » ", "｜", "_",
+    ];
+    let mut title = title.trim();
+    for _ in 0..2 {
+        let mut cut = None;
+        for sep in SEPS.iter().chain(["-", "|"].iter()) {
+            if let Some((head, tail)) = title.rsplit_once(sep)
+                && !head.trim().is_empty()
+                && site.names_itself(tail)
+            {
+                cut = Some(head.trim());
+                break;
             }
+            if let Some((head, tail)) = title.split_once(sep)
+                && !tail.trim().is_empty()
+                && sep.trim() != "-"
+                && site.names_itself(head)
+            {
+                cut = Some(tail.trim());
+                break;
+            }
+        }
+        match cut {
+            Some(c) => title = c,
+            None => break,
         }
     }
     title.to_owned()
 }
+
+/// News agencies, whose byline is a source, not an author.
+const AGENCIES: &[&str] = &[
+    "ap",
+    "associated press",
+    "the associated press",
+    "reuters",
+    "thomson reuters",
+    "afp",
+    "agence france-presse",
+    "agence france presse",
+    "dpa",
+    "deutsche presse-agentur",
+    "epd",
+    "kna",
+    "apa",
+    "sda",
+    "keystone-sda",
+    "ansa",
+    "efe",
+    "europa press",
+    "xinhua",
+    "upi",
+    "united press international",
+    "kyodo",
+    "yonhap",
+    "tass",
+    "ria novosti",
+    "anadolu",
+    "anadolu agency",
+    "pa",
+    "pa media",
+    "press association",
+    "bloomberg",
+    "ians",
+    "pti",
+    "bernama",
+    "aap",
+    "cp",
+    "the canadian press",
+    "agencies",
+    "wire services",
+    "staff",
+    "admin",
+];
 
 /// Words that make a byline part a job title ("CNN Editor-at-large"), not a name.
 const ROLES: &[&str] = &[
@@ -632,11 +750,20 @@ const ROLES: &[&str] = &[
     "agencies",
 ];
 
-/// Splits a byline ("By Ann Lee and Bo Diaz") into names and adds the new ones.
-fn add_authors(byline: &str, out: &mut Vec<String>) {
+/// Splits a byline ("By Ann Lee and Bo Diaz") into names and adds the new ones; the outlet,
+/// the host and news agencies are not authors.
+fn add_authors(byline: &str, site: &Site, out: &mut Vec<String>) {
     let byline = collapse(byline);
     // "By Ann Lee", and also "Analysis by Ann Lee", "Story by Ann Lee".
     // ASCII lower-casing keeps byte offsets, so `at` is valid in `byline` too.
+    // "| BY: Ann Lee" after a date: the separator and the colon go too.
+    let byline = byline
+        .trim_start_matches(|c: char| !c.is_alphanumeric())
+        .to_owned();
+    let byline = match byline.get(..3) {
+        Some(by) if by.eq_ignore_ascii_case("by:") => byline[3..].trim_start().to_owned(),
+        _ => byline,
+    };
     let lower = byline.to_ascii_lowercase();
     let trimmed = match lower.find("by ") {
         Some(at)
@@ -658,6 +785,10 @@ fn add_authors(byline: &str, out: &mut Vec<String>) {
             .iter()
             .any(|r| name.to_lowercase().split([' ', '-']).any(|w| w == *r));
         if name.is_empty() || words > 5 || name.contains("://") || name.contains('@') || role {
+            continue;
+        }
+        let lower = name.to_lowercase();
+        if AGENCIES.contains(&lower.trim_end_matches('.')) || site.names_itself(name) {
             continue;
         }
         if !out.iter().any(|a| a.eq_ignore_ascii_case(name)) && out.len() < 10 {
@@ -802,7 +933,7 @@ mod tests {
     #[test]
     fn title_tag_time_element_and_byline_link() {
         check(
-            r#"<title>Council votes on new tram line - Northgate Echo</title>
+            r#"<title>Council votes on new tram line - Example</title>
             <p>By <a rel="author" href="/staff/jo">Jo Park</a>
             <time datetime="2024-02-29">Feb 29</time>"#,
             Meta {
@@ -843,11 +974,100 @@ mod tests {
             ("Mira Okafor; Tom Reyes", vec!["Mira Okafor", "Tom Reyes"]),
             ("Staff Writer", vec![]),
             ("Ana Byrne", vec!["Ana Byrne"]),
+            (
+                "Gaby Acevedo and Jessica Cunnington, CNN",
+                vec!["Gaby Acevedo", "Jessica Cunnington"],
+            ),
+            ("CNN", vec![]),
+            ("By Ann Lee, Associated Press", vec!["Ann Lee"]),
+            ("Reuters", vec![]),
+            ("dpa", vec![]),
+            ("Cnn.com Staff", vec![]),
+            ("| BY: Ann Lee", vec!["Ann Lee"]),
         ] {
             let mut out = Vec::new();
-            add_authors(byline, &mut out);
+            let site = Site {
+                outlet: Some("CNN"),
+                host: Some("edition.cnn.com"),
+            };
+            add_authors(byline, &site, &mut out);
             assert_eq!(out, expected, "splitting {byline:?}");
         }
+    }
+
+    #[test]
+    fn titles_lose_only_the_sites_own_name() {
+        let site = |outlet: Option<&'static str>, host: &'static str| Site {
+            outlet,
+            host: Some(host),
+        };
+        for (title, s, expected) in [
+            (
+                "Bridge reopens after repairs | Northgate Echo",
+                site(Some("Northgate Echo"), "echo.example"),
+                "Bridge reopens after repairs",
+            ),
+            (
+                "Bridge reopens -- Sott.net",
+                site(None, "sott.net"),
+                "Bridge reopens",
+            ),
+            (
+                "大桥重新开放-新华网",
+                site(Some("新华网"), "xinhuanet.com"),
+                "大桥重新开放",
+            ),
+            (
+                "Bridge reopens | NZZ",
+                site(None, "nzz.ch"),
+                "Bridge reopens",
+            ),
+            (
+                "South Dakota governor doubles down | TheHill",
+                site(Some("TheHill"), "thehill.com"),
+                "South Dakota governor doubles down",
+            ),
+            (
+                "IGN | Daily deals",
+                site(Some("IGN"), "ign.com"),
+                "Daily deals",
+            ),
+            // A suffix that is not the site is part of the headline.
+            (
+                "Bridge reopens - Part Two",
+                site(Some("Northgate Echo"), "echo.example"),
+                "Bridge reopens - Part Two",
+            ),
+            (
+                "Opinion | The bridge we deserve",
+                site(Some("The Times"), "times.example"),
+                "Opinion | The bridge we deserve",
+            ),
+            (
+                "X-Men return",
+                site(Some("Men"), "men.example"),
+                "X-Men return",
+            ),
+        ] {
+            assert_eq!(strip_site(title, &s), expected, "stripping {title:?}");
+        }
+    }
+
+    #[test]
+    fn outlet_is_the_site_name_never_the_application_name() {
+        let dom = parse(
+            r#"<meta name="application-name" content="nextgen">
+            <meta property="og:site_name" content="TIME"><title>Bridge | TIME</title>"#,
+        );
+        let meta = read(&dom, Some("https://time.example/a"), None);
+        assert_eq!(meta.outlet.as_deref(), Some("TIME"));
+        assert_eq!(meta.title.as_deref(), Some("Bridge"));
+        let dom = parse(
+            r#"<meta name="application-name" content="nextgen"><title>Bridge</title>
+            <meta property="og:site_name" content="https://www.newsnation.example">"#,
+        );
+        let meta = read(&dom, Some("https://newsnation.example/a"), None);
+        assert_eq!(meta.outlet.as_deref(), Some("newsnation.example"));
     }
 
     /// The day and warnings `read` gives for a page fetched from `url`.
@@ -964,6 +1184,14 @@ mod tests {
             ),
             url,
             Some("2024-03-05T00:00:00+00:00"),
+            &[],
+        );
+        // The Wayback Machine's toolbar shows the day of the capture, not of the article.
+        check_date(
+            r#"<div id="wm-ipp-base"><div id="wm-ipp"><span class="date">10 Nov 2013</span></div></div>
+            <h1>Bridge</h1><p>The harbour bridge reopened on Tuesday.</p>"#,
+            url,
+            None,
             &[],
         );
         // A layout class naming the sidebar wraps the article too.

@@ -159,6 +159,8 @@ const NOT_ARTICLE: &[&str] = &[
     "copyright",
     "popular",
     "trending",
+    // The Wayback Machine's toolbar, whose calendar shows the day of the capture.
+    "wm-ipp",
 ];
 
 /// Class and id words of elements that hold a date or a byline.
@@ -398,6 +400,16 @@ pub fn text_dates(dom: &Dom, main: &[u32], month_first: bool, out: &mut Vec<Cand
     }
 }
 
+/// How a candidate ranks, lowest first: by source, then by its place in the source. A date
+/// written in the text competes with `<time>` elements by its distance from the headline
+/// (counted double): a dateline under the headline beats a `<time>` in a teaser further down.
+fn rank(c: &Cand) -> (Src, u32) {
+    match c.src {
+        Src::Text => (Src::Time, c.sub.saturating_mul(2)),
+        src => (src, c.sub),
+    }
+}
+
 /// The chosen date and what to warn about.
 pub fn choose(cands: &[Cand]) -> (Option<DateTime<FixedOffset>>, Vec<String>) {
     tracing::debug!(candidates = ?cands, "publication date candidates");
@@ -421,7 +433,7 @@ pub fn choose(cands: &[Cand]) -> (Option<DateTime<FixedOffset>>, Vec<String>) {
         usable
             .iter()
             .filter(|c| c.kind == kind)
-            .min_by_key(|c| (c.src, c.sub))
+            .min_by_key(|c| rank(c))
             .copied()
     };
     let published = best(Kind::Published);
@@ -468,6 +480,19 @@ pub fn choose(cands: &[Cand]) -> (Option<DateTime<FixedOffset>>, Vec<String>) {
                 "time given in UTC; took the url's day {} as the local day",
                 url.when.date_naive()
             ));
+        }
+    }
+    // A whole hour of 22:00 or 23:00 UTC with no minutes or seconds is how a CMS stores the
+    // midnight of a day in Central Europe (UTC+2 in summer, UTC+1 in winter): the page's day
+    // is the next one. Keep the instant, in the zone that makes it midnight.
+    if chosen.when.offset().local_minus_utc() == 0 && chosen.src != Src::Url {
+        use chrono::Timelike;
+        let t = chosen.when.time();
+        if t.minute() == 0 && t.second() == 0 && t.nanosecond() == 0 && t.hour() >= 22 {
+            let east = (24 - t.hour() as i32) * 3600;
+            if let Some(zone) = FixedOffset::east_opt(east) {
+                chosen.when = chosen.when.with_timezone(&zone);
+            }
         }
     }
     if published.is_none() {
@@ -564,5 +589,39 @@ mod tests {
             &["date before 1995 ignored: 1970-01-01 from meta tag"],
         );
         check(&[], None, &[]);
+    }
+
+    fn at(src: Src, sub: u32, when: &str) -> Cand {
+        Cand {
+            src,
+            sub,
+            kind: Kind::Published,
+            when: DateTime::parse_from_rfc3339(when).unwrap(),
+        }
+    }
+
+    #[test]
+    fn a_dateline_by_the_headline_beats_a_time_element_further_off() {
+        let teaser = at(Src::Time, 360, "2018-03-12T19:30:12Z");
+        let dateline = at(Src::Text, 13, "2019-01-29T00:00:00Z");
+        check(&[teaser, dateline], Some("2019-01-29"), &[]);
+        // A text date far below a time element by the headline does not.
+        let far = at(Src::Text, 900, "2019-01-29T00:00:00Z");
+        let near = at(Src::Time, 20, "2018-03-12T19:30:12Z");
+        check(&[far, near], Some("2018-03-12"), &[]);
+    }
+
+    #[test]
+    fn a_central_european_midnight_in_utc_is_the_next_day() {
+        let (d, w) = choose(&[at(Src::MetaTag, 0, "2021-11-04T23:00:00Z")]);
+        assert_eq!(d.unwrap().to_rfc3339(), "2021-11-05T00:00:00+01:00");
+        assert!(w.is_empty());
+        let (d, _) = choose(&[at(Src::MetaTag, 0, "2021-06-04T22:00:00Z")]);
+        assert_eq!(d.unwrap().to_rfc3339(), "2021-06-05T00:00:00+02:00");
+        // A time with minutes is a real time of day, and an earlier hour is not a midnight.
+        let (d, _) = choose(&[at(Src::MetaTag, 0, "2021-11-04T23:15:00Z")]);
+        assert_eq!(d.unwrap().to_rfc3339(), "2021-11-04T23:15:00+00:00");
+        let (d, _) = choose(&[at(Src::MetaTag, 0, "2021-11-04T21:00:00Z")]);
+        assert_eq!(d.unwrap().to_rfc3339(), "2021-11-04T21:00:00+00:00");
     }
 }
