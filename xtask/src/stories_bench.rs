@@ -324,7 +324,7 @@ fn bench_batch(groups: &[Vec<(String, String)>], n: usize) -> Result<()> {
     let predicted: Vec<u32> = story
         .iter()
         .enumerate()
-        .map(|(i, s)| s.unwrap_or(i) as u32)
+        .map(|(i, s)| s.map_or(i, |s| s.event) as u32)
         .collect();
     let gold: Vec<u64> = generated.iter().map(|g| g.event).collect();
     let mut distinct = predicted.clone();

@@ -22,7 +22,7 @@
 //! and Multi-News dev splits and prints the weights (they are then written into
 //! `Config::default()` by hand).
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
@@ -377,6 +377,11 @@ fn print_row(
 /// them: the online pass (copies, languages), then `stories::batch_stories`. A story is labelled
 /// by the index of its first article (not its id: two identical archive pages share an id).
 fn recluster_split(split: &Split, config: &BatchConfig) -> Vec<String> {
+    recluster_levels_split(split, config).0
+}
+
+/// [`recluster_split`] with each article's storyline (labelled the same way).
+fn recluster_levels_split(split: &Split, config: &BatchConfig) -> (Vec<String>, Vec<String>) {
     let articles: Vec<Article> = split.items.iter().map(|i| i.article.clone()).collect();
     let mut online = Clusterer::new(Config::default());
     let assigned: Vec<Option<stories::Assignment>> =
@@ -384,8 +389,143 @@ fn recluster_split(split: &Split, config: &BatchConfig) -> Vec<String> {
     stories::batch_stories(&articles, &assigned, config)
         .into_iter()
         .enumerate()
-        .map(|(i, s)| s.map_or_else(|| format!("unclustered-{i}"), |s| s.to_string()))
-        .collect()
+        .map(|(i, s)| match s {
+            Some(s) => (s.event.to_string(), s.storyline.to_string()),
+            None => (format!("unclustered-{i}"), format!("unclustered-{i}")),
+        })
+        .unzip()
+}
+
+/// How the storylines line up with the gold stories of a split: each gold story goes to the
+/// storyline most of its articles are in; a pair of gold stories of one gold topic whose first
+/// articles are at most 10 days apart (or undated) is a saga pair, a pair of different topics
+/// an unrelated one. Returns (storylines, saga pairs, saga pairs in one storyline, unrelated
+/// pairs, unrelated pairs in one storyline).
+fn storyline_scores(split: &Split, lines: &[String]) -> (usize, usize, usize, usize, usize) {
+    let mut votes: BTreeMap<&str, BTreeMap<&str, usize>> = BTreeMap::new();
+    let mut first: BTreeMap<&str, Option<i64>> = BTreeMap::new();
+    let mut topic: BTreeMap<&str, &str> = BTreeMap::new();
+    for (item, line) in split.items.iter().zip(lines) {
+        *votes
+            .entry(item.story.as_str())
+            .or_default()
+            .entry(line.as_str())
+            .or_default() += 1;
+        let t = item.article.published.map(|t| t.timestamp());
+        let e = first.entry(item.story.as_str()).or_insert(t);
+        *e = match (*e, t) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
+        topic.insert(item.story.as_str(), item.topic.as_str());
+    }
+    let line_of: Vec<(&str, &str)> = votes
+        .iter()
+        .map(|(story, v)| {
+            let best = v.values().copied().max().unwrap_or(0);
+            let line = v.iter().find(|(_, n)| **n == best).map_or("", |(l, _)| *l);
+            (*story, line)
+        })
+        .collect();
+    let (mut saga, mut saga_joined, mut unrelated, mut unrelated_joined) = (0, 0, 0, 0);
+    for (i, (a, la)) in line_of.iter().enumerate() {
+        for (b, lb) in &line_of[i + 1..] {
+            let joined = usize::from(la == lb);
+            if topic[a] == topic[b] {
+                let near = match (first[a], first[b]) {
+                    (Some(x), Some(y)) => (x - y).abs() <= 10 * 86_400,
+                    _ => true,
+                };
+                if near {
+                    saga += 1;
+                    saga_joined += joined;
+                }
+            } else {
+                unrelated += 1;
+                unrelated_joined += joined;
+            }
+        }
+    }
+    let distinct: BTreeSet<&String> = lines.iter().collect();
+    (
+        distinct.len(),
+        saga,
+        saga_joined,
+        unrelated,
+        unrelated_joined,
+    )
+}
+
+/// The dev split's storylines of more than one event, each event by its first article's date,
+/// gold story and title (`--storylines --dump-storylines`).
+fn dump_storylines(name: &str, split: &Split, events: &[String], lines: &[String]) {
+    let mut by_line: BTreeMap<&str, BTreeMap<&str, usize>> = BTreeMap::new();
+    for (i, (e, l)) in events.iter().zip(lines).enumerate() {
+        by_line.entry(l).or_default().entry(e).or_insert(i);
+    }
+    for (line, events) in by_line.iter().filter(|(_, e)| e.len() > 1) {
+        println!("{name} storyline {line}");
+        for &i in events.values() {
+            let a = &split.items[i].article;
+            let date = a
+                .published
+                .map_or(String::new(), |t| t.format("%m-%d").to_string());
+            let title: String = a
+                .title
+                .as_deref()
+                .unwrap_or(&a.text)
+                .chars()
+                .take(80)
+                .collect();
+            println!("  {date:<5} {:<14} {title}", split.items[i].story);
+        }
+    }
+}
+
+/// `--storylines [T,T,...]`: the storyline figures of every corpus and split at the default
+/// storyline threshold, or at each threshold given (the events are the same at all of them).
+fn storylines(
+    corpora: &[(&str, &[Item])],
+    seed: Option<u64>,
+    thresholds: &[f32],
+    gap: f64,
+    dump: bool,
+) {
+    println!(
+        "storylines (batch_stories): gold story pairs of one topic within 10 days (saga) and of different topics (unrelated) in one storyline"
+    );
+    println!(
+        "{:<26} {:>5} {:>6} {:>6} {:>7} {:>13} {:>16}",
+        "set", "thr", "events", "lines", "stories", "saga joined", "unrelated joined"
+    );
+    for &t in thresholds {
+        let config = BatchConfig {
+            storyline_threshold: t,
+            storyline_gap_days: gap,
+            ..BatchConfig::default()
+        };
+        for (name, items) in corpora {
+            for split in splits(items, seed) {
+                let (events, lines) = recluster_levels_split(&split, &config);
+                if dump && split.name == "dev" {
+                    dump_storylines(name, &split, &events, &lines);
+                }
+                let (k, saga, sj, unrelated, uj) = storyline_scores(&split, &lines);
+                let stories: BTreeSet<&str> =
+                    split.items.iter().map(|i| i.story.as_str()).collect();
+                let distinct: BTreeSet<&String> = events.iter().collect();
+                let share = |a: usize, b: usize| if b == 0 { 0.0 } else { a as f64 / b as f64 };
+                println!(
+                    "{:<26} {t:>5.2} {:>6} {k:>6} {:>7} {:>13} {:>16}",
+                    format!("{name} {}", split.name),
+                    distinct.len(),
+                    stories.len(),
+                    format!("{sj}/{saga} {:.2}", share(sj, saga)),
+                    format!("{uj}/{unrelated} {:.3}", share(uj, unrelated)),
+                );
+            }
+        }
+    }
 }
 
 fn score(split: &Split, config: &Config, consolidate: bool) -> Scores {
@@ -497,6 +637,28 @@ pub fn run(args: &[String]) -> Result<()> {
             }
         }
         return fit_batch(&fit_corpora, seed, neighbours, trees, &without);
+    }
+    if let Some(at) = args.iter().position(|a| a == "--storylines") {
+        let thresholds: Vec<f32> = match args.get(at + 1) {
+            Some(list) if !list.starts_with("--") => list
+                .split(',')
+                .map(|t| {
+                    t.parse()
+                        .with_context(|| format!("--storylines: bad threshold {t}"))
+                })
+                .collect::<Result<_>>()?,
+            _ => vec![BatchConfig::default().storyline_threshold],
+        };
+        let gap = match args.iter().position(|a| a == "--storyline-gap") {
+            Some(i) => args
+                .get(i + 1)
+                .and_then(|d| d.parse().ok())
+                .context("--storyline-gap: give days")?,
+            None => BatchConfig::default().storyline_gap_days,
+        };
+        let dump = args.iter().any(|a| a == "--dump-storylines");
+        storylines(&corpora, seed, &thresholds, gap, dump);
+        return Ok(());
     }
     let config = Config::default();
     let order = seed.map_or("file order".to_owned(), |s| format!("shuffled, seed {s}"));

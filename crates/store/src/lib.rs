@@ -22,7 +22,7 @@ use rusqlite::{Connection, Row, Transaction, params};
 
 pub use schema::VERSION as SCHEMA_VERSION;
 pub use shown::BatchWindow;
-pub use stories::{Assigned, StoredStory, StoriesUpdated, StoryArticle};
+pub use stories::{Assigned, StoredStory, StoredStoryline, StoriesUpdated, StoryArticle};
 
 /// The database file inside the data folder.
 pub const DB_FILE: &str = "parallax.sqlite";

@@ -165,6 +165,15 @@ const MIGRATIONS: &[&str] = &[
     -- here (a few MB) rather than from the rows, which hold the text (`INDEXED BY` there).
     CREATE INDEX articles_for_shown ON articles (id, published_ts, published, outlet);
     "#,
+    r#"
+    -- The storyline of each shown story (`shown.rs`): the id of the storyline's first story,
+    -- NULL for a story that is a storyline of its own or has not been through a batch yet.
+    ALTER TABLE shown_stories ADD COLUMN storyline TEXT;
+    CREATE INDEX shown_stories_by_storyline ON shown_stories (storyline);
+    -- A shown story's headline is the title of one of its articles (`shown.rs`), read here too.
+    DROP INDEX articles_for_shown;
+    CREATE INDEX articles_for_shown ON articles (id, published_ts, published, outlet, title);
+    "#,
 ];
 
 /// The schema version this program writes.

@@ -47,9 +47,15 @@
 //!
 //! **Rows:** a shown story's row is recomputed from its articles whenever it is in the window or
 //! lost articles: count, first and last seen, outlets (most articles first, then by name) and
-//! the feed position of its latest article from the articles themselves; headline, key names,
-//! key terms and language from the online story most of its articles are in (the first met in
-//! ingest order among equals), exactly as `parallax cluster` labels a batch story. Only rows that
+//! the feed position of its latest article from the articles themselves, and the headline from
+//! its articles' titles (`stories::representative_title`); key names, key terms and language
+//! from the online story most of its articles are in (the first met in ingest order among
+//! equals), exactly as `parallax cluster` labels a batch story.
+//!
+//! **Storylines:** the batch pass also joins the window's stories into storylines
+//! (`stories::recluster_levels`); each story's row names its storyline by the id of the
+//! storyline's first story (NULL when it is its own), so a storyline's id follows its first
+//! story's. Only rows that
 //! differ are written, and a story left with no article is deleted.
 //!
 //! **Invariant:** a pure function of the stored articles, the assignments and the previous shown
@@ -189,6 +195,8 @@ pub(crate) fn apply(tx: &Transaction, path: &Path, window: &BatchWindow) -> Resu
     // their first article. One pool's inputs are in memory at a time.
     let config = stories::BatchConfig::default();
     let mut clusters: Vec<Vec<usize>> = Vec::new();
+    // The storyline of each cluster: the index (into `clusters`) of its storyline's first.
+    let mut line_of: Vec<usize> = Vec::new();
     {
         let mut kept = tx
             .prepare("SELECT input FROM batch_inputs WHERE seq = ?1")
@@ -251,12 +259,18 @@ pub(crate) fn apply(tx: &Transaction, path: &Path, window: &BatchWindow) -> Resu
                         .filter(|&o| o != k)
                 })
                 .collect();
+            let levels = stories::recluster_levels(inputs, &copy_of, &config);
             let mut groups: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
-            for (i, first) in stories::recluster_inputs(inputs, &copy_of, &config)
-                .into_iter()
-                .enumerate()
-            {
+            for (i, &first) in levels.events.iter().enumerate() {
                 groups.entry(first).or_default().push(pool[i]);
+            }
+            // Groups come in order of their first article, so a storyline's first group is met
+            // before its others.
+            let base = clusters.len();
+            let mut line_start: HashMap<usize, usize> = HashMap::new();
+            for (k, &first) in groups.keys().enumerate() {
+                let line = levels.storylines[first];
+                line_of.push(*line_start.entry(line).or_insert(base + k));
             }
             clusters.extend(groups.into_values());
         }
@@ -309,6 +323,7 @@ pub(crate) fn apply(tx: &Transaction, path: &Path, window: &BatchWindow) -> Resu
     for id in &touched {
         write_row(tx, path, id)?;
     }
+    write_storylines(tx, path, &names, &line_of)?;
     write_aliases(tx, path, &went)?;
     tx.execute(
         "INSERT OR REPLACE INTO shown_state (id, batch) VALUES (1, ?1)",
@@ -460,24 +475,50 @@ fn write_aliases(
     Ok(())
 }
 
+/// Writes each window story's storyline: the id of the storyline's first story, NULL for a
+/// story that is its own storyline. Only rows that differ are written.
+fn write_storylines(
+    tx: &Transaction,
+    path: &Path,
+    names: &[String],
+    line_of: &[usize],
+) -> Result<()> {
+    let fail = |e| StoreError::sql("store storyline", path, e);
+    let mut stmt = tx
+        .prepare_cached(
+            "UPDATE shown_stories SET storyline = ?2 WHERE id = ?1 AND storyline IS NOT ?2",
+        )
+        .map_err(fail)?;
+    for (k, name) in names.iter().enumerate() {
+        let line = line_of
+            .get(k)
+            .filter(|&&l| l != k)
+            .and_then(|&l| names.get(l));
+        stmt.execute(params![name, line]).map_err(fail)?;
+    }
+    Ok(())
+}
+
 /// Recomputes the `shown_stories` row of `id` from its articles (see the module doc), writing
 /// it only when it changed; deletes it when no article is left in it.
 fn write_row(tx: &Transaction, path: &Path, id: &str) -> Result<()> {
     let fail = |e| StoreError::sql("store shown story", path, e);
-    // (online story, feed, outlet, published)
-    type Row = (String, i64, Option<String>, Option<String>);
+    // (online story, feed, outlet, published, title)
+    type Row = (String, i64, Option<String>, Option<String>, Option<String>);
     let rows: Vec<Row> = {
         let mut stmt = tx
             .prepare_cached(
-                "SELECT s.story_id, s.feed, a.outlet, a.published
+                "SELECT s.story_id, s.feed, a.outlet, a.published, a.title
                  FROM article_story s JOIN articles a INDEXED BY articles_for_shown
                  ON a.id = s.article_id WHERE s.shown_id = ?1 ORDER BY a.seq",
             )
             .map_err(fail)?;
-        stmt.query_map([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
-            .map_err(fail)?
-            .collect::<rusqlite::Result<_>>()
-            .map_err(fail)?
+        stmt.query_map([id], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+        })
+        .map_err(fail)?
+        .collect::<rusqlite::Result<_>>()
+        .map_err(fail)?
     };
     if rows.is_empty() {
         tx.prepare_cached("DELETE FROM shown_stories WHERE id = ?1")
@@ -495,7 +536,7 @@ fn write_row(tx: &Transaction, path: &Path, id: &str) -> Result<()> {
     let mut first: Option<chrono::DateTime<chrono::FixedOffset>> = None;
     let mut last: Option<chrono::DateTime<chrono::FixedOffset>> = None;
     let mut last_feed = 0;
-    for (story, feed, outlet, published) in &rows {
+    for (story, feed, outlet, published, _) in &rows {
         match online.iter_mut().find(|(s, _)| s == story) {
             Some((_, n)) => *n += 1,
             None => online.push((story, 1)),
@@ -530,8 +571,14 @@ fn write_row(tx: &Transaction, path: &Path, id: &str) -> Result<()> {
             .optional()
         })
         .map_err(fail)?;
-    let (headline, entities, terms, language) =
+    let (online_headline, entities, terms, language) =
         labels.unwrap_or_else(|| (None, "[]".to_owned(), "[]".to_owned(), String::new()));
+    // The headline is the title of one of its own articles; the online story's only when none
+    // has a title.
+    let titles: Vec<Option<&str>> = rows.iter().map(|r| r.4.as_deref()).collect();
+    let headline = stories::representative_title(&titles)
+        .and_then(|i| titles[i].map(str::to_owned))
+        .or(online_headline);
     let mut outlets: Vec<(&str, usize)> = outlets.into_iter().collect();
     outlets.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
     let outlets: Vec<&str> = outlets.into_iter().map(|(o, _)| o).collect();
@@ -590,9 +637,11 @@ fn write_row(tx: &Transaction, path: &Path, id: &str) -> Result<()> {
     }
     let (h, fs, ft, ls, lt, lf, o, n, e, t, l) = values;
     tx.prepare_cached(
+        // The storyline is written apart (`write_storylines`) and kept here.
         "INSERT OR REPLACE INTO shown_stories (id, headline, first_seen, first_ts, last_seen,
-         last_ts, last_feed, outlets, articles, entities, terms, language)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+         last_ts, last_feed, outlets, articles, entities, terms, language, storyline)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12,
+         (SELECT storyline FROM shown_stories WHERE id = ?1))",
     )
     .and_then(|mut s| s.execute(params![id, h, fs, ft, ls, lt, lf, o, n, e, t, l]))
     .map_err(fail)?;
@@ -602,7 +651,7 @@ fn write_row(tx: &Transaction, path: &Path, id: &str) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{Assigned, Store, StoredStory, StoriesUpdated};
+    use crate::{Assigned, Store, StoredStory, StoredStoryline, StoriesUpdated};
     use ingest::Article;
     use std::path::PathBuf;
 
@@ -691,7 +740,7 @@ mod tests {
         let expected: BTreeMap<&str, Option<&str>> = articles
             .iter()
             .zip(&batch)
-            .map(|(a, s)| (a.id.as_str(), s.map(|f| articles[f].id.as_str())))
+            .map(|(a, s)| (a.id.as_str(), s.map(|s| articles[s.event].id.as_str())))
             .collect();
         let stored = store.assignments().unwrap();
         let got: BTreeMap<&str, Option<&str>> = stored
@@ -702,13 +751,65 @@ mod tests {
         // The online pass splits the demo's stories that the batch pass joins.
         let shown = store.stories().unwrap().len() as i64;
         assert!(online_stories(&store) > shown, "{shown}");
-        // The dam story is labelled as the online story most of its reports were in.
+        // The dam story's headline is the title of one of its own reports, the one most like
+        // the others.
         let dam = store.story_of(&articles[0].id).unwrap().unwrap();
+        let titles: Vec<Option<String>> = store
+            .story_articles(&dam)
+            .unwrap()
+            .into_iter()
+            .map(|m| m.stored.article.title)
+            .collect();
         let dam = store.story(&dam).unwrap();
+        assert!(titles.contains(&dam.headline), "{:?}", dam.headline);
         assert_eq!(
             dam.headline.as_deref(),
-            Some("Dam failure: what we know so far")
+            Some("Dam bursts above Kessel, forcing thousands from their homes")
         );
+    }
+
+    #[test]
+    fn storylines_hold_whole_stories_and_are_named_by_their_first() {
+        let articles = demo();
+        let store = ingested(&[&articles]);
+        let stories = store.stories().unwrap();
+        let lines = store.storylines().unwrap();
+        assert_eq!(
+            lines.iter().map(|l| l.stories.len()).sum::<usize>(),
+            stories.len()
+        );
+        for line in &lines {
+            assert_eq!(line.stories[0].id, line.id);
+            assert!(line.stories.iter().all(|s| s.storyline == line.id));
+            assert_eq!(
+                line.articles,
+                line.stories.iter().map(|s| s.articles).sum::<u64>()
+            );
+            for s in &line.stories {
+                assert_eq!(&store.storyline(&s.id).unwrap(), line);
+            }
+        }
+        // The storylines are those of the batch pass over the same articles.
+        let mut clusterer = stories::Clusterer::new(stories::Config::default());
+        let mut assigned = vec![None; articles.len()];
+        for i in stories::publication_order(&articles) {
+            assigned[i] = Some(clusterer.add(&articles[i]));
+        }
+        let batch = stories::batch_stories(&articles, &assigned, &stories::BatchConfig::default());
+        for (a, b) in articles.iter().zip(&batch) {
+            let Some(b) = b else { continue };
+            let story = store.story_of(&a.id).unwrap().unwrap();
+            assert_eq!(
+                store.story(&story).unwrap().storyline,
+                articles[b.storyline].id,
+                "{}",
+                a.id
+            );
+        }
+        // The demo's transfer saga runs over several days in two stories.
+        let sagas: Vec<&StoredStoryline> = lines.iter().filter(|l| l.stories.len() > 1).collect();
+        assert!(!sagas.is_empty());
+        assert!(store.storyline("zz").is_err());
     }
 
     #[test]
@@ -836,7 +937,8 @@ mod tests {
             .conn
             .execute_batch(&format!(
                 "INSERT INTO shown_stories SELECT '{split}', headline, first_seen, first_ts,
-                 last_seen, last_ts, last_feed, outlets, articles, entities, terms, language
+                 last_seen, last_ts, last_feed, outlets, articles, entities, terms, language,
+                 storyline
                  FROM shown_stories WHERE id = '{}'; DELETE FROM shown_state;",
                 big.id
             ))

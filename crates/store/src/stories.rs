@@ -95,6 +95,63 @@ pub struct StoredStory {
     /// Key terms, most weighty first.
     pub terms: Vec<String>,
     pub language: String,
+    /// The storyline (saga) the story belongs to: the id of its first story, which is this
+    /// story's own id when it is a storyline of its own.
+    pub storyline: String,
+}
+
+/// A storyline as stored: the stories of one saga.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoredStoryline {
+    /// The id of its first story.
+    pub id: String,
+    /// The headline of its story with the most articles (the latest among equals).
+    pub headline: Option<String>,
+    pub first_seen: Option<DateTime<FixedOffset>>,
+    pub last_seen: Option<DateTime<FixedOffset>>,
+    /// Articles over all its stories.
+    pub articles: u64,
+    /// Its stories, oldest first (undated last, then by id).
+    pub stories: Vec<StoredStory>,
+}
+
+/// Groups `stories` (newest first) into storylines, newest first.
+fn storylines_of(stories: Vec<StoredStory>) -> Vec<StoredStoryline> {
+    let mut order: Vec<String> = Vec::new();
+    let mut groups: HashMap<String, Vec<StoredStory>> = HashMap::new();
+    for story in stories {
+        let line = groups.entry(story.storyline.clone()).or_default();
+        if line.is_empty() {
+            order.push(story.storyline.clone());
+        }
+        line.push(story);
+    }
+    order
+        .into_iter()
+        .map(|id| {
+            let mut stories = groups.remove(&id).unwrap_or_default();
+            stories.sort_by(|a, b| {
+                (a.first_seen.is_none(), a.first_seen, &a.id).cmp(&(
+                    b.first_seen.is_none(),
+                    b.first_seen,
+                    &b.id,
+                ))
+            });
+            let headline = stories
+                .iter()
+                .rev()
+                .max_by_key(|s| s.articles)
+                .and_then(|s| s.headline.clone());
+            StoredStoryline {
+                headline,
+                first_seen: stories.iter().filter_map(|s| s.first_seen).min(),
+                last_seen: stories.iter().filter_map(|s| s.last_seen).max(),
+                articles: stories.iter().map(|s| s.articles).sum(),
+                stories,
+                id,
+            }
+        })
+        .collect()
 }
 
 /// One article of a story, with the earlier article it copies.
@@ -107,7 +164,7 @@ pub struct StoryArticle {
 }
 
 const STORY_COLUMNS: &str =
-    "id, headline, first_seen, last_seen, outlets, articles, entities, terms, language";
+    "id, headline, first_seen, last_seen, outlets, articles, entities, terms, language, storyline";
 
 /// An `article_story s` row's kind in its shown story: a copy keeps its copy kind; otherwise
 /// `new` for the story's first article in feed order, `joined` for the others (the stored
@@ -455,6 +512,38 @@ impl Store {
             .collect()
     }
 
+    /// Every storyline, newest first (by its latest story, as [`Store::stories`] orders them),
+    /// each with its stories oldest first.
+    pub fn storylines(&self) -> Result<Vec<StoredStoryline>> {
+        Ok(storylines_of(self.stories()?))
+    }
+
+    /// The storyline of the story `prefix` names (see [`Store::story`]); a storyline's id is
+    /// the id of its first story, so it names the storyline too.
+    pub fn storyline(&self, prefix: &str) -> Result<StoredStoryline> {
+        let story = self.story(prefix)?;
+        let fail = |e| StoreError::sql("read storyline", &self.path, e);
+        let mut stmt = self
+            .conn
+            .prepare_cached(&format!(
+                "SELECT {STORY_COLUMNS} FROM shown_stories
+                 WHERE storyline = ?1 OR (id = ?1 AND storyline IS NULL)"
+            ))
+            .map_err(fail)?;
+        let stories: Vec<StoredStory> = stmt
+            .query_map([&story.storyline], read_story_row)
+            .map_err(fail)?
+            .map(|row| row.map_err(fail)?.decode(&self.path))
+            .collect::<Result<_>>()?;
+        // The story itself is among the rows, so there is one storyline.
+        storylines_of(stories)
+            .into_iter()
+            .next()
+            .ok_or_else(|| StoreError::NoStory {
+                prefix: prefix.to_owned(),
+            })
+    }
+
     /// Ids that no longer name a story, each with the id of the story its articles went into.
     pub fn story_aliases(&self) -> Result<HashMap<String, String>> {
         let fail = |e| StoreError::sql("read story aliases", &self.path, e);
@@ -790,6 +879,7 @@ struct StoryRow {
     entities: String,
     terms: String,
     language: String,
+    storyline: Option<String>,
 }
 
 fn read_story_row(row: &rusqlite::Row) -> rusqlite::Result<StoryRow> {
@@ -803,6 +893,7 @@ fn read_story_row(row: &rusqlite::Row) -> rusqlite::Result<StoryRow> {
         entities: row.get(6)?,
         terms: row.get(7)?,
         language: row.get(8)?,
+        storyline: row.get(9)?,
     })
 }
 
@@ -827,6 +918,7 @@ impl StoryRow {
             entities: list(&self.entities, "entities")?,
             terms: list(&self.terms, "terms")?,
             language: self.language.clone(),
+            storyline: self.storyline.unwrap_or_else(|| self.id.clone()),
             id: self.id,
         })
     }

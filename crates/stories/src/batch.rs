@@ -100,6 +100,10 @@ pub struct BatchConfig {
     /// Two dated articles published further apart than this are not the same story (their
     /// pair counts as probability 0), as the online pass's window; undated ones are free.
     pub max_hours_apart: f64,
+    /// Two events are one storyline's when the cosine of their term profiles is at least
+    /// this and at most `storyline_gap_days` lie between them (see [`crate::storyline`]).
+    pub storyline_threshold: f32,
+    pub storyline_gap_days: f64,
 }
 
 impl Default for BatchConfig {
@@ -119,6 +123,8 @@ impl Default for BatchConfig {
             probe_terms: 100,
             lead_bytes: 400,
             max_hours_apart: 24.0 * 7.0,
+            storyline_threshold: STORYLINE_THRESHOLD,
+            storyline_gap_days: 7.0,
         }
     }
 }
@@ -334,6 +340,10 @@ const FITTED_TREES: [Tree; 50] = [
     ),
 ];
 const FITTED_THRESHOLD: f32 = 0.55;
+/// Chosen with `cargo xtask eval-stories --storylines 0.1,0.15,0.2,0.25 --storyline-gap 7`
+/// on the allsides-dev dev split (saga pairs joined against unrelated pairs joined, and the
+/// storylines read with `--dump-storylines`).
+const STORYLINE_THRESHOLD: f32 = 0.2;
 const FITTED_MISSING_WEIGHT: f32 = 0.25;
 
 /// A regression tree of depth two over the pair features: node 0 splits first, then node 1
@@ -415,9 +425,30 @@ pub fn recluster_inputs(
     copy_of: &[Option<usize>],
     config: &BatchConfig,
 ) -> Vec<usize> {
+    recluster_levels(inputs, copy_of, config).events
+}
+
+/// The two levels of a batch, for each article the index of the first article of its group:
+/// its event (the story of [`recluster`]) and its storyline, the saga the event belongs to.
+/// Every event lies in one storyline, which may hold only that event.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Levels {
+    pub events: Vec<usize>,
+    pub storylines: Vec<usize>,
+}
+
+/// [`recluster_inputs`] with the storylines, which join whole events (see
+/// [`crate::storyline`]).
+pub fn recluster_levels(
+    inputs: Vec<BatchInput>,
+    copy_of: &[Option<usize>],
+    config: &BatchConfig,
+) -> Levels {
     let n = inputs.len();
     let published: Vec<Option<DateTime<FixedOffset>>> =
         inputs.iter().map(|input| input.published).collect();
+    let times: Vec<Option<i64>> = published.iter().map(|t| t.map(|t| t.timestamp())).collect();
+    let profiles = crate::storyline::profiles(&inputs);
     let pairs = pair_features_of(inputs, copy_of, config);
     let scored: Vec<(usize, usize, f32)> = pairs
         .iter()
@@ -448,7 +479,11 @@ pub fn recluster_inputs(
     for i in 0..group.len() {
         group[i] = leader(&mut group, i);
     }
-    group
+    let storylines = crate::storyline::storylines(&profiles, &times, &group, config);
+    Levels {
+        events: group,
+        storylines,
+    }
 }
 
 /// Hours between two publication times; 0 when either is undated.
@@ -472,7 +507,7 @@ impl BatchConfig {
 }
 
 /// The leader of item `i`'s group, shortening the path on the way.
-fn leader(group: &mut [usize], i: usize) -> usize {
+pub(crate) fn leader(group: &mut [usize], i: usize) -> usize {
     let mut root = i;
     while group[root] != root {
         root = group[root];
@@ -492,12 +527,12 @@ fn leader(group: &mut [usize], i: usize) -> usize {
 /// index (into `articles`) of its story's first article, whose id names the story as online;
 /// articles the clusterer left out (empty) get `None`. The copies the clusterer found go to
 /// [`recluster`] as copy links (which joins a copy to its original's story only in a story too
-/// big for the candidate lists).
+/// big for the candidate lists). The storyline is named the same way, by its first article.
 pub fn batch_stories(
     articles: &[Article],
     assigned: &[Option<Assignment>],
     config: &BatchConfig,
-) -> Vec<Option<usize>> {
+) -> Vec<Option<BatchStory>> {
     let mut pools: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
     for i in crate::publication_order(articles) {
         if let Some(a) = assigned.get(i).and_then(Option::as_ref)
@@ -509,7 +544,7 @@ pub fn batch_stories(
                 .push(i);
         }
     }
-    let mut story: Vec<Option<usize>> = vec![None; articles.len()];
+    let mut story: Vec<Option<BatchStory>> = vec![None; articles.len()];
     for members in pools.values() {
         let refs: Vec<&Article> = members.iter().map(|&i| &articles[i]).collect();
         let at: HashMap<&str, usize> = refs
@@ -524,11 +559,23 @@ pub fn batch_stories(
                 at.get(d.original.as_str()).copied()
             })
             .collect();
-        for (&i, first) in members.iter().zip(recluster(&refs, &copy_of, config)) {
-            story[i] = Some(members[first]);
+        let levels = recluster_levels(inputs_of(&refs), &copy_of, config);
+        for (k, &i) in members.iter().enumerate() {
+            story[i] = Some(BatchStory {
+                event: members[levels.events[k]],
+                storyline: members[levels.storylines[k]],
+            });
         }
     }
     story
+}
+
+/// An article's place in [`batch_stories`]: the index of the first article of its event (its
+/// story) and of its storyline.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BatchStory {
+    pub event: usize,
+    pub storyline: usize,
 }
 
 /// What the batch pass takes from one article on its own, before it meets the others: its terms
@@ -554,6 +601,13 @@ struct InputTerm {
     /// Byte offset of the first occurrence in the body without furniture (saturated), or
     /// [`NOT_IN_BODY`] for a term first met in the title; only compared with the lead's length.
     start: u32,
+}
+
+impl BatchInput {
+    /// Each term as (key, count, kind).
+    pub(crate) fn term_parts(&self) -> impl Iterator<Item = (u64, f32, Kind)> + '_ {
+        self.terms.iter().map(|t| (t.key, t.tf, t.kind))
+    }
 }
 
 /// [`InputTerm::start`] of a term first met in the title.
@@ -1543,7 +1597,9 @@ mod tests {
         // The cup final was never fed: it has no story.
         assigned[1] = None;
         let got = batch_stories(&articles, &assigned, &BatchConfig::default());
-        assert_eq!(got, [Some(2), None, Some(2), Some(2)]);
+        let events: Vec<Option<usize>> = got.iter().map(|s| s.map(|s| s.event)).collect();
+        assert_eq!(events, [Some(2), None, Some(2), Some(2)]);
+        assert!(got.iter().flatten().all(|s| s.storyline == 2));
     }
 
     #[test]

@@ -17,8 +17,12 @@ mod features;
 mod hash;
 mod lexicon;
 mod state;
+mod storyline;
 
-pub use batch::{BatchConfig, BatchInput, batch_stories, recluster, recluster_inputs};
+pub use batch::{
+    BatchConfig, BatchInput, BatchStory, Levels, batch_stories, recluster, recluster_inputs,
+    recluster_levels,
+};
 pub use cluster::{Assignment, Clusterer, Config, Signals, Story, StoryId, Weights};
 pub use dup::{DupConfig, Duplicate, DuplicateIndex, DuplicateKind, Fingerprint, Match};
 pub use lexicon::is_wire_agency;
@@ -51,9 +55,63 @@ pub fn publication_order_of(published: impl IntoIterator<Item = Option<i64>>) ->
     keyed.into_iter().map(|(_, i)| i).collect()
 }
 
+/// The most representative of a story's titles (`None` for an untitled article): the one whose
+/// words (folded, stopwords left out) are most shared by the other titles, the smallest
+/// among equals; `None` when no title has a word. The headline a story shows is the title of one of
+/// its own articles, whatever online story the articles came from.
+pub fn representative_title(titles: &[Option<&str>]) -> Option<usize> {
+    let sets: Vec<Option<std::collections::BTreeSet<String>>> = titles
+        .iter()
+        .map(|t| {
+            let t = (*t)?;
+            let set: std::collections::BTreeSet<String> = text::words(t)
+                .into_iter()
+                .map(|w| &t[w.start..w.end])
+                .filter(|w| !text::is_stopword(w))
+                .map(|w| text::fold(w).into_owned())
+                .collect();
+            (!set.is_empty()).then_some(set)
+        })
+        .collect();
+    let mut best: Option<(usize, f64)> = None;
+    for (i, a) in sets.iter().enumerate() {
+        let Some(a) = a else { continue };
+        let score: f64 = sets
+            .iter()
+            .enumerate()
+            .filter(|&(j, _)| j != i)
+            .filter_map(|(_, b)| b.as_ref())
+            .map(|b| a.intersection(b).count() as f64 / a.union(b).count() as f64)
+            .sum();
+        // Ties (within rounding, as the sum's order may differ) go to the smallest title, so
+        // the choice does not depend on the order the titles come in.
+        let better = best
+            .is_none_or(|(b, s)| score > s + 1e-9 || (score > s - 1e-9 && titles[i] < titles[b]));
+        if better {
+            best = Some((i, score));
+        }
+    }
+    best.map(|(i, _)| i)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_representative_title_shares_most_words_with_the_others() {
+        let titles = [
+            None,
+            Some("Opinion: what the vote means"),
+            Some("Senate passes hate crimes bill"),
+            Some("Senate passes bill on hate crimes against Asian Americans"),
+            Some("Hate crimes bill clears the Senate"),
+        ];
+        assert_eq!(representative_title(&titles), Some(2));
+        assert_eq!(representative_title(&[None, Some("the of"), None]), None);
+        assert_eq!(representative_title(&[]), None);
+        assert_eq!(representative_title(&[Some("Only one")]), Some(0));
+    }
 
     fn at(day: Option<u32>) -> Article {
         let mut a = ingest::Draft {

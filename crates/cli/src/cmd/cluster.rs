@@ -47,6 +47,9 @@ struct Record<'a> {
     /// Same value for every article of one story (the id of its first article); null when the
     /// article was not clustered (empty).
     story: Option<String>,
+    /// Same value for every article of one storyline (the saga the story is part of: the id
+    /// of its first article); equal to `story` for a story that is a storyline of its own.
+    storyline: Option<String>,
     /// Id of the article this one copies, or null.
     duplicate_of: Option<&'a str>,
     /// `exact`, `syndicated` or `rewrite` when a copy.
@@ -90,7 +93,8 @@ pub fn run(args: Args, context: &Context) -> Result<Outcome> {
         }
         assigned[i] = Some(a);
     }
-    let (online, story) = stories_of(&articles, &assigned, &mut clusterer, !args.online, context);
+    let (online, story, storyline) =
+        levels_of(&articles, &assigned, &mut clusterer, !args.online, context);
     let mut out = output::stdout();
     if args.format == Format::Text {
         let summaries: BTreeMap<String, stories::Story> = clusterer
@@ -108,11 +112,15 @@ pub fn run(args: Args, context: &Context) -> Result<Outcome> {
             if n > 0 {
                 writeln!(out)?;
             }
-            // Headline and key terms: those of the online story most of the members were in.
+            // Headline: the most representative of the members' titles. Key terms: those of the
+            // online story most of the members were in.
             let s = majority(list.iter().filter_map(|&i| online[i].as_deref()))
                 .and_then(|o| summaries.get(o));
-            let headline = s
-                .and_then(|s| s.headline.as_deref())
+            let titles: Vec<Option<&str>> =
+                list.iter().map(|&i| articles[i].title.as_deref()).collect();
+            let headline = stories::representative_title(&titles)
+                .and_then(|k| titles[k])
+                .or_else(|| s.and_then(|s| s.headline.as_deref()))
                 .unwrap_or("(untitled)");
             writeln!(
                 out,
@@ -120,6 +128,11 @@ pub fn run(args: Args, context: &Context) -> Result<Outcome> {
                 output::count(list.len() as u64, "article")
             )?;
             writeln!(out, "story {id}")?;
+            if let Some(line) = list.first().and_then(|&i| storyline[i].as_deref())
+                && line != *id
+            {
+                writeln!(out, "storyline {line}")?;
+            }
             if let Some(s) = s.filter(|s| !s.entities.is_empty() || !s.terms.is_empty()) {
                 writeln!(
                     out,
@@ -151,7 +164,9 @@ pub fn run(args: Args, context: &Context) -> Result<Outcome> {
         out.flush()?;
     } else {
         let mut records = Records::new(&mut out, args.format == Format::Jsonl);
-        for ((a, x), story) in articles.iter().zip(&assigned).zip(&story) {
+        for (((a, x), story), storyline) in
+            articles.iter().zip(&assigned).zip(&story).zip(&storyline)
+        {
             let Some(x) = x else { continue };
             let dup = x.duplicate_of.as_ref();
             records.write(&Record {
@@ -159,6 +174,7 @@ pub fn run(args: Args, context: &Context) -> Result<Outcome> {
                 id: &a.id,
                 record_id: a.record_id.as_deref(),
                 story: story.clone(),
+                storyline: storyline.clone(),
                 duplicate_of: dup.map(|d| d.original.as_str()),
                 duplicate_kind: dup.map(|d| d.kind.as_str()),
                 containment: dup.map(|d| d.containment),
@@ -227,6 +243,22 @@ pub(crate) fn stories_of(
     batch: bool,
     context: &Context,
 ) -> (Vec<Option<String>>, Vec<Option<String>>) {
+    let (online, shown, _) = levels_of(articles, assigned, clusterer, batch, context);
+    (online, shown)
+}
+
+/// Each article's story or storyline id, `None` when not clustered.
+type Ids = Vec<Option<String>>;
+
+/// [`stories_of`] with each article's storyline (the id of its storyline's first article; the
+/// story's own id when the online stories are shown).
+pub(crate) fn levels_of(
+    articles: &[Article],
+    assigned: &[Option<stories::Assignment>],
+    clusterer: &mut stories::Clusterer,
+    batch: bool,
+    context: &Context,
+) -> (Ids, Ids, Ids) {
     // The whole input is at hand: a second pass merges stories that ended up close.
     clusterer.consolidate();
     // Stories merge as evidence arrives: every article's online story as it is now.
@@ -239,7 +271,7 @@ pub(crate) fn stories_of(
         })
         .collect();
     if !batch {
-        return (online.clone(), online);
+        return (online.clone(), online.clone(), online);
     }
     if articles.len() > BATCH_LIMIT {
         context.note(&format!(
@@ -247,11 +279,11 @@ pub(crate) fn stories_of(
              stories",
             articles.len()
         ));
-        return (online.clone(), online);
+        return (online.clone(), online.clone(), online);
     }
-    let shown = stories::batch_stories(articles, assigned, &stories::BatchConfig::default())
-        .into_iter()
-        .map(|first| first.map(|f| articles[f].id.clone()))
-        .collect();
-    (online, shown)
+    let batch = stories::batch_stories(articles, assigned, &stories::BatchConfig::default());
+    let id = |i: usize| articles[i].id.clone();
+    let shown = batch.iter().map(|s| s.map(|s| id(s.event))).collect();
+    let lines = batch.iter().map(|s| s.map(|s| id(s.storyline))).collect();
+    (online, shown, lines)
 }

@@ -11,6 +11,7 @@ mod quotes;
 mod serve;
 mod show;
 mod stories;
+mod storylines;
 
 use anyhow::Result;
 
@@ -27,6 +28,7 @@ pub enum Command {
     Entities(entities::Args),
     Quotes(quotes::Args),
     Stories(stories::Args),
+    Storylines(storylines::Args),
     Serve(serve::Args),
 }
 
@@ -42,6 +44,7 @@ impl Command {
             Command::Entities(args) => entities::run(args, context),
             Command::Quotes(args) => quotes::run(args, context),
             Command::Stories(args) => stories::run(args, context),
+            Command::Storylines(args) => storylines::run(args, context),
             Command::Serve(args) => serve::run(args, context),
         }
     }

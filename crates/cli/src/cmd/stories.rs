@@ -20,7 +20,7 @@ pub struct Args {
 
 /// One story in `--format json`/`jsonl`.
 #[derive(Serialize)]
-struct Record<'a> {
+pub(crate) struct Record<'a> {
     /// The id of one of its articles, normally its first (kept as the story grows); `parallax
     /// brief --story ID` takes it.
     id: &'a str,
@@ -34,10 +34,13 @@ struct Record<'a> {
     entities: &'a [String],
     terms: &'a [String],
     language: &'a str,
+    /// The storyline (saga) the story is part of: the id of its first story (this story's
+    /// own id when it is a storyline of its own); `parallax storylines` lists them.
+    storyline: &'a str,
 }
 
 impl<'a> Record<'a> {
-    fn new(s: &'a StoredStory) -> Record<'a> {
+    pub(crate) fn new(s: &'a StoredStory) -> Record<'a> {
         Record {
             id: &s.id,
             headline: s.headline.as_deref(),
@@ -48,6 +51,7 @@ impl<'a> Record<'a> {
             entities: &s.entities,
             terms: &s.terms,
             language: &s.language,
+            storyline: &s.storyline,
         }
     }
 }
@@ -75,6 +79,9 @@ pub fn run(args: Args, context: &Context) -> Result<Outcome> {
             }
             if !s.entities.is_empty() {
                 writeln!(out, "  {:<10} {}", "key", s.entities.join(", "))?;
+            }
+            if s.storyline != s.id {
+                writeln!(out, "  {:<10} {}", "storyline", s.storyline)?;
             }
         }
         out.flush()?;

@@ -632,7 +632,7 @@ async fn a_story_that_went_into_another_redirects_there() {
            (SELECT article_id FROM article_story WHERE shown_id = '{big}' ORDER BY feed
             LIMIT (SELECT COUNT(*) / 3 FROM article_story WHERE shown_id = '{big}'));
          INSERT INTO shown_stories SELECT 'fff0', headline, first_seen, first_ts, last_seen,
-           last_ts, last_feed, outlets, articles, entities, terms, language
+           last_ts, last_feed, outlets, articles, entities, terms, language, storyline
            FROM shown_stories WHERE id = '{big}';
          DELETE FROM shown_state;"
     ))
