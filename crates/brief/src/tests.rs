@@ -443,4 +443,6 @@ fn the_same_claim_with_other_figures_is_disputed() {
             .all(|f| f.text.contains("evacuated") || f.sources.len() < 2)
     );
     assert_verbatim(&story, &articles);
+    let md = render::markdown(&Brief::new(vec![story]));
+    assert!(md.contains("(disputed by 2 outlets: other figures"), "{md}");
 }
