@@ -446,3 +446,32 @@ fn the_same_claim_with_other_figures_is_disputed() {
     let md = render::markdown(&Brief::new(vec![story]));
     assert!(md.contains("(disputed by 2 outlets: other figures"), "{md}");
 }
+
+#[test]
+fn a_fact_in_other_words_is_not_an_exclusive() {
+    let articles = vec![
+        article(
+            "Herald",
+            "Mayor steps aside",
+            "2025-07-12T08:00:00+00:00",
+            "Mayor Ana Ruiz announced she would step aside from any inquiry into the Lune Valley dam failure. \
+             Local farmer Jonas Berg said his barn was swept away in minutes.",
+        ),
+        article(
+            "Courier",
+            "Ruiz recuses herself",
+            "2025-07-12T09:00:00+00:00",
+            "Ana Ruiz stepped aside from any investigation related to the failure of the Lune Valley dam. \
+             Volunteers brought food and blankets to the school gym.",
+        ),
+    ];
+    let story = brief_story(&StoryInput::new(&articles), &Config::default());
+    let fact = story
+        .facts
+        .iter()
+        .find(|f| f.text.contains("step"))
+        .expect("the mayor's fact, carried by both");
+    assert_eq!(fact.sources.len(), 2, "{fact:?}");
+    assert!(story.exclusive.iter().all(|e| !e.text.contains("step")));
+    assert!(story.exclusive.iter().any(|e| e.text.contains("barn")));
+}
