@@ -11,6 +11,7 @@ mod dates_eval;
 mod extract_eval;
 mod faults;
 mod ggt_eval;
+mod mrpc;
 mod ner;
 mod quotes_eval;
 mod screenshots;
@@ -94,6 +95,16 @@ const TASKS: &[(&str, &str, Task)] = &[
         "bench-ner",
         "time entity recognition on the Multi-News articles",
         ner::bench_task,
+    ),
+    (
+        "train-mrpc",
+        "fit the same-claim pair model on MRPC train, threshold on dev; writes brief's pair_model.rs",
+        mrpc::train,
+    ),
+    (
+        "eval-mrpc",
+        "same-fact P, R, F1 and accuracy on MRPC dev: the old cosine rule and the pair model",
+        mrpc::eval,
     ),
     (
         "eval-brief",

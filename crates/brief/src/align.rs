@@ -11,6 +11,8 @@
 //! verbatim in one other article) and articles of the same outlet are one independent source.
 
 use crate::analyse::Sentence;
+use crate::model::Degree;
+use crate::pair::{self, PairModel};
 
 /// What alignment found.
 #[derive(Debug, Clone)]
@@ -28,18 +30,29 @@ pub(crate) struct Alignment {
 
 /// The sentences of one fact.
 #[derive(Debug, Clone)]
-pub(crate) struct FactGroup {
+pub struct FactGroup {
     /// Sentence indices, ascending.
     pub members: Vec<usize>,
     /// Article indices, ascending, unique.
     pub articles: Vec<usize>,
     /// Number of independent sources among the articles.
     pub independent: usize,
+    /// Disputed when any link inside is; else full when any is; else partial.
+    pub degree: Degree,
+}
+
+/// How two sentences are judged the same claim.
+#[derive(Debug, Clone, Copy)]
+pub enum Rule {
+    /// The old rule: cosine thresholds when numbers and names do not disagree.
+    Cosine,
+    /// The learned pair model (`pair.rs`).
+    Model(PairModel),
 }
 
 /// Thresholds of the alignment.
 #[derive(Debug, Clone, Copy)]
-pub(crate) struct AlignConfig {
+pub struct AlignConfig {
     /// Cosine that links two sentences on its own.
     pub link: f32,
     /// Cosine that links two sentences sharing a number or a name.
@@ -48,6 +61,9 @@ pub(crate) struct AlignConfig {
     pub copy: f32,
     /// Terms in more sentences than this are not used to find candidates.
     pub max_postings: usize,
+    /// Cosine below which a pair is not scored at all (the model's prefilter).
+    pub candidate: f32,
+    pub rule: Rule,
 }
 
 impl Default for AlignConfig {
@@ -57,6 +73,8 @@ impl Default for AlignConfig {
             link_shared: 0.38,
             copy: 0.9,
             max_postings: 400,
+            candidate: 0.2,
+            rule: Rule::Model(PairModel::FITTED),
         }
     }
 }
@@ -74,27 +92,11 @@ pub(crate) fn align(
 ) -> Alignment {
     let n = sentences.len();
     let articles = outlets.len();
-    let mut df = vec![0u32; vocab_len];
-    for s in sentences {
-        for &t in &s.terms {
-            df[t as usize] += 1;
-        }
-    }
-    let idf: Vec<f32> = df
-        .iter()
-        .map(|&d| ((n as f32 + 1.0) / (d as f32 + 1.0)).ln() + 1.0)
-        .collect();
-    let norm: Vec<f32> = sentences
-        .iter()
-        .map(|s| {
-            s.terms
-                .iter()
-                .map(|&t| idf[t as usize].powi(2))
-                .sum::<f32>()
-                .sqrt()
-        })
-        .collect();
+    let idf = idf_of(sentences, vocab_len);
+    let norm = norms(sentences, &idf);
     let mut facts_uf = UnionFind::new(n);
+    // Degree of every link that is not a verbatim repeat.
+    let mut links: Vec<(usize, Degree)> = Vec::new();
     // Near-verbatim sentence matches per article pair, to detect syndication.
     let mut copies: std::collections::HashMap<(usize, usize), usize> = Default::default();
 
@@ -107,7 +109,8 @@ pub(crate) fn align(
             continue;
         }
         match first_seen.get(s.tokens.as_slice()) {
-            Some(&r) if sentences[r].article != s.article => {
+            // Tokens leave figures out: the same words with other figures are not a repeat.
+            Some(&r) if sentences[r].article != s.article && sentences[r].numbers == s.numbers => {
                 facts_uf.union(r, i);
                 indexed[i] = false;
                 let key = (
@@ -160,13 +163,18 @@ pub(crate) fn align(
             let j = j as usize;
             let partial = acc[j] / (norm[i] * norm[j]);
             acc[j] = 0.0;
-            if partial < config.link_shared * 0.8 {
+            let floor = match config.rule {
+                Rule::Cosine => config.link_shared * 0.8,
+                Rule::Model(_) => config.candidate,
+            };
+            if partial < floor {
                 continue;
             }
             let other = &sentences[j];
             let cos = cosine(&s.terms, &other.terms, &idf) / (norm[i] * norm[j]);
-            if linked(s, other, cos, config) {
+            if let Some(degree) = judge(s, other, cos, config) {
                 facts_uf.union(i, j);
+                links.push((i, degree));
                 if cos >= config.copy {
                     let key = (s.article.min(other.article), s.article.max(other.article));
                     *copies.entry(key).or_default() += 1;
@@ -237,11 +245,26 @@ pub(crate) fn align(
                 members: Vec::new(),
                 articles: Vec::new(),
                 independent: 0,
+                degree: Degree::Full,
             });
         }
         let f = fact_id[root];
         *slot = f;
         facts[f].members.push(i);
+    }
+    // Which degrees each fact's links have: [full, partial, disputed]. Verbatim repeats are full.
+    let mut seen = vec![[false; 3]; facts.len()];
+    for &(i, degree) in &links {
+        seen[fact_of[i]][degree as usize] = true;
+    }
+    for (f, [full, partial, disputed]) in seen.into_iter().enumerate() {
+        facts[f].degree = if disputed {
+            Degree::Disputed
+        } else if partial && !full {
+            Degree::Partial
+        } else {
+            Degree::Full
+        };
     }
     for f in &mut facts {
         let mut arts: Vec<usize> = f.members.iter().map(|&i| sentences[i].article).collect();
@@ -262,7 +285,55 @@ pub(crate) fn align(
     }
 }
 
-/// The link decision for two sentences of different articles.
+/// Inverse document frequency of each term over the story's sentences.
+pub(crate) fn idf_of(sentences: &[Sentence], vocab_len: usize) -> Vec<f32> {
+    let n = sentences.len();
+    let mut df = vec![0u32; vocab_len];
+    for s in sentences {
+        for &t in &s.terms {
+            df[t as usize] += 1;
+        }
+    }
+    df.iter()
+        .map(|&d| ((n as f32 + 1.0) / (d as f32 + 1.0)).ln() + 1.0)
+        .collect()
+}
+
+/// Length of each sentence's binary TF-IDF vector.
+pub(crate) fn norms(sentences: &[Sentence], idf: &[f32]) -> Vec<f32> {
+    sentences
+        .iter()
+        .map(|s| {
+            s.terms
+                .iter()
+                .map(|&t| idf[t as usize].powi(2))
+                .sum::<f32>()
+                .sqrt()
+        })
+        .collect()
+}
+
+/// The link decision for two sentences of different articles: the degree, or None.
+pub(crate) fn judge(a: &Sentence, b: &Sentence, cos: f32, config: AlignConfig) -> Option<Degree> {
+    match config.rule {
+        Rule::Cosine => linked(a, b, cos, config).then_some(Degree::Full),
+        Rule::Model(model) => {
+            let x = pair::features(a, b, cos);
+            if cos >= config.copy {
+                // Near-verbatim: the same claim, unless a figure or the polarity was changed.
+                Some(if pair::clash(&x) {
+                    Degree::Disputed
+                } else {
+                    Degree::Full
+                })
+            } else {
+                pair::judge(&model, &x)
+            }
+        }
+    }
+}
+
+/// The old link decision: cosine thresholds when numbers and names agree.
 fn linked(a: &Sentence, b: &Sentence, cos: f32, config: AlignConfig) -> bool {
     if cos >= config.copy {
         return true;

@@ -33,6 +33,9 @@ pub(crate) struct Sentence {
     pub content: bool,
     /// True when the sentence carries a direct quotation.
     pub quoted: bool,
+    /// Negations and denials ("not", "didn't", "never", "denied"): an odd count turns the
+    /// claim around, which the pair model reads as a polarity clash.
+    pub negations: u8,
 }
 
 /// Interns stems as dense ids so sentences compare as integer lists.
@@ -97,10 +100,14 @@ fn sentence(
     let mut tokens = Vec::new();
     let mut terms = Vec::new();
     let mut names = Vec::new();
+    let mut negations = 0u8;
     let spans = text::words(s);
     for (i, w) in spans.iter().enumerate() {
         let word = &s[w.clone()];
         let lower = word.to_lowercase();
+        if is_negation(&lower) {
+            negations = negations.saturating_add(1);
+        }
         if word.chars().any(|c| c.is_ascii_digit()) {
             // Numbers are read separately, with their separators.
         } else if i > 0
@@ -150,7 +157,29 @@ fn sentence(
         words,
         content: is_content(s, words),
         quoted,
+        negations,
     }
+}
+
+/// Words that deny or negate what the sentence reports.
+fn is_negation(lower: &str) -> bool {
+    matches!(
+        lower,
+        "not"
+            | "no"
+            | "never"
+            | "nor"
+            | "neither"
+            | "none"
+            | "nobody"
+            | "nothing"
+            | "cannot"
+            | "denied"
+            | "denies"
+            | "deny"
+            | "denying"
+    ) || lower.ends_with("n't")
+        || lower.ends_with("n\u{2019}t")
 }
 
 /// Numbers written with digits ("1,200", "3.5", "2024"), thousands separators removed.

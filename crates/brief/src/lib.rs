@@ -17,6 +17,8 @@ mod analyse;
 pub mod extracted;
 mod extras;
 mod model;
+mod pair;
+mod pair_model;
 pub mod porter;
 pub mod render;
 pub mod rouge;
@@ -243,6 +245,7 @@ pub fn brief_story(input: &StoryInput, config: &Config) -> StoryBrief {
                 outlets,
                 corroborated: g.independent >= 2,
                 independent: g.independent,
+                degree: g.degree,
                 citations,
             }
         })
@@ -454,3 +457,61 @@ fn article_ref(a: &Article) -> ArticleRef {
 
 #[cfg(test)]
 mod tests;
+
+/// The brief's same-claim decision on two articles, for `cargo xtask eval-mrpc` and
+/// `train-mrpc`: the same analysis and alignment a story goes through, nothing else.
+#[doc(hidden)]
+pub mod pairs {
+    pub use crate::align::Rule;
+    pub use crate::pair::{FEATURES, NAMES, PairModel};
+
+    use crate::{Article, Degree, align, analyse};
+
+    /// The degree of the fact the two articles share (full before partial before disputed), or
+    /// None when alignment links no sentence of one to a sentence of the other.
+    pub fn shared_fact(a: &Article, b: &Article, rule: Rule) -> Option<Degree> {
+        let articles = [a.clone(), b.clone()];
+        let mut vocab = analyse::Vocabulary::default();
+        let sentences = analyse::analyse(&articles, &mut vocab);
+        let outlets = vec![Some("a".to_owned()), Some("b".to_owned())];
+        let config = align::AlignConfig {
+            rule,
+            ..Default::default()
+        };
+        let alignment = align::align(&sentences, vocab.len(), &outlets, &[], &[0, 1], config);
+        alignment
+            .facts
+            .iter()
+            .filter(|f| f.articles.len() == 2)
+            .map(|f| f.degree)
+            .min_by_key(|&d| d as u8)
+    }
+
+    /// The features of the cross-article sentence pair with the highest cosine (what the model
+    /// is trained on), or None when either article has no sentence.
+    pub fn best_pair_features(a: &Article, b: &Article) -> Option<[f32; FEATURES]> {
+        let articles = [a.clone(), b.clone()];
+        let mut vocab = analyse::Vocabulary::default();
+        let sentences = analyse::analyse(&articles, &mut vocab);
+        let idf = align::idf_of(&sentences, vocab.len());
+        let norm = align::norms(&sentences, &idf);
+        let mut best: Option<(f32, [f32; FEATURES])> = None;
+        for (i, s) in sentences.iter().enumerate() {
+            for (j, t) in sentences.iter().enumerate().skip(i + 1) {
+                if s.article == t.article {
+                    continue;
+                }
+                let d = norm[i] * norm[j];
+                let cos = if d > 0.0 {
+                    align::cosine(&s.terms, &t.terms, &idf) / d
+                } else {
+                    0.0
+                };
+                if best.is_none_or(|(c, _)| cos > c) {
+                    best = Some((cos, crate::pair::features(s, t, cos)));
+                }
+            }
+        }
+        best.map(|(_, x)| x)
+    }
+}

@@ -95,7 +95,34 @@ pub struct Fact {
     pub corroborated: bool,
     /// How many independent outlets carry it.
     pub independent: usize,
+    /// How far the outlets agree: the same claim, the same claim with more said, or the same
+    /// claim with other figures or the opposite polarity. Briefs written before it read as full.
+    #[serde(default)]
+    pub degree: Degree,
     pub citations: Vec<Excerpt>,
+}
+
+/// How far two outlets agree on a claim.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum Degree {
+    /// Both state the same claim.
+    #[default]
+    Full,
+    /// Both state it and one adds more.
+    Partial,
+    /// Both state it with different numbers or opposite polarity.
+    Disputed,
+}
+
+impl Degree {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Degree::Full => "full",
+            Degree::Partial => "partial",
+            Degree::Disputed => "disputed",
+        }
+    }
 }
 
 /// The same quotation across the story, with every appearance.

@@ -4,7 +4,7 @@
 
 use std::fmt::Write;
 
-use crate::model::{Brief, Excerpt, StoryBrief};
+use crate::model::{Brief, Degree, Excerpt, StoryBrief};
 
 /// The brief as Markdown, stories separated by a rule.
 pub fn markdown(brief: &Brief) -> String {
@@ -61,7 +61,19 @@ fn story_markdown(story: &StoryBrief, out: &mut String) {
         out.push_str("## Facts carried by several articles\n\n");
         for f in &story.facts {
             let mark = if f.corroborated {
-                format!("corroborated by {} outlets", f.independent)
+                match f.degree {
+                    Degree::Full => format!("corroborated by {} outlets", f.independent),
+                    Degree::Partial => {
+                        format!(
+                            "partly corroborated by {} outlets: one says more",
+                            f.independent
+                        )
+                    }
+                    Degree::Disputed => format!(
+                        "disputed by {} outlets: other figures or the opposite polarity",
+                        f.independent
+                    ),
+                }
             } else {
                 "syndicated copies only".to_owned()
             };
@@ -210,10 +222,15 @@ fn story_html(story: &StoryBrief, out: &mut String) {
         for f in &story.facts {
             let _ = writeln!(
                 out,
-                "<li>{}{} <span class=\"meta\">{} independent</span></li>",
+                "<li>{}{} <span class=\"meta\">{} independent{}</span></li>",
                 escape(&f.text),
                 num.html_refs(&story.id, &f.sources),
-                f.independent
+                f.independent,
+                match f.degree {
+                    Degree::Full => "",
+                    Degree::Partial => ", partial",
+                    Degree::Disputed => ", disputed",
+                }
             );
         }
         out.push_str("</ul>\n");

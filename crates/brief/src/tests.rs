@@ -318,7 +318,7 @@ fn json_matches_the_schema_file() {
 }
 
 /// A small JSON Schema checker covering what our schema uses: `type`, `properties`,
-/// `required`, `additionalProperties: false`, `items`, `$ref` to `#/$defs/..`, `const`.
+/// `required`, `additionalProperties: false`, `items`, `$ref` to `#/$defs/..`, `const`, `enum`.
 fn validate(root: &serde_json::Value, schema: &serde_json::Value, v: &serde_json::Value, at: &str) {
     use serde_json::Value;
     if let Some(Value::String(r)) = schema.get("$ref") {
@@ -327,6 +327,9 @@ fn validate(root: &serde_json::Value, schema: &serde_json::Value, v: &serde_json
     }
     if let Some(c) = schema.get("const") {
         assert_eq!(c, v, "{at}");
+    }
+    if let Some(Value::Array(allowed)) = schema.get("enum") {
+        assert!(allowed.contains(v), "{at}: {v} is not one of {allowed:?}");
     }
     if let Some(t) = schema.get("type") {
         let types: Vec<&str> = match t {
@@ -405,4 +408,70 @@ proptest::proptest! {
         let words: usize = story.summary.iter().map(|s| s.text.split_whitespace().count()).sum();
         proptest::prop_assert!(words <= 40);
     }
+}
+
+#[test]
+fn the_same_claim_with_other_figures_is_disputed() {
+    let articles = vec![
+        article(
+            "Herald",
+            "Evacuation",
+            "2025-07-12T08:00:00+00:00",
+            "About 4,000 residents were evacuated from Brightwater on Friday after the dam failed. \
+             Local farmer Jonas Berg said his barn was swept away in minutes.",
+        ),
+        article(
+            "Courier",
+            "Evacuation",
+            "2025-07-12T09:00:00+00:00",
+            "5,000 residents were evacuated from Brightwater on Friday after the dam failed. \
+             Volunteers brought food and blankets to the school gym.",
+        ),
+    ];
+    let story = brief_story(&StoryInput::new(&articles), &Config::default());
+    let fact = story
+        .facts
+        .iter()
+        .find(|f| f.text.contains("evacuated"))
+        .expect("the evacuation fact");
+    assert_eq!(fact.degree, Degree::Disputed, "{fact:?}");
+    assert_eq!(fact.sources.len(), 2);
+    assert!(
+        story
+            .facts
+            .iter()
+            .all(|f| f.text.contains("evacuated") || f.sources.len() < 2)
+    );
+    assert_verbatim(&story, &articles);
+    let md = render::markdown(&Brief::new(vec![story]));
+    assert!(md.contains("(disputed by 2 outlets: other figures"), "{md}");
+}
+
+#[test]
+fn a_fact_in_other_words_is_not_an_exclusive() {
+    let articles = vec![
+        article(
+            "Herald",
+            "Mayor steps aside",
+            "2025-07-12T08:00:00+00:00",
+            "Mayor Ana Ruiz announced she would step aside from any inquiry into the Lune Valley dam failure. \
+             Local farmer Jonas Berg said his barn was swept away in minutes.",
+        ),
+        article(
+            "Courier",
+            "Ruiz recuses herself",
+            "2025-07-12T09:00:00+00:00",
+            "Ana Ruiz stepped aside from any investigation related to the failure of the Lune Valley dam. \
+             Volunteers brought food and blankets to the school gym.",
+        ),
+    ];
+    let story = brief_story(&StoryInput::new(&articles), &Config::default());
+    let fact = story
+        .facts
+        .iter()
+        .find(|f| f.text.contains("step"))
+        .expect("the mayor's fact, carried by both");
+    assert_eq!(fact.sources.len(), 2, "{fact:?}");
+    assert!(story.exclusive.iter().all(|e| !e.text.contains("step")));
+    assert!(story.exclusive.iter().any(|e| e.text.contains("barn")));
 }
