@@ -4,6 +4,7 @@
 //! Each task lives in its own module with a `run(args)` entry point and one row in [`TASKS`].
 
 mod bench_ingest;
+mod bench_throughput;
 mod bench_writers;
 mod brief_eval;
 mod cue_classes;
@@ -11,6 +12,7 @@ mod dates_eval;
 mod extract_eval;
 mod faults;
 mod ggt_eval;
+mod language_eval;
 mod mrpc;
 mod ner;
 mod quotes_eval;
@@ -42,9 +44,19 @@ const TASKS: &[(&str, &str, Task)] = &[
         dates_eval::run,
     ),
     (
+        "eval-language",
+        "agreement of the bounded language sample with the first-4 KiB labels on every shared corpus",
+        language_eval::run,
+    ),
+    (
         "bench-ingest",
         "time plain-text ingest of 100,000 generated articles into a fresh store",
         bench_ingest::run,
+    ),
+    (
+        "bench-throughput",
+        "whole-process extract and cluster on 20,000 generated JSON lines, against other builds",
+        bench_throughput::run,
     ),
     (
         "bench-writers",

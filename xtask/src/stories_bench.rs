@@ -182,7 +182,7 @@ fn print_row(row: &[f64], note: &str) {
     println!("{}{note}", cells.join(" "));
 }
 
-fn load_groups() -> Result<Vec<Vec<(String, String)>>> {
+pub fn load_groups() -> Result<Vec<Vec<(String, String)>>> {
     let dir = data_dir();
     let mut items = load_ecbplus(&dir)?;
     items.extend(load_multinews(&dir)?);
@@ -209,8 +209,8 @@ fn group(items: &[Item]) -> Vec<Vec<(String, String)>> {
     order.into_iter().filter_map(|k| by.remove(k)).collect()
 }
 
-struct Generated {
-    article: Article,
+pub struct Generated {
+    pub article: Article,
     event: u64,
     copy_of: Option<String>,
 }
@@ -489,7 +489,7 @@ const OUTLETS: &[&str] = &[
 ];
 
 /// The synthetic stream: an endless, seeded sequence of articles.
-struct Generator<'a> {
+pub struct Generator<'a> {
     groups: &'a [Vec<(String, String)>],
     rng: Rng,
     start: DateTime<FixedOffset>,
@@ -502,7 +502,7 @@ struct Generator<'a> {
 }
 
 impl<'a> Generator<'a> {
-    fn new(groups: &'a [Vec<(String, String)>]) -> Self {
+    pub fn new(groups: &'a [Vec<(String, String)>]) -> Self {
         Generator {
             groups,
             rng: Rng(2026),
@@ -514,7 +514,7 @@ impl<'a> Generator<'a> {
         }
     }
 
-    fn next(&mut self) -> Generated {
+    pub fn next(&mut self) -> Generated {
         let i = self.i;
         self.i += 1;
         let rng = &mut self.rng;

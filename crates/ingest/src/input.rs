@@ -15,6 +15,7 @@ use std::sync::{Arc, Mutex};
 
 use flate2::bufread::MultiGzDecoder;
 
+use crate::pending::Pending;
 use crate::sniff::{self, Format};
 use crate::{Article, ReadError, Source, feed, json, plain, warc};
 
@@ -34,8 +35,9 @@ impl Default for Config {
     }
 }
 
-/// The articles of a run, or the errors of the inputs and records that failed, in input order.
-pub(crate) type Articles<'a> = Box<dyn Iterator<Item = Result<Article, ReadError>> + Send + 'a>;
+/// The articles of a run, or the errors of the inputs and records that failed, in input order,
+/// each still to be finished.
+pub(crate) type Articles<'a> = Box<dyn Iterator<Item = Pending> + Send + 'a>;
 
 /// Reads every article from `inputs` (files, folders searched recursively, or `-` for stdin), yielding one result per article or per input or
 /// record that failed. Lazy: a file is opened only when the iterator reaches it.
@@ -43,15 +45,28 @@ pub fn read_inputs<'a>(
     inputs: &'a [PathBuf],
     config: &'a Config,
 ) -> impl Iterator<Item = Result<Article, ReadError>> + Send + 'a {
+    read_pending(inputs, config).map(Pending::finish)
+}
+
+/// [`read_inputs`] with the costly part of each article left to [`Pending::finish`].
+pub(crate) fn read_pending<'a>(
+    inputs: &'a [PathBuf],
+    config: &'a Config,
+) -> impl Iterator<Item = Pending> + Send + 'a {
     inputs
         .iter()
         .flat_map(|p| expand(p))
         .flat_map(move |found| -> Articles<'a> {
             match found {
                 Ok((path, origin)) => read_path(&path, origin, config),
-                Err(e) => Box::new(std::iter::once(Err(e))),
+                Err(e) => once(Err(e)),
             }
         })
+}
+
+/// One result as the whole of an input's articles.
+fn once<'a>(result: Result<Article, ReadError>) -> Articles<'a> {
+    Box::new(std::iter::once(Pending::ready(result)))
 }
 
 /// Reads the articles held in `bytes`, which came from the input called `name` (its extension
@@ -68,6 +83,7 @@ pub fn read_bytes(name: &str, bytes: &[u8]) -> Vec<Result<Article, ReadError>> {
         },
         &config,
     )
+    .map(Pending::finish)
     .collect()
 }
 
@@ -199,7 +215,7 @@ fn read_path<'a>(path: &Path, origin: Origin, config: &'a Config) -> Articles<'a
     }
     let file = match File::open(path) {
         Ok(f) => f,
-        Err(e) => return Box::new(std::iter::once(Err(io_error(name, e)))),
+        Err(e) => return once(Err(io_error(name, e))),
     };
     let len = file.metadata().ok().map(|m| m.len());
     let reader = BufReader::with_capacity(1 << 16, file);
@@ -265,7 +281,7 @@ fn read_stream<'a>(
             hint.gzipped = true;
         }
         Ok(_) => {}
-        Err(e) => return Box::new(std::iter::once(Err(io_error(name, e)))),
+        Err(e) => return once(Err(io_error(name, e))),
     }
 
     let mut prefix = Vec::with_capacity(SNIFF_BYTES);
@@ -273,7 +289,7 @@ fn read_stream<'a>(
         .take(SNIFF_BYTES as u64)
         .read_to_end(&mut prefix)
     {
-        return Box::new(std::iter::once(Err(io_error(name, e))));
+        return once(Err(io_error(name, e)));
     }
     let reader: Box<dyn BufRead + Send + 'a> = Box::new(Cursor::new(prefix.clone()).chain(reader));
 
@@ -289,13 +305,13 @@ fn read_stream<'a>(
     let gz_error = gz_failure.map(move |failure| {
         std::iter::from_fn(move || {
             let (decoded, e) = failure.lock().unwrap_or_else(|p| p.into_inner()).take()?;
-            Some(Err(ReadError::BadInput {
+            Some(Pending::ready(Err(ReadError::BadInput {
                 location: name.clone(),
                 message: format!(
                     "truncated or corrupt gzip stream after {decoded} decompressed bytes ({}); what came before it was read",
                     lower(&e.to_string())
                 ),
-            }))
+            })))
         })
     });
     Box::new(articles.chain(gz_error.into_iter().flatten()))
@@ -310,10 +326,10 @@ fn read_format<'a>(
     config: &'a Config,
 ) -> Articles<'a> {
     let bad = |message: String| -> Articles<'a> {
-        Box::new(std::iter::once(Err(ReadError::BadInput {
+        once(Err(ReadError::BadInput {
             location: name.to_owned(),
             message,
-        })))
+        }))
     };
     if prefix.is_empty() {
         return bad("empty file".into());
@@ -335,9 +351,12 @@ fn read_format<'a>(
     match format {
         Format::Warc => {
             let records = warc::Records::new(name.to_owned(), reader, limit);
-            return Box::new(records.gzipped(hint.gzipped));
+            return Box::new(records.gzipped(hint.gzipped).map(Pending::ready));
         }
-        Format::Jsonl => return Box::new(json::Lines::new(name.to_owned(), reader, limit)),
+        Format::Jsonl => {
+            let mut lines = json::Lines::new(name.to_owned(), reader, limit);
+            return Box::new(std::iter::from_fn(move || lines.next_pending()));
+        }
         _ => {}
     }
     if let Some(len) = hint.len
@@ -347,20 +366,31 @@ fn read_format<'a>(
     }
     let mut bytes = Vec::new();
     if let Err(e) = reader.take(limit.saturating_add(1)).read_to_end(&mut bytes) {
-        return Box::new(std::iter::once(Err(io_error(name.to_owned(), e))));
+        return once(Err(io_error(name.to_owned(), e)));
     }
     if bytes.len() as u64 > limit {
         return bad(too_large(format, None, limit));
     }
+    let gz_truncated =
+        gz_failure.is_some_and(|f| f.lock().unwrap_or_else(|p| p.into_inner()).is_some());
+    if matches!(format, Format::Text | Format::Html) {
+        // One article each, made on whichever thread finishes it.
+        return Box::new(std::iter::once(Pending::document(
+            name.to_owned(),
+            bytes,
+            format,
+            gz_truncated,
+        )));
+    }
     let mut articles = read_document(name, &bytes, format, limit);
-    if gz_failure.is_some_and(|f| f.lock().unwrap_or_else(|p| p.into_inner()).is_some()) {
+    if gz_truncated {
         for article in articles.iter_mut().flatten() {
             article
                 .warnings
                 .push("the gzip stream is truncated; this text may be incomplete".into());
         }
     }
-    Box::new(articles.into_iter())
+    Box::new(articles.into_iter().map(Pending::ready))
 }
 
 fn too_large(format: Format, len: Option<u64>, limit: u64) -> String {

@@ -9,6 +9,7 @@ use std::io::BufRead;
 
 use serde_json::{Map, Value};
 
+use crate::pending::Pending;
 use crate::{Article, Draft, ReadError, Source, dates};
 
 /// The articles of a JSON lines stream, one per non-blank line.
@@ -70,10 +71,11 @@ impl<R: BufRead> Lines<R> {
     }
 }
 
-impl<R: BufRead> Iterator for Lines<R> {
-    type Item = Result<Article, ReadError>;
-
-    fn next(&mut self) -> Option<Self::Item> {
+impl<R: BufRead> Lines<R> {
+    /// The next line as work left to do: blank lines are skipped and a read error or an
+    /// oversized line is an error here, while parsing the line is left to [`Pending::finish`]
+    /// (so it can run on another thread).
+    pub(crate) fn next_pending(&mut self) -> Option<Pending> {
         while !self.done {
             let too_long = match self.next_line() {
                 Ok(Some(too_long)) => too_long,
@@ -84,37 +86,52 @@ impl<R: BufRead> Iterator for Lines<R> {
                 Err(e) => {
                     self.done = true;
                     let location = format!("{}:{}", self.path, self.line + 1);
-                    return Some(Err(crate::input::io_error(location, e)));
+                    return Some(Pending::ready(Err(crate::input::io_error(location, e))));
                 }
             };
             self.line += 1;
-            let location = format!("{}:{}", self.path, self.line);
-            let bad = |message: String| {
-                Some(Err(ReadError::BadInput {
-                    location: location.clone(),
-                    message,
-                }))
-            };
             if too_long {
-                return bad(format!(
-                    "line is longer than the limit of {} bytes",
-                    self.limit
-                ));
+                return Some(Pending::ready(Err(ReadError::BadInput {
+                    location: format!("{}:{}", self.path, self.line),
+                    message: format!("line is longer than the limit of {} bytes", self.limit),
+                })));
             }
             let line = self.buf.strip_suffix(b"\r").unwrap_or(&self.buf);
             let line = line.strip_prefix(b"\xef\xbb\xbf").unwrap_or(line);
             if line.iter().all(u8::is_ascii_whitespace) {
                 continue;
             }
-            let value = match serde_json::from_slice::<Value>(line) {
-                Ok(value) => value,
-                Err(e) => return bad(format!("invalid json: {e}")),
-            };
-            let source = Source::record(self.path.clone(), self.line);
-            return Some(record(&location, source, value));
+            return Some(Pending::json_line(
+                self.path.clone(),
+                self.line,
+                line.to_vec(),
+            ));
         }
         None
     }
+}
+
+impl<R: BufRead> Iterator for Lines<R> {
+    type Item = Result<Article, ReadError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        self.next_pending().map(Pending::finish)
+    }
+}
+
+/// Makes the article of line `line` of the JSON lines file `path` (its bytes without the newline).
+pub(crate) fn parse_line(path: &str, line: u64, bytes: &[u8]) -> Result<Article, ReadError> {
+    let location = format!("{path}:{line}");
+    let value = match serde_json::from_slice::<Value>(bytes) {
+        Ok(value) => value,
+        Err(e) => {
+            return Err(ReadError::BadInput {
+                location,
+                message: format!("invalid json: {e}"),
+            });
+        }
+    };
+    record(&location, Source::record(path, line), value)
 }
 
 /// Reads a whole JSON document: one object, or an array of objects (numbered from 1). A file

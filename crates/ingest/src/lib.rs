@@ -14,11 +14,13 @@ pub mod html;
 mod input;
 mod json;
 mod markup;
+mod pending;
 mod plain;
 mod sniff;
 mod warc;
 
 pub use input::{Config, read_bytes, read_inputs};
+pub use pending::{Pending, read_inputs_on};
 
 use std::fmt;
 

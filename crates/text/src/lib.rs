@@ -44,7 +44,7 @@ mod tokens;
 pub use credits::credit_line;
 pub use dateline::{Dateline, dateline, looks_like_headline};
 pub use furniture::{furniture_phrase, furniture_sentences, not_article};
-pub use language::language;
+pub use language::{SAMPLE_BYTES, language, language_of_sample};
 pub use normalize::{Normalized, normalize};
 pub use paragraphs::paragraphs;
 pub use quotes::{Quotation, QuoteFamily, QuoteMark, QuoteRole, quotations, quote_mark};

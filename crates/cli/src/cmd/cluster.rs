@@ -28,6 +28,8 @@ pub struct Args {
     /// time) instead of re-clustering the whole input with the batch pair model
     #[arg(long)]
     online: bool,
+    #[command(flatten)]
+    threads: super::Threads,
 }
 
 /// Inputs larger than this keep their online stories: the batch pass holds every article's
@@ -64,23 +66,17 @@ struct Record<'a> {
 }
 
 pub fn run(args: Args, context: &Context) -> Result<Outcome> {
-    let config = ingest::Config::default();
+    let threads = args.threads.get();
     let mut articles: Vec<Article> = Vec::new();
-    let mut failed = 0u64;
-    for result in ingest::read_inputs(&args.paths, &config) {
-        match result {
-            Ok(article) => articles.push(article),
-            Err(error) => {
-                failed += 1;
-                context.report(&error);
-            }
-        }
-    }
+    let (_, failed) = super::extract::for_each_article(&args.paths, context, threads, |a, _| {
+        articles.push(a);
+        Ok(())
+    })?;
     let mut clusterer = stories::Clusterer::new(stories::Config::default());
+    let (order, assignments) = assign_in_publication_order(&mut clusterer, &mut articles, threads);
     let mut assigned: Vec<Option<stories::Assignment>> = vec![None; articles.len()];
     let mut undated = 0u64;
-    for i in stories::publication_order(&articles) {
-        let a = clusterer.add(&articles[i]);
+    for (i, a) in order.into_iter().zip(assignments) {
         if articles[i].published.is_none() {
             undated += 1;
         }
@@ -236,6 +232,26 @@ fn majority<'a>(values: impl Iterator<Item = &'a str>) -> Option<&'a str> {
 /// article `i`'s assignment): the online stories after the second (consolidate) pass, and the
 /// stories to show, which are the batch pass's when `batch` and the input is small enough (a
 /// note says when it is not). Returns `(online, shown)`; `None` for articles not clustered.
+/// Clusters `articles` in publication order with [`stories::Clusterer::add_batch`] (the same
+/// assignments as adding them one by one, with the per-article work on `threads` threads).
+/// Returns the input index of each assignment; `articles` is in input order again afterwards.
+fn assign_in_publication_order(
+    clusterer: &mut stories::Clusterer,
+    articles: &mut Vec<Article>,
+    threads: usize,
+) -> (Vec<usize>, Vec<stories::Assignment>) {
+    let order = stories::publication_order(articles);
+    // Moved, not cloned, into publication order and back, so the input is held once.
+    let mut slots: Vec<Option<Article>> = std::mem::take(articles).into_iter().map(Some).collect();
+    let sorted: Vec<Article> = order.iter().filter_map(|&i| slots[i].take()).collect();
+    let assignments = clusterer.add_batch(&sorted, threads);
+    for (&i, article) in order.iter().zip(sorted) {
+        slots[i] = Some(article);
+    }
+    *articles = slots.into_iter().flatten().collect();
+    (order, assignments)
+}
+
 pub(crate) fn stories_of(
     articles: &[Article],
     assigned: &[Option<stories::Assignment>],

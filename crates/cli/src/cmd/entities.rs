@@ -102,7 +102,8 @@ pub fn list(
         context,
     };
     let mut batch: Vec<Article> = Vec::with_capacity(BATCH);
-    let (read, failed) = for_each_article(paths, context, |article, _| {
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let (read, failed) = for_each_article(paths, context, cores, |article, _| {
         batch.push(article);
         if batch.len() == BATCH {
             printer.print(&batch)?;

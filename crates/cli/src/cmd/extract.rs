@@ -18,12 +18,15 @@ pub struct Args {
     /// Output format
     #[arg(long, value_enum, default_value_t)]
     format: Format,
+    #[command(flatten)]
+    threads: super::Threads,
 }
 
 pub fn run(args: Args, context: &Context) -> Result<Outcome> {
     let mut out = output::stdout();
     let mut records = Records::new(&mut out, args.format == Format::Jsonl);
-    let (read, failed) = for_each_article(&args.paths, context, |article, n| {
+    let threads = args.threads.get();
+    let (read, failed) = for_each_article(&args.paths, context, threads, |article, n| {
         if args.format == Format::Text {
             let out = records.inner();
             if n > 0 {
@@ -53,17 +56,19 @@ pub fn run(args: Args, context: &Context) -> Result<Outcome> {
 }
 
 /// Reads every article under `paths` (as `extract` does) and hands each to `each` with the number
-/// of articles before it; an input that cannot be read is reported and skipped. Returns the
-/// numbers of articles read and of inputs that failed. Shared by the commands that work on paths
-/// without a store (`extract`, `entities`, `quotes`), so they read the same things the same way.
+/// of articles before it; an input that cannot be read is reported and skipped. The articles are
+/// made on `threads` worker threads and handed over in input order. Returns the numbers of
+/// articles read and of inputs that failed. Shared by the commands that work on paths without a
+/// store (`extract`, `entities`, `quotes`, `cluster`), so they read the same things the same way.
 pub fn for_each_article(
     paths: &[PathBuf],
     context: &Context,
+    threads: usize,
     mut each: impl FnMut(Article, u64) -> Result<()>,
 ) -> Result<(u64, u64)> {
     let config = ingest::Config::default();
     let (mut read, mut failed) = (0u64, 0u64);
-    for result in ingest::read_inputs(paths, &config) {
+    ingest::read_inputs_on(paths, &config, threads, |result| {
         match result {
             Ok(article) => {
                 each(article, read)?;
@@ -74,6 +79,7 @@ pub fn for_each_article(
                 context.report(&error);
             }
         }
-    }
+        Ok::<(), anyhow::Error>(())
+    })?;
     Ok((read, failed))
 }

@@ -17,6 +17,24 @@ use anyhow::Result;
 
 use crate::{Context, Outcome};
 
+/// `--threads N`, for the commands that read and analyse articles on worker threads.
+#[derive(Debug, Clone, Copy, clap::Args)]
+pub struct Threads {
+    /// Worker threads for reading and analysing articles [default: one per core]
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=64))]
+    threads: Option<u16>,
+}
+
+impl Threads {
+    /// The number asked for, or one per core.
+    pub fn get(self) -> usize {
+        self.threads.map_or_else(
+            || std::thread::available_parallelism().map_or(1, |n| n.get()),
+            usize::from,
+        )
+    }
+}
+
 #[derive(Debug, clap::Subcommand)]
 pub enum Command {
     Ingest(ingest::Args),
