@@ -1,4 +1,5 @@
-//! `cargo xtask bench-throughput [--n N] [--runs R] [--only extract|cluster] [--run LABEL=PATH[,ARG...]]...`:
+//! `cargo xtask bench-throughput [--n N] [--runs R] [--only extract|cluster] [--run LABEL=PATH[,ARG...]]...`
+//! `[--write FILE]`:
 //! whole-process time of `parallax extract` and `parallax cluster` (JSON lines in, JSON lines
 //! out) on N generated articles (20,000 unless told), the median of R runs (5).
 //!
@@ -9,7 +10,8 @@
 //! first), so a build from before a change, or `--threads 1`, is timed in the same command; the
 //! runs are interleaved so a change in the machine's load hits them alike. The table gives the
 //! median wall and CPU seconds, articles per second, peak RSS, the ratio of the first run's
-//! median to each one's, and whether each wrote the same output as the first.
+//! median to each one's, and whether each wrote the same output as the first. `--write FILE`
+//! only writes the N generated articles to FILE (for profiling one command by hand) and stops.
 
 use std::fs;
 use std::hash::{DefaultHasher, Hasher};
@@ -41,6 +43,7 @@ pub fn run(args: &[String]) -> Result<()> {
     let mut runs = 5usize;
     let mut commands = vec!["extract", "cluster"];
     let mut specs: Vec<String> = Vec::new();
+    let mut write_only: Option<PathBuf> = None;
     let mut it = args.iter();
     while let Some(arg) = it.next() {
         let mut value = || it.next().with_context(|| format!("{arg} needs a value"));
@@ -53,10 +56,20 @@ pub fn run(args: &[String]) -> Result<()> {
                 other => bail!("--only takes extract or cluster, not {other:?}"),
             },
             "--run" => specs.push(value()?.clone()),
+            "--write" => write_only = Some(PathBuf::from(value()?)),
             other => bail!("unknown argument {other:?}"),
         }
     }
     ensure!(runs > 0 && n > 0, "--n and --runs must be positive");
+    if let Some(path) = write_only {
+        let bytes = write_input(&path, n)?;
+        println!(
+            "{n} articles, {:.1} MB of JSON lines, in {}",
+            bytes as f64 / 1e6,
+            path.display()
+        );
+        return Ok(());
+    }
     if specs.is_empty() {
         specs.push("now=.".into());
     }

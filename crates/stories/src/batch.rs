@@ -104,6 +104,8 @@ pub struct BatchConfig {
     /// this and at most `storyline_gap_days` lie between them (see [`crate::storyline`]).
     pub storyline_threshold: f32,
     pub storyline_gap_days: f64,
+    /// Worker threads for the per-article and per-pair work. No result depends on it.
+    pub threads: usize,
 }
 
 impl Default for BatchConfig {
@@ -125,6 +127,7 @@ impl Default for BatchConfig {
             max_hours_apart: 24.0 * 7.0,
             storyline_threshold: STORYLINE_THRESHOLD,
             storyline_gap_days: 7.0,
+            threads: 1,
         }
     }
 }
@@ -415,7 +418,7 @@ pub fn recluster(
     copy_of: &[Option<usize>],
     config: &BatchConfig,
 ) -> Vec<usize> {
-    recluster_inputs(inputs_of(articles), copy_of, config)
+    recluster_inputs(inputs_of(articles, config.threads), copy_of, config)
 }
 
 /// [`recluster`] over the articles' [`BatchInput`]s (in the same order), for a caller that keeps
@@ -559,7 +562,7 @@ pub fn batch_stories(
                 at.get(d.original.as_str()).copied()
             })
             .collect();
-        let levels = recluster_levels(inputs_of(&refs), &copy_of, config);
+        let levels = recluster_levels(inputs_of(&refs, config.threads), &copy_of, config);
         for (k, &i) in members.iter().enumerate() {
             story[i] = Some(BatchStory {
                 event: members[levels.events[k]],
@@ -849,12 +852,12 @@ pub fn pair_features(
     copy_of: &[Option<usize>],
     config: &BatchConfig,
 ) -> Vec<PairFeatures> {
-    pair_features_of(inputs_of(articles), copy_of, config)
+    pair_features_of(inputs_of(articles, config.threads), copy_of, config)
 }
 
 /// Every article's [`BatchInput`]. A large batch holds them all at once: only the terms are kept.
-fn inputs_of(articles: &[&Article]) -> Vec<BatchInput> {
-    articles.iter().map(|a| BatchInput::new(a)).collect()
+fn inputs_of(articles: &[&Article], threads: usize) -> Vec<BatchInput> {
+    crate::par::map(articles.len(), threads, |i| BatchInput::new(articles[i]))
 }
 
 /// [`pair_features`] over the articles' inputs; they are dropped once their vectors are made.
@@ -883,16 +886,15 @@ fn pair_features_of(
             0.0
         }
     };
-    let docs: Vec<Doc> = feats
-        .iter()
-        .map(|f| {
-            let mut d = doc(f, &idf, config);
-            d.name_rarity = d.names.iter().map(|&k| rarity(k)).collect();
-            d.boilerplate = f.boilerplate;
-            d.published = f.published.map(|t| t.timestamp());
-            d
-        })
-        .collect();
+    let threads = config.threads;
+    let docs: Vec<Doc> = crate::par::map(n, threads, |i| {
+        let f = &feats[i];
+        let mut d = doc(f, &idf, config);
+        d.name_rarity = d.names.iter().map(|&k| rarity(k)).collect();
+        d.boilerplate = f.boilerplate;
+        d.published = f.published.map(|t| t.timestamp());
+        d
+    });
     drop(feats);
 
     // Candidates: partial dot products over each article's heaviest terms through an inverted
@@ -915,10 +917,9 @@ fn pair_features_of(
         p.shrink_to_fit();
         p
     };
-    let probes: Vec<Vector> = docs
-        .iter()
-        .map(|d| heaviest(d, &|f| f >= 2 && f <= skip_df))
-        .collect();
+    let probes: Vec<Vector> = crate::par::map(n, threads, |i| {
+        heaviest(&docs[i], &|f| f >= 2 && f <= skip_df)
+    });
     let mut postings: IdMap<u64, Vec<(usize, f32)>> = IdMap::default();
     for (i, p) in probes.iter().enumerate() {
         for &(k, w) in p {
@@ -927,7 +928,7 @@ fn pair_features_of(
     }
     // The frequent terms among each article's heaviest, with their articles in batch order.
     let frequent_probes: Vec<Vector> = if config.frequent_window > 0 {
-        docs.iter().map(|d| heaviest(d, &|f| f > skip_df)).collect()
+        crate::par::map(n, threads, |i| heaviest(&docs[i], &|f| f > skip_df))
     } else {
         vec![Vector::new(); n]
     };
@@ -950,11 +951,10 @@ fn pair_features_of(
         frequent_at.push(places);
     }
     let half = config.frequent_window / 2;
-    let mut scratch = vec![0.0f32; n];
-    let mut touched: Vec<usize> = Vec::new();
-    let mut neighbours: Vec<Vec<(usize, f32)>> = Vec::with_capacity(n);
-    for (i, p) in probes.iter().enumerate() {
-        accumulate(i, p, &postings, &mut scratch, &mut touched);
+    let scratch_of = || (vec![0.0f32; n], Vec::<usize>::new());
+    let neighbours_of = |(scratch, touched): &mut (Vec<f32>, Vec<usize>), i: usize| {
+        let p = &probes[i];
+        accumulate(i, p, &postings, scratch, touched);
         if touched.len() < config.neighbours {
             for (&(k, w), &at) in frequent_probes[i].iter().zip(&frequent_at[i]) {
                 let Some(list) = frequent.get(&k) else {
@@ -962,7 +962,7 @@ fn pair_features_of(
                 };
                 let at = at as usize;
                 let window = &list[at.saturating_sub(half)..(at + half + 1).min(list.len())];
-                add_products(i, w, window, &mut scratch, &mut touched);
+                add_products(i, w, window, scratch, touched);
             }
         }
         let mut near: Vec<(usize, f32)> = touched
@@ -977,8 +977,10 @@ fn pair_features_of(
         near.truncate(config.neighbours);
         // Kept for every article: without its capacity for all it touched.
         near.shrink_to_fit();
-        neighbours.push(near);
-    }
+        near
+    };
+    let neighbours: Vec<Vec<(usize, f32)>> =
+        crate::par::map_with(n, threads, scratch_of, neighbours_of);
     let mut pairs: Vec<(usize, usize)> = neighbours
         .iter()
         .enumerate()
@@ -992,10 +994,10 @@ fn pair_features_of(
     pairs.dedup();
 
     // Exact combined cosines, then each article's ranking of its candidate partners.
-    let cos_all: Vec<f32> = pairs
-        .iter()
-        .map(|&(a, b)| cosine(&docs[a].all, &docs[b].all))
-        .collect();
+    let cos_all: Vec<f32> = crate::par::map(pairs.len(), threads, |k| {
+        let (a, b) = pairs[k];
+        cosine(&docs[a].all, &docs[b].all)
+    });
     let mut partners: Vec<Vec<(usize, f32)>> = vec![Vec::new(); n];
     for (&(a, b), &c) in pairs.iter().zip(&cos_all) {
         partners[a].push((b, c));
@@ -1004,92 +1006,93 @@ fn pair_features_of(
     // Each article's five nearest partners (sorted), for the shared-neighbour feature.
     const NEAREST: usize = 5;
     const MIN_NEAR_COSINE: f32 = 0.1;
-    let mut nearest: Vec<Vec<usize>> = Vec::with_capacity(n);
-    let mut rank: Vec<IdMap<u64, usize>> = Vec::with_capacity(n);
-    let mut top: Vec<f32> = Vec::with_capacity(n);
     for p in &mut partners {
         p.sort_by(by_score_then_index);
-        top.push(p.first().map_or(0.0, |x| x.1));
+    }
+    let top: Vec<f32> = partners
+        .iter()
+        .map(|p| p.first().map_or(0.0, |x| x.1))
+        .collect();
+    let nearest: Vec<Vec<usize>> = crate::par::map(n, threads, |i| {
         // Only partners with real overlap count: in a small batch the five nearest may be
         // nearly everyone.
-        let mut near: Vec<usize> = p
+        let mut near: Vec<usize> = partners[i]
             .iter()
             .take(NEAREST)
             .filter(|x| x.1 >= MIN_NEAR_COSINE)
             .map(|x| x.0)
             .collect();
         near.sort_unstable();
-        nearest.push(near);
-        rank.push(
-            p.iter()
-                .enumerate()
-                .map(|(r, &(j, _))| (j as u64, r))
-                .collect(),
-        );
-    }
+        near
+    });
+    let rank: Vec<IdMap<u64, usize>> = crate::par::map(n, threads, |i| {
+        partners[i]
+            .iter()
+            .enumerate()
+            .map(|(r, &(j, _))| (j as u64, r))
+            .collect()
+    });
 
-    pairs
-        .iter()
-        .zip(&cos_all)
-        .map(|(&(a, b), &c)| {
-            let (da, db) = (&docs[a], &docs[b]);
-            let mut x = [0.0f32; PAIR_FEATURES];
-            for (k, slot) in x.iter_mut().take(KINDS).enumerate() {
-                *slot = cosine(&da.kinds[k], &db.kinds[k]);
-            }
-            let both = |k: Kind| -> f32 {
-                f32::from(u8::from(
-                    !da.kinds[k as usize].is_empty() && !db.kinds[k as usize].is_empty(),
-                ))
-            };
-            x[5] = both(Kind::Number);
-            x[6] = both(Kind::Date);
-            x[7] = both(Kind::Title);
-            x[8] = cosine(&da.lead, &db.lead);
-            let (cab, cba) = (
-                conflict(&da.salient_names, &db.names),
-                conflict(&db.salient_names, &da.names),
-            );
-            x[9] = cab.max(cba);
-            x[10] = cab.min(cba);
-            if !da.dates.is_empty() && !db.dates.is_empty() {
-                x[11] = 1.0 - overlap(&da.dates, &db.dates);
-            }
-            let ra = rank[a].get(&(b as u64)).copied().unwrap_or(usize::MAX - 1);
-            let rb = rank[b].get(&(a as u64)).copied().unwrap_or(usize::MAX - 1);
-            let inv = |r: usize| 1.0 / (1.0 + r as f32);
-            x[12] = inv(ra).max(inv(rb));
-            x[13] = inv(ra).min(inv(rb));
-            let rel = |t: f32| if t > 0.0 { (c / t).min(1.0) } else { 0.0 };
-            x[14] = rel(top[a]).min(rel(top[b]));
-            let (la, lb) = (da.words.max(1) as f32, db.words.max(1) as f32);
-            x[15] = la.min(lb) / la.max(lb);
-            x[16] = c;
-            // Neither side mentions any of the other's salient names: a step the linear model
-            // cannot draw from the two shares alone.
-            x[17] = f32::from(u8::from(x[10] > 0.99));
-            x[18] = da.boilerplate.max(db.boilerplate);
-            x[19] = shared_rarity(da, db).min(3.0) / 3.0;
-            let (na, nb) = (&nearest[a], &nearest[b]);
-            let shared = na.iter().filter(|j| nb.binary_search(j).is_ok()).count();
-            x[20] = shared as f32 / na.len().min(nb.len()).max(1) as f32;
-            // Two days of one saga share its names but open on different happenings.
-            let (wa, wb) = (
-                &da.kinds[Kind::Word as usize],
-                &db.kinds[Kind::Word as usize],
-            );
-            let (lab, lba) = (
-                word_conflict(&da.lead_words, wb),
-                word_conflict(&db.lead_words, wa),
-            );
-            x[21] = lab.max(lba);
-            x[22] = lab.min(lba);
-            if let (Some(ta), Some(tb)) = (da.published, db.published) {
-                x[23] = ((ta - tb).unsigned_abs() as f32 / 86_400.0).min(MAX_DAYS) / MAX_DAYS;
-            }
-            PairFeatures { a, b, x }
-        })
-        .collect()
+    crate::par::map(pairs.len(), threads, |k| {
+        let (a, b) = pairs[k];
+        let c = cos_all[k];
+        let (da, db) = (&docs[a], &docs[b]);
+        let mut x = [0.0f32; PAIR_FEATURES];
+        for (k, slot) in x.iter_mut().take(KINDS).enumerate() {
+            *slot = cosine(&da.kinds[k], &db.kinds[k]);
+        }
+        let both = |k: Kind| -> f32 {
+            f32::from(u8::from(
+                !da.kinds[k as usize].is_empty() && !db.kinds[k as usize].is_empty(),
+            ))
+        };
+        x[5] = both(Kind::Number);
+        x[6] = both(Kind::Date);
+        x[7] = both(Kind::Title);
+        x[8] = cosine(&da.lead, &db.lead);
+        let (cab, cba) = (
+            conflict(&da.salient_names, &db.names),
+            conflict(&db.salient_names, &da.names),
+        );
+        x[9] = cab.max(cba);
+        x[10] = cab.min(cba);
+        if !da.dates.is_empty() && !db.dates.is_empty() {
+            x[11] = 1.0 - overlap(&da.dates, &db.dates);
+        }
+        let ra = rank[a].get(&(b as u64)).copied().unwrap_or(usize::MAX - 1);
+        let rb = rank[b].get(&(a as u64)).copied().unwrap_or(usize::MAX - 1);
+        let inv = |r: usize| 1.0 / (1.0 + r as f32);
+        x[12] = inv(ra).max(inv(rb));
+        x[13] = inv(ra).min(inv(rb));
+        let rel = |t: f32| if t > 0.0 { (c / t).min(1.0) } else { 0.0 };
+        x[14] = rel(top[a]).min(rel(top[b]));
+        let (la, lb) = (da.words.max(1) as f32, db.words.max(1) as f32);
+        x[15] = la.min(lb) / la.max(lb);
+        x[16] = c;
+        // Neither side mentions any of the other's salient names: a step the linear model
+        // cannot draw from the two shares alone.
+        x[17] = f32::from(u8::from(x[10] > 0.99));
+        x[18] = da.boilerplate.max(db.boilerplate);
+        x[19] = shared_rarity(da, db).min(3.0) / 3.0;
+        let (na, nb) = (&nearest[a], &nearest[b]);
+        let shared = na.iter().filter(|j| nb.binary_search(j).is_ok()).count();
+        x[20] = shared as f32 / na.len().min(nb.len()).max(1) as f32;
+        // Two days of one saga share its names but open on different happenings.
+        let (wa, wb) = (
+            &da.kinds[Kind::Word as usize],
+            &db.kinds[Kind::Word as usize],
+        );
+        let (lab, lba) = (
+            word_conflict(&da.lead_words, wb),
+            word_conflict(&db.lead_words, wa),
+        );
+        x[21] = lab.max(lba);
+        x[22] = lab.min(lba);
+        if let (Some(ta), Some(tb)) = (da.published, db.published) {
+            x[23] = ((ta - tb).unsigned_abs() as f32 / 86_400.0).min(MAX_DAYS) / MAX_DAYS;
+        }
+        PairFeatures { a, b, x }
+    })
 }
 
 /// Adds to `scratch[j]` the partial dot product of probe `p` (article `i`) with every other

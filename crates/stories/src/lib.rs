@@ -16,6 +16,7 @@ pub mod entities;
 mod features;
 mod hash;
 mod lexicon;
+mod par;
 mod state;
 mod storyline;
 

@@ -190,7 +190,13 @@ fn cluster(articles: &[Article], context: &Context) -> Vec<Group> {
         }
         assigned[i] = Some(a);
     }
-    let (_, story) = super::cluster::stories_of(articles, &assigned, &mut clusterer, true, context);
+    let (_, story) = super::cluster::stories_of(
+        articles,
+        &assigned,
+        &mut clusterer,
+        Some(super::Threads::default_count()),
+        context,
+    );
     let mut groups: BTreeMap<String, Group> = BTreeMap::new();
     for (i, (a, id)) in assigned.iter().zip(story).enumerate() {
         let (Some(a), Some(id)) = (a, id) else {

@@ -89,8 +89,13 @@ pub fn run(args: Args, context: &Context) -> Result<Outcome> {
         }
         assigned[i] = Some(a);
     }
-    let (online, story, storyline) =
-        levels_of(&articles, &assigned, &mut clusterer, !args.online, context);
+    let (online, story, storyline) = levels_of(
+        &articles,
+        &assigned,
+        &mut clusterer,
+        (!args.online).then_some(threads),
+        context,
+    );
     let mut out = output::stdout();
     if args.format == Format::Text {
         let summaries: BTreeMap<String, stories::Story> = clusterer
@@ -256,7 +261,7 @@ pub(crate) fn stories_of(
     articles: &[Article],
     assigned: &[Option<stories::Assignment>],
     clusterer: &mut stories::Clusterer,
-    batch: bool,
+    batch: Option<usize>,
     context: &Context,
 ) -> (Vec<Option<String>>, Vec<Option<String>>) {
     let (online, shown, _) = levels_of(articles, assigned, clusterer, batch, context);
@@ -272,7 +277,7 @@ pub(crate) fn levels_of(
     articles: &[Article],
     assigned: &[Option<stories::Assignment>],
     clusterer: &mut stories::Clusterer,
-    batch: bool,
+    batch: Option<usize>,
     context: &Context,
 ) -> (Ids, Ids, Ids) {
     // The whole input is at hand: a second pass merges stories that ended up close.
@@ -286,9 +291,9 @@ pub(crate) fn levels_of(
                 .map(|s| clusterer.current(s).0)
         })
         .collect();
-    if !batch {
+    let Some(threads) = batch else {
         return (online.clone(), online.clone(), online);
-    }
+    };
     if articles.len() > BATCH_LIMIT {
         context.note(&format!(
             "{} articles are more than the batch pass takes ({BATCH_LIMIT}): showing the online \
@@ -297,7 +302,11 @@ pub(crate) fn levels_of(
         ));
         return (online.clone(), online.clone(), online);
     }
-    let batch = stories::batch_stories(articles, assigned, &stories::BatchConfig::default());
+    let config = stories::BatchConfig {
+        threads,
+        ..stories::BatchConfig::default()
+    };
+    let batch = stories::batch_stories(articles, assigned, &config);
     let id = |i: usize| articles[i].id.clone();
     let shown = batch.iter().map(|s| s.map(|s| id(s.event))).collect();
     let lines = batch.iter().map(|s| s.map(|s| id(s.storyline))).collect();

@@ -28,10 +28,12 @@ pub struct Threads {
 impl Threads {
     /// The number asked for, or one per core.
     pub fn get(self) -> usize {
-        self.threads.map_or_else(
-            || std::thread::available_parallelism().map_or(1, |n| n.get()),
-            usize::from,
-        )
+        self.threads.map_or_else(Self::default_count, usize::from)
+    }
+
+    /// One per core, for the commands that do not offer `--threads`.
+    pub fn default_count() -> usize {
+        std::thread::available_parallelism().map_or(1, |n| n.get())
     }
 }
 
