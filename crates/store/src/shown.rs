@@ -123,6 +123,7 @@ struct Member {
 /// hash of its parameters) and the window. A change to the batch code that keeps the table is
 /// not seen here; the next update that brings a new article re-clusters the window anyway.
 pub(crate) fn batch_key(window: &BatchWindow) -> String {
+    // The default's threads (1) stand for any: no result depends on them.
     let model = format!("{:?}", stories::BatchConfig::default());
     // FNV-1a: stable across builds and machines, unlike `DefaultHasher`.
     let hash = model.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
@@ -193,7 +194,11 @@ pub(crate) fn apply(tx: &Transaction, path: &Path, window: &BatchWindow) -> Resu
 
     // The batch stories, each a list of members in publication order, pool by pool, ordered by
     // their first article. One pool's inputs are in memory at a time.
-    let config = stories::BatchConfig::default();
+    // Every core: no story depends on the number of threads.
+    let config = stories::BatchConfig {
+        threads: std::thread::available_parallelism().map_or(1, |n| n.get()),
+        ..stories::BatchConfig::default()
+    };
     let mut clusters: Vec<Vec<usize>> = Vec::new();
     // The storyline of each cluster: the index (into `clusters`) of its storyline's first.
     let mut line_of: Vec<usize> = Vec::new();

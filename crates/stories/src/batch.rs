@@ -106,6 +106,10 @@ pub struct BatchConfig {
     pub storyline_gap_days: f64,
     /// Worker threads for the per-article and per-pair work. No result depends on it.
     pub threads: usize,
+    /// A language pool of at most this many articles is one batch; a larger one is clustered in
+    /// overlapping windows of at most this many (see [`batch_stories`]), which bounds the time
+    /// and memory of one batch.
+    pub max_batch: usize,
 }
 
 impl Default for BatchConfig {
@@ -128,9 +132,14 @@ impl Default for BatchConfig {
             storyline_threshold: STORYLINE_THRESHOLD,
             storyline_gap_days: 7.0,
             threads: 1,
+            max_batch: MAX_BATCH,
         }
     }
 }
+
+/// [`BatchConfig::max_batch`]: `cargo xtask bench-stories --batch` measured 0.4 GB peak at
+/// 10,000 articles and 3.3 GB at 100,000 (the generated articles included).
+const MAX_BATCH: usize = 50_000;
 
 // Fitted by `cargo xtask eval-stories --fit-batch` (ECB+ topics 1–20, Multi-News examples
 // 1–100 and the allsides-dev stories before 2021-07-22, the pairs of each corpus weighted
@@ -562,7 +571,7 @@ pub fn batch_stories(
                 at.get(d.original.as_str()).copied()
             })
             .collect();
-        let levels = recluster_levels(inputs_of(&refs, config.threads), &copy_of, config);
+        let levels = pool_levels(&refs, &copy_of, config);
         for (k, &i) in members.iter().enumerate() {
             story[i] = Some(BatchStory {
                 event: members[levels.events[k]],
@@ -571,6 +580,79 @@ pub fn batch_stories(
         }
     }
     story
+}
+
+/// The levels of one language pool (`refs` in publication order, `copy_of` into it): one batch
+/// when the pool holds at most [`BatchConfig::max_batch`] articles. A larger pool is cut into
+/// blocks of [`BatchConfig::max_hours_apart`] (aligned to the Unix epoch, so a block holds the
+/// same articles whatever else the input holds), each further cut into runs of at most half the
+/// limit; every two consecutive pieces are one batch, and two articles are in one event (one
+/// storyline) when some window put them there. So every pair of articles that the pair model may
+/// join (at most a week apart) shares a window unless their week held more than half the
+/// limit. An undated article goes with the article before it in publication order (which
+/// `publication_order` puts after the dated article before it in the input); the undated
+/// articles that come first, and a pool with no date at all, are cut by count alone.
+fn pool_levels(refs: &[&Article], copy_of: &[Option<usize>], config: &BatchConfig) -> Levels {
+    let n = refs.len();
+    if n <= config.max_batch {
+        return recluster_levels(inputs_of(refs, config.threads), copy_of, config);
+    }
+    let pieces = pieces_of(refs, config);
+    let mut events: Vec<usize> = (0..n).collect();
+    let mut lines: Vec<usize> = (0..n).collect();
+    let join = |group: &mut Vec<usize>, a: usize, b: usize| {
+        let (x, y) = (leader(group, a), leader(group, b));
+        group[x.max(y)] = x.min(y);
+    };
+    for w in 0..pieces.len().saturating_sub(1).max(1) {
+        let last = &pieces[(w + 1).min(pieces.len() - 1)];
+        let (start, end) = (pieces[w].start, last.end);
+        let window = &refs[start..end];
+        let copies: Vec<Option<usize>> = (start..end)
+            .map(|i| {
+                let j = copy_of.get(i).copied().flatten()?;
+                (start..end).contains(&j).then(|| j - start)
+            })
+            .collect();
+        let levels = recluster_levels(inputs_of(window, config.threads), &copies, config);
+        for k in 0..window.len() {
+            join(&mut events, start + k, start + levels.events[k]);
+            join(&mut lines, start + k, start + levels.storylines[k]);
+        }
+    }
+    for i in 0..n {
+        let e = leader(&mut events, i);
+        join(&mut lines, i, e);
+    }
+    Levels {
+        events: (0..n).map(|i| leader(&mut events, i)).collect(),
+        storylines: (0..n).map(|i| leader(&mut lines, i)).collect(),
+    }
+}
+
+/// The pieces [`pool_levels`] cuts a large pool into: ranges of `refs`, in order.
+fn pieces_of(refs: &[&Article], config: &BatchConfig) -> Vec<std::ops::Range<usize>> {
+    let block_secs = ((config.max_hours_apart * 3600.0) as i64).max(1);
+    let mut last: Option<i64> = None;
+    let blocks: Vec<Option<i64>> = refs
+        .iter()
+        .map(|a| {
+            if let Some(t) = a.published {
+                last = Some(t.timestamp().div_euclid(block_secs));
+            }
+            last
+        })
+        .collect();
+    let most = (config.max_batch / 2).max(1);
+    let mut pieces = Vec::new();
+    let mut start = 0;
+    for i in 1..=refs.len() {
+        if i == refs.len() || blocks[i] != blocks[start] || i - start == most {
+            pieces.push(start..i);
+            start = i;
+        }
+    }
+    pieces
 }
 
 /// An article's place in [`batch_stories`]: the index of the first article of its event (its
@@ -1780,6 +1862,55 @@ mod tests {
             assert_eq!(events.len(), 1, "group of {} mixes the events", group[0]);
         }
         members
+    }
+
+    #[test]
+    fn a_pool_over_the_limit_is_clustered_in_windows_that_join_across_their_edges() {
+        // 120 articles of two events over 12 days that straddle a week's edge (2026-03-05 is a
+        // Thursday, where the epoch's weeks begin), a few undated; windows of at most 40.
+        let mut articles = two_big_stories(9)[..120].to_vec();
+        let edge = chrono::DateTime::parse_from_rfc3339("2026-03-05T00:00:00+00:00").expect("date");
+        for (i, a) in articles.iter_mut().enumerate() {
+            let hours = i as i64 * 2 - 144;
+            a.published = (i % 9 != 5).then(|| edge + chrono::Duration::hours(hours));
+        }
+        let order = crate::publication_order(&articles);
+        let refs: Vec<&Article> = order.iter().map(|&i| &articles[i]).collect();
+        let small = BatchConfig {
+            max_batch: 40,
+            ..BatchConfig::default()
+        };
+        let pieces = pieces_of(&refs, &small);
+        assert!(pieces.len() > 2 && pieces.iter().all(|p| p.len() <= 20));
+        assert_eq!(pieces.first().map(|p| p.start), Some(0));
+        assert_eq!(pieces.last().map(|p| p.end), Some(refs.len()));
+        // The week's edge is a piece's edge.
+        let before_edge = refs
+            .iter()
+            .rposition(|a| a.published.is_some_and(|t| t < edge))
+            .expect("dated before the edge");
+        assert!(
+            pieces
+                .iter()
+                .any(|p| p.end > before_edge && p.start <= before_edge + 1)
+        );
+        let windowed = pool_levels(&refs, &[], &small);
+        // Each event is one story across the edges, never mixed.
+        let mut w: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+        for (k, &g) in windowed.events.iter().enumerate() {
+            w.entry(g).or_default().push(order[k]);
+        }
+        for group in w.values() {
+            let kinds: std::collections::BTreeSet<bool> =
+                group.iter().map(|i| i % 5 == 4).collect();
+            assert_eq!(kinds.len(), 1, "a window mixed the events");
+        }
+        assert_eq!(w.len(), 2, "{w:?}");
+        // Leaders are the first members in publication order, and storylines hold whole events.
+        for (k, &e) in windowed.events.iter().enumerate() {
+            assert!(e <= k);
+            assert_eq!(windowed.storylines[k], windowed.storylines[e]);
+        }
     }
 
     #[test]

@@ -195,7 +195,6 @@ fn cluster(articles: &[Article], context: &Context) -> Vec<Group> {
         &assigned,
         &mut clusterer,
         Some(super::Threads::default_count()),
-        context,
     );
     let mut groups: BTreeMap<String, Group> = BTreeMap::new();
     for (i, (a, id)) in assigned.iter().zip(story).enumerate() {

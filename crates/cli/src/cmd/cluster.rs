@@ -32,12 +32,6 @@ pub struct Args {
     threads: super::Threads,
 }
 
-/// Inputs larger than this keep their online stories: the batch pass holds every article's
-/// vectors and candidate pairs in memory at once (measured with `cargo xtask bench-stories
-/// --batch`, which holds the generated articles too: 0.4 GB peak at 10,000 articles, 3.3 GB at
-/// 100,000).
-const BATCH_LIMIT: usize = 50_000;
-
 /// One article's line in `--format json`/`jsonl`.
 #[derive(Serialize)]
 struct Record<'a> {
@@ -94,7 +88,6 @@ pub fn run(args: Args, context: &Context) -> Result<Outcome> {
         &assigned,
         &mut clusterer,
         (!args.online).then_some(threads),
-        context,
     );
     let mut out = output::stdout();
     if args.format == Format::Text {
@@ -262,9 +255,8 @@ pub(crate) fn stories_of(
     assigned: &[Option<stories::Assignment>],
     clusterer: &mut stories::Clusterer,
     batch: Option<usize>,
-    context: &Context,
 ) -> (Vec<Option<String>>, Vec<Option<String>>) {
-    let (online, shown, _) = levels_of(articles, assigned, clusterer, batch, context);
+    let (online, shown, _) = levels_of(articles, assigned, clusterer, batch);
     (online, shown)
 }
 
@@ -278,7 +270,6 @@ pub(crate) fn levels_of(
     assigned: &[Option<stories::Assignment>],
     clusterer: &mut stories::Clusterer,
     batch: Option<usize>,
-    context: &Context,
 ) -> (Ids, Ids, Ids) {
     // The whole input is at hand: a second pass merges stories that ended up close.
     clusterer.consolidate();
@@ -294,14 +285,6 @@ pub(crate) fn levels_of(
     let Some(threads) = batch else {
         return (online.clone(), online.clone(), online);
     };
-    if articles.len() > BATCH_LIMIT {
-        context.note(&format!(
-            "{} articles are more than the batch pass takes ({BATCH_LIMIT}): showing the online \
-             stories",
-            articles.len()
-        ));
-        return (online.clone(), online.clone(), online);
-    }
     let config = stories::BatchConfig {
         threads,
         ..stories::BatchConfig::default()
