@@ -173,8 +173,9 @@ fn partial(x: &[f32; FEATURES]) -> bool {
     x[2] >= 0.75 && x[1] < 0.6 && x[15] >= 0.4
 }
 
+/// Values the two sorted slices share, counted with multiplicity (for unique slices, the size
+/// of their intersection).
 fn intersection<T: Ord>(a: &[T], b: &[T]) -> usize {
-    // Both sorted and unique.
     let (mut i, mut j, mut n) = (0, 0, 0);
     while i < a.len() && j < b.len() {
         match a[i].cmp(&b[j]) {
@@ -196,19 +197,7 @@ fn multiset_common(a: &[u32], b: &[u32]) -> usize {
     let mut sb = b.to_vec();
     sa.sort_unstable();
     sb.sort_unstable();
-    let (mut i, mut j, mut n) = (0, 0, 0);
-    while i < sa.len() && j < sb.len() {
-        match sa[i].cmp(&sb[j]) {
-            std::cmp::Ordering::Less => i += 1,
-            std::cmp::Ordering::Greater => j += 1,
-            std::cmp::Ordering::Equal => {
-                n += 1;
-                i += 1;
-                j += 1;
-            }
-        }
-    }
-    n
+    intersection(&sa, &sb)
 }
 
 fn common_bigrams(a: &[u32], b: &[u32]) -> usize {

@@ -332,17 +332,10 @@ impl Parser<'_> {
             }
             (None, None) => String::new(),
         };
-        for date in [item.published, item.updated].into_iter().flatten() {
-            match dates::parse(&date) {
-                Some(d) => {
-                    draft.published = Some(d);
-                    break;
-                }
-                None => draft
-                    .warnings
-                    .push(format!("could not read the date {:?}", date.trim())),
-            }
-        }
+        first_date(
+            &mut draft,
+            [item.published, item.updated].into_iter().flatten(),
+        );
         draft.finish(Source::record(self.path, self.items))
     }
 }
@@ -491,19 +484,12 @@ fn json_feed(path: &str, text: &str, warning: Option<String>) -> Vec<Result<Arti
         } else {
             String::new()
         };
-        for key in ["date_published", "date_modified"] {
-            if let Some(date) = str_of(item, key) {
-                match dates::parse(&date) {
-                    Some(d) => {
-                        draft.published = Some(d);
-                        break;
-                    }
-                    None => draft
-                        .warnings
-                        .push(format!("could not read the date {date:?}")),
-                }
-            }
-        }
+        first_date(
+            &mut draft,
+            ["date_published", "date_modified"]
+                .into_iter()
+                .filter_map(|key| str_of(item, key)),
+        );
         out.push(draft.finish(Source::record(path, n)));
     }
     out
@@ -536,6 +522,22 @@ fn next_item(text: &str, from: usize) -> Option<usize> {
         at = lt + 1;
     }
     None
+}
+
+/// Sets the draft's date from the first of `dates` that reads, with a warning for each before it
+/// that does not (an item's published date, then its updated one).
+fn first_date(draft: &mut Draft, dates: impl IntoIterator<Item = String>) {
+    for date in dates {
+        match dates::parse(&date) {
+            Some(d) => {
+                draft.published = Some(d);
+                return;
+            }
+            None => draft
+                .warnings
+                .push(format!("could not read the date {:?}", date.trim())),
+        }
+    }
 }
 
 #[cfg(test)]
