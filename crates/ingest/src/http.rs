@@ -136,25 +136,22 @@ pub fn read_response(
                 .filter_map(|p| p.trim().strip_prefix("charset="))
                 .map(|c| c.trim_matches(['"', '\'']))
                 .next();
-            let page = crate::html::extract_with_charset(
-                &body,
-                location,
-                Some(response.url),
-                charset,
-            )
-            .and_then(|mut draft| {
-                draft.url = Some(response.url.to_owned());
-                if draft.published.is_none()
-                    && let Some(modified) = response.header("last-modified").and_then(http_date)
-                {
-                    draft.published = Some(modified);
-                    draft.warnings.push(
+            let page =
+                crate::html::extract_with_charset(&body, location, Some(response.url), charset)
+                    .and_then(|mut draft| {
+                        draft.url = Some(response.url.to_owned());
+                        if draft.published.is_none()
+                            && let Some(modified) =
+                                response.header("last-modified").and_then(http_date)
+                        {
+                            draft.published = Some(modified);
+                            draft.warnings.push(
                         "the page gives no publication date; took the http last-modified header"
                             .into(),
                     );
-                }
-                draft.finish(source)
-            });
+                        }
+                        draft.finish(source)
+                    });
             Ok(vec![page])
         }
         None => Err(Skipped::NotArticle { content_type }),
@@ -270,7 +267,10 @@ mod tests {
             got[0].as_ref().unwrap().url.as_deref(),
             Some("http://news.example/1")
         );
-        assert_eq!(read(404, &[], PAGE.as_bytes()).unwrap_err(), Skipped::Status(404));
+        assert_eq!(
+            read(404, &[], PAGE.as_bytes()).unwrap_err(),
+            Skipped::Status(404)
+        );
         let png = read(200, &[("Content-Type", "image/png")], b"\x89PNG").unwrap_err();
         assert_eq!(
             png.to_string(),
@@ -278,6 +278,9 @@ mod tests {
         );
         let broken = read(200, &[("Content-Encoding", "gzip")], b"\x1f\x8b\x08junk").unwrap();
         let e = broken[0].as_ref().unwrap_err().to_string();
-        assert!(e.starts_with("page: http body could not be decompressed"), "{e}");
+        assert!(
+            e.starts_with("page: http body could not be decompressed"),
+            "{e}"
+        );
     }
 }

@@ -6,6 +6,7 @@ mod brief;
 mod cluster;
 mod entities;
 mod extract;
+mod fetch;
 mod ingest;
 mod quotes;
 mod serve;
@@ -38,6 +39,7 @@ impl Threads {
 #[derive(Debug, clap::Subcommand)]
 pub enum Command {
     Ingest(ingest::Args),
+    Fetch(fetch::Args),
     Articles(articles::Args),
     Show(show::Args),
     Extract(extract::Args),
@@ -54,6 +56,7 @@ impl Command {
     pub fn run(self, context: &Context) -> Result<Outcome> {
         match self {
             Command::Ingest(args) => ingest::run(args, context),
+            Command::Fetch(args) => fetch::run(args, context),
             Command::Articles(args) => articles::run(args, context),
             Command::Show(args) => show::run(args, context),
             Command::Extract(args) => extract::run(args, context),

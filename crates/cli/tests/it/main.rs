@@ -5,6 +5,7 @@ mod concurrent;
 mod demo;
 mod entities_quotes;
 mod extract;
+mod fetch;
 mod ingest;
 mod pipes;
 mod stories;
