@@ -5,6 +5,7 @@ mod articles;
 mod brief;
 mod cluster;
 mod entities;
+mod export;
 mod extract;
 mod fetch;
 mod ingest;
@@ -40,6 +41,7 @@ impl Threads {
 pub enum Command {
     Ingest(ingest::Args),
     Fetch(fetch::Args),
+    Export(export::Args),
     Articles(articles::Args),
     Show(show::Args),
     Extract(extract::Args),
@@ -57,6 +59,7 @@ impl Command {
         match self {
             Command::Ingest(args) => ingest::run(args, context),
             Command::Fetch(args) => fetch::run(args, context),
+            Command::Export(args) => export::run(args, context),
             Command::Articles(args) => articles::run(args, context),
             Command::Show(args) => show::run(args, context),
             Command::Extract(args) => extract::run(args, context),

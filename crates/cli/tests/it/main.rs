@@ -4,6 +4,7 @@
 mod concurrent;
 mod demo;
 mod entities_quotes;
+mod export;
 mod extract;
 mod fetch;
 mod ingest;
