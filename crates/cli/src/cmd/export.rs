@@ -100,14 +100,14 @@ struct QuoteRow<'a> {
 
 /// Writes rows as CSV or JSON lines.
 enum Rows<W: Write> {
-    Csv(csv::Writer<W>),
+    Csv(Box<csv::Writer<W>>),
     Jsonl(W),
 }
 
 impl<W: Write> Rows<W> {
     fn new(out: W, format: ExportFormat) -> Self {
         match format {
-            ExportFormat::Csv => Rows::Csv(csv::Writer::from_writer(out)),
+            ExportFormat::Csv => Rows::Csv(Box::new(csv::Writer::from_writer(out))),
             ExportFormat::Jsonl => Rows::Jsonl(out),
         }
     }
