@@ -11,6 +11,7 @@ mod feed;
 #[doc(hidden)]
 pub mod fuzzing;
 pub mod html;
+pub mod http;
 mod input;
 mod json;
 mod markup;

@@ -11,7 +11,7 @@
 
 use std::io::{self, BufRead, Read};
 
-use crate::{Article, ReadError, Source, sniff};
+use crate::{Article, ReadError, Source};
 
 /// Longest header line we accept; longer ones mean the stream is not WARC.
 const MAX_LINE: usize = 64 << 10;
@@ -34,6 +34,8 @@ pub(crate) struct Records<R> {
     given: u64,
     /// Records that held no article, by why ("request", "response not html"), in order.
     skipped: Vec<(String, u64)>,
+    /// The rest of a record that gave several results (a feed's items).
+    queue: std::collections::VecDeque<Result<Article, ReadError>>,
 }
 
 /// How a record's header says to treat its content.
@@ -57,6 +59,7 @@ impl<R: BufRead> Records<R> {
             gzipped: false,
             given: 0,
             skipped: Vec::new(),
+            queue: std::collections::VecDeque::new(),
         }
     }
 
@@ -250,28 +253,42 @@ impl<R: BufRead> Records<R> {
                 .finish(Source::record(self.path.clone(), self.record))
                 .map(|a| Some(Some(a)));
         }
-        let (payload, mut warnings, charset) = if header.kind == "response" {
-            match http_payload(&content, self.limit) {
-                Ok(Some(found)) => found,
-                Ok(None) => {
-                    self.skipped("response not an html page (or not a success)");
-                    return Ok(Some(None));
-                }
+        if header.kind == "response" {
+            let (status, headers, body, warnings) = match http_message(&content) {
+                Ok(found) => found,
                 Err(message) => return Err(self.error(start, message)),
-            }
-        } else {
-            (content, Vec::new(), None)
-        };
-        let mut draft = crate::html::extract_with_charset(
-            &payload,
-            &location,
-            header.target.as_deref(),
-            charset.as_deref(),
-        )?;
+            };
+            let response = crate::http::Response {
+                url: header.target.as_deref().unwrap_or(""),
+                status,
+                headers: &headers,
+                body: &body,
+            };
+            let source = Source::record(self.path.clone(), self.record);
+            return match crate::http::read_response(&response, &location, source, self.limit) {
+                Ok(mut articles) => {
+                    for article in articles.iter_mut().flatten() {
+                        article.warnings.extend(warnings.iter().cloned());
+                    }
+                    let first = articles.drain(..1.min(articles.len())).next();
+                    self.queue.extend(articles);
+                    match first {
+                        Some(Ok(article)) => Ok(Some(Some(article))),
+                        Some(Err(e)) => Err(e),
+                        None => Ok(Some(None)),
+                    }
+                }
+                Err(skipped) => {
+                    tracing::trace!(%skipped, "warc response skipped");
+                    self.skipped("response not an html page or feed (or not a success)");
+                    Ok(Some(None))
+                }
+            };
+        }
+        let mut draft = crate::html::extract(&content, &location, header.target.as_deref())?;
         if draft.url.is_none() {
             draft.url = header.target;
         }
-        draft.warnings.append(&mut warnings);
         draft
             .finish(Source::record(self.path.clone(), self.record))
             .map(|a| Some(Some(a)))
@@ -290,6 +307,10 @@ impl<R: BufRead> Iterator for Records<R> {
     type Item = Result<Article, ReadError>;
 
     fn next(&mut self) -> Option<Self::Item> {
+        if let Some(queued) = self.queue.pop_front() {
+            self.given += 1;
+            return Some(queued);
+        }
         while !self.done {
             match self.next_record() {
                 Ok(None) => {
@@ -323,11 +344,12 @@ fn split_header(line: &[u8]) -> Option<(String, String)> {
     Some((name, value))
 }
 
-/// An HTTP response's HTML body, warnings about it, and the charset its header declares.
-type Payload = (Vec<u8>, Vec<String>, Option<String>);
+/// An HTTP message's status, headers, body (chunked transfer coding undone) and warnings
+/// about it.
+type Message = (u16, Vec<(String, String)>, Vec<u8>, Vec<String>);
 
-/// The HTML body of an HTTP response, or `None` when it holds no page (not 2xx, not HTML).
-fn http_payload(content: &[u8], limit: u64) -> Result<Option<Payload>, String> {
+/// Splits the HTTP response stored in a record into its parts.
+fn http_message(content: &[u8]) -> Result<Message, String> {
     let end = memchr::memmem::find(content, b"\r\n\r\n")
         .map(|i| (i, i + 4))
         .or_else(|| memchr::memmem::find(content, b"\n\n").map(|i| (i, i + 2)));
@@ -337,35 +359,27 @@ fn http_payload(content: &[u8], limit: u64) -> Result<Option<Payload>, String> {
     let head = String::from_utf8_lossy(&content[..head_end]);
     let mut lines = head.lines();
     let status = lines.next().unwrap_or("");
-    let code = status
-        .split_whitespace()
-        .nth(1)
-        .and_then(|c| c.parse::<u16>().ok());
     if !status.starts_with("HTTP/") {
         return Err(format!(
             "expected an http status line, found {:?}",
             status.chars().take(40).collect::<String>()
         ));
     }
-    if !code.is_some_and(|c| (200..300).contains(&c)) {
-        tracing::trace!(status, "warc response skipped: not a success");
-        return Ok(None);
-    }
-    let mut content_type = String::new();
-    let mut chunked = false;
-    let mut encoding = String::new();
-    for line in lines.take(MAX_HEADERS) {
-        let Some((name, value)) = line.split_once(':') else {
-            continue;
-        };
-        let value = value.trim().to_ascii_lowercase();
-        match name.trim().to_ascii_lowercase().as_str() {
-            "content-type" => content_type = value,
-            "transfer-encoding" => chunked = value.contains("chunked"),
-            "content-encoding" => encoding = value,
-            _ => {}
-        }
-    }
+    // A status line without a readable code is treated as a failure, not an error.
+    let code = status
+        .split_whitespace()
+        .nth(1)
+        .and_then(|c| c.parse::<u16>().ok())
+        .unwrap_or(0);
+    let headers: Vec<(String, String)> = lines
+        .take(MAX_HEADERS)
+        .filter_map(|line| line.split_once(':'))
+        .map(|(name, value)| (name.trim().to_owned(), value.trim().to_owned()))
+        .collect();
+    let chunked = headers.iter().any(|(name, value)| {
+        name.eq_ignore_ascii_case("transfer-encoding")
+            && value.to_ascii_lowercase().contains("chunked")
+    });
     let mut warnings = Vec::new();
     let mut body = content[body_start..].to_vec();
     if chunked {
@@ -379,55 +393,7 @@ fn http_payload(content: &[u8], limit: u64) -> Result<Option<Payload>, String> {
             Err(_) => {}
         }
     }
-    match encoding.as_str() {
-        "" | "identity" => {}
-        "gzip" | "x-gzip" | "deflate" => {
-            let decoded = if encoding == "deflate" {
-                inflate(flate2::read::ZlibDecoder::new(&body[..]), limit)
-                    .or_else(|_| inflate(flate2::read::DeflateDecoder::new(&body[..]), limit))
-            } else {
-                inflate(flate2::read::MultiGzDecoder::new(&body[..]), limit)
-            };
-            match decoded {
-                Ok(plain) => body = plain,
-                // Stored already decoded, as with chunking.
-                Err(_) if !body.starts_with(&[0x1f, 0x8b]) => {}
-                Err(e) => {
-                    return Err(format!(
-                        "http body could not be decompressed ({encoding}): {e}"
-                    ));
-                }
-            }
-        }
-        other => return Err(format!("http content encoding {other:?} is not supported")),
-    }
-    let html = if content_type.is_empty() || content_type.starts_with("application/octet-stream") {
-        sniff::format(&body[..body.len().min(8192)], "") == sniff::Format::Html
-    } else {
-        content_type.contains("html")
-    };
-    if !html {
-        tracing::trace!(content_type, "warc response skipped: not html");
-        return Ok(None);
-    }
-    let charset = content_type
-        .split(';')
-        .filter_map(|p| p.trim().strip_prefix("charset="))
-        .map(|c| c.trim_matches(['"', '\'']).to_owned())
-        .next();
-    Ok(Some((body, warnings, charset)))
-}
-
-fn inflate(reader: impl Read, limit: u64) -> io::Result<Vec<u8>> {
-    let mut out = Vec::new();
-    reader.take(limit.saturating_add(1)).read_to_end(&mut out)?;
-    if out.len() as u64 > limit {
-        return Err(io::Error::new(
-            io::ErrorKind::InvalidData,
-            "decompressed body is larger than the limit",
-        ));
-    }
-    Ok(out)
+    Ok((code, headers, body, warnings))
 }
 
 /// A chunked body that ended early or broke: what was complete before it.
@@ -611,7 +577,7 @@ pub(crate) mod tests {
         check(
             &warc,
             &[Err(
-                "c.warc: no html page or text conversion in the warc file's 5 records (2 request, 1 metadata, 1 resource not html, 1 response not an html page (or not a success)); nothing was read",
+                "c.warc: no html page or text conversion in the warc file's 5 records (2 request, 1 metadata, 1 resource not html, 1 response not an html page or feed (or not a success)); nothing was read",
             )],
         );
         check(b"", &[Err("c.warc: the warc file holds no records")]);

@@ -5,7 +5,9 @@ mod articles;
 mod brief;
 mod cluster;
 mod entities;
+mod export;
 mod extract;
+mod fetch;
 mod ingest;
 mod quotes;
 mod serve;
@@ -40,6 +42,8 @@ impl Threads {
 #[derive(Debug, clap::Subcommand)]
 pub enum Command {
     Ingest(ingest::Args),
+    Fetch(fetch::Args),
+    Export(export::Args),
     Articles(articles::Args),
     Show(show::Args),
     Extract(extract::Args),
@@ -56,6 +60,8 @@ impl Command {
     pub fn run(self, context: &Context) -> Result<Outcome> {
         match self {
             Command::Ingest(args) => ingest::run(args, context),
+            Command::Fetch(args) => fetch::run(args, context),
+            Command::Export(args) => export::run(args, context),
             Command::Articles(args) => articles::run(args, context),
             Command::Show(args) => show::run(args, context),
             Command::Extract(args) => extract::run(args, context),

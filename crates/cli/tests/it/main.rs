@@ -4,7 +4,9 @@
 mod concurrent;
 mod demo;
 mod entities_quotes;
+mod export;
 mod extract;
+mod fetch;
 mod ingest;
 mod pipes;
 mod stories;

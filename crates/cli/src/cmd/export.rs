@@ -1,0 +1,294 @@
+//! `parallax export articles|stories|quotes`: one row per item, for spreadsheets and notebooks,
+//! as CSV (with a header row) or JSON lines, both with the same columns in the same order. The
+//! columns are documented in README ("Exporting for analysis") and only ever added to at the
+//! end; lists (authors, outlets, entities, terms) are one field joined by `"; "`.
+
+use std::collections::HashMap;
+use std::io::Write;
+
+use anyhow::{Context as _, Result};
+use chrono::{DateTime, FixedOffset, NaiveDate};
+use serde::Serialize;
+use store::{Store, StoredArticle};
+
+use super::entities::Found;
+use crate::output::{self, rfc3339, rfc3339_utc};
+use crate::{Context, Outcome};
+
+/// Export articles, stories or quotes as CSV or JSON lines, one row per item
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// What to export
+    #[arg(value_enum)]
+    what: What,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = ExportFormat::Csv)]
+    format: ExportFormat,
+    /// Only items published (stories: last seen) on or after this date (2026-03-01, or RFC 3339)
+    #[arg(long, value_name = "DATE", value_parser = since)]
+    since: Option<DateTime<FixedOffset>>,
+    /// Only this story (an id or a unique prefix of one) and its articles or quotes
+    #[arg(long, value_name = "ID")]
+    story: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum What {
+    Articles,
+    Stories,
+    Quotes,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum ExportFormat {
+    /// Comma-separated values with a header row (RFC 4180 quoting)
+    Csv,
+    /// One JSON object per line
+    Jsonl,
+}
+
+/// One article. Column order is the export's contract.
+#[derive(Serialize)]
+struct ArticleRow<'a> {
+    id: &'a str,
+    story: Option<&'a str>,
+    published: Option<String>,
+    outlet: Option<&'a str>,
+    title: Option<&'a str>,
+    url: Option<&'a str>,
+    authors: String,
+    dateline: Option<&'a str>,
+    language: Option<&'a str>,
+    summary_only: bool,
+    words: usize,
+    source: String,
+    ingested_at: String,
+    text: &'a str,
+}
+
+#[derive(Serialize)]
+struct StoryRow<'a> {
+    id: &'a str,
+    storyline: &'a str,
+    headline: Option<&'a str>,
+    first_seen: Option<String>,
+    last_seen: Option<String>,
+    articles: u64,
+    outlets: String,
+    entities: String,
+    terms: String,
+    language: &'a str,
+}
+
+#[derive(Serialize)]
+struct QuoteRow<'a> {
+    article: &'a str,
+    story: Option<&'a str>,
+    published: Option<String>,
+    outlet: Option<&'a str>,
+    kind: &'static str,
+    class: &'static str,
+    speaker: Option<&'a str>,
+    role: Option<&'a str>,
+    cue: Option<&'a str>,
+    /// The parts of a quotation split around its attribution, joined by " … ".
+    text: String,
+    /// Byte range of the first part in the article text.
+    start: usize,
+    end: usize,
+}
+
+/// Writes rows as CSV or JSON lines.
+enum Rows<W: Write> {
+    Csv(Box<csv::Writer<W>>),
+    Jsonl(W),
+}
+
+impl<W: Write> Rows<W> {
+    fn new(out: W, format: ExportFormat) -> Self {
+        match format {
+            ExportFormat::Csv => Rows::Csv(Box::new(csv::Writer::from_writer(out))),
+            ExportFormat::Jsonl => Rows::Jsonl(out),
+        }
+    }
+
+    fn write(&mut self, row: &impl Serialize) -> Result<()> {
+        match self {
+            Rows::Csv(w) => w.serialize(row).map_err(csv_error)?,
+            Rows::Jsonl(w) => {
+                serde_json::to_writer(&mut *w, row)?;
+                w.write_all(b"\n")?;
+            }
+        }
+        Ok(())
+    }
+
+    fn finish(self) -> Result<()> {
+        match self {
+            Rows::Csv(mut w) => w.flush()?,
+            Rows::Jsonl(mut w) => w.flush()?,
+        }
+        Ok(())
+    }
+}
+
+/// The I/O error inside a CSV error, so a closed pipe is seen as one.
+fn csv_error(e: csv::Error) -> anyhow::Error {
+    match e.into_kind() {
+        csv::ErrorKind::Io(io) => io.into(),
+        other => anyhow::anyhow!("writing csv: {other:?}"),
+    }
+}
+
+pub fn run(args: Args, context: &Context) -> Result<Outcome> {
+    let store = Store::open_existing(&context.data)?;
+    let story = match &args.story {
+        Some(prefix) => Some(store.story(prefix)?),
+        None => None,
+    };
+    let mut rows = Rows::new(output::stdout(), args.format);
+    let mut outcome = Outcome::Done;
+    if args.what == What::Stories {
+        let stories = match story {
+            Some(story) => vec![story],
+            None => store.stories()?,
+        };
+        for s in &stories {
+            if args
+                .since
+                .is_some_and(|since| s.last_seen.is_none_or(|t| t < since))
+            {
+                continue;
+            }
+            rows.write(&StoryRow {
+                id: &s.id,
+                storyline: &s.storyline,
+                headline: s.headline.as_deref(),
+                first_seen: s.first_seen.as_ref().map(rfc3339),
+                last_seen: s.last_seen.as_ref().map(rfc3339),
+                articles: s.articles,
+                outlets: s.outlets.join("; "),
+                entities: s.entities.join("; "),
+                terms: s.terms.join("; "),
+                language: &s.language,
+            })?;
+        }
+        rows.finish()?;
+        return Ok(outcome);
+    }
+    // Articles in ingest order, each with the story it is shown in.
+    let (articles, stories): (Vec<StoredArticle>, HashMap<String, String>) = match &story {
+        Some(s) => {
+            let members = store.story_articles(&s.id)?;
+            let ids = members
+                .iter()
+                .map(|m| (m.stored.article.id.clone(), s.id.clone()))
+                .collect();
+            (members.into_iter().map(|m| m.stored).collect(), ids)
+        }
+        None => {
+            let ids = store
+                .assignments()?
+                .into_iter()
+                .filter_map(|a| Some((a.article_id, a.story_id?)))
+                .collect();
+            (store.all_articles()?, ids)
+        }
+    };
+    for stored in &articles {
+        let a = &stored.article;
+        if args
+            .since
+            .is_some_and(|since| a.published.is_none_or(|t| t < since))
+        {
+            continue;
+        }
+        let story = stories.get(&a.id).map(String::as_str);
+        let published = a.published.as_ref().map(rfc3339);
+        if args.what == What::Articles {
+            rows.write(&ArticleRow {
+                id: &a.id,
+                story,
+                published,
+                outlet: a.outlet.as_deref(),
+                title: a.title.as_deref(),
+                url: a.url.as_deref(),
+                authors: a.authors.join("; "),
+                dateline: a.dateline.as_deref(),
+                language: a.language.as_deref(),
+                summary_only: a.summary_only,
+                words: a.text.split_whitespace().count(),
+                source: a.source.to_string(),
+                ingested_at: rfc3339_utc(&stored.ingested_at),
+                text: &a.text,
+            })?;
+            continue;
+        }
+        let found = match Found::of(&a.text) {
+            Ok(found) => found,
+            Err(fault) => {
+                context.report(&format!("{}: {fault}", a.id));
+                outcome = Outcome::SomeFailed;
+                continue;
+            }
+        };
+        for q in &found.quotes {
+            let speaker = q.speaker.as_ref();
+            rows.write(&QuoteRow {
+                article: &a.id,
+                story,
+                published: published.clone(),
+                outlet: a.outlet.as_deref(),
+                kind: match q.kind {
+                    extract::quotes::QuoteKind::Direct => "direct",
+                    extract::quotes::QuoteKind::Partial => "partial",
+                    extract::quotes::QuoteKind::Indirect => "indirect",
+                },
+                class: q.class.as_str(),
+                speaker: speaker.and_then(|s| s.name.as_deref()),
+                role: speaker.and_then(|s| s.role.as_deref()),
+                cue: q.cue.as_ref().map(|c| c.text.as_str()),
+                text: q.parts().map(|(_, t)| t).collect::<Vec<_>>().join(" … "),
+                start: q.span.start,
+                end: q.span.end,
+            })?;
+        }
+    }
+    rows.finish().context("writing the export")?;
+    Ok(outcome)
+}
+
+/// `--since`: a day (midnight UTC) or an RFC 3339 time.
+fn since(s: &str) -> Result<DateTime<FixedOffset>, String> {
+    if let Ok(t) = DateTime::parse_from_rfc3339(s.trim()) {
+        return Ok(t);
+    }
+    match NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d") {
+        Ok(day) => Ok(day
+            .and_hms_opt(0, 0, 0)
+            .unwrap_or_default()
+            .and_utc()
+            .fixed_offset()),
+        Err(_) => Err(format!(
+            "{s:?} is not a date (2026-03-01, or 2026-03-01T12:00:00Z)"
+        )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn since_dates() {
+        assert_eq!(
+            since("2026-03-01").unwrap().to_rfc3339(),
+            "2026-03-01T00:00:00+00:00"
+        );
+        assert_eq!(
+            since("2026-03-01T12:00:00+02:00").unwrap().to_rfc3339(),
+            "2026-03-01T12:00:00+02:00"
+        );
+        assert!(since("yesterday").is_err());
+    }
+}

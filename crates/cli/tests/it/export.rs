@@ -1,0 +1,90 @@
+//! `parallax export`: CSV read back with the csv crate, JSON lines, `--since` and `--story`.
+
+use crate::Dir;
+
+fn csv_rows(text: &str) -> (Vec<String>, Vec<Vec<String>>) {
+    let mut reader = csv::Reader::from_reader(text.as_bytes());
+    let headers = reader
+        .headers()
+        .unwrap()
+        .iter()
+        .map(str::to_owned)
+        .collect();
+    let rows = reader
+        .records()
+        .map(|r| r.unwrap().iter().map(str::to_owned).collect())
+        .collect();
+    (headers, rows)
+}
+
+fn dated(n: usize, day: u32) -> String {
+    format!(
+        "{{\"title\": \"Dam bursts above Kessel, part {n}\", \"outlet\": \"Wire {n}\", \
+         \"published\": \"2026-01-{day:02}T08:00:00Z\", \"text\": \"KESSEL (NWS) - The Upper Aske \
+         dam gave way early on Monday, flooding the valley, part {n}. \\\"We will find out who \
+         is responsible, and quickly,\\\" Interior Minister Tomas Brekke said.\"}}\n"
+    )
+}
+
+#[test]
+fn articles_stories_and_quotes_export_as_csv_and_jsonl() {
+    let dir = Dir::new();
+    dir.write(
+        "a.jsonl",
+        format!("{}{}{}", dated(1, 12), dated(2, 13), dated(3, 20)),
+    );
+    dir.ok(&["ingest", "a.jsonl"]);
+
+    let (headers, rows) = csv_rows(&dir.ok(&["export", "articles"]).stdout());
+    assert_eq!(
+        headers,
+        [
+            "id",
+            "story",
+            "published",
+            "outlet",
+            "title",
+            "url",
+            "authors",
+            "dateline",
+            "language",
+            "summary_only",
+            "words",
+            "source",
+            "ingested_at",
+            "text"
+        ]
+    );
+    assert_eq!(rows.len(), 3);
+    assert!(rows[0][13].contains("\"We will find out who is responsible"));
+    assert_eq!(rows[0][2], "2026-01-12T08:00:00Z");
+
+    let since = csv_rows(
+        &dir.ok(&["export", "articles", "--since", "2026-01-13"])
+            .stdout(),
+    )
+    .1;
+    assert_eq!(since.len(), 2);
+
+    let jsonl = dir.ok(&["export", "articles", "--format", "jsonl"]).jsonl();
+    assert_eq!(jsonl.len(), 3);
+    assert_eq!(jsonl[1]["title"], "Dam bursts above Kessel, part 2");
+
+    let (headers, stories) = csv_rows(&dir.ok(&["export", "stories"]).stdout());
+    assert_eq!(headers[..3], ["id", "storyline", "headline"]);
+    assert!(!stories.is_empty());
+    let story = &stories[0][0];
+    let members = csv_rows(&dir.ok(&["export", "articles", "--story", story]).stdout()).1;
+    assert!(!members.is_empty() && members.iter().all(|r| &r[1] == story));
+
+    let (headers, quotes) = csv_rows(&dir.ok(&["export", "quotes"]).stdout());
+    assert_eq!(
+        headers[..6],
+        ["article", "story", "published", "outlet", "kind", "class"]
+    );
+    assert_eq!(quotes.len(), 3, "{quotes:?}");
+    assert!(quotes.iter().all(|q| q[6] == "Tomas Brekke"), "{quotes:?}");
+
+    let run = dir.run(&["export", "articles", "--since", "soon"]);
+    assert_eq!(run.code(), 2);
+}
