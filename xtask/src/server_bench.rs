@@ -9,7 +9,9 @@
 //! `--store N` instead builds a store of N generated articles (stories of 25) and loads story pages, the stories
 //! index (page and API) and search with the connections while a separate `parallax ingest`
 //! process stores `--ingest` (at least 1,000) more: p99 per endpoint, errors, and the time from
-//! the end of that ingest until the server shows its last article in a story.
+//! the end of that ingest until the server shows its last article in a story. `--keep DIR`
+//! keeps the generated articles and the N-article store in DIR and reuses them on the next run
+//! (each run starts from a copy of that store, so the `--ingest` articles are new every time).
 //!
 //! Also holds the helpers `screenshots` shares: building `parallax`, starting and stopping the
 //! server, and a tiny HTTP/1.1 client (std only).
@@ -31,6 +33,7 @@ pub fn run(args: &[String]) -> Result<()> {
     let mut connections = 64usize;
     let mut ingest = 100usize;
     let mut store_articles = None;
+    let mut keep: Option<PathBuf> = None;
     let mut it = args.iter();
     while let Some(a) = it.next() {
         let mut value = |name: &str| -> Result<usize> {
@@ -45,6 +48,7 @@ pub fn run(args: &[String]) -> Result<()> {
             "--store" => {
                 store_articles = Some(value("--store")?.clamp(1000, 1_000_000) / 1000 * 1000)
             }
+            "--keep" => keep = Some(it.next().context("--keep needs a folder")?.into()),
             other => bail!("unknown argument {other:?}"),
         }
     }
@@ -56,8 +60,10 @@ pub fn run(args: &[String]) -> Result<()> {
             ingest.max(1000) / 1000 * 1000,
             connections,
             seconds,
+            keep.as_deref(),
         );
     }
+    ensure!(keep.is_none(), "--keep goes with --store");
     let data = tempdir("parallax-bench-server")?;
     let records = data.join("story.jsonl");
     std::fs::write(&records, story_records(50))?;
@@ -142,11 +148,26 @@ fn large_store(
     new: usize,
     connections: usize,
     seconds: u64,
+    keep: Option<&Path>,
 ) -> Result<()> {
-    let work = tempdir("parallax-bench-server-store")?;
-    let _cleanup = crate::bench_ingest::RemoveOnDrop(work.clone());
+    let (work, _cleanup) = match keep {
+        Some(dir) => {
+            std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+            (dir.to_owned(), None)
+        }
+        None => {
+            let work = tempdir("parallax-bench-server-store")?;
+            (work.clone(), Some(crate::bench_ingest::RemoveOnDrop(work)))
+        }
+    };
+    // Kept stores are named by their size, so one folder can keep several.
+    let base = work.join(format!("store-{n}"));
     let input = work.join("articles");
     for f in 0..(n + new) / 1000 {
+        let file = input.join(format!("{f:03}")).join("records.jsonl");
+        if file.is_file() {
+            continue;
+        }
         let folder = input.join(format!("{f:03}"));
         std::fs::create_dir_all(&folder)?;
         let records: String = (f * 1000..(f + 1) * 1000)
@@ -157,17 +178,33 @@ fn large_store(
     let folders = |range: std::ops::Range<usize>| -> Vec<PathBuf> {
         range.map(|f| input.join(format!("{f:03}"))).collect()
     };
+    if !base.join("complete").is_file() {
+        let _ = std::fs::remove_dir_all(&base);
+        let t = Instant::now();
+        let status = Command::new(parallax)
+            .args(["--quiet", "--data"])
+            .arg(&base)
+            .arg("ingest")
+            .args(folders(0..n / 1000))
+            .status()
+            .context("running parallax ingest")?;
+        ensure!(status.success(), "parallax ingest failed");
+        std::fs::write(base.join("complete"), "")?;
+        println!("stored {n} articles in {:.0} s", t.elapsed().as_secs_f64());
+    } else {
+        println!("reusing the {n}-article store in {}", base.display());
+    }
+    // Every run starts from a copy, so the new articles are new each time.
     let data = work.join("data");
-    let t = Instant::now();
-    let status = Command::new(parallax)
-        .args(["--quiet", "--data"])
-        .arg(&data)
-        .arg("ingest")
-        .args(folders(0..n / 1000))
-        .status()
-        .context("running parallax ingest")?;
-    ensure!(status.success(), "parallax ingest failed");
-    println!("stored {n} articles in {:.0} s", t.elapsed().as_secs_f64());
+    let _ = std::fs::remove_dir_all(&data);
+    std::fs::create_dir_all(&data)?;
+    for entry in std::fs::read_dir(&base)? {
+        let entry = entry?;
+        if entry.file_type()?.is_file() && entry.file_name() != "complete" {
+            std::fs::copy(entry.path(), data.join(entry.file_name()))
+                .with_context(|| format!("copying {}", entry.path().display()))?;
+        }
+    }
     // The id of the last new article, to see when the server shows it.
     let new_folders = folders(n / 1000..(n + new) / 1000);
     let last_file = input
