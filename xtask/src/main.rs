@@ -145,7 +145,7 @@ const TASKS: &[(&str, &str, Task)] = &[
     ),
     (
         "sweep",
-        "every analysis stage over real texts edited at random; lists the panics by place",
+        "every analysis stage over real texts edited at random; lists the panics by place and the slowest runs (--slow S fails on any slower)",
         sweep::run,
     ),
     (

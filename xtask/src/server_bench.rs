@@ -240,12 +240,25 @@ fn large_store(
     for p in &stories {
         server.get(p)?;
     }
-    let sample: serde_json::Value = serde_json::from_str(&story_article(n / 3, PER_STORY))?;
-    let rare = sample["text"]
-        .as_str()
-        .and_then(|t| t.split(' ').next())
-        .context("a place")?
-        .to_lowercase();
+    // The place of 200 stories spread over the store (25 articles each), alone and with a word
+    // of every article, then words of a sixth of the corpus and a word of every article: 403
+    // queries, so most are asked a few times in a run, as searches repeat on a live server,
+    // and every store change (the ingest below) starts the server's search cache again.
+    let mut queries = Vec::new();
+    for k in 0..200 {
+        let sample: serde_json::Value =
+            serde_json::from_str(&story_article(k * (n / 200), PER_STORY))?;
+        let place = sample["text"]
+            .as_str()
+            .and_then(|t| t.split(' ').next())
+            .context("a place")?
+            .to_lowercase();
+        queries.push(format!("/api/search?q={place}"));
+        queries.push(format!("/api/search?q={place}%20mayor"));
+    }
+    for q in ["council%20budget", "wildfire%20forest", "mayor"] {
+        queries.push(format!("/api/search?q={q}"));
+    }
     let endpoints: Vec<(&str, Vec<String>)> = vec![
         ("story page", stories),
         (
@@ -256,20 +269,7 @@ fn large_store(
             "/api/stories",
             vec!["/api/stories".into(), "/api/stories?offset=100".into()],
         ),
-        (
-            "/api/search",
-            // One story's place (25 articles), words of a sixth of the corpus, and a word of
-            // every article.
-            [
-                rare.as_str(),
-                "council%20budget",
-                "wildfire%20forest",
-                "mayor",
-            ]
-            .iter()
-            .map(|q| format!("/api/search?q={q}"))
-            .collect(),
-        ),
+        ("/api/search", queries),
     ];
 
     let port = server.port;
@@ -411,6 +411,9 @@ fn story_article(i: usize, per_story: usize) -> String {
     .to_string()
 }
 
+/// A request slower than this is listed by [`mixed_load`], with its path and when it started.
+const SLOW: Duration = Duration::from_millis(50);
+
 /// Like [`load`], with each connection going round `endpoints` and a report per endpoint, while
 /// `writer` runs; also polls until `last_id` is shown with a story after the writer exits.
 /// Returns the reports, the writer's time and how long after its end the article showed up.
@@ -431,6 +434,8 @@ fn mixed_load(
         handles.push(std::thread::spawn(move || {
             let mut lat: Vec<Vec<Duration>> = vec![Vec::new(); paths.len()];
             let mut errors = vec![0usize; paths.len()];
+            // Requests over SLOW: (time taken, when it started, path).
+            let mut slow: Vec<(Duration, Duration, String)> = Vec::new();
             let mut conn: Option<Client> = None;
             let mut k = c;
             while Instant::now() < deadline {
@@ -447,7 +452,13 @@ fn mixed_load(
                 };
                 let t = Instant::now();
                 match client.request("GET", path, None) {
-                    Ok((200, _)) => lat[e].push(t.elapsed()),
+                    Ok((200, _)) => {
+                        let took = t.elapsed();
+                        lat[e].push(took);
+                        if took > SLOW && slow.len() < 1000 {
+                            slow.push((took, t - start, path.clone()));
+                        }
+                    }
                     Ok(_) => errors[e] += 1,
                     Err(_) => {
                         errors[e] += 1;
@@ -455,7 +466,7 @@ fn mixed_load(
                     }
                 }
             }
-            (lat, errors)
+            (lat, errors, slow)
         }));
     }
     let wrote = Instant::now();
@@ -506,16 +517,31 @@ fn mixed_load(
             ingest_failed: 0,
         })
         .collect();
+    let mut slow = Vec::new();
     for h in handles {
-        if let Ok((lat, errors)) = h.join() {
+        if let Ok((lat, errors, s)) = h.join() {
             for (e, (l, n)) in lat.into_iter().zip(errors).enumerate() {
                 reports[e].latencies.extend(l);
                 reports[e].errors += n;
             }
+            slow.extend(s);
         }
     }
     for r in &mut reports {
         r.elapsed = start.elapsed();
+    }
+    slow.sort_by_key(|s| std::cmp::Reverse(s.0));
+    println!(
+        "{} requests over {} ms; the slowest:",
+        slow.len(),
+        SLOW.as_millis()
+    );
+    for (took, at, path) in slow.iter().take(8) {
+        println!(
+            "  {:>7.1} ms at {:>5.1} s  {path}",
+            took.as_secs_f64() * 1e3,
+            at.as_secs_f64()
+        );
     }
     (reports, ingest_secs, visible_after)
 }

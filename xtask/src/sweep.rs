@@ -1,4 +1,4 @@
-//! `cargo xtask sweep [--rounds N] [--corpus DIR]`: every analysis stage over real texts from
+//! `cargo xtask sweep [--rounds N] [--corpus DIR] [--slow SECONDS]`: every analysis stage over real texts from
 //! `../shared/data`, each story edited `N` times by [`mutate`], with every panic caught and
 //! reported by where it happened. A cheap first pass before the fuzzers, and the way their seed
 //! corpora are written (`--corpus fuzz/corpus`: one file per story and target, in the input
@@ -99,15 +99,27 @@ impl Rng {
 
 /// The panics met at one place: how many, the first one's message, and its edited texts.
 type Found = (usize, String, Vec<String>);
+
+/// One pipeline run and how long it took: seconds, story name, round, its edited texts.
+type Timed = (f64, String, usize, Vec<String>);
+
+/// How many of the slowest runs are printed.
+const SLOWEST: usize = 5;
+
 pub fn run(args: &[String]) -> Result<()> {
     let mut rounds = 20usize;
+    // A run slower than this is reported as a hang suspect and fails the sweep.
+    let mut slow = 10.0f64;
     let mut corpus: Option<std::path::PathBuf> = None;
     let mut it = args.iter();
     while let Some(a) = it.next() {
         match a.as_str() {
             "--rounds" => rounds = it.next().context("--rounds N")?.parse()?,
             "--corpus" => corpus = Some(it.next().context("--corpus DIR")?.into()),
-            other => anyhow::bail!("unknown argument {other:?} (--rounds N, --corpus DIR)"),
+            "--slow" => slow = it.next().context("--slow SECONDS")?.parse()?,
+            other => anyhow::bail!(
+                "unknown argument {other:?} (--rounds N, --corpus DIR, --slow SECONDS)"
+            ),
         }
     }
     let stories = real_stories(&crate::shared_data())?;
@@ -116,6 +128,9 @@ pub fn run(args: &[String]) -> Result<()> {
     }
     let started = Instant::now();
     let found: Mutex<BTreeMap<String, Found>> = Mutex::default();
+    // The slowest runs, and every run over `slow`.
+    let slowest: Mutex<Vec<Timed>> = Mutex::default();
+    let over: Mutex<Vec<Timed>> = Mutex::default();
     let next = std::sync::atomic::AtomicUsize::new(0);
     let runs = std::sync::atomic::AtomicUsize::new(0);
     std::thread::scope(|scope| {
@@ -138,10 +153,29 @@ pub fn run(args: &[String]) -> Result<()> {
                                 .collect()
                         };
                         runs.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        let t = Instant::now();
                         // The front ends' own boundary: it names the panic and where it was.
                         let result = extract::guard::guard("pipeline", || {
                             mutate::pipeline::analyse_story(&edited)
                         });
+                        let secs = t.elapsed().as_secs_f64();
+                        if secs > slow {
+                            eprintln!("slow: {name} round {round} took {secs:.1} s");
+                            over.lock().unwrap_or_else(|e| e.into_inner()).push((
+                                secs,
+                                name.clone(),
+                                round,
+                                edited.clone(),
+                            ));
+                        }
+                        {
+                            let mut top = slowest.lock().unwrap_or_else(|e| e.into_inner());
+                            if top.len() < SLOWEST || secs > top[top.len() - 1].0 {
+                                top.push((secs, name.clone(), round, Vec::new()));
+                                top.sort_by(|a, b| b.0.total_cmp(&a.0));
+                                top.truncate(SLOWEST);
+                            }
+                        }
                         if let Err(fault) = result {
                             let (message, at) = fault
                                 .message
@@ -171,6 +205,10 @@ pub fn run(args: &[String]) -> Result<()> {
         started.elapsed().as_secs_f64(),
         found.len()
     );
+    println!("slowest runs:");
+    for (secs, name, round, _) in slowest.into_inner().unwrap_or_else(|e| e.into_inner()) {
+        println!("  {secs:>7.3} s  {name} round {round}");
+    }
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/sweep");
     std::fs::create_dir_all(&dir)?;
     for (n, (at, (count, message, texts))) in found.iter().enumerate() {
@@ -178,7 +216,17 @@ pub fn run(args: &[String]) -> Result<()> {
         std::fs::write(&file, serde_json::to_string(texts)?)?;
         println!("{count:>6}  {at}  {message}  ({})", file.display());
     }
+    let over = over.into_inner().unwrap_or_else(|e| e.into_inner());
+    for (n, (secs, name, round, texts)) in over.iter().enumerate() {
+        let file = dir.join(format!("slow-{n}.json"));
+        std::fs::write(&file, serde_json::to_string(texts)?)?;
+        println!(
+            "slow  {secs:.1} s  {name} round {round}  ({})",
+            file.display()
+        );
+    }
     anyhow::ensure!(found.is_empty(), "{} panic sites", found.len());
+    anyhow::ensure!(over.is_empty(), "{} runs slower than {slow} s", over.len());
     Ok(())
 }
 

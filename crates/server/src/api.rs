@@ -11,7 +11,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use crate::engine::{OutletStats, Snapshot, StoryEntry, outlet_name};
+use crate::engine::{Hits, OutletStats, Snapshot, StoryEntry, outlet_name};
 use crate::error::ApiError;
 use crate::html::url_part;
 use crate::{AppState, MAX_BODY_BYTES};
@@ -263,7 +263,7 @@ impl Filters {
         &self,
         state: &AppState,
         snapshot: &Snapshot,
-    ) -> Result<(Page, Option<Vec<store::ArticleSummary>>), ApiError> {
+    ) -> Result<(Page, Option<Hits>), ApiError> {
         let hits = match &self.q {
             Some(q) => Some(state.engine().search(q, SEARCH_LIMIT)?),
             None => None,

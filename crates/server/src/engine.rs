@@ -114,10 +114,19 @@ pub struct Engine {
     /// memory, which then searches on `store`.
     searchers: Vec<Mutex<Store>>,
     next_searcher: std::sync::atomic::AtomicUsize,
+    /// Searches answered, by (query as the index reads it, limit): the hits, and the last
+    /// article `seq` known when they were found (see [`Engine::search`]).
+    searches: Mutex<HashMap<(String, usize), (i64, Hits)>>,
 }
 
 /// Search connections of an engine on a store file.
 const SEARCHERS: usize = 4;
+
+/// The articles a search found, best first: shared by the cache and its readers.
+pub type Hits = Arc<Vec<store::ArticleSummary>>;
+
+/// How many searches the engine keeps; past it the cache starts again empty.
+const SEARCH_CACHE: usize = 1_024;
 
 impl Engine {
     /// Loads every article of `store`, puts any that has no story yet into one, and reads the
@@ -148,6 +157,7 @@ impl Engine {
             data_version: AtomicI64::new(data_version),
             searchers,
             next_searcher: Default::default(),
+            searches: Mutex::default(),
         })
     }
 
@@ -267,15 +277,49 @@ impl Engine {
         }
     }
 
-    /// Articles matching every word of `query` (SQLite FTS5), best first. Blocking.
-    pub fn search(
+    /// Articles matching every word of `query` (SQLite FTS5), best first, as
+    /// [`Store::search`] ranks them. A search asked before is answered from a cache, after one
+    /// indexed look for a match among the articles stored since (cheap, where ranking a word
+    /// found in every article of a large store takes milliseconds): the same searches come
+    /// back (the search box, paging, shared links) while articles keep arriving. A kept answer
+    /// is in the order of the scores it was found with. Blocking.
+    pub fn search(&self, query: &str, limit: usize) -> Result<Hits, EngineError> {
+        // Read first: anything stored after it is looked for on the next use of these hits.
+        let known = self.last_seq.load(Ordering::Relaxed);
+        // The index folds case and splits on white space, so these are the same search.
+        let key = (
+            query
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ")
+                .to_lowercase(),
+            limit,
+        );
+        let searches = || self.searches.lock().unwrap_or_else(|p| p.into_inner());
+        let kept = searches().get(&key).cloned();
+        if let Some((seq, hits)) = kept
+            && (seq == known || !self.with_searcher(|s| s.matches_after(query, seq))?)
+        {
+            searches().insert(key, (known, hits.clone()));
+            return Ok(hits);
+        }
+        let hits = Arc::new(self.with_searcher(|s| s.search(query, limit))?);
+        let mut searches = searches();
+        if searches.len() >= SEARCH_CACHE {
+            searches.clear();
+        }
+        searches.insert(key, (known, hits.clone()));
+        Ok(hits)
+    }
+
+    /// Runs `read` on a free search connection.
+    fn with_searcher<T>(
         &self,
-        query: &str,
-        limit: usize,
-    ) -> Result<Vec<store::ArticleSummary>, EngineError> {
+        read: impl FnOnce(&Store) -> Result<T, store::StoreError>,
+    ) -> Result<T, EngineError> {
         if self.searchers.is_empty() {
             let store = self.store.lock().map_err(|_| EngineError::Poisoned)?;
-            return Ok(store.search(query, limit)?);
+            return Ok(read(&store)?);
         }
         // A free connection if there is one, else wait for the next in turn.
         let first = self.next_searcher.fetch_add(1, Ordering::Relaxed);
@@ -290,7 +334,7 @@ impl Engine {
                 },
                 Ok,
             )?;
-        Ok(held.search(query, limit)?)
+        Ok(read(&held)?)
     }
 }
 

@@ -155,7 +155,7 @@ pub async fn stories(
             b.push_str("<p class=\"muted\">No article matches every word.</p>");
         } else {
             b.push_str("<ul class=\"plain results\">");
-            for a in hits {
+            for a in hits.iter() {
                 let _ = write!(
                     b,
                     "<li class=\"result\"><a href=\"/articles/{}\">{}</a> <span class=\"meta\">{}{}</span></li>",

@@ -27,6 +27,9 @@ pub use stories::{Assigned, StoredStory, StoredStoryline, StoriesUpdated, StoryA
 /// The database file inside the data folder.
 pub const DB_FILE: &str = "parallax.sqlite";
 
+/// How many of the most recently stored matches a search ranks (see [`Store::search`]).
+pub const SEARCH_RECENT: usize = 2_000;
+
 /// An open store.
 pub struct Store {
     conn: Connection,
@@ -166,6 +169,16 @@ impl StoreError {
             source,
         }
     }
+}
+
+/// The words of `query` as one FTS5 query in which each is a literal string (FTS5 syntax in
+/// them has no effect), or `None` when it has no words.
+fn fts_words(query: &str) -> Option<String> {
+    let words: Vec<String> = query
+        .split_whitespace()
+        .map(|w| format!("\"{}\"", w.replace('"', "\"\"")))
+        .collect();
+    (!words.is_empty()).then(|| words.join(" "))
 }
 
 type Result<T, E = StoreError> = std::result::Result<T, E>;
@@ -404,23 +417,44 @@ impl Store {
     }
 
     /// Articles whose title or text hold every word of `query` (any case, any accents), best
-    /// match first. The words are taken literally: FTS5 query syntax in them has no effect.
+    /// match first among the [`SEARCH_RECENT`] most recently stored matches. The words are taken
+    /// literally: FTS5 query syntax in them has no effect.
+    ///
+    /// Ranking every match costs time in proportion to their number: a word found in each of
+    /// 100,000 articles takes about 90 ms to rank, against 5 ms for the newest 2,000 (FTS5 walks
+    /// its index newest first without scoring the rest). For news the newest matches are the
+    /// ones a reader is after, and a query of rarer words has fewer matches and is ranked whole.
     pub fn search(&self, query: &str, limit: usize) -> Result<Vec<ArticleSummary>> {
-        let words: Vec<String> = query
-            .split_whitespace()
-            .map(|w| format!("\"{}\"", w.replace('"', "\"\"")))
-            .collect();
-        if words.is_empty() {
+        let Some(words) = fts_words(query) else {
             return Ok(Vec::new());
-        }
+        };
         let columns = SUMMARY_COLUMNS.replace(", ", ", a.");
         self.summaries(
             &format!(
-                "SELECT a.{columns} FROM articles_fts f JOIN articles a ON a.seq = f.rowid
-                 WHERE articles_fts MATCH ?1 ORDER BY f.rank, a.seq LIMIT ?2"
+                "SELECT a.{columns} FROM (
+                     SELECT rowid, bm25(articles_fts) AS score FROM articles_fts
+                     WHERE articles_fts MATCH ?1 ORDER BY rowid DESC LIMIT ?3
+                 ) f JOIN articles a ON a.seq = f.rowid
+                 ORDER BY f.score, a.seq LIMIT ?2"
             ),
-            params![words.join(" "), limit as i64],
+            params![words, limit as i64, SEARCH_RECENT as i64],
         )
+    }
+
+    /// Whether an article stored after `seq` matches `query` as [`Store::search`] reads it:
+    /// what tells a front end that a search it answered before still has the same hits.
+    pub fn matches_after(&self, query: &str, seq: i64) -> Result<bool> {
+        let Some(words) = fts_words(query) else {
+            return Ok(false);
+        };
+        let fail = |e| StoreError::sql("search", &self.path, e);
+        self.conn
+            .prepare_cached(
+                "SELECT EXISTS (SELECT 1 FROM articles_fts
+                 WHERE articles_fts MATCH ?1 AND rowid > ?2)",
+            )
+            .and_then(|mut stmt| stmt.query_row(params![words, seq], |r| r.get(0)))
+            .map_err(fail)
     }
 
     /// Every stored article in full, in ingest order: for front ends that load the whole corpus

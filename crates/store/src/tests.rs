@@ -228,6 +228,23 @@ fn search_matches_words_in_title_and_text() {
 }
 
 #[test]
+fn a_search_with_more_matches_than_it_ranks_ranks_the_newest() {
+    // Every article holds "kessel"; the oldest is the best match by far, and is left out.
+    let mut articles: Vec<Article> = (0..SEARCH_RECENT as u32 + 10)
+        .map(|n| article(&format!("Report {n}"), None, n))
+        .collect();
+    articles[0].title = Some("Kessel Kessel Kessel".into());
+    let newest_best = SEARCH_RECENT as u32 + 5;
+    articles[newest_best as usize].title = Some("Kessel Kessel".into());
+    let store = store_with(&articles);
+    let hits = store.search("kessel", 3).unwrap();
+    assert_eq!(hits[0].id, articles[newest_best as usize].id);
+    assert!(hits.iter().all(|h| h.id != articles[0].id));
+    // Fewer matches than that are all ranked: the oldest article is found by its own word.
+    assert_eq!(store.search("kessel 0", 1).unwrap()[0].id, articles[0].id);
+}
+
+#[test]
 fn ingest_log_records_counts_and_end() {
     let a = article("Dam", None, 1);
     let mut store = Store::open_in_memory().unwrap();

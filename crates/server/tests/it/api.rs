@@ -326,6 +326,28 @@ async fn too_large_body_is_413_with_the_error_shape() {
 }
 
 #[tokio::test]
+async fn a_repeated_search_finds_an_article_ingested_in_between() {
+    let app = app_with(&demo_articles(), Some(TOKEN));
+    let hits = |v: serde_json::Value| v["results"].as_array().unwrap().len();
+    // Asked twice, so the second answer comes from the search cache.
+    for _ in 0..2 {
+        assert_eq!(hits(get(&app, "/api/search?q=Maren").await.json()), 0);
+    }
+    let r = send(
+        &app,
+        post(
+            "/api/articles",
+            "application/json",
+            Some(TOKEN),
+            new_record(3),
+        ),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
+    assert_eq!(hits(get(&app, "/api/search?q=maren%20%20").await.json()), 1);
+}
+
+#[tokio::test]
 async fn ingested_article_shows_up_in_a_story() {
     let app = app_with(&demo_articles(), Some(TOKEN));
     let before = get(&app, "/api/stories").await.json()["stories"]
