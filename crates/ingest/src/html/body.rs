@@ -58,29 +58,81 @@ struct Hint {
 /// and the element chosen as the article's container, if one was.
 pub fn extract(dom: &Dom) -> (String, Option<u32>) {
     let hints = hints(dom);
-    let first = attempt(dom, &hints, true);
+    let first = attempt(dom, &hints, true, None);
     // Like readability: when stripping unlikely-looking elements leaves little, their names
     // misled us; try again keeping them and take the longer text.
     if first.0.len() >= RETRY_BELOW {
         return first;
     }
-    let second = attempt(dom, &hints, false);
-    if second.0.len() > first.0.len() {
+    let second = attempt(dom, &hints, false, None);
+    let best = if second.0.len() > first.0.len() {
         second
     } else {
         first
+    };
+    if best.0.len() >= RETRY_BELOW {
+        return best;
+    }
+    // Still little: the scores went to a block of teasers while the article's paragraphs,
+    // each wrapped in containers of its own, scored none of their far ancestors. Take the
+    // element that holds most of the page's paragraph text instead.
+    match paragraph_home(dom, &hints) {
+        Some(home) => {
+            let third = attempt(dom, &hints, true, Some(home));
+            if third.0.len() > best.0.len() {
+                third
+            } else {
+                best
+            }
+        }
+        None => best,
     }
 }
+
+/// The innermost element that holds at least [`HOME_SHARE`] of the page's paragraph text, when
+/// that text is at least [`RETRY_BELOW`] long.
+fn paragraph_home(dom: &Dom, hints: &[Hint]) -> Option<u32> {
+    let skip = skipped(dom, hints, true);
+    let stats = stats(dom, &skip);
+    let total = stats[0].ptext;
+    if (total as usize) < RETRY_BELOW {
+        return None;
+    }
+    // Parents come before children: the last element that qualifies is the innermost one
+    // on the path of elements that qualify.
+    (1..dom.nodes.len() as u32).rev().find(|&id| {
+        !skip[id as usize]
+            && dom.nodes[id as usize].tag != Tag::Text
+            && stats[id as usize].ptext as f32 >= HOME_SHARE * total as f32
+    })
+}
+
+/// The share of a page's paragraph text an element must hold to be taken as the article when
+/// scoring found none.
+const HOME_SHARE: f32 = 0.6;
+
+/// Paragraph text (characters) a `<header>` inside the article must hold to be emitted: more
+/// than a headline, byline and one-sentence standfirst.
+const HEADER_PARAGRAPHS: u32 = 300;
 
 /// Bodies shorter than this (in bytes) are extracted a second time, keeping junk-named elements.
 const RETRY_BELOW: usize = 500;
 
-fn attempt(dom: &Dom, hints: &[Hint], strip_junk: bool) -> (String, Option<u32>) {
+/// One extraction: the best-scoring container, or `forced` when given.
+fn attempt(
+    dom: &Dom,
+    hints: &[Hint],
+    strip_junk: bool,
+    forced: Option<u32>,
+) -> (String, Option<u32>) {
     let skip = skipped(dom, hints, strip_junk);
     let stats = stats(dom, &skip);
     let scores = score(dom, &skip, hints, &stats);
     let mut protected = vec![false; dom.nodes.len()];
-    let chosen = top_candidate(dom, &scores, &stats);
+    let chosen = match forced {
+        Some(home) => Some((home, home)),
+        None => top_candidate(dom, &scores, &stats),
+    };
     let roots = match chosen {
         Some((top, best)) => {
             // The chosen container and the path down to the best-scoring one are never
@@ -93,7 +145,11 @@ fn attempt(dom: &Dom, hints: &[Hint], strip_junk: bool) -> (String, Option<u32>)
                 }
                 n = dom.nodes[n as usize].parent;
             }
-            with_siblings(dom, top, &scores, &stats, &skip, hints)
+            if forced.is_some() {
+                vec![top]
+            } else {
+                with_siblings(dom, top, &scores, &stats, &skip, hints)
+            }
         }
         None => vec![0],
     };
@@ -985,6 +1041,9 @@ impl Page<'_, '_> {
                     continue;
                 }
                 Tag::Img | Tag::Picture | Tag::Hr => continue,
+                // A header that holds paragraphs of the article's own (a page built of
+                // captioned text blocks) is text, not a masthead.
+                Tag::Header if self.stats[id as usize].ptext >= HEADER_PARAGRAPHS => {}
                 Tag::H1
                 | Tag::Aside
                 | Tag::Footer
@@ -1155,6 +1214,54 @@ mod tests {
 
     const PARA: &str = "The harbour bridge in Northgate reopened on Tuesday, after six months of \
         repairs, and the first buses crossed it before dawn.";
+
+    /// A paragraph wrapped in containers of its own, as some page builders write each one.
+    fn wrapped(text: &str) -> String {
+        format!(
+            r#"<div class="section-outer"><div class="section-container text-container"><div class="section-text">{text}</div></div></div>"#
+        )
+    }
+
+    #[test]
+    fn the_home_of_the_paragraphs_is_the_innermost_element_holding_most_of_them() {
+        let paragraphs: String = (0..8).map(|_| wrapped(PARA)).collect();
+        let teaser =
+            r#"<div class="story-content"><p>Also read, a teaser, short, with, commas.</p></div>"#;
+        let html = format!(
+            r#"<body><main><article><h1>Bridge reopens</h1><div id="editorial"><section class="body">{paragraphs}</section></div></article>
+            <div class="more">{teaser}{teaser}</div></main></body>"#
+        );
+        let dom = parse(&html);
+        let home = paragraph_home(&dom, &hints(&dom)).expect("a home");
+        assert_eq!(dom.nodes[home as usize].tag, Tag::Section);
+        let (body, _) = attempt(&dom, &hints(&dom), true, Some(home));
+        assert_eq!(body, [PARA; 8].join("\n\n"));
+        // A page with less paragraph text than a short article has no home.
+        let short = format!("<body><div><p>{PARA}</p></div></body>");
+        let dom = parse(&short);
+        assert_eq!(paragraph_home(&dom, &hints(&dom)), None);
+    }
+
+    #[test]
+    fn a_header_holding_the_articles_paragraphs_is_text() {
+        let block = format!(
+            "<article><header><h2>Part</h2><p>{PARA} {PARA}</p><p>{PARA}</p></header></article>"
+        );
+        let html = format!("<body><main><h1>Title</h1>{block}{block}</main></body>");
+        let body = extract(&parse(&html)).0;
+        assert_eq!(
+            body.matches(PARA).count(),
+            6,
+            "extracting from {html}: {body}"
+        );
+        // A masthead header (headline and byline) inside the article is still left out.
+        check(
+            &format!(
+                "<body><article><header><h1>Title</h1><p>By A. Writer</p></header><p>{PARA}</p><p>{PARA}</p></article></body>"
+            ),
+            &format!("{PARA}\n\n{PARA}"),
+        );
+    }
 
     #[test]
     fn keeps_article_drops_navigation_and_footer() {
