@@ -58,6 +58,11 @@ pub fn month_word(word: &str) -> Option<u32> {
     months().get(&w).copied()
 }
 
+/// The label one word is (`gepostet`, `modified`), if any.
+pub fn cue_word(word: &str) -> Option<Cue> {
+    cues().get(&word.to_lowercase()).copied()
+}
+
 /// The label among the last words of `before` (`Veröffentlicht am`, `Updated`), if any.
 pub fn cue_before(before: &str) -> Option<Cue> {
     before
@@ -65,7 +70,7 @@ pub fn cue_before(before: &str) -> Option<Cue> {
         .filter(|w| !w.is_empty())
         .rev()
         .take(4)
-        .find_map(|w| cues().get(&w.to_lowercase()).copied())
+        .find_map(cue_word)
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]

@@ -102,7 +102,8 @@ pub fn read(dom: &Dom, page_url: Option<&str>, container: Option<u32>) -> Meta {
                 }
             }
             Tag::Time => time_tag(dom, id, &mut f),
-            Tag::Abbr => {
+            // hAtom: `<abbr class="published" title="...">`, or a `<span>` in the value-title way.
+            Tag::Abbr | Tag::Span => {
                 if let Some(title) = dom.attr(id, "title") {
                     let class = dom.attr(id, "class").unwrap_or("").to_ascii_lowercase();
                     let outside = published::outside_article(dom, id, &f.main);
@@ -1144,6 +1145,80 @@ mod tests {
             url,
             None,
             &["date before 1995 ignored: 1970-01-01 from meta tag"],
+        );
+    }
+
+    #[test]
+    fn a_sidebar_or_footer_that_says_when_the_page_was_posted_is_the_last_resort() {
+        let url = "https://echo.example/news/bridge";
+        let article =
+            "<article><h1>Bridge reopens</h1><p>The harbour bridge reopened.</p></article>";
+        // "About this article" in the sidebar, the label after the date and its time.
+        check_date(
+            &format!(
+                r#"<body>{article}<div id="sidebar"><p>This article was on
+                <nobr>19. Mai 2010</nobr> um <nobr>23:03</nobr> Uhr gepostet</p></div></body>"#
+            ),
+            url,
+            Some("2010-05-19T00:00:00+00:00"),
+            &[],
+        );
+        // A wiki's footer line is the modified date.
+        check_date(
+            &format!(
+                r#"<body>{article}<footer><ul><li id="footer-info-lastmod">Diese Seite wurde
+                zuletzt am 29. Januar 2020 um 13:22 Uhr geändert.</li></ul></footer></body>"#
+            ),
+            url,
+            Some("2020-01-29T13:22:00+00:00"),
+            &["no publication date, took the modified date from sidebar or footer"],
+        );
+        // Any other date on the page comes first; a comment's or an unlabelled footer date never counts.
+        check_date(
+            &format!(
+                r#"<body>{article}<p class="dateline">3 March 2024</p><div id="sidebar">Posted
+                on 19 May 2010</div></body>"#
+            ),
+            url,
+            Some("2024-03-03T00:00:00+00:00"),
+            &[],
+        );
+        check_date(
+            &format!(
+                r#"<body>{article}<div class="comments"><p>Posted on 19 May 2010</p></div>
+                <footer>© 7.3.2024 Northgate Echo</footer></body>"#
+            ),
+            url,
+            None,
+            &[],
+        );
+    }
+
+    #[test]
+    fn a_url_day_before_a_structured_date_is_the_original_publication() {
+        // A page republished two years on keeps its URL; a day's difference is a time zone.
+        check_date(
+            r#"<meta property="article:published_time" content="2019-06-17T18:28:00+02:00">"#,
+            "https://blog.example/home/2017/7/12/montauk",
+            Some("2017-07-12T00:00:00+00:00"),
+            &["publication dates disagree: 2017-07-12 from url, 2019-06-17 from meta tag"],
+        );
+        check_date(
+            r#"<meta property="article:published_time" content="2019-06-18T08:00:00+02:00">"#,
+            "https://blog.example/2019/06/17/montauk",
+            Some("2019-06-18T08:00:00+02:00"),
+            &["publication dates disagree: 2019-06-18 from meta tag, 2019-06-17 from url"],
+        );
+    }
+
+    #[test]
+    fn hatom_dates_on_spans() {
+        check_date(
+            r#"<h1>Mozart</h1><span class="published" title="2013-04-04T18:52:11+00:00"></span>
+            <p>Text of the post.</p>"#,
+            "https://blog.example/mozart",
+            Some("2013-04-04T18:52:11+00:00"),
+            &[],
         );
     }
 

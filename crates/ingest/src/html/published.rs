@@ -33,6 +33,9 @@ pub enum Src {
     Text,
     MetaVague,
     Title,
+    /// A date in a sidebar or site footer that says it is this page's ("wurde am 19. Mai 2010
+    /// gepostet", "This page was last modified on ..."): taken only when nothing else gives one.
+    Aside,
 }
 
 impl Src {
@@ -47,6 +50,7 @@ impl Src {
             Src::Time => "time element",
             Src::Text => "page text",
             Src::Title => "title",
+            Src::Aside => "sidebar or footer",
         }
     }
 
@@ -291,19 +295,57 @@ pub fn outside_article(dom: &Dom, id: u32, main: &[u32]) -> bool {
     footer
 }
 
-fn date_hinted(dom: &Dom, id: u32) -> bool {
-    let mut n = id;
-    for _ in 0..4 {
+/// Class and id words of comment sections, whose dates are the commenters'.
+const COMMENTS: &[&str] = &["comment", "reply", "disqus", "leserbrief", "kommentar"];
+
+/// Whether `id` sits in a comment section.
+fn in_comments(dom: &Dom, id: u32) -> bool {
+    class_within(dom, dom.nodes[id as usize].parent, 40, COMMENTS)
+}
+
+/// Whether the class or id of `start` or of one of its next `depth - 1` ancestors contains one
+/// of `words`.
+fn class_within(dom: &Dom, start: u32, depth: usize, words: &[&str]) -> bool {
+    let mut n = start;
+    for _ in 0..depth {
         if n == NONE || n == 0 {
             return false;
         }
         let ci = class_id(dom, n);
-        if DATE_HINTS.iter().any(|w| ci.contains(w)) {
+        if words.iter().any(|w| ci.contains(w)) {
             return true;
         }
         n = dom.nodes[n as usize].parent;
     }
     false
+}
+
+/// The label in the words after a date (`19. Mai 2010 um 23:03 Uhr gepostet`): the rest of its
+/// own text and the next four text nodes, at most eight words in all.
+fn cue_after(dom: &Dom, id: u32, rest: &str) -> Option<datetext::Cue> {
+    let mut words: Vec<&str> = rest
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect();
+    let mut next = id + 1;
+    let mut texts = 0;
+    while words.len() < 8 && texts < 4 && (next as usize) < dom.nodes.len() {
+        if dom.nodes[next as usize].tag == Tag::Text {
+            texts += 1;
+            words.extend(
+                dom.raw(next)
+                    .split(|c: char| !c.is_alphanumeric())
+                    .filter(|w| !w.is_empty()),
+            );
+        }
+        next += 1;
+    }
+    words.truncate(8);
+    words.iter().find_map(|w| datetext::cue_word(w))
+}
+
+fn date_hinted(dom: &Dom, id: u32) -> bool {
+    class_within(dom, id, 4, DATE_HINTS)
 }
 
 /// Dates written in the visible text: in each short text node outside comments and footers,
@@ -364,6 +406,24 @@ pub fn text_dates(dom: &Dom, main: &[u32], month_first: bool, out: &mut Vec<Cand
             continue;
         };
         if outside_article(dom, id, main) {
+            // A sidebar or footer may still say when this page was posted or last changed;
+            // a comment's date never counts.
+            if !in_comments(dom, id)
+                && let Some(cue) = datetext::cue_before(&text[..found.start])
+                    .or_else(|| datetext::cue_before(prev_text))
+                    .or_else(|| cue_after(dom, id, &text[found.end..]))
+            {
+                out.push(Cand {
+                    src: Src::Aside,
+                    sub: distance(main, id),
+                    kind: if cue == datetext::Cue::Modified {
+                        Kind::Modified
+                    } else {
+                        Kind::Published
+                    },
+                    when: found.when,
+                });
+            }
             prev_text = trimmed;
             continue;
         }
@@ -415,7 +475,8 @@ pub fn choose(cands: &[Cand]) -> (Option<DateTime<FixedOffset>>, Vec<String>) {
     tracing::debug!(candidates = ?cands, "publication date candidates");
     let mut warnings = Vec::new();
     let mut usable: Vec<&Cand> = Vec::new();
-    for c in cands {
+    let only_aside = cands.iter().all(|c| c.src == Src::Aside);
+    for c in cands.iter().filter(|c| only_aside || c.src != Src::Aside) {
         if c.when.year() < 1995 {
             let w = format!(
                 "date before 1995 ignored: {} from {}",
@@ -436,7 +497,22 @@ pub fn choose(cands: &[Cand]) -> (Option<DateTime<FixedOffset>>, Vec<String>) {
             .min_by_key(|c| rank(c))
             .copied()
     };
-    let published = best(Kind::Published);
+    // A URL path is minted when an article is first published: a structured date more than a
+    // day after the URL's day is a republication or an edit, and the URL has the original day.
+    let published = best(Kind::Published).map(|c| {
+        match usable
+            .iter()
+            .find(|u| u.src == Src::Url && u.kind == Kind::Published)
+        {
+            Some(url)
+                if c.src.structured()
+                    && (c.when.date_naive() - url.when.date_naive()).num_days() > 1 =>
+            {
+                *url
+            }
+            _ => c,
+        }
+    });
     let chosen = published.or_else(|| best(Kind::Modified));
     let Some(mut chosen) = chosen.copied() else {
         return (None, warnings);
