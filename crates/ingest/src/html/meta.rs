@@ -355,6 +355,9 @@ fn json_ld(text: &str, f: &mut Found) -> bool {
                 } else {
                     Src::LdOther
                 };
+                if has_type(map.get("@type"), |t| NOT_THE_PAGE.contains(&t)) {
+                    continue;
+                }
                 let order = f.dates.len() as u32;
                 for (key, kind, sub) in [
                     ("datePublished", Kind::Published, 0),
@@ -399,10 +402,27 @@ fn json_ld(text: &str, f: &mut Found) -> bool {
 }
 
 fn is_article_type(t: Option<&Value>) -> bool {
-    let article = |s: &str| s.ends_with("Article") || s == "BlogPosting" || s == "Report";
+    has_type(t, |s| {
+        s.ends_with("Article") || s == "BlogPosting" || s == "Report"
+    })
+}
+
+/// schema.org types that describe a part of the page or who made it, not the page: their dates
+/// (a photo's `datePublished`, a comment's) are not the page's.
+const NOT_THE_PAGE: &[&str] = &[
+    "ImageObject",
+    "Person",
+    "Organization",
+    "NewsMediaOrganization",
+    "Comment",
+    "Brand",
+    "Offer",
+];
+
+fn has_type(t: Option<&Value>, test: impl Fn(&str) -> bool) -> bool {
     match t {
-        Some(Value::String(s)) => article(s),
-        Some(Value::Array(a)) => a.iter().any(|v| v.as_str().is_some_and(article)),
+        Some(Value::String(s)) => test(s),
+        Some(Value::Array(a)) => a.iter().any(|v| v.as_str().is_some_and(&test)),
         _ => false,
     }
 }
@@ -1208,6 +1228,46 @@ mod tests {
             "https://blog.example/2019/06/17/montauk",
             Some("2019-06-18T08:00:00+02:00"),
             &["publication dates disagree: 2019-06-18 from meta tag, 2019-06-17 from url"],
+        );
+    }
+
+    #[test]
+    fn the_headline_is_the_h1_the_title_names_not_the_logo() {
+        // The site's logo is the first <h1>, beside today's date; the article's dateline sits
+        // by the real headline.
+        check_date(
+            r#"<head><title>Die Titanic und die Liegestühle - Kulturfragen</title></head><body>
+            <h1><a href="/">Radio Eins</a></h1><span class="dlf-date">Mittwoch, 26.02.2020</span>
+            <nav><a href="/a">A</a></nav><div><p>Navigation text here</p></div><div><p>More</p></div>
+            <article><h1>Die Titanic und die Liegestühle</h1><span class="current">01.05.2017</span>
+            <p>Der Text des Artikels.</p></article></body>"#,
+            "https://radio.example/titanic.html",
+            Some("2017-05-01T00:00:00+00:00"),
+            &[],
+        );
+    }
+
+    #[test]
+    fn an_articles_own_aside_of_metadata_gives_its_date() {
+        check_date(
+            r#"<body><main><article class="article"><h1>Freeride</h1><aside class="meta">
+            <p><time datetime="2022-01-21">21.01.2022 - 13:30</time></p></aside>
+            <p>Article text.</p></article><aside class="teasers"><time datetime="2022-01-26">x</time>
+            </aside></main></body>"#,
+            "https://alps.example/freeride.html",
+            Some("2022-01-21T00:00:00+00:00"),
+            &[],
+        );
+    }
+
+    #[test]
+    fn a_photos_date_in_json_ld_is_not_the_pages() {
+        check_date(
+            r#"<script type="application/ld+json">[{"@type":"ImageObject","datePublished":"2023-11-06"},
+            {"@type":"WebPage","datePublished":"2023-11-07T07:30:00+01:00"}]</script>"#,
+            "https://news.example/a",
+            Some("2023-11-07T07:30:00+01:00"),
+            &[],
         );
     }
 

@@ -167,6 +167,11 @@ const NOT_ARTICLE: &[&str] = &[
     "wm-ipp",
 ];
 
+/// Class and id words of an `<aside>` that holds the article's own date and byline.
+const ARTICLE_META: &[&str] = &[
+    "meta", "byline", "date", "datum", "author", "posted", "publi",
+];
+
 /// Class and id words of elements that hold a date or a byline.
 const DATE_HINTS: &[&str] = &[
     "date",
@@ -212,7 +217,9 @@ pub fn main_path(dom: &Dom, container: Option<u32>) -> Vec<u32> {
     let first =
         |tag: Tag| (0..dom.nodes.len() as u32).find(|&id| dom.nodes[id as usize].tag == tag);
     let mut path = Vec::new();
-    let heading = first(Tag::H1).or_else(|| first(Tag::Article));
+    let heading = headline(dom)
+        .or_else(|| first(Tag::H1))
+        .or_else(|| first(Tag::Article));
     for start in [heading, container].into_iter().flatten() {
         let mut n = start;
         while n != NONE && path.len() < 1024 {
@@ -226,6 +233,27 @@ pub fn main_path(dom: &Dom, container: Option<u32>) -> Vec<u32> {
         }
     }
     path
+}
+
+/// The first `<h1>` most of whose words are in the page's `<title>`: the headline, where a
+/// page's first `<h1>` is its logo or site name.
+fn headline(dom: &Dom) -> Option<u32> {
+    let words = |text: &str| -> Vec<String> {
+        text.split(|c: char| !c.is_alphanumeric())
+            .filter(|w| w.chars().count() >= 2)
+            .map(str::to_lowercase)
+            .collect()
+    };
+    let title = (0..dom.nodes.len() as u32).find(|&id| dom.nodes[id as usize].tag == Tag::Title)?;
+    let title = words(&dom.text_of(title));
+    (0..dom.nodes.len() as u32)
+        .filter(|&id| dom.nodes[id as usize].tag == Tag::H1)
+        .take(50)
+        .find(|&id| {
+            let h = words(&dom.text_of(id));
+            let shared = h.iter().filter(|w| title.contains(w)).count();
+            h.len() >= 2 && shared * 2 > h.len()
+        })
 }
 
 /// Whether `id` sits in a comment, related list, sidebar or site footer. Class words are read
@@ -248,6 +276,9 @@ pub fn outside_article(dom: &Dom, id: u32, main: &[u32]) -> bool {
         match node.tag {
             Tag::Body | Tag::Html => return footer,
             Tag::Article if footer => return false,
+            // An article's own aside of metadata (`<aside class="meta">` with its date and
+            // byline) is part of it; any other aside is not.
+            Tag::Aside if class_within(dom, n, 1, ARTICLE_META) => {}
             Tag::Aside | Tag::Nav | Tag::Select | Tag::Option => return true,
             Tag::Footer => footer = true,
             _ => {}
