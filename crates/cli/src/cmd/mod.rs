@@ -13,6 +13,7 @@ mod quotes;
 mod serve;
 mod show;
 mod stories;
+mod story;
 mod storylines;
 
 use anyhow::Result;
@@ -52,6 +53,7 @@ pub enum Command {
     Entities(entities::Args),
     Quotes(quotes::Args),
     Stories(stories::Args),
+    Story(story::Args),
     Storylines(storylines::Args),
     Serve(serve::Args),
 }
@@ -70,6 +72,7 @@ impl Command {
             Command::Entities(args) => entities::run(args, context),
             Command::Quotes(args) => quotes::run(args, context),
             Command::Stories(args) => stories::run(args, context),
+            Command::Story(args) => story::run(args, context),
             Command::Storylines(args) => storylines::run(args, context),
             Command::Serve(args) => serve::run(args, context),
         }

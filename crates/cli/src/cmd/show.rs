@@ -4,9 +4,9 @@ use std::io::Write;
 
 use anyhow::Result;
 use serde::Serialize;
-use store::Store;
+use store::{Store, StoreError};
 
-use super::{entities, quotes};
+use super::{entities, quotes, story};
 use crate::output::{self, ArticleRecord, Format, Records, rfc3339_utc};
 use crate::{Context, Outcome};
 
@@ -31,7 +31,22 @@ struct Shown<'a> {
 
 pub fn run(args: Args, context: &Context) -> Result<Outcome> {
     let store = Store::open_existing(&context.data)?;
-    let stored = store.article(&args.id)?;
+    let stored = match store.article(&args.id) {
+        Ok(stored) => stored,
+        // Not an article's id: a story's (one whose first article's id was taken, or an id
+        // that went into another story) prints the story and its articles.
+        Err(StoreError::NotFound { .. }) if let Ok(found) = store.story(&args.id) => {
+            context.note(&format!(
+                "{} is a story of {}, not an article; this is `parallax story {0}`",
+                found.id,
+                output::count(found.articles, "article")
+            ));
+            let members = store.story_articles(&found.id)?;
+            story::write(&found, &members, args.format)?;
+            return Ok(Outcome::Done);
+        }
+        Err(e) => return Err(e.into()),
+    };
     let found = entities::Found::of(&stored.article.text)
         .map_err(|fault| anyhow::anyhow!("{}: {fault}", stored.article.id))?;
     let mut out = output::stdout();
@@ -72,5 +87,14 @@ pub fn run(args: Args, context: &Context) -> Result<Outcome> {
         }
     }
     out.flush()?;
+    if let Ok(found) = store.story(&stored.article.id)
+        && found.id == stored.article.id
+    {
+        context.note(&format!(
+            "{} is also the id of a story of {}: `parallax story {0}` lists them",
+            found.id,
+            output::count(found.articles, "article")
+        ));
+    }
     Ok(Outcome::Done)
 }

@@ -18,6 +18,30 @@ pub struct Args {
     format: Format,
 }
 
+/// A story's block in the text listing: headline, then id, dates, size, outlets, key names and
+/// storyline, one a line.
+pub(crate) fn write_story(out: &mut impl Write, s: &StoredStory) -> std::io::Result<()> {
+    writeln!(out, "{}", s.headline.as_deref().unwrap_or("(untitled)"))?;
+    writeln!(out, "  {:<10} {}", "id", s.id)?;
+    let seen = match (&s.first_seen, &s.last_seen) {
+        (Some(a), Some(b)) if a == b => rfc3339(a),
+        (Some(a), Some(b)) => format!("{} to {}", rfc3339(a), rfc3339(b)),
+        _ => "undated".to_owned(),
+    };
+    writeln!(out, "  {:<10} {seen}", "seen")?;
+    writeln!(out, "  {:<10} {}", "articles", s.articles)?;
+    if !s.outlets.is_empty() {
+        writeln!(out, "  {:<10} {}", "outlets", s.outlets.join(", "))?;
+    }
+    if !s.entities.is_empty() {
+        writeln!(out, "  {:<10} {}", "key", s.entities.join(", "))?;
+    }
+    if s.storyline != s.id {
+        writeln!(out, "  {:<10} {}", "storyline", s.storyline)?;
+    }
+    Ok(())
+}
+
 /// One story in `--format json`/`jsonl`.
 #[derive(Serialize)]
 pub(crate) struct Record<'a> {
@@ -65,24 +89,7 @@ pub fn run(args: Args, context: &Context) -> Result<Outcome> {
             if n > 0 {
                 writeln!(out)?;
             }
-            writeln!(out, "{}", s.headline.as_deref().unwrap_or("(untitled)"))?;
-            writeln!(out, "  {:<10} {}", "id", s.id)?;
-            let seen = match (&s.first_seen, &s.last_seen) {
-                (Some(a), Some(b)) if a == b => rfc3339(a),
-                (Some(a), Some(b)) => format!("{} to {}", rfc3339(a), rfc3339(b)),
-                _ => "undated".to_owned(),
-            };
-            writeln!(out, "  {:<10} {seen}", "seen")?;
-            writeln!(out, "  {:<10} {}", "articles", s.articles)?;
-            if !s.outlets.is_empty() {
-                writeln!(out, "  {:<10} {}", "outlets", s.outlets.join(", "))?;
-            }
-            if !s.entities.is_empty() {
-                writeln!(out, "  {:<10} {}", "key", s.entities.join(", "))?;
-            }
-            if s.storyline != s.id {
-                writeln!(out, "  {:<10} {}", "storyline", s.storyline)?;
-            }
+            write_story(&mut out, s)?;
         }
         out.flush()?;
     } else {

@@ -174,6 +174,63 @@ fn brief_of_a_stored_story() {
     assert_eq!(run.code(), 2, "--story and paths conflict");
 }
 
+/// `parallax story ID`: the story's summary, then its articles with the syndicated copy marked;
+/// `parallax show` of the same id prints its first article and says the id is a story's too.
+#[test]
+fn story_lists_its_articles() {
+    let dir = Dir::new();
+    dir.ok(&["ingest", &examples()]);
+    let list = stories(&dir);
+    let biggest = list.iter().max_by_key(|s| s["articles"].as_u64()).unwrap();
+    let id = biggest["id"].as_str().unwrap();
+    let record = dir.ok(&["story", &id[..8], "--format", "json"]).json();
+    assert_eq!(record["id"], id);
+    let members = record["members"].as_array().unwrap();
+    assert_eq!(members.len() as u64, biggest["articles"].as_u64().unwrap());
+    assert_eq!(
+        members[0]["id"], id,
+        "the story's id is its first article's"
+    );
+    let copies: Vec<&Value> = members.iter().filter(|m| !m["copy_of"].is_null()).collect();
+    assert_eq!(copies.len(), 1, "{members:?}");
+    assert_eq!(copies[0]["kind"], "syndicated");
+    let original = copies[0]["copy_of"].as_str().unwrap();
+    assert!(members.iter().any(|m| m["id"] == original));
+
+    let text = dir.ok(&["story", id]).stdout();
+    let rows: Vec<&str> = text
+        .lines()
+        .filter(|l| l.len() > 16 && l[..16].bytes().all(|b| b.is_ascii_hexdigit()))
+        .collect();
+    assert_eq!(rows.len(), members.len(), "{text}");
+    assert!(
+        text.contains(&format!("syndicated copy of {original}")),
+        "{text}"
+    );
+    assert!(
+        text.lines().all(|l| l == l.trim_end()),
+        "no trailing spaces: {text:?}"
+    );
+
+    let shown = dir.ok(&["show", id]);
+    assert!(
+        shown.stdout().contains("Entities"),
+        "show still prints the article"
+    );
+    assert!(
+        shown.stderr().contains(&format!("`parallax story {id}`")),
+        "{}",
+        shown.stderr()
+    );
+    let run = dir.run(&["story", "ffffffff"]);
+    assert_eq!(run.code(), 1);
+    assert!(
+        run.stderr().contains("no story with id"),
+        "{}",
+        run.stderr()
+    );
+}
+
 /// `parallax cluster`: one line per article, in input order; the batch pass (the default) and
 /// the online one both keep the demo's flood stories apart and the syndicated copy with its
 /// original; a bad record is reported and costs nothing else.
