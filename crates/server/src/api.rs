@@ -11,7 +11,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use crate::engine::{Hits, OutletStats, Snapshot, StoryEntry, outlet_name};
+use crate::engine::{Hits, OutletStats, Snapshot, StoryEntry, StorylineEntry, outlet_name};
 use crate::error::ApiError;
 use crate::html::url_part;
 use crate::{AppState, MAX_BODY_BYTES};
@@ -31,6 +31,8 @@ pub struct StorySummary {
     pub articles: usize,
     pub outlets: Vec<String>,
     pub people: Vec<String>,
+    /// The storyline (saga) it is part of: `/api/storylines/{storyline}`.
+    pub storyline: String,
 }
 
 impl StorySummary {
@@ -43,8 +45,93 @@ impl StorySummary {
             articles: e.members.len(),
             outlets: e.outlets.clone(),
             people: e.people.clone(),
+            storyline: e.storyline.clone(),
         }
     }
+}
+
+/// A storyline with its stories, oldest first.
+#[derive(Debug, Serialize)]
+struct StorylineSummary {
+    id: String,
+    headline: String,
+    first_seen: Option<String>,
+    last_seen: Option<String>,
+    articles: usize,
+    stories: Vec<StorySummary>,
+}
+
+impl StorylineSummary {
+    fn of(l: &StorylineEntry, snapshot: &Snapshot) -> Self {
+        StorylineSummary {
+            id: l.id.clone(),
+            headline: l.headline.clone(),
+            first_seen: l.first_seen.map(|t| t.to_rfc3339()),
+            last_seen: l.last_seen.map(|t| t.to_rfc3339()),
+            articles: l.articles,
+            stories: (l.stories.iter())
+                .filter_map(|id| snapshot.story(id))
+                .map(StorySummary::of)
+                .collect(),
+        }
+    }
+}
+
+#[derive(Debug, Serialize)]
+struct StorylineList {
+    storylines: Vec<StorylineSummary>,
+    total: usize,
+    offset: usize,
+    limit: usize,
+}
+
+/// `GET /api/storylines?limit&offset`: storylines, newest first, each with its stories.
+pub async fn storylines(
+    State(state): State<AppState>,
+    Query(params): Query<HashMap<String, String>>,
+) -> Result<Response, ApiError> {
+    if let Some(k) = params
+        .keys()
+        .find(|k| !matches!(k.as_str(), "limit" | "offset"))
+    {
+        return Err(ApiError::bad_query(format!(
+            "{k}: storylines take only limit and offset"
+        )));
+    }
+    let (limit, offset) = paging(&params)?;
+    let snapshot = state.engine().snapshot();
+    let version = snapshot.version;
+    let key = format!("api-storylines:{limit}:{offset}");
+    if let Some(body) = state.cached(version, &key) {
+        return Ok(json_bytes(body));
+    }
+    let all = snapshot.storylines();
+    let body = serde_json::to_vec(&StorylineList {
+        storylines: (all.iter().skip(offset).take(limit))
+            .map(|l| StorylineSummary::of(l, &snapshot))
+            .collect(),
+        total: all.len(),
+        offset,
+        limit,
+    })
+    .map_err(|e| ApiError::internal(format!("serialising storylines: {e}")))?;
+    let body = Bytes::from(body);
+    state.cache(version, key, body.clone());
+    Ok(json_bytes(body))
+}
+
+/// `GET /api/storylines/{id}`: the storyline `id` names (its own id or any of its stories').
+pub async fn storyline(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    let snapshot = state.engine().snapshot();
+    let line = snapshot
+        .storyline(&id)
+        .ok_or_else(|| ApiError::not_found("storyline", &id))?;
+    let body = serde_json::to_vec(&StorylineSummary::of(line, &snapshot))
+        .map_err(|e| ApiError::internal(format!("serialising a storyline: {e}")))?;
+    Ok(json_bytes(Bytes::from(body)))
 }
 
 #[derive(Debug, Serialize)]
@@ -183,6 +270,28 @@ pub(crate) struct Page {
     pub total: usize,
 }
 
+/// `limit` (1 to `PAGE_MAX`, default `PAGE_DEFAULT`) and `offset` (default 0) of a list.
+fn paging(params: &HashMap<String, String>) -> Result<(usize, usize), ApiError> {
+    let number = |k: &str, default: usize| {
+        params
+            .get(k)
+            .map(|v| v.trim())
+            .filter(|v| !v.is_empty())
+            .map_or(Ok(default), |v| {
+                v.parse::<usize>().map_err(|_| {
+                    ApiError::bad_query(format!("{k}: expected a whole number, got {v:?}"))
+                })
+            })
+    };
+    let limit = number("limit", PAGE_DEFAULT)?;
+    if !(1..=PAGE_MAX).contains(&limit) {
+        return Err(ApiError::bad_query(format!(
+            "limit: expected 1 to {PAGE_MAX}, got {limit}"
+        )));
+    }
+    Ok((limit, number("offset", 0)?))
+}
+
 impl Filters {
     pub fn parse(params: &HashMap<String, String>) -> Result<Filters, ApiError> {
         let non_empty = |k: &str| params.get(k).map(|v| v.trim()).filter(|v| !v.is_empty());
@@ -197,30 +306,18 @@ impl Filters {
                 })
                 .transpose()
         };
-        let number = |k: &str, default: usize| {
-            non_empty(k).map_or(Ok(default), |v| {
-                v.parse::<usize>().map_err(|_| {
-                    ApiError::bad_query(format!("{k}: expected a whole number, got {v:?}"))
-                })
-            })
-        };
         let q = non_empty("q").map(str::to_owned);
         if let Some(q) = &q {
             check_query(q)?;
         }
-        let limit = number("limit", PAGE_DEFAULT)?;
-        if !(1..=PAGE_MAX).contains(&limit) {
-            return Err(ApiError::bad_query(format!(
-                "limit: expected 1 to {PAGE_MAX}, got {limit}"
-            )));
-        }
+        let (limit, offset) = paging(params)?;
         let filters = Filters {
             q,
             from: date("from")?,
             to: date("to")?,
             outlet: non_empty("outlet").map(str::to_owned),
             limit,
-            offset: number("offset", 0)?,
+            offset,
         };
         if let (Some(f), Some(t)) = (filters.from, filters.to)
             && f > t

@@ -58,6 +58,23 @@ pub struct StoryEntry {
     pub outlets: Vec<String>,
     /// People named in the most articles of the story, first the most widespread.
     pub people: Vec<String>,
+    /// The storyline (saga) the story is part of: the id of its first story.
+    pub storyline: String,
+}
+
+/// One storyline: the stories (events) of one saga.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StorylineEntry {
+    /// The id of its first story.
+    pub id: String,
+    /// The headline of its story with the most articles (the latest among equals).
+    pub headline: String,
+    /// Its story ids, oldest first (undated last).
+    pub stories: Vec<String>,
+    pub first_seen: Option<DateTime<FixedOffset>>,
+    pub last_seen: Option<DateTime<FixedOffset>>,
+    /// Articles over all its stories.
+    pub articles: usize,
 }
 
 /// What one ingest did.
@@ -88,6 +105,9 @@ pub struct Snapshot {
     /// Newest first.
     stories: Vec<StoryEntry>,
     story_index: HashMap<String, usize>,
+    /// Newest first (by their latest story).
+    storylines: Vec<StorylineEntry>,
+    storyline_index: HashMap<String, usize>,
     /// Ids of stories that went into others, to the id of that other.
     aliases: HashMap<String, String>,
     /// Every outlet of a story, sorted, once (the stories page's filter lists them).
@@ -347,6 +367,21 @@ impl Snapshot {
     /// Every outlet some story has, sorted.
     pub fn outlet_names(&self) -> &[String] {
         &self.outlet_names
+    }
+
+    /// Storylines, newest first.
+    pub fn storylines(&self) -> &[StorylineEntry] {
+        &self.storylines
+    }
+
+    /// The storyline `id` names: a storyline's id, or the id of one of its stories (or of a
+    /// story that went into one of them).
+    pub fn storyline(&self, id: &str) -> Option<&StorylineEntry> {
+        let line = match self.storyline_index.get(id) {
+            Some(&i) => return self.storylines.get(i),
+            None => &self.story(self.moved_to(id).unwrap_or(id))?.storyline,
+        };
+        self.storylines.get(*self.storyline_index.get(line)?)
     }
 
     pub fn story(&self, id: &str) -> Option<&StoryEntry> {
@@ -612,6 +647,7 @@ fn build(
             last_seen: s.last_seen,
             outlets: outlets.into_iter().map(|(o, _)| o).collect(),
             people: people.into_iter().take(5).map(|(n, _)| n).collect(),
+            storyline: s.storyline.clone(),
         });
     }
     // Stories are in the store's order: newest first by latest article, undated last.
@@ -620,6 +656,12 @@ fn build(
         .iter()
         .enumerate()
         .map(|(i, e)| (e.id.clone(), i))
+        .collect();
+    let storylines = storylines_of(&entries);
+    let storyline_index: HashMap<String, usize> = storylines
+        .iter()
+        .enumerate()
+        .map(|(i, l)| (l.id.clone(), i))
         .collect();
     let article_story: HashMap<String, String> = entries
         .iter()
@@ -651,10 +693,54 @@ fn build(
         extracted,
         stories: entries,
         story_index,
+        storylines,
+        storyline_index,
         aliases: aliases.clone(),
         article_story,
         briefs,
     }
+}
+
+/// Groups `stories` (newest first) into storylines, newest first, each with its stories oldest
+/// first. A story whose storyline has none of the shown stories is a storyline of its own.
+fn storylines_of(stories: &[StoryEntry]) -> Vec<StorylineEntry> {
+    let mut order: Vec<&str> = Vec::new();
+    let mut groups: HashMap<&str, Vec<&StoryEntry>> = HashMap::new();
+    for e in stories {
+        let group = groups.entry(e.storyline.as_str()).or_default();
+        if group.is_empty() {
+            order.push(&e.storyline);
+        }
+        group.push(e);
+    }
+    order
+        .into_iter()
+        .map(|line| {
+            let mut members = groups.remove(line).unwrap_or_default();
+            members.sort_by(|a, b| {
+                (a.first_seen.is_none(), a.first_seen, &a.id).cmp(&(
+                    b.first_seen.is_none(),
+                    b.first_seen,
+                    &b.id,
+                ))
+            });
+            // The biggest story names the saga; among equals the latest (the last, oldest first).
+            let headline = members
+                .iter()
+                .enumerate()
+                .max_by_key(|(i, e)| (e.members.len(), *i))
+                .map(|(_, e)| e.headline.clone())
+                .unwrap_or_default();
+            StorylineEntry {
+                id: line.to_owned(),
+                headline,
+                first_seen: members.iter().filter_map(|e| e.first_seen).min(),
+                last_seen: members.iter().filter_map(|e| e.last_seen).max(),
+                articles: members.iter().map(|e| e.members.len()).sum(),
+                stories: members.into_iter().map(|e| e.id.clone()).collect(),
+            }
+        })
+        .collect()
 }
 
 /// A story's article ids in the order they were clustered, and `(copy, original)` pairs.

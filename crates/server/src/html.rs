@@ -57,6 +57,9 @@ dl.meta{display:grid;grid-template-columns:max-content 1fr;gap:.15rem .8rem;marg
 dl.meta dt{font-weight:600;color:var(--muted)}
 dl.meta dd{margin:0;overflow-wrap:anywhere}
 .timeline li{margin:.3rem 0}
+ol.storyline{padding-left:1.4rem;margin:.3rem 0}
+ol.storyline li{margin:.2rem 0}
+ol.storyline li[aria-current]{font-weight:600}
 .date{font-variant-numeric:tabular-nums;font-weight:600;margin-right:.4rem}
 .notice{background:#fef7e0;border:1px solid #f9e29c;padding:.5rem .8rem;border-radius:6px}
 .pager{display:flex;gap:1.5rem;margin:1rem 0}

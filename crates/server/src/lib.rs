@@ -160,6 +160,8 @@ pub fn app(state: AppState) -> Router {
         .route("/assets/app.css", get(pages::css))
         .route("/api/stories", get(api::stories))
         .route("/api/stories/{id}", get(api::story))
+        .route("/api/storylines", get(api::storylines))
+        .route("/api/storylines/{id}", get(api::storyline))
         .route("/api/articles", post(api::ingest))
         .route("/api/articles/{id}", get(api::article))
         .route("/api/search", get(api::search))

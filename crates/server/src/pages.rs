@@ -73,7 +73,7 @@ fn chip(snapshot: &Snapshot, article: &str, start: usize, end: usize) -> String 
     )
 }
 
-fn story_item(out: &mut String, e: &StoryEntry) {
+fn story_item(out: &mut String, e: &StoryEntry, snapshot: &Snapshot) {
     let _ = write!(
         out,
         "<li><a class=\"headline\" href=\"/stories/{}\">{}</a><div class=\"meta\">{} · {} · {}</div>",
@@ -89,6 +89,20 @@ fn story_item(out: &mut String, e: &StoryEntry) {
             let _ = write!(out, "<span class=\"tag\">{}</span>", esc(p));
         }
         out.push_str("</div>");
+    }
+    // An event of a longer saga says so, and where the saga's timeline is.
+    if let Some(line) = snapshot.storyline(&e.id).filter(|l| l.stories.len() > 1) {
+        let place = line
+            .stories
+            .iter()
+            .position(|s| *s == e.id)
+            .map_or(0, |i| i + 1);
+        let _ = write!(
+            out,
+            "<div class=\"meta\">event {place} of {} in <a href=\"/stories/{}#storyline\">a storyline</a></div>",
+            line.stories.len(),
+            url_part(&e.id),
+        );
     }
     out.push_str("</li>");
 }
@@ -195,7 +209,7 @@ pub async fn stories(
     }
     b.push_str("<ol class=\"stories\">");
     for e in list {
-        story_item(&mut b, e);
+        story_item(&mut b, e, &snapshot);
     }
     b.push_str("</ol>");
     pager(&mut b, &filters, page.total);
@@ -283,6 +297,39 @@ pub async fn story(State(state): State<AppState>, Path(id): Path<String>) -> Pag
             let _ = write!(b, "<span class=\"tag\">{}</span>", esc(p));
         }
         b.push_str("</div>");
+    }
+
+    // The saga this event is part of: every event of its storyline in time order.
+    if let Some(line) = s.storyline(&entry.id).filter(|l| l.stories.len() > 1) {
+        let _ = write!(
+            b,
+            "<h2 id=\"storyline\">Storyline: {} events</h2><ol class=\"storyline\">",
+            line.stories.len()
+        );
+        for id in &line.stories {
+            let Some(event) = s.story(id) else { continue };
+            let when = event
+                .first_seen
+                .map_or_else(|| "undated".to_owned(), |t| day(&t));
+            if event.id == entry.id {
+                let _ = write!(
+                    b,
+                    "<li aria-current=\"page\"><span class=\"date\">{}</span>{} (this story)</li>",
+                    esc(&when),
+                    esc(&event.headline)
+                );
+            } else {
+                let _ = write!(
+                    b,
+                    "<li><span class=\"date\">{}</span><a href=\"/stories/{}\">{}</a> · {}</li>",
+                    esc(&when),
+                    url_part(&event.id),
+                    esc(&event.headline),
+                    plural(event.members.len(), "article", "articles")
+                );
+            }
+        }
+        b.push_str("</ol>");
     }
 
     // Summary: one citation chip per source of each sentence.

@@ -102,6 +102,81 @@ async fn stories_list_and_pages_on_the_demo_corpus() {
     }
 }
 
+/// The demo corpus's transfer saga (a deal, then the match days after) is one storyline of
+/// several stories: listed in the API, named from each of its stories, and shown as a timeline
+/// of links on each story's page.
+#[tokio::test]
+async fn storylines_in_the_api_and_on_story_pages() {
+    let app = app_with(&demo_articles(), None);
+    let r = get(&app, "/api/storylines").await;
+    assert_eq!(r.status, StatusCode::OK);
+    let v = r.json();
+    let lines = v["storylines"].as_array().unwrap();
+    let stories = get(&app, "/api/stories").await.json();
+    let stories = stories["stories"].as_array().unwrap();
+    // Every story is in exactly one storyline, and says which.
+    let listed: usize = lines
+        .iter()
+        .map(|l| l["stories"].as_array().unwrap().len())
+        .sum();
+    assert_eq!(listed, stories.len(), "{v:#}");
+    assert_eq!(v["total"].as_u64().unwrap() as usize, lines.len());
+    for s in stories {
+        let line = lines
+            .iter()
+            .find(|l| l["id"] == s["storyline"])
+            .unwrap_or_else(|| panic!("no storyline {} for {s}", s["storyline"]));
+        assert!(
+            line["stories"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|x| x["id"] == s["id"])
+        );
+    }
+    let saga = lines
+        .iter()
+        .find(|l| l["stories"].as_array().unwrap().len() > 1)
+        .unwrap_or_else(|| panic!("the demo corpus has a saga: {v:#}"));
+    let events = saga["stories"].as_array().unwrap();
+    let days: Vec<&str> = events
+        .iter()
+        .filter_map(|e| e["first_seen"].as_str())
+        .collect();
+    assert!(
+        days.windows(2).all(|w| w[0] <= w[1]),
+        "oldest first: {days:?}"
+    );
+    // Any of its stories' ids names the storyline.
+    let later = events.last().unwrap()["id"].as_str().unwrap();
+    let by_story = get(&app, &format!("/api/storylines/{later}")).await;
+    assert_eq!(by_story.status, StatusCode::OK);
+    assert_eq!(by_story.json()["id"], saga["id"]);
+    let page = get(&app, &format!("/stories/{later}")).await.text();
+    assert!(page.contains("id=\"storyline\""), "{page}");
+    let first = events[0]["id"].as_str().unwrap();
+    assert!(
+        page.contains(&format!("href=\"/stories/{first}\"")),
+        "the timeline links the first event"
+    );
+    assert!(page.contains("aria-current=\"page\""));
+    assert_eq!(
+        get(&app, "/api/storylines/ffffffff").await.status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        get(&app, "/api/storylines?limit=0").await.status,
+        StatusCode::BAD_REQUEST
+    );
+    assert_eq!(
+        get(&app, "/api/storylines?q=x").await.status,
+        StatusCode::BAD_REQUEST
+    );
+    let paged = get(&app, "/api/storylines?limit=1&offset=1").await.json();
+    assert_eq!(paged["storylines"].as_array().unwrap().len(), 1);
+    assert_eq!(paged["storylines"][0]["id"], lines[1]["id"]);
+}
+
 #[tokio::test]
 async fn every_citation_points_at_its_text() {
     let articles = demo_articles();
@@ -512,6 +587,8 @@ fn openapi_documents_every_api_route() {
     for path in [
         "/api/stories:",
         "/api/stories/{id}:",
+        "/api/storylines:",
+        "/api/storylines/{id}:",
         "/api/articles:",
         "/api/articles/{id}:",
         "/api/search:",
