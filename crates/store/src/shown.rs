@@ -584,6 +584,24 @@ fn write_row(tx: &Transaction, path: &Path, id: &str) -> Result<()> {
     let headline = stories::representative_title(&titles)
         .and_then(|i| titles[i].map(str::to_owned))
         .or(online_headline);
+    // No article has a title (plain wire copy): the headline is made from the lead sentences.
+    let headline = match headline {
+        Some(h) => Some(h),
+        None => {
+            let texts: Vec<String> = tx
+                .prepare_cached(
+                    "SELECT a.text FROM article_story s JOIN articles a ON a.id = s.article_id
+                     WHERE s.shown_id = ?1 ORDER BY a.seq LIMIT 50",
+                )
+                .and_then(|mut stmt| {
+                    stmt.query_map([id], |r| r.get(0))?
+                        .collect::<rusqlite::Result<_>>()
+                })
+                .map_err(fail)?;
+            let texts: Vec<&str> = texts.iter().map(String::as_str).collect();
+            stories::headline_from_leads(&texts)
+        }
+    };
     let mut outlets: Vec<(&str, usize)> = outlets.into_iter().collect();
     outlets.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
     let outlets: Vec<&str> = outlets.into_iter().map(|(o, _)| o).collect();

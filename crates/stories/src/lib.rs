@@ -95,9 +95,86 @@ pub fn representative_title(titles: &[Option<&str>]) -> Option<usize> {
     best.map(|(i, _)| i)
 }
 
+/// A headline for a story none of whose articles has a title (plain wire copy, one-line texts):
+/// the most representative of the articles' lead sentences (as [`representative_title`] picks
+/// among titles), without its dateline, shortened at a clause boundary to at most
+/// [`HEADLINE_CHARS`] characters. `None` when no text has a word.
+pub fn headline_from_leads(texts: &[&str]) -> Option<String> {
+    let leads: Vec<Option<&str>> = texts
+        .iter()
+        .map(|t| {
+            let body = text::dateline(t).map_or(*t, |d| d.rest(t));
+            let first = text::sentences(body).into_iter().next()?;
+            Some(body[first].trim())
+        })
+        .collect();
+    let lead = leads[representative_title(&leads)?]?;
+    Some(shorten(lead))
+}
+
+/// The longest a headline made from a lead sentence gets, in characters.
+pub const HEADLINE_CHARS: usize = 90;
+
+/// `lead` without its closing full stop, cut at the last clause boundary (a comma, semicolon,
+/// colon or dash) that keeps at least four words within [`HEADLINE_CHARS`], else at the last
+/// word that fits, with "…".
+fn shorten(lead: &str) -> String {
+    let lead = lead.trim_end_matches(['.', ' ']);
+    if lead.chars().count() <= HEADLINE_CHARS {
+        return lead.to_owned();
+    }
+    let fits: usize = lead
+        .char_indices()
+        .nth(HEADLINE_CHARS)
+        .map_or(lead.len(), |(i, _)| i);
+    let head = &lead[..fits];
+    let clause = head
+        .match_indices([',', ';', ':'])
+        .map(|(i, _)| i)
+        .chain(head.match_indices(" - ").map(|(i, _)| i))
+        .chain(head.match_indices(" —").map(|(i, _)| i))
+        .filter(|&i| head[..i].split_whitespace().count() >= 4)
+        .max();
+    match clause {
+        Some(i) => head[..i].trim_end().to_owned(),
+        None => {
+            let cut = head.rfind(' ').unwrap_or(head.len());
+            format!("{}…", head[..cut].trim_end_matches([',', ';', ':', ' ']))
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn untitled_stories_are_named_by_their_most_shared_lead_sentence() {
+        let texts = [
+            "KESSEL, March 1 (Wire A) - Floodwaters rose across the lower town of Kessel on \
+             Sunday, forcing hundreds of families from their homes, officials said.\n\nMore.",
+            "Floodwaters rose across Kessel on Sunday. Hundreds of families left.",
+            "The mayor spoke to reporters.",
+        ];
+        assert_eq!(
+            headline_from_leads(&texts).as_deref(),
+            Some("Floodwaters rose across Kessel on Sunday")
+        );
+        // A long lead is cut at a clause boundary, without the dateline.
+        assert_eq!(
+            headline_from_leads(&texts[..1]).as_deref(),
+            Some("Floodwaters rose across the lower town of Kessel on Sunday")
+        );
+        // With no clause boundary within reach, at a word, marked.
+        let long = "Word ".repeat(30);
+        let h = headline_from_leads(&[long.as_str()]).unwrap();
+        assert!(
+            h.ends_with('…') && h.chars().count() <= HEADLINE_CHARS + 1,
+            "{h}"
+        );
+        assert_eq!(headline_from_leads(&["", "  "]), None);
+        assert_eq!(headline_from_leads(&[]), None);
+    }
 
     #[test]
     fn the_representative_title_shares_most_words_with_the_others() {

@@ -174,6 +174,25 @@ fn brief_of_a_stored_story() {
     assert_eq!(run.code(), 2, "--story and paths conflict");
 }
 
+/// A story none of whose articles has a title is named from its lead sentences, never
+/// "(untitled)".
+#[test]
+fn an_untitled_story_is_named_from_its_leads() {
+    let dir = Dir::new();
+    let records = [
+        r#"{"outlet":"Wire A","published":"2026-03-01T10:00:00Z","text":"KESSEL, March 1 (Wire A) - Floodwaters rose across the lower town of Kessel on Sunday, forcing hundreds of families from their homes, officials said.\n\nThe river peaked at noon."}"#,
+        r#"{"outlet":"Wire B","published":"2026-03-01T11:00:00Z","text":"Floodwaters rose across Kessel on Sunday and hundreds of families left their homes, the mayor said.\n\nMore rain is expected."}"#,
+    ];
+    let file = dir.write("untitled.jsonl", records.join("\n"));
+    dir.ok(&["ingest", file.to_str().unwrap()]);
+    let list = stories(&dir);
+    assert_eq!(list.len(), 1, "{list:?}");
+    assert_eq!(
+        list[0]["headline"],
+        "Floodwaters rose across Kessel on Sunday and hundreds of families left their homes"
+    );
+}
+
 /// `parallax story ID`: the story's summary, then its articles with the syndicated copy marked;
 /// `parallax show` of the same id prints its first article and says the id is a story's too.
 #[test]
