@@ -899,7 +899,22 @@ pub(super) fn extract(
     model: Option<&AttributionModel>,
 ) -> Vec<Quote> {
     let toks = tokenize(text);
-    let people = People::build_with(text, &toks, mentions);
+    // Teasers (`WATCH: …`, `Story continues below`) are not the article's: nobody in them
+    // speaks, and a quote resumed after one goes on from the paragraph before it.
+    let (teasers, paras): (Vec<Span>, Vec<Span>) = text::paragraphs(text)
+        .into_iter()
+        .partition(|p| text::teaser(&text[p.clone()]));
+    let in_article = |s: &Span| {
+        !teasers
+            .iter()
+            .any(|p| p.start <= s.start && s.start < p.end)
+    };
+    let mentions: Vec<PersonMention> = mentions
+        .iter()
+        .filter(|m| in_article(&m.span))
+        .cloned()
+        .collect();
+    let people = People::build_with(text, &toks, &mentions);
     let cx = Ctx {
         text,
         toks,
@@ -916,7 +931,6 @@ pub(super) fn extract(
     let mut last: Option<(Speaker, usize, Option<usize>)> = None;
     // A speaker announced with a colon and no content yet: `Varga said:`.
     let mut pending: Option<(Speaker, Cue)> = None;
-    let paras = text::paragraphs(text);
     for (pi, para) in paras.iter().enumerate() {
         let protected: Vec<Span> = cx.regions.iter().map(Region::outer).collect();
         for (a, b) in sentences(&cx.toks, para, &protected, &|w| is_say(w)) {
@@ -1140,6 +1154,8 @@ pub(super) fn extract(
             model.keeps(&doc, q, k > from_rules)
         });
     }
+    // The learned layer reads every token left; a teaser holds no attribution.
+    out.retain(|q| in_article(&q.span));
     // A region taken as the next part of a quote is not a quote of its own as well.
     let parts: Vec<Span> = out
         .iter()
@@ -1488,8 +1504,17 @@ impl Ctx<'_> {
                 // `The nominee has been endorsed by dozens of papers`.
                 self.passive(a, b, i)
             } else if i > a && self.toks[i - 1].is_punct(',') && flags(w) & ING_FLAG != 0 {
-                // `..., saying Q`: the subject of the sentence said it.
-                self.participle(a, b, i).or_else(|| self.say(a, b, i))
+                // `..., saying Q`: the subject of the sentence said it; right after another
+                // attribution (`Q1, Lohmar said, adding that Q2`), its speaker did.
+                let shared = self.source_before(&out, i);
+                self.participle(a, b, i)
+                    .or_else(|| self.say(a, b, i))
+                    .map(|mut f| {
+                        if f.cue.0 == i && shared.is_some() {
+                            f.source = shared;
+                        }
+                        f
+                    })
             } else if i > a
                 && !self.toks[i].cap
                 && flags(w) & ING_FLAG != 0
@@ -1682,6 +1707,20 @@ impl Ctx<'_> {
             }
         }
         out
+    }
+
+    /// The source of the speech attribution in `out` that ends just before the participle at
+    /// `i` (`Q1, Lohmar said, adding Q2`; `Varga told reporters on Monday, saying Q2`): at most
+    /// three words between its last token and the comma before `i`.
+    fn source_before(&self, out: &[Found], i: usize) -> Option<Np> {
+        let f = out.iter().rev().find(|f| f.cue.1 <= i)?;
+        if !is_say(self.word(f.cue.0)) {
+            return None;
+        }
+        let np = f.source.as_ref()?;
+        let last = f.cue.1.max(np.end).max(f.content.1);
+        let words = (last.min(i)..i).filter(|&k| self.toks[k].word).count();
+        (last <= i && words <= 3).then(|| np.clone())
     }
 
     /// `In a new poll by the Courier, Q` · `In her words, Q` · `In an interview, Q`: a
@@ -3070,6 +3109,36 @@ impl Ctx<'_> {
         }
     }
 
+    /// What "they" or "it" at `at` refers to: the last named speaker before it, in its paragraph
+    /// or the one before, when that speaker is no person of the article and fits the pronoun
+    /// ("Authorities said … They said" → Authorities; "The consular office published a notice
+    /// … It urged" → the office). A plural fits "they"; anything else that is no person, "it".
+    fn group_antecedent(&self, pronoun: &str, at: usize) -> Option<String> {
+        let named = self.named.borrow();
+        let (start, name, _) = named.iter().rev().find(|(start, ..)| *start < at)?;
+        if self.text[*start..at].matches("\n\n").count() > 1 {
+            return None;
+        }
+        let person = self
+            .people
+            .persons
+            .iter()
+            .any(|p| p.full.eq_ignore_ascii_case(name))
+            || name
+                .split_whitespace()
+                .next()
+                .and_then(super::speakers::first_name_gender)
+                .is_some();
+        let last = name.split_whitespace().last()?.to_lowercase();
+        let plural = last.ends_with('s') && !last.ends_with("ss") && !name.contains(' ');
+        let fits = match pronoun {
+            "they" => plural,
+            "it" => !plural,
+            _ => false,
+        };
+        (!person && fits).then(|| name.clone())
+    }
+
     /// The speaker for a source phrase: its name resolved to a full name, or its role.
     fn speaker(&self, np: &Np) -> Speaker {
         let span = self.toks[np.start].span.start..self.toks[np.end - 1].span.end;
@@ -3095,7 +3164,10 @@ impl Ctx<'_> {
                 "she" | "her" => Some(Gender::Female),
                 _ => None,
             };
-            let name = gender.and_then(|g| self.pronoun_antecedent(g, at));
+            let name = match gender {
+                Some(g) => self.pronoun_antecedent(g, at),
+                None => self.group_antecedent(&toks[0].lower, at),
+            };
             return Speaker {
                 span,
                 name,
@@ -3586,6 +3658,82 @@ mod tests {
             &[
                 ("her team had won", Indirect, "said", "Dana Brel"),
                 ("We worked hard,", Direct, "said", "Dana Brel"),
+            ],
+        );
+    }
+
+    #[test]
+    fn teasers_hold_no_speaker() {
+        // A link to another story between paragraphs neither speaks nor interrupts a speaker.
+        check(
+            "Omar Haddad studied the emails. “They came from one group,” Haddad said.\n\n\
+             WATCH: Kessel police warn of rise in email scams\n\n\
+             “This game is about getting people to respond,” he said.\n\n\
+             Article Continued Below\n\n\
+             “They will try again.”",
+            &[
+                ("They came from one group,", Direct, "said", "Omar Haddad"),
+                (
+                    "This game is about getting people to respond,",
+                    Direct,
+                    "said",
+                    "Omar Haddad",
+                ),
+                ("They will try again.", Direct, "", "Omar Haddad"),
+            ],
+        );
+    }
+
+    #[test]
+    fn participle_after_an_attribution_shares_its_speaker() {
+        check(
+            "Each charge carries a long sentence, Tomas Brel said, adding that more charges \
+             are possible.",
+            &[
+                (
+                    "Each charge carries a long sentence",
+                    Indirect,
+                    "said",
+                    "Tomas Brel",
+                ),
+                (
+                    "that more charges are possible",
+                    Indirect,
+                    "adding",
+                    "Tomas Brel",
+                ),
+            ],
+        );
+    }
+
+    #[test]
+    fn they_and_it_after_a_named_group() {
+        check(
+            "Authorities said the driver was hurt. They said her injuries were not serious.",
+            &[
+                ("the driver was hurt", Indirect, "said", "Authorities"),
+                (
+                    "her injuries were not serious",
+                    Indirect,
+                    "said",
+                    "Authorities",
+                ),
+            ],
+        );
+        // A person is never "it"; a group two paragraphs back is too far.
+        check(
+            "Elena Varga said the port would open. It said trade would grow.",
+            &[
+                ("the port would open", Indirect, "said", "Elena Varga"),
+                ("trade would grow", Indirect, "said", "?"),
+            ],
+        );
+        check(
+            "Authorities said the road was shut.\n\nRain fell.\n\nSnow fell.\n\n\
+             They said it would reopen.",
+            &[
+                ("the road was shut", Indirect, "said", "Authorities"),
+                ("it would reopen", Indirect, "said", "?"),
             ],
         );
     }
