@@ -1172,6 +1172,13 @@ pub(super) fn extract(
     out
 }
 
+/// A role word, with its abbreviation's stop (`sen.`) or as the first part of a hyphenated role
+/// (`sergeant-at-arms` is a sergeant).
+fn is_role_head(lower: &str) -> bool {
+    let w = lower.trim_end_matches('.');
+    is_role(w) || w.split_once('-').is_some_and(|(first, _)| is_role(first))
+}
+
 /// Four words or fewer opening with a preposition or conjunction.
 fn is_adverbial_fragment(content: &str) -> bool {
     let words = text::words(content);
@@ -1423,6 +1430,8 @@ impl Ctx<'_> {
     /// All attributions of the sentence `a..b`, left to right, never overlapping.
     fn attributions(&self, a: usize, b: usize) -> Vec<Found> {
         let mut out: Vec<Found> = Vec::new();
+        // The sentence after a section label starts after its colon.
+        let a = self.section_label(a, b).unwrap_or(a);
         // A headline in title case capitalises its verb too: "Lindsey Graham Says Trump Could
         // Address Clean Energy".
         // Counted only when a capitalised cue word asks.
@@ -2026,6 +2035,9 @@ impl Ctx<'_> {
         if !ok || NOT_SOURCES.contains(&self.word(a)) || self.in_region(a) {
             return None;
         }
+        if self.section_label(a, b).is_some() {
+            return None;
+        }
         let s = k + 1;
         let e = self.content_end(s, b);
         let words = (s..e).filter(|&x| self.toks[x].word).count();
@@ -2036,6 +2048,24 @@ impl Ctx<'_> {
             partial_only: false,
             second: None,
         })
+    }
+
+    /// The end of a section label in capitals that opens the sentence at `a` (`EARNINGS:`,
+    /// `ANALYST'S VIEWPOINT:` in a market roundup): the token after its colon. In capitals only a
+    /// person of the article speaks (`VARGA: We will rebuild` in a transcript is no label).
+    fn section_label(&self, a: usize, b: usize) -> Option<usize> {
+        let k = (a + 1..b.min(a + 6)).find(|&k| self.toks[k].is_punct(':'))?;
+        let caps = (a..k).all(|x| {
+            let t = &self.text[self.toks[x].span.clone()];
+            t.chars().any(char::is_alphabetic) && !t.chars().any(char::is_lowercase)
+                || (!self.toks[x].word && x > a)
+        });
+        let label = &self.text[self.toks[a].span.start..self.toks[k - 1].span.end];
+        let person = self
+            .people
+            .resolve_name(label, self.toks[a].span.start)
+            .is_some();
+        (caps && !person && k + 1 < b).then_some(k + 1)
     }
 
     /// `Varga spoke for an hour, saying the bridge would reopen`: the subject of the sentence
@@ -3109,6 +3139,77 @@ impl Ctx<'_> {
         }
     }
 
+    /// The person a description at `at` whose role `role` nobody was given refers to: the last
+    /// person before it, in its paragraph or the one before, who is the subject of a sentence
+    /// (its first words, after titles and a dateline) and was given no other role before it.
+    fn described_subject(&self, role: &str, at: usize) -> Option<usize> {
+        let para_start = |x: usize| self.text[..x].rfind("\n\n").map_or(0, |p| p + 2);
+        let from = para_start(para_start(at).saturating_sub(2));
+        let end = self.people.mentions.partition_point(|(s, _)| s.start < at);
+        let named = self.named.borrow();
+        let quoted = |x: usize| named.iter().any(|(_, _, c)| c.start <= x && x < c.end);
+        self.people.mentions[..end]
+            .iter()
+            .rev()
+            .take_while(|(s, _)| s.start >= from)
+            .filter(|(s, _)| !quoted(s.start) && self.region_at(s.start).is_none())
+            .find(|(s, pi)| {
+                let other_role = self
+                    .people
+                    .roles
+                    .iter()
+                    .any(|(r, p, off)| p == pi && r != role && *off < at);
+                !other_role && self.opens_sentence(s.start) && !self.someone_between(s.end, at)
+            })
+            .map(|(_, pi)| *pi)
+    }
+
+    /// Whether an unnamed person (`the mayor`, `a lawyer`: a determiner and a role word) is
+    /// mentioned between the bytes `from` and `to`: then a later description may be either.
+    fn someone_between(&self, from: usize, to: usize) -> bool {
+        let (s, e) = (
+            self.toks.partition_point(|t| t.span.start < from),
+            self.toks.partition_point(|t| t.span.start < to),
+        );
+        (s.max(1)..e).any(|k| {
+            let t = &self.toks[k];
+            t.word
+                && !t.cap
+                && is_role(&t.lower)
+                && is_det(self.word(k - 1))
+                && self.toks.get(k + 1).is_none_or(|n| !is_role(&n.lower))
+        })
+    }
+
+    /// Whether the word at byte `x` opens its sentence, titles aside: before it and its titles
+    /// (`Sen.`, `Assistant Commissioner`) comes the paragraph's start, a sentence end or a
+    /// dateline's dash (`TROUT BROOK, N.B. — Kevin Vickers`).
+    fn opens_sentence(&self, x: usize) -> bool {
+        let mut k = self.toks.partition_point(|t| t.span.start < x);
+        loop {
+            let Some(t) = k.checked_sub(1).map(|p| &self.toks[p]) else {
+                return true;
+            };
+            let gap = &self.text[t.span.end..x.max(t.span.end)];
+            if gap.contains("\n\n") {
+                return true;
+            }
+            let title = t.word
+                && t.cap
+                && (is_role(t.lower.trim_end_matches('.')) || is_honorific(&t.lower));
+            let title_dot = t.is_punct('.')
+                && k >= 2
+                && self.toks[k - 2].word
+                && (is_honorific(&self.toks[k - 2].lower) || is_role(&self.toks[k - 2].lower));
+            if title || title_dot {
+                k -= 1;
+                continue;
+            }
+            return !t.word
+                && (matches!(t.first, '.' | '?' | '!' | '—') || is_closing_mark(t.first));
+        }
+    }
+
     /// What "they" or "it" at `at` refers to: the last named speaker before it, in its paragraph
     /// or the one before, when that speaker is no person of the article and fits the pronoun
     /// ("Authorities said … They said" → Authorities; "The consular office published a notice
@@ -3197,6 +3298,16 @@ impl Ctx<'_> {
                 k += 1;
             }
         }
+        // In a description (`the former sergeant-at-arms of the House of Commons`) the names
+        // after its "of" are what the person is of, not the person.
+        if let Some(of) = toks.iter().position(|t| t.is("of"))
+            && toks.first().is_some_and(|t| is_det(&t.lower))
+            && of > 0
+            && toks[of - 1].word
+            && !toks[of - 1].cap
+        {
+            runs.retain(|&(s, _)| s < of);
+        }
         // The head noun ends the phrase or comes before its "of"/"for" (`a spokesman for the
         // weather service`); only role words up to it make the role.
         let cut = toks
@@ -3211,12 +3322,12 @@ impl Ctx<'_> {
             .iter()
             .rev()
             .find(|t| t.word)
-            .is_some_and(|t| is_role(t.lower.trim_end_matches('.')));
+            .is_some_and(|t| is_role_head(&t.lower));
         let role_words: Vec<&str> = toks[..cut]
             .iter()
             .filter(|t| {
                 t.word
-                    && is_role(t.lower.trim_end_matches('.'))
+                    && is_role_head(&t.lower)
                     && !matches!(t.lower.as_str(), "former" | "acting" | "senior" | "top")
             })
             .map(|t| t.lower.as_str())
@@ -3291,11 +3402,14 @@ impl Ctx<'_> {
             || toks
                 .first()
                 .is_some_and(|t| t.cap && is_role(t.lower.as_str()));
+        // The role is its head ("the justice official" is an official, whatever the justice
+        // minister is called); a role nobody was given goes to the person the sentence or
+        // paragraph before is about ("Trudeau made the comments … The prime minister said").
         let name = if definite && head_is_role {
-            role_words
-                .iter()
-                .rev()
-                .find_map(|w| self.people.resolve_role(&role_key(w), at))
+            let head = role_words.last().map(|w| role_key(w)).unwrap_or_default();
+            self.people
+                .resolve_role(&head, at)
+                .or_else(|| self.described_subject(&head, at))
                 .map(|pi| self.people.persons[pi].full.clone())
         } else {
             None
@@ -3739,6 +3853,36 @@ mod tests {
     }
 
     #[test]
+    fn section_labels_are_not_speakers() {
+        check(
+            "ANALYST'S VIEWPOINT: \"Let's see who folds there. Can he push back harder?\" \
+             Mara Sund, a strategist for Nordbank, said in a commentary.",
+            &[(
+                "Let's see who folds there. Can he push back harder?",
+                Direct,
+                "said",
+                "Mara Sund",
+            )],
+        );
+        check(
+            "EARNINGS: Norvik Steel said it posted a drop in profit.",
+            &[
+                (
+                    "it posted a drop in profit",
+                    Indirect,
+                    "said",
+                    "Norvik Steel",
+                ),
+                ("a drop in profit", Indirect, "posted", "Norvik Steel"),
+            ],
+        );
+        check(
+            "Elena Varga took the stand.\n\nVARGA: We will rebuild the port.",
+            &[("We will rebuild the port", Indirect, ":", "Elena Varga")],
+        );
+    }
+
+    #[test]
     fn role_speakers() {
         check(
             "President Elena Varga visited the port. “We will help,” the president said.",
@@ -3807,6 +3951,30 @@ mod tests {
         );
         let s = q[0].speaker.as_ref().expect("a speaker");
         assert_eq!(s.role.as_deref(), Some("lawyer"));
+    }
+
+    #[test]
+    fn description_of_the_subject_before() {
+        check(
+            "Tomas Brel made the comments at a town hall.\n\nThe prime minister said he was \
+             concerned about the cuts.",
+            &[(
+                "he was concerned about the cuts",
+                Indirect,
+                "said",
+                "Tomas Brel",
+            )],
+        );
+        check(
+            "KESSEL — Tomas Brel is considering a move into politics.\n\nThe former \
+             sergeant-at-arms of the House of Commons said he would run.",
+            &[("he would run", Indirect, "said", "Tomas Brel")],
+        );
+        // Someone else in between: either may be meant.
+        check(
+            "Tomas Brel met the mayor.\n\nThe prime minister said he was concerned.",
+            &[("he was concerned", Indirect, "said", "?")],
+        );
     }
 
     #[test]
