@@ -1030,8 +1030,11 @@ pub(super) fn extract(
                         ));
                     }
                     used.push(span.clone());
+                    // `When you say you hate it`: the reader addressed says nothing the quotes
+                    // after it go on with.
                     if let Some(s) = &speaker
                         && !quoted_here
+                        && !cx.text[s.span.clone()].eq_ignore_ascii_case("you")
                     {
                         last = Some((s.clone(), pi, None));
                     }
@@ -1108,12 +1111,29 @@ pub(super) fn extract(
                     continue;
                 }
                 let standalone = cx.covers_sentence(&outer, a, b);
-                if !standalone || words_in(text, &reg.content) < 2 || cx.is_title(&reg.content) {
+                let frame = (!standalone)
+                    .then(|| cx.colon_frame(&outer, a, b))
+                    .flatten();
+                // A frame with no person goes on from the last speaker of the paragraph,
+                // as a quote of its own (the frame said something new: `I had to change my
+                // answer: "Q"`).
+                let from_last = last
+                    .as_ref()
+                    .filter(|(_, lp, _)| *lp == pi)
+                    .map(|(s, ..)| s.clone());
+                let orphan = matches!(frame, Some(None)) && from_last.is_none();
+                if !(standalone || frame.is_some())
+                    || orphan
+                    || words_in(text, &reg.content) < 2
+                    || cx.is_title(&reg.content)
+                {
                     continue;
                 }
                 done[r] = true;
                 direct[r] = true;
-                let (speaker, cue) = if let Some((s, c)) = pending.take() {
+                let (speaker, cue) = if let Some(s) = frame {
+                    (s.or(from_last), None)
+                } else if let Some((s, c)) = pending.take() {
                     (Some(s), Some(c))
                 } else if let Some((s, lp, at)) = &last {
                     // A quote resumed in the paragraph of a direct quote by the same speaker:
@@ -1418,6 +1438,38 @@ impl Ctx<'_> {
         opens && all > 0 && inside * 5 >= all * 4
     }
 
+    /// A quotation that ends sentence `a..b` after a colon no cue claimed (`Musk took to Twitter
+    /// with this: "Q"`, `And here was the big reveal: "Q"`): `Some` with the person whose
+    /// mention opens the sentence, if one does, as its speaker; else the quote goes on from a
+    /// quote before it in the paragraph. `None` when the quotation does not stand so.
+    fn colon_frame(&self, outer: &Span, a: usize, b: usize) -> Option<Option<Speaker>> {
+        let k = self.toks[a..b]
+            .iter()
+            .position(|t| t.span.start >= outer.start)?
+            + a;
+        let after = self.toks[k..b]
+            .iter()
+            .filter(|t| t.word && t.span.start >= outer.end)
+            .count();
+        if k == a || !self.toks[k - 1].is_punct(':') || after > 0 || words_in(self.text, outer) < 3
+        {
+            return None;
+        }
+        let start = self.toks[a].span.start;
+        let person = self
+            .people
+            .mentions
+            .iter()
+            .find(|(s, _)| s.start >= start && s.start < outer.start)
+            .filter(|(s, _)| self.opens_sentence(s.start))
+            .map(|(s, pi)| Speaker {
+                span: s.clone(),
+                name: Some(self.people.persons[*pi].full.clone()),
+                role: None,
+            });
+        Some(person)
+    }
+
     /// Quoted words in title case (a book, a show, a headline) are not a statement.
     fn is_title(&self, span: &Span) -> bool {
         let lo = self.toks.partition_point(|t| t.span.start < span.start);
@@ -1601,7 +1653,14 @@ impl Ctx<'_> {
             let found = found.filter(|f| {
                 !matches!(
                     w,
-                    "states" | "contests" | "rules" | "votes" | "debates" | "attacks" | "needs"
+                    "states"
+                        | "contests"
+                        | "rules"
+                        | "votes"
+                        | "debates"
+                        | "attacks"
+                        | "needs"
+                        | "talks"
                 ) || f.source.as_ref().is_some_and(|np| {
                     (np.start..np.end).any(|k| {
                         let t = &self.toks[k];
@@ -1611,6 +1670,14 @@ impl Ctx<'_> {
                                 || is_role(&t.lower))
                     }) && !self.toks[np.start].first.is_ascii_digit()
                 })
+            });
+            // After a possessive an -s form is a noun: "McCallum's comments raised concerns".
+            let found = found.filter(|f| {
+                !(w.ends_with('s')
+                    && f.cue.0 > a
+                    && self.toks[f.cue.0 - 1].word
+                    && strip_possessive(&self.toks[f.cue.0 - 1].lower).len()
+                        < self.toks[f.cue.0 - 1].lower.len())
             });
             match found {
                 Some(f) => {
@@ -2052,7 +2119,8 @@ impl Ctx<'_> {
 
     /// The end of a section label in capitals that opens the sentence at `a` (`EARNINGS:`,
     /// `ANALYST'S VIEWPOINT:` in a market roundup): the token after its colon. In capitals only a
-    /// person of the article speaks (`VARGA: We will rebuild` in a transcript is no label).
+    /// person of the article speaks, or a label that opens several paragraphs (`VARGA: We will
+    /// rebuild` in a transcript is no section label).
     fn section_label(&self, a: usize, b: usize) -> Option<usize> {
         let k = (a + 1..b.min(a + 6)).find(|&k| self.toks[k].is_punct(':'))?;
         let caps = (a..k).all(|x| {
@@ -2060,12 +2128,24 @@ impl Ctx<'_> {
             t.chars().any(char::is_alphabetic) && !t.chars().any(char::is_lowercase)
                 || (!self.toks[x].word && x > a)
         });
-        let label = &self.text[self.toks[a].span.start..self.toks[k - 1].span.end];
-        let person = self
-            .people
-            .resolve_name(label, self.toks[a].span.start)
+        if !caps || k + 1 >= b {
+            return None;
+        }
+        // A transcript gives its speakers' labels again and again; a roundup each section once.
+        let label = &self.text[self.toks[a].span.start..self.toks[k].span.end];
+        let again = self
+            .text
+            .split("\n\n")
+            .filter(|p| p.trim_start().starts_with(label))
+            .nth(1)
             .is_some();
-        (caps && !person && k + 1 < b).then_some(k + 1)
+        let name = &label[..label.len() - 1];
+        let person = again
+            || self
+                .people
+                .resolve_name(name, self.toks[a].span.start)
+                .is_some();
+        (!person).then_some(k + 1)
     }
 
     /// `Varga spoke for an hour, saying the bridge would reopen`: the subject of the sentence
@@ -3103,7 +3183,10 @@ impl Ctx<'_> {
     /// unless a quote's named speaker came after that person's mention, within the paragraph or
     /// the one before, and is not known to be of the other gender.
     fn pronoun_antecedent(&self, gender: Gender, at: usize) -> Option<String> {
-        let person = self.people.resolve_pronoun(gender, at);
+        let person = self
+            .people
+            .resolve_pronoun(gender, at)
+            .map(|near| self.subject_over(near, gender, at));
         let named = self.named.borrow();
         // A person named inside what a speaker said is less salient than the speaker.
         let in_content = |x: usize| named.iter().any(|(_, _, c)| c.start <= x && x < c.end);
@@ -3137,6 +3220,30 @@ impl Ctx<'_> {
             Some((_, name, _)) => Some(name.clone()),
             None => person.map(|(_, pi)| self.people.persons[pi].full.clone()),
         }
+    }
+
+    /// The subject of the paragraph's sentence over a nearer mention `near` that is not one:
+    /// "Lu Kang gave no details about Kim's schedule. But he said" is Lu Kang. The subject is a
+    /// person of `gender` whose mention opens a sentence of the paragraph, before `near`.
+    fn subject_over(&self, near: (Span, usize), gender: Gender, at: usize) -> (Span, usize) {
+        if self.opens_sentence(near.0.start) {
+            return near;
+        }
+        let para = self.text[..at].rfind("\n\n").map_or(0, |p| p + 2);
+        let end = self
+            .people
+            .mentions
+            .partition_point(|(s, _)| s.start < near.0.start);
+        let subject = self.people.mentions[..end]
+            .iter()
+            .rev()
+            .take_while(|(s, _)| s.start >= para)
+            .find(|(s, pi)| {
+                self.people.persons[*pi].gender == Some(gender)
+                    && self.region_at(s.start).is_none()
+                    && self.opens_sentence(s.start)
+            });
+        subject.cloned().unwrap_or(near)
     }
 
     /// The person a description at `at` whose role `role` nobody was given refers to: the last
@@ -3877,6 +3984,16 @@ mod tests {
             ],
         );
         check(
+            "HADDAD: Will you rebuild?\n\nVARGA: We will rebuild the port.\n\nHADDAD: By \
+             when?\n\nVARGA: By May.",
+            &[
+                ("Will you rebuild", Indirect, ":", "HADDAD"),
+                ("We will rebuild the port", Indirect, ":", "VARGA"),
+                ("By when", Indirect, ":", "HADDAD"),
+                ("By May", Indirect, ":", "VARGA"),
+            ],
+        );
+        check(
             "Elena Varga took the stand.\n\nVARGA: We will rebuild the port.",
             &[("We will rebuild the port", Indirect, ":", "Elena Varga")],
         );
@@ -3974,6 +4091,42 @@ mod tests {
         check(
             "Tomas Brel met the mayor.\n\nThe prime minister said he was concerned.",
             &[("he was concerned", Indirect, "said", "?")],
+        );
+    }
+
+    #[test]
+    fn pronoun_prefers_the_subject_of_its_paragraph() {
+        check(
+            "Omar Haddad gave no details about Tomas Brel's trip. But he said talks would go on.",
+            &[("talks would go on", Indirect, "said", "Omar Haddad")],
+        );
+    }
+
+    #[test]
+    fn quote_after_a_colon_frame() {
+        check(
+            "Omar Haddad took to the radio with this: “The port will open in May.”",
+            &[("The port will open in May.", Direct, "", "Omar Haddad")],
+        );
+        check(
+            "“Forget the old plan,” Haddad said. And here was the news: “We build a new port.”",
+            &[
+                ("Forget the old plan,", Direct, "said", "Haddad"),
+                ("We build a new port.", Direct, "", "Haddad"),
+            ],
+        );
+    }
+
+    #[test]
+    fn the_reader_addressed_is_no_speaker_to_go_on_with() {
+        check(
+            "“Beards are back,” says Omar Haddad.\n\nWhen you say you hate it, it may upset \
+             him. “Confidence is attractive.”",
+            &[
+                ("Beards are back,", Direct, "says", "Omar Haddad"),
+                ("you hate it, it may upset him", Indirect, "say", "?"),
+                ("Confidence is attractive.", Direct, "", "Omar Haddad"),
+            ],
         );
     }
 

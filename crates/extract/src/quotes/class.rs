@@ -66,6 +66,8 @@ struct Tables {
     clause: Vec<&'static str>,
     subject: Vec<&'static str>,
     determiner: Vec<&'static str>,
+    object: Vec<&'static str>,
+    complementiser: Vec<&'static str>,
 }
 
 fn tables() -> &'static Tables {
@@ -114,6 +116,8 @@ fn tables() -> &'static Tables {
             clause: take("clause"),
             subject: take("subject"),
             determiner: take("determiner"),
+            object: take("object"),
+            complementiser: take("complementiser"),
         }
     })
 }
@@ -149,6 +153,24 @@ fn is_clause(content: &str, ws: &[String]) -> bool {
         })
 }
 
+/// Whether reported content, as its lower-case words `ws`, opens as an object rather than a
+/// clause: an indefinite article, a number or a gerund (`added a goal and an assist`, `added 0.1
+/// per cent`, `posted a video`, `recommended putting`), with no complementiser after it.
+fn opens_object(ws: &[String]) -> bool {
+    let t = tables();
+    let Some(first) = ws.first() else {
+        return false;
+    };
+    let gerund = first.ends_with("ing")
+        && t.verbs
+            .get(first.as_str())
+            .is_some_and(|v| v.lemma != first.as_str());
+    let object = t.object.contains(&first.as_str())
+        || first.starts_with(|c: char| c.is_ascii_digit())
+        || gerund;
+    object && !ws.iter().any(|w| t.complementiser.contains(&w.as_str()))
+}
+
 /// The class of `q`, a quote of `text`.
 pub fn classify(text: &str, q: &Quote) -> Class {
     let t = tables();
@@ -162,7 +184,9 @@ pub fn classify(text: &str, q: &Quote) -> Class {
     let content_words: Vec<String> = words(content).collect();
     if cue_words.iter().any(|w| t.writing.contains(&w.as_str())) {
         // "posted a video", "writes about style": writing needs written content, as speech does.
-        return if q.kind != QuoteKind::Indirect || is_clause(content, &content_words) {
+        return if q.kind != QuoteKind::Indirect
+            || (is_clause(content, &content_words) && !opens_object(&content_words))
+        {
             Class::Writing
         } else {
             Class::Thought
@@ -226,13 +250,20 @@ pub fn classify(text: &str, q: &Quote) -> Class {
     }
     // "asked people not to drive", "called the minister to resign": a short object, then what
     // was said to them.
+    // The word after "to" is a verb ("urged all Canadians considering travel to China to
+    // consult"; "asked China's envoy to Canada for clemency" asks for something, says nothing).
     let told_to =
-        senses.first == "communication" && content_words.iter().take(4).skip(1).any(|w| w == "to");
+        senses.first == "communication"
+            && content_words.windows(2).take(8).skip(1).any(|p| {
+                p[0] == "to" && t.verbs.get(p[1].as_str()).is_some_and(|v| v.lemma == p[1])
+            });
     // After a verb whose every use reports speech ("said", "told"), the content is what was
     // said, whatever its shape; "added", "responded" and the rest need a clause.
     let saying = t.say.contains(&senses.lemma);
-    let clause =
-        q.kind == QuoteKind::Partial || saying || told_to || is_clause(content, &content_words);
+    let clause = q.kind == QuoteKind::Partial
+        || saying
+        || told_to
+        || (is_clause(content, &content_words) && !opens_object(&content_words));
     match senses.first {
         "communication" if clause => Class::Speech,
         _ if senses.communication > 0 && senses.communication <= 3 && clause => Class::Speech,
@@ -277,6 +308,29 @@ mod tests {
         check(
             "Mayor Ana Vik pledged to reopen the bridge in May.",
             &[("to reopen the bridge in May", Class::Intention)],
+        );
+    }
+
+    #[test]
+    fn an_object_after_a_verb_of_several_senses_is_no_speech() {
+        check(
+            "Dana Brel added a goal and an assist as Kessel won.",
+            &[("a goal and an assist as Kessel won", Class::Thought)],
+        );
+        check(
+            "The index added 0.1 per cent to 11,193 and the bond market rose.",
+            &[(
+                "0.1 per cent to 11,193 and the bond market rose",
+                Class::Thought,
+            )],
+        );
+        check(
+            "Dana Brel added that a second goal was disallowed.",
+            &[("that a second goal was disallowed", Class::Speech)],
+        );
+        check(
+            "Mayor Ana Vik posted a video of the flood.",
+            &[("a video of the flood", Class::Thought)],
         );
     }
 
