@@ -3150,6 +3150,10 @@ impl Ctx<'_> {
                     || is_role(l)
                     || (matches!(l, "of" | "for") && e > s)
                     || (e > s && is_det(self.word(e - 1)) && !is_stop(l))
+                    // `foreign ministry spokeswoman Hua Chunying`: a noun before a role word.
+                    || (e > s
+                        && !is_stop(l)
+                        && self.toks.get(e + 1).is_some_and(|n| n.word && is_role(&n.lower)))
             } else {
                 (t.first == '.'
                     && e > s
@@ -3224,7 +3228,8 @@ impl Ctx<'_> {
 
     /// The subject of the paragraph's sentence over a nearer mention `near` that is not one:
     /// "Lu Kang gave no details about Kim's schedule. But he said" is Lu Kang. The subject is a
-    /// person of `gender` whose mention opens a sentence of the paragraph, before `near`.
+    /// person of `gender`, or of no known gender, whose mention opens a sentence of the
+    /// paragraph, before `near`.
     fn subject_over(&self, near: (Span, usize), gender: Gender, at: usize) -> (Span, usize) {
         if self.opens_sentence(near.0.start) {
             return near;
@@ -3239,7 +3244,7 @@ impl Ctx<'_> {
             .rev()
             .take_while(|(s, _)| s.start >= para)
             .find(|(s, pi)| {
-                self.people.persons[*pi].gender == Some(gender)
+                self.people.persons[*pi].gender.is_none_or(|g| g == gender)
                     && self.region_at(s.start).is_none()
                     && self.opens_sentence(s.start)
             });
@@ -3289,7 +3294,7 @@ impl Ctx<'_> {
     }
 
     /// Whether the word at byte `x` opens its sentence, titles aside: before it and its titles
-    /// (`Sen.`, `Assistant Commissioner`) comes the paragraph's start, a sentence end or a
+    /// (`Sen.`, `Assistant Commissioner`, `Foreign Ministry spokesperson`) comes the paragraph's start, a sentence end or a
     /// dateline's dash (`TROUT BROOK, N.B. — Kevin Vickers`).
     fn opens_sentence(&self, x: usize) -> bool {
         let mut k = self.toks.partition_point(|t| t.span.start < x);
@@ -3301,9 +3306,9 @@ impl Ctx<'_> {
             if gap.contains("\n\n") {
                 return true;
             }
+            // `Chinese Foreign Ministry spokesperson Lu Kang`: capitalised words and roles.
             let title = t.word
-                && t.cap
-                && (is_role(t.lower.trim_end_matches('.')) || is_honorific(&t.lower));
+                && (t.cap || is_role(t.lower.trim_end_matches('.')) || is_honorific(&t.lower));
             let title_dot = t.is_punct('.')
                 && k >= 2
                 && self.toks[k - 2].word
@@ -4127,6 +4132,20 @@ mod tests {
                 ("you hate it, it may upset him", Indirect, "say", "?"),
                 ("Confidence is attractive.", Direct, "", "Omar Haddad"),
             ],
+        );
+    }
+
+    #[test]
+    fn source_after_a_participle_with_its_titles() {
+        check(
+            "Kessel foreign ministry spokeswoman Ana Ruiz shot back on Tuesday, saying the \
+             claims were false.",
+            &[("the claims were false", Indirect, "saying", "Ana Ruiz")],
+        );
+        check(
+            "Kessel Foreign Ministry spokesperson Lu Kang gave no details about Tomas Brel's \
+             trip. But he said talks would go on.",
+            &[("talks would go on", Indirect, "said", "Lu Kang")],
         );
     }
 
