@@ -68,6 +68,8 @@ struct Tables {
     determiner: Vec<&'static str>,
     object: Vec<&'static str>,
     complementiser: Vec<&'static str>,
+    denial: Vec<&'static str>,
+    question: Vec<&'static str>,
 }
 
 fn tables() -> &'static Tables {
@@ -118,6 +120,8 @@ fn tables() -> &'static Tables {
             determiner: take("determiner"),
             object: take("object"),
             complementiser: take("complementiser"),
+            denial: take("denial"),
+            question: take("question"),
         }
     })
 }
@@ -171,6 +175,38 @@ fn opens_object(ws: &[String]) -> bool {
     object && !ws.iter().any(|w| t.complementiser.contains(&w.as_str()))
 }
 
+/// Whether the source of `q` is the writer: a bare "I" or "we" (not a resolved speaker).
+fn by_writer(text: &str, q: &Quote) -> bool {
+    q.speaker.as_ref().is_some_and(|s| {
+        s.name.is_none()
+            && text
+                .get(s.span.clone())
+                .is_some_and(|w| matches!(w.to_lowercase().as_str(), "i" | "we"))
+    })
+}
+
+/// Whether the cue of `q` is denied right before it and its content is a question: "wouldn't
+/// say what he'll do", "declined to say whether", "did not explain how".
+fn refused(text: &str, q: &Quote, content: &[String]) -> bool {
+    let t = tables();
+    let Some(cue) = &q.cue else {
+        return false;
+    };
+    let before: Vec<String> = text
+        .get(cue.span.start.saturating_sub(40)..cue.span.start)
+        .map(|b| words(b).collect())
+        .unwrap_or_default();
+    let denied = before
+        .iter()
+        .rev()
+        .take(3)
+        .any(|w| t.denial.contains(&w.as_str()) || w.ends_with("n't"));
+    let question = content
+        .first()
+        .is_some_and(|w| t.question.contains(&w.as_str()));
+    denied && question
+}
+
 /// The class of `q`, a quote of `text`.
 pub fn classify(text: &str, q: &Quote) -> Class {
     let t = tables();
@@ -218,6 +254,11 @@ pub fn classify(text: &str, q: &Quote) -> Class {
         });
     if source_head.is_some_and(|w| t.document.contains(&w.as_str())) {
         return Class::Evidence;
+    }
+    // Reported words of the writer ("we can't predict the future", "I asked a barber") are
+    // narration, and a refusal to say ("wouldn't say what he'll do") states nothing.
+    if q.kind == QuoteKind::Indirect && (by_writer(text, q) || refused(text, q, &content_words)) {
+        return Class::Thought;
     }
     // The verb of the cue: its first word WordNet knows ("did not deny" → "deny").
     let senses = cue_words.iter().find_map(|w| t.verbs.get(w.as_str()));
@@ -331,6 +372,22 @@ mod tests {
         check(
             "Mayor Ana Vik posted a video of the flood.",
             &[("a video of the flood", Class::Thought)],
+        );
+    }
+
+    #[test]
+    fn the_writer_and_a_refusal_to_say_are_no_speech() {
+        check(
+            "We can't predict the future, but the team looks strong.",
+            &[("the future, but the team looks strong", Class::Thought)],
+        );
+        check(
+            "Dana Brel wouldn't say what she will do if she loses.",
+            &[("what she will do if she loses", Class::Thought)],
+        );
+        check(
+            "Dana Brel said what she will do if she loses.",
+            &[("what she will do if she loses", Class::Speech)],
         );
     }
 
