@@ -70,6 +70,7 @@ struct Tables {
     complementiser: Vec<&'static str>,
     denial: Vec<&'static str>,
     question: Vec<&'static str>,
+    evidence: Vec<&'static str>,
 }
 
 fn tables() -> &'static Tables {
@@ -122,6 +123,7 @@ fn tables() -> &'static Tables {
             complementiser: take("complementiser"),
             denial: take("denial"),
             question: take("question"),
+            evidence: take("evidence"),
         }
     })
 }
@@ -173,6 +175,26 @@ fn opens_object(ws: &[String]) -> bool {
         || first.starts_with(|c: char| c.is_ascii_digit())
         || gerund;
     object && !ws.iter().any(|w| t.complementiser.contains(&w.as_str()))
+}
+
+/// Whether the source of `q` may be a person: a name, a pronoun for one, or a phrase headed by
+/// a role word ("the minister"). "Official data", "the spot" and "it" are not.
+fn by_person(text: &str, q: &Quote) -> bool {
+    let Some(s) = &q.speaker else {
+        return false;
+    };
+    if s.name.is_some() {
+        return true;
+    }
+    let ws: Vec<String> = text
+        .get(s.span.clone())
+        .map(|p| words(p).collect())
+        .unwrap_or_default();
+    let head = ws.last().map(|w| w.trim_end_matches("'s").to_owned());
+    head.is_some_and(|h| {
+        matches!(h.as_str(), "he" | "she" | "they" | "i" | "we" | "you")
+            || super::speakers::is_role(&h)
+    })
 }
 
 /// Whether the source of `q` is the writer: a bare "I" or "we" (not a resolved speaker).
@@ -253,6 +275,12 @@ pub fn classify(text: &str, q: &Quote) -> Class {
                 .last()
         });
     if source_head.is_some_and(|w| t.document.contains(&w.as_str())) {
+        return Class::Evidence;
+    }
+    // "official data showed", "the figures indicate": a verb of showing whose source is no
+    // person (no name, no pronoun for one, not headed by a role) gives evidence.
+    let shows = cue_words.iter().any(|w| t.evidence.contains(&w.as_str()));
+    if shows && q.kind == QuoteKind::Indirect && !by_person(text, q) {
         return Class::Evidence;
     }
     // Reported words of the writer ("we can't predict the future", "I asked a barber") are
@@ -388,6 +416,26 @@ mod tests {
         check(
             "Dana Brel said what she will do if she loses.",
             &[("what she will do if she loses", Class::Speech)],
+        );
+    }
+
+    #[test]
+    fn showing_without_a_person_is_evidence() {
+        check(
+            "Sentiment fell after official data showed the economy grew only 0.2 per cent.",
+            &[("the economy grew only 0.2 per cent", Class::Evidence)],
+        );
+        check(
+            "The minister showed that the economy grew.",
+            &[("that the economy grew", Class::Speech)],
+        );
+    }
+
+    #[test]
+    fn an_object_pronoun_is_no_content() {
+        check(
+            "Critics railed against him for the vote.",
+            &[("him for the vote", Class::Thought)],
         );
     }
 
