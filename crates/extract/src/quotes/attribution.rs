@@ -3322,6 +3322,66 @@ impl Ctx<'_> {
         }
     }
 
+    /// The speaker of a document's words: a source phrase headed by a document ("The RCMP
+    /// statement said", "the Sensei website", "a statement released by the Prime Minister's
+    /// Office") speaks for its owner, the name before the head or after a "by" or "from" that
+    /// follows it. `None` when the head is no document or no owner is named.
+    fn document_owner(&self, np: &Np, toks: &[Tok]) -> Option<Speaker> {
+        let h = toks.iter().rposition(|t| t.word)?;
+        if !super::class::is_document(&toks[h].lower) {
+            return None;
+        }
+        let run = |ts: &[Tok]| -> Option<(usize, usize)> {
+            let s = ts
+                .iter()
+                .position(|t| t.word && t.cap && !is_det(&t.lower))?;
+            let mut e = s + ts[s..]
+                .iter()
+                .take_while(|t| (t.word && t.cap) || t.is_punct('.') || t.is_punct('-'))
+                .count();
+            // A stop ends the sentence unless it shortens a word (`Co.`, `Inc.`).
+            while e > s + 1 && !ts[e - 1].word && ts[e - 2].lower.len() > 3 {
+                e -= 1;
+            }
+            Some((ts[s].span.start, ts[e - 1].span.end))
+        };
+        let before = run(&toks[..h]).filter(|&(_, e)| e <= toks[h].span.start);
+        // `released by the Prime Minister's Office`: at most one word, then by or from.
+        let after = || {
+            let from = self.toks[np.end - 1].span.end;
+            let para_end = self.text[from..]
+                .find("\n\n")
+                .map_or(self.text.len(), |p| from + p);
+            let last = self.toks.partition_point(|t| t.span.start < para_end);
+            let rest = &self.toks[np.end..last.min(np.end + 12).max(np.end)];
+            let k = rest
+                .iter()
+                .take(2)
+                .position(|t| t.is("by") || t.is("from"))?;
+            let tail = &rest[k + 1..];
+            let end = tail
+                .iter()
+                .enumerate()
+                .position(|(k, t)| {
+                    let abbrev = t.is_punct('.') && k > 0 && tail[k - 1].lower.len() <= 3;
+                    !(t.word && (t.cap || is_det(&t.lower))) && !abbrev
+                })
+                .unwrap_or(tail.len());
+            run(&tail[..end])
+        };
+        let (s, e) = before.or_else(after)?;
+        let written = strip_possessive(&self.text[s..e]).to_owned();
+        let name = self
+            .people
+            .resolve_name(&written, s)
+            .map_or(written, |pi| self.people.persons[pi].full.clone());
+        Some(Speaker {
+            span: self.toks[np.start].span.start..self.toks[np.end - 1].span.end,
+            name: Some(name),
+            role: None,
+        })
+    }
+
     /// What "they" or "it" at `at` refers to: the last named speaker before it, in its paragraph
     /// or the one before, when that speaker is no person of the article and fits the pronoun
     /// ("Authorities said … They said" → Authorities; "The consular office published a notice
@@ -3367,6 +3427,9 @@ impl Ctx<'_> {
             Some(p) => &toks[..=p],
             None => toks,
         };
+        if let Some(owner) = self.document_owner(np, toks) {
+            return owner;
+        }
         if toks.len() == 1
             && toks[0].word
             && (PRONOUNS.contains(&toks[0].lower.as_str())
@@ -4146,6 +4209,23 @@ mod tests {
             "Kessel Foreign Ministry spokesperson Lu Kang gave no details about Tomas Brel's \
              trip. But he said talks would go on.",
             &[("talks would go on", Indirect, "said", "Lu Kang")],
+        );
+    }
+
+    #[test]
+    fn a_document_speaks_for_its_owner() {
+        check(
+            "The Kessel Police statement said the road was closed.",
+            &[("the road was closed", Indirect, "said", "Kessel Police")],
+        );
+        check(
+            "“The road is closed,” said a statement released by the Nordhaven Council.\n\nThe \
+             council met.",
+            &[("The road is closed,", Direct, "said", "Nordhaven Council")],
+        );
+        check(
+            "The statement said the road was closed.",
+            &[("the road was closed", Indirect, "said", "?")],
         );
     }
 

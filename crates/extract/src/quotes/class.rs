@@ -71,6 +71,7 @@ struct Tables {
     denial: Vec<&'static str>,
     question: Vec<&'static str>,
     evidence: Vec<&'static str>,
+    owned: Vec<&'static str>,
 }
 
 fn tables() -> &'static Tables {
@@ -124,8 +125,16 @@ fn tables() -> &'static Tables {
             denial: take("denial"),
             question: take("question"),
             evidence: take("evidence"),
+            owned: take("owned"),
         }
     })
+}
+
+/// Whether `lower` names a written piece that someone issued ("statement", "website"): a
+/// source phrase headed by one speaks for its owner. Records and polls ("Harbour records show")
+/// are evidence of their own.
+pub(super) fn is_document(lower: &str) -> bool {
+    tables().owned.contains(&lower)
 }
 
 fn words(s: &str) -> impl Iterator<Item = String> + '_ {
