@@ -1671,13 +1671,20 @@ impl Ctx<'_> {
                     }) && !self.toks[np.start].first.is_ascii_digit()
                 })
             });
-            // After a possessive an -s form is a noun: "McCallum's comments raised concerns".
+            // After a possessive or a preposition an -s form is a noun: "McCallum's comments
+            // raised concerns", "the statement came amid questions over how".
             let found = found.filter(|f| {
+                let before = f.cue.0.checked_sub(1).map(|k| &self.toks[k]);
                 !(w.ends_with('s')
                     && f.cue.0 > a
-                    && self.toks[f.cue.0 - 1].word
-                    && strip_possessive(&self.toks[f.cue.0 - 1].lower).len()
-                        < self.toks[f.cue.0 - 1].lower.len())
+                    && before.is_some_and(|t| {
+                        t.word
+                            && (strip_possessive(&t.lower).len() < t.lower.len()
+                                || matches!(
+                                    t.lower.as_str(),
+                                    "amid" | "over" | "after" | "despite" | "with" | "without"
+                                ))
+                    }))
             });
             match found {
                 Some(f) => {
@@ -4226,6 +4233,16 @@ mod tests {
         check(
             "The statement said the road was closed.",
             &[("the road was closed", Indirect, "said", "?")],
+        );
+    }
+
+    #[test]
+    fn plural_nouns_after_a_possessive_or_preposition() {
+        check(
+            "The statement came amid questions over how the port was sold. Varga's comments \
+             raised concerns about the sale.",
+            // Only the stance noun "concerns about" attributes: the comments are not a cue.
+            &[("the sale", Indirect, "concerns about", "Varga")],
         );
     }
 
