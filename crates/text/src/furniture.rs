@@ -4,7 +4,9 @@
 //! [`not_article`] says so with the reason, so that no story is built from it.
 //!
 //! The phrases are data, in `data/furniture.txt` with their sources; a sentence holding one of
-//! them (compared in ASCII lower case) is furniture.
+//! them (compared in ASCII lower case) is furniture. [`teaser`] tells the paragraphs a page puts
+//! between an article's own (`READ MORE: …`, `Story continues below advertisement`), listed in
+//! `data/teasers.txt`.
 
 use std::sync::LazyLock;
 
@@ -17,6 +19,40 @@ static PHRASES: LazyLock<Vec<&'static str>> = LazyLock::new(|| {
         .filter(|l| !l.is_empty() && !l.starts_with('#'))
         .collect()
 });
+
+/// Teaser labels (`read more`) and whole teaser lines (`story continues below`), lower case.
+static TEASERS: LazyLock<(Vec<&'static str>, Vec<&'static str>)> = LazyLock::new(|| {
+    let mut labels = Vec::new();
+    let mut lines = Vec::new();
+    for l in include_str!("../data/teasers.txt").lines().map(str::trim) {
+        if let Some(label) = l.strip_prefix("label:") {
+            labels.push(label.trim());
+        } else if let Some(line) = l.strip_prefix('=') {
+            lines.push(line.trim());
+        }
+    }
+    (labels, lines)
+});
+
+/// Whether `paragraph` is a teaser, not a paragraph of the article: a link to another story or
+/// video behind a label (`WATCH: Minister visits flooded town`) or an advertising break
+/// (`Article Continued Below`). Labels and lines are compared in ASCII lower case.
+pub fn teaser(paragraph: &str) -> bool {
+    let p = paragraph.trim();
+    if p.len() > 300 {
+        return false;
+    }
+    let lower = p.to_ascii_lowercase();
+    let (labels, lines) = &*TEASERS;
+    if let Some((label, rest)) = lower.split_once(':')
+        && !rest.trim().is_empty()
+        && labels.contains(&label.trim())
+    {
+        return true;
+    }
+    let line = lower.trim_end_matches(['.', ' ']);
+    lines.contains(&line)
+}
 
 /// At most this many words of story may be left beside furniture for a text to be no article.
 /// A real brief of one or two sentences is kept when it carries no furniture at all: only the
@@ -104,6 +140,20 @@ mod tests {
         assert!(not_article(player).is_some());
         let echo = "Who called?\n\nWho called?\n\nWho called?";
         assert_eq!(not_article(echo).as_deref(), Some("one line repeated"));
+    }
+
+    #[test]
+    fn teasers_between_paragraphs() {
+        let check = |p: &str, want: bool| assert_eq!(teaser(p), want, "{p}");
+        check("READ MORE: Minister visits flooded town", true);
+        check("WATCH: Bomb threats investigated across Kessel", true);
+        check("Watch: The new bridge opens. Story continues below.", true);
+        check("Story continues below advertisement", true);
+        check("Article Continued Below", true);
+        check("READ MORE:", false);
+        check("EARNINGS: Norvik Steel said profit fell.", false);
+        check("Watch the river, the mayor said: it is rising.", false);
+        check("The story continues below the bridge.", false);
     }
 
     #[test]

@@ -43,7 +43,7 @@ mod tokens;
 
 pub use credits::credit_line;
 pub use dateline::{Dateline, dateline, looks_like_headline};
-pub use furniture::{furniture_phrase, furniture_sentences, not_article};
+pub use furniture::{furniture_phrase, furniture_sentences, not_article, teaser};
 pub use language::{SAMPLE_BYTES, language, language_of_sample};
 pub use normalize::{Normalized, normalize};
 pub use paragraphs::paragraphs;

@@ -66,6 +66,12 @@ struct Tables {
     clause: Vec<&'static str>,
     subject: Vec<&'static str>,
     determiner: Vec<&'static str>,
+    object: Vec<&'static str>,
+    complementiser: Vec<&'static str>,
+    denial: Vec<&'static str>,
+    question: Vec<&'static str>,
+    evidence: Vec<&'static str>,
+    owned: Vec<&'static str>,
 }
 
 fn tables() -> &'static Tables {
@@ -114,8 +120,21 @@ fn tables() -> &'static Tables {
             clause: take("clause"),
             subject: take("subject"),
             determiner: take("determiner"),
+            object: take("object"),
+            complementiser: take("complementiser"),
+            denial: take("denial"),
+            question: take("question"),
+            evidence: take("evidence"),
+            owned: take("owned"),
         }
     })
+}
+
+/// Whether `lower` names a written piece that someone issued ("statement", "website"): a
+/// source phrase headed by one speaks for its owner. Records and polls ("Harbour records show")
+/// are evidence of their own.
+pub(super) fn is_document(lower: &str) -> bool {
+    tables().owned.contains(&lower)
 }
 
 fn words(s: &str) -> impl Iterator<Item = String> + '_ {
@@ -149,6 +168,76 @@ fn is_clause(content: &str, ws: &[String]) -> bool {
         })
 }
 
+/// Whether reported content, as its lower-case words `ws`, opens as an object rather than a
+/// clause: an indefinite article, a number or a gerund (`added a goal and an assist`, `added 0.1
+/// per cent`, `posted a video`, `recommended putting`), with no complementiser after it.
+fn opens_object(ws: &[String]) -> bool {
+    let t = tables();
+    let Some(first) = ws.first() else {
+        return false;
+    };
+    let gerund = first.ends_with("ing")
+        && t.verbs
+            .get(first.as_str())
+            .is_some_and(|v| v.lemma != first.as_str());
+    let object = t.object.contains(&first.as_str())
+        || first.starts_with(|c: char| c.is_ascii_digit())
+        || gerund;
+    object && !ws.iter().any(|w| t.complementiser.contains(&w.as_str()))
+}
+
+/// Whether the source of `q` may be a person: a name, a pronoun for one, or a phrase headed by
+/// a role word ("the minister"). "Official data", "the spot" and "it" are not.
+fn by_person(text: &str, q: &Quote) -> bool {
+    let Some(s) = &q.speaker else {
+        return false;
+    };
+    if s.name.is_some() {
+        return true;
+    }
+    let ws: Vec<String> = text
+        .get(s.span.clone())
+        .map(|p| words(p).collect())
+        .unwrap_or_default();
+    let head = ws.last().map(|w| w.trim_end_matches("'s").to_owned());
+    head.is_some_and(|h| {
+        matches!(h.as_str(), "he" | "she" | "they" | "i" | "we" | "you")
+            || super::speakers::is_role(&h)
+    })
+}
+
+/// Whether the source of `q` is the writer: a bare "I" or "we" (not a resolved speaker).
+fn by_writer(text: &str, q: &Quote) -> bool {
+    q.speaker.as_ref().is_some_and(|s| {
+        s.name.is_none()
+            && text
+                .get(s.span.clone())
+                .is_some_and(|w| matches!(w.to_lowercase().as_str(), "i" | "we"))
+    })
+}
+
+/// Whether the cue of `q` is denied right before it and its content is a question: "wouldn't
+/// say what he'll do", "declined to say whether", "did not explain how".
+fn refused(text: &str, q: &Quote, content: &[String]) -> bool {
+    let t = tables();
+    let Some(cue) = &q.cue else {
+        return false;
+    };
+    let before: Vec<String> = text
+        .get(cue.span.start.saturating_sub(40)..cue.span.start)
+        .map(|b| words(b).collect())
+        .unwrap_or_default();
+    let denied = before
+        .iter()
+        .rev()
+        .take(3)
+        .any(|w| t.denial.contains(&w.as_str()) || w.ends_with("n't"));
+    let question = content
+        .first()
+        .is_some_and(|w| t.question.contains(&w.as_str()));
+    denied && question
+}
+
 /// The class of `q`, a quote of `text`.
 pub fn classify(text: &str, q: &Quote) -> Class {
     let t = tables();
@@ -162,7 +251,9 @@ pub fn classify(text: &str, q: &Quote) -> Class {
     let content_words: Vec<String> = words(content).collect();
     if cue_words.iter().any(|w| t.writing.contains(&w.as_str())) {
         // "posted a video", "writes about style": writing needs written content, as speech does.
-        return if q.kind != QuoteKind::Indirect || is_clause(content, &content_words) {
+        return if q.kind != QuoteKind::Indirect
+            || (is_clause(content, &content_words) && !opens_object(&content_words))
+        {
             Class::Writing
         } else {
             Class::Thought
@@ -195,6 +286,17 @@ pub fn classify(text: &str, q: &Quote) -> Class {
     if source_head.is_some_and(|w| t.document.contains(&w.as_str())) {
         return Class::Evidence;
     }
+    // "official data showed", "the figures indicate": a verb of showing whose source is no
+    // person (no name, no pronoun for one, not headed by a role) gives evidence.
+    let shows = cue_words.iter().any(|w| t.evidence.contains(&w.as_str()));
+    if shows && q.kind == QuoteKind::Indirect && !by_person(text, q) {
+        return Class::Evidence;
+    }
+    // Reported words of the writer ("we can't predict the future", "I asked a barber") are
+    // narration, and a refusal to say ("wouldn't say what he'll do") states nothing.
+    if q.kind == QuoteKind::Indirect && (by_writer(text, q) || refused(text, q, &content_words)) {
+        return Class::Thought;
+    }
     // The verb of the cue: its first word WordNet knows ("did not deny" → "deny").
     let senses = cue_words.iter().find_map(|w| t.verbs.get(w.as_str()));
     if q.kind == QuoteKind::Direct {
@@ -226,13 +328,20 @@ pub fn classify(text: &str, q: &Quote) -> Class {
     }
     // "asked people not to drive", "called the minister to resign": a short object, then what
     // was said to them.
+    // The word after "to" is a verb ("urged all Canadians considering travel to China to
+    // consult"; "asked China's envoy to Canada for clemency" asks for something, says nothing).
     let told_to =
-        senses.first == "communication" && content_words.iter().take(4).skip(1).any(|w| w == "to");
+        senses.first == "communication"
+            && content_words.windows(2).take(8).skip(1).any(|p| {
+                p[0] == "to" && t.verbs.get(p[1].as_str()).is_some_and(|v| v.lemma == p[1])
+            });
     // After a verb whose every use reports speech ("said", "told"), the content is what was
     // said, whatever its shape; "added", "responded" and the rest need a clause.
     let saying = t.say.contains(&senses.lemma);
-    let clause =
-        q.kind == QuoteKind::Partial || saying || told_to || is_clause(content, &content_words);
+    let clause = q.kind == QuoteKind::Partial
+        || saying
+        || told_to
+        || (is_clause(content, &content_words) && !opens_object(&content_words));
     match senses.first {
         "communication" if clause => Class::Speech,
         _ if senses.communication > 0 && senses.communication <= 3 && clause => Class::Speech,
@@ -277,6 +386,65 @@ mod tests {
         check(
             "Mayor Ana Vik pledged to reopen the bridge in May.",
             &[("to reopen the bridge in May", Class::Intention)],
+        );
+    }
+
+    #[test]
+    fn an_object_after_a_verb_of_several_senses_is_no_speech() {
+        check(
+            "Dana Brel added a goal and an assist as Kessel won.",
+            &[("a goal and an assist as Kessel won", Class::Thought)],
+        );
+        check(
+            "The index added 0.1 per cent to 11,193 and the bond market rose.",
+            &[(
+                "0.1 per cent to 11,193 and the bond market rose",
+                Class::Thought,
+            )],
+        );
+        check(
+            "Dana Brel added that a second goal was disallowed.",
+            &[("that a second goal was disallowed", Class::Speech)],
+        );
+        check(
+            "Mayor Ana Vik posted a video of the flood.",
+            &[("a video of the flood", Class::Thought)],
+        );
+    }
+
+    #[test]
+    fn the_writer_and_a_refusal_to_say_are_no_speech() {
+        check(
+            "We can't predict the future, but the team looks strong.",
+            &[("the future, but the team looks strong", Class::Thought)],
+        );
+        check(
+            "Dana Brel wouldn't say what she will do if she loses.",
+            &[("what she will do if she loses", Class::Thought)],
+        );
+        check(
+            "Dana Brel said what she will do if she loses.",
+            &[("what she will do if she loses", Class::Speech)],
+        );
+    }
+
+    #[test]
+    fn showing_without_a_person_is_evidence() {
+        check(
+            "Sentiment fell after official data showed the economy grew only 0.2 per cent.",
+            &[("the economy grew only 0.2 per cent", Class::Evidence)],
+        );
+        check(
+            "The minister showed that the economy grew.",
+            &[("that the economy grew", Class::Speech)],
+        );
+    }
+
+    #[test]
+    fn an_object_pronoun_is_no_content() {
+        check(
+            "Critics railed against him for the vote.",
+            &[("him for the vote", Class::Thought)],
         );
     }
 

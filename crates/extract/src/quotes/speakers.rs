@@ -1307,6 +1307,11 @@ pub(crate) fn role_key(word: &str) -> String {
         "rep" => "representative".into(),
         "gov" => "governor".into(),
         "gen" => "general".into(),
+        "lt" => "lieutenant".into(),
+        "sgt" => "sergeant".into(),
+        "capt" => "captain".into(),
+        "col" => "colonel".into(),
+        "adm" => "admiral".into(),
         "spokeswoman" | "spokesperson" => "spokesman".into(),
         w => w.to_owned(),
     }

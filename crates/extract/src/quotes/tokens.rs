@@ -128,13 +128,31 @@ pub(crate) fn sentences(
                 }
                 _ => false,
             };
-            // `“Why?” Varga asked.`: a quote closed by ? or ! runs on into its attribution.
-            let attributed = end > i + 1
-                && t.first != '.'
-                && toks[end..last.min(end + 6)]
+            // `“Why?” Varga asked.`: a quote closed by ? or ! runs on into its attribution, also
+            // past an apposition (`“Why?” Mara Sund, a strategist for Nordbank, said.`).
+            let attributed = end > i + 1 && t.first != '.' && {
+                let tail = &toks[end..last.min(end + 25)];
+                let clause = tail
                     .iter()
+                    .enumerate()
+                    .take_while(|&(k, t)| {
+                        t.word
+                            || t.first == ','
+                            || (t.first == '.'
+                                && k > 0
+                                && ABBREVIATIONS.contains(&tail[k - 1].lower.as_str()))
+                    })
+                    .count();
+                let tail = &tail[..clause];
+                tail.iter()
+                    .take(6)
                     .take_while(|t| t.word || t.first == '.')
-                    .any(|t| is_cue(&t.lower));
+                    .any(|t| is_cue(&t.lower))
+                    || tail
+                        .iter()
+                        .enumerate()
+                        .any(|(k, t)| k > 0 && tail[k - 1].first == ',' && is_cue(&t.lower))
+            };
             if !inside && !abbrev && next_starts && !attributed {
                 out.push((start, end));
                 start = end;
