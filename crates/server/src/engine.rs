@@ -701,29 +701,36 @@ fn build(
     }
 }
 
+/// `stories` grouped by storyline: the storylines in the order their first story comes in
+/// `stories`, each with its stories oldest first (undated last, then by id).
+pub fn by_storyline(stories: &[StoryEntry]) -> Vec<(&str, Vec<&StoryEntry>)> {
+    let mut groups: Vec<(&str, Vec<&StoryEntry>)> = Vec::new();
+    let mut at: HashMap<&str, usize> = HashMap::new();
+    for e in stories {
+        let i = *at.entry(e.storyline.as_str()).or_insert_with(|| {
+            groups.push((e.storyline.as_str(), Vec::new()));
+            groups.len() - 1
+        });
+        groups[i].1.push(e);
+    }
+    for (_, members) in &mut groups {
+        members.sort_by(|a, b| {
+            (a.first_seen.is_none(), a.first_seen, &a.id).cmp(&(
+                b.first_seen.is_none(),
+                b.first_seen,
+                &b.id,
+            ))
+        });
+    }
+    groups
+}
+
 /// Groups `stories` (newest first) into storylines, newest first, each with its stories oldest
 /// first. A story whose storyline has none of the shown stories is a storyline of its own.
 fn storylines_of(stories: &[StoryEntry]) -> Vec<StorylineEntry> {
-    let mut order: Vec<&str> = Vec::new();
-    let mut groups: HashMap<&str, Vec<&StoryEntry>> = HashMap::new();
-    for e in stories {
-        let group = groups.entry(e.storyline.as_str()).or_default();
-        if group.is_empty() {
-            order.push(&e.storyline);
-        }
-        group.push(e);
-    }
-    order
+    by_storyline(stories)
         .into_iter()
-        .map(|line| {
-            let mut members = groups.remove(line).unwrap_or_default();
-            members.sort_by(|a, b| {
-                (a.first_seen.is_none(), a.first_seen, &a.id).cmp(&(
-                    b.first_seen.is_none(),
-                    b.first_seen,
-                    &b.id,
-                ))
-            });
+        .map(|(line, members)| {
             // The biggest story names the saga; among equals the latest (the last, oldest first).
             let headline = members
                 .iter()

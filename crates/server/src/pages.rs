@@ -15,7 +15,7 @@ use chrono::{DateTime, FixedOffset};
 
 use crate::AppState;
 use crate::api::{Filters, corroboration_rate};
-use crate::engine::{Snapshot, StoryEntry, outlet_name};
+use crate::engine::{Snapshot, StoryEntry, by_storyline, outlet_name};
 use crate::error::{ApiError, PageError};
 use crate::html::{self, Highlight, esc, url_part};
 
@@ -112,12 +112,22 @@ pub async fn stories(
     Query(params): Query<HashMap<String, String>>,
 ) -> PageResult {
     let filters = Filters::parse(&params)?;
+    // `group=storyline` shows the page's stories under the storylines they are events of.
+    let group = match params.get("group").map(|g| g.trim()) {
+        None | Some("") => false,
+        Some("storyline") => true,
+        Some(other) => {
+            return Err(PageError::from(ApiError::bad_query(format!(
+                "group: expected storyline, got {other:?}"
+            ))));
+        }
+    };
     // Without a search the list is a function of the snapshot: built once per snapshot.
     let snapshot = state.engine().snapshot();
     let key = filters
         .q
         .is_none()
-        .then(|| format!("index:{}", filters.key()));
+        .then(|| format!("index:{}:{group}", filters.key()));
     if let Some(body) = key.as_ref().and_then(|k| state.cached(snapshot.version, k)) {
         return Ok(html_bytes(body));
     }
@@ -157,7 +167,14 @@ pub async fn stories(
         };
         let _ = write!(b, "<option{selected} value=\"{0}\">{0}</option>", esc(o));
     }
-    b.push_str("</select></label><button type=\"submit\">Search</button></form>");
+    b.push_str("</select></label>");
+    let _ = write!(
+        b,
+        "<label>Group<select name=\"group\"><option value=\"\">No grouping</option>\
+         <option value=\"storyline\"{}>By storyline</option></select></label>",
+        if group { " selected" } else { "" }
+    );
+    b.push_str("<button type=\"submit\">Search</button></form>");
 
     if let Some(hits) = &hits {
         let _ = write!(
@@ -207,12 +224,16 @@ pub async fn stories(
              PATH</code> or <code>POST /api/articles</code>, or loosen the filters.</p>",
         );
     }
-    b.push_str("<ol class=\"stories\">");
-    for e in list {
-        story_item(&mut b, e, &snapshot);
+    if group {
+        storyline_groups(&mut b, list, &snapshot);
+    } else {
+        b.push_str("<ol class=\"stories\">");
+        for e in list {
+            story_item(&mut b, e, &snapshot);
+        }
+        b.push_str("</ol>");
     }
-    b.push_str("</ol>");
-    pager(&mut b, &filters, page.total);
+    pager(&mut b, &filters, group, page.total);
     let body = axum::body::Bytes::from(html::page("Stories", &b));
     if let Some(key) = key {
         state.cache(snapshot.version, key, body.clone());
@@ -221,7 +242,31 @@ pub async fn stories(
 }
 
 /// Links to the previous and next page of the stories list, keeping the filters.
-fn pager(b: &mut String, filters: &Filters, total: usize) {
+/// The page's stories under their storylines: the storylines in the order of their newest
+/// story on the page, each with its events on the page oldest first.
+fn storyline_groups(b: &mut String, list: &[StoryEntry], snapshot: &Snapshot) {
+    for (line_id, events) in by_storyline(list) {
+        let line = snapshot.storyline(line_id);
+        let _ = write!(
+            b,
+            "<section class=\"storyline-group\"><h3>{}</h3><p class=\"meta\">{} · {}</p>\
+             <ol class=\"stories\">",
+            esc(line.map_or("Storyline", |l| l.headline.as_str())),
+            plural(
+                line.map_or(events.len(), |l| l.stories.len()),
+                "event",
+                "events"
+            ),
+            esc(&line.map_or_else(String::new, |l| span_text(l.first_seen, l.last_seen))),
+        );
+        for e in events {
+            story_item(b, e, snapshot);
+        }
+        b.push_str("</ol></section>");
+    }
+}
+
+fn pager(b: &mut String, filters: &Filters, group: bool, total: usize) {
     let (offset, limit) = (filters.offset, filters.limit);
     let prev = (offset > 0).then(|| offset.saturating_sub(limit));
     let next = (offset + limit < total).then_some(offset + limit);
@@ -240,6 +285,9 @@ fn pager(b: &mut String, filters: &Filters, total: usize) {
             if let Some(v) = v {
                 query.push(format!("{k}={}", url_part(&v)));
             }
+        }
+        if group {
+            query.push("group=storyline".to_owned());
         }
         if limit != crate::api::PAGE_DEFAULT {
             query.push(format!("limit={limit}"));

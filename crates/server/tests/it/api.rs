@@ -175,6 +175,24 @@ async fn storylines_in_the_api_and_on_story_pages() {
     let paged = get(&app, "/api/storylines?limit=1&offset=1").await.json();
     assert_eq!(paged["storylines"].as_array().unwrap().len(), 1);
     assert_eq!(paged["storylines"][0]["id"], lines[1]["id"]);
+
+    // The stories page grouped by storyline: one section per storyline, the saga's events
+    // oldest first inside its section.
+    let grouped = get(&app, "/?group=storyline").await;
+    assert_eq!(grouped.status, StatusCode::OK);
+    let html = grouped.text();
+    assert_eq!(
+        html.matches("class=\"storyline-group\"").count(),
+        lines.len(),
+        "{html}"
+    );
+    let at = |id: &str| html.find(&format!("href=\"/stories/{id}\"")).unwrap();
+    assert!(at(first) < at(later), "oldest event first in its group");
+    assert!(html.contains("value=\"storyline\" selected"));
+    assert_eq!(
+        get(&app, "/?group=outlet").await.status,
+        StatusCode::BAD_REQUEST
+    );
 }
 
 #[tokio::test]
