@@ -18,6 +18,8 @@ use chrono::{DateTime, FixedOffset, NaiveDate, NaiveTime};
 pub enum Cue {
     Published,
     Modified,
+    /// A date of something else: a period's start or end ("seit 1. Januar 2018", "until").
+    Other,
 }
 
 fn months() -> &'static HashMap<String, u32> {
@@ -36,6 +38,7 @@ fn cues() -> &'static HashMap<String, Cue> {
             .filter_map(|(w, c)| match c.as_str() {
                 "published" => Some((w, Cue::Published)),
                 "modified" => Some((w, Cue::Modified)),
+                "other" => Some((w, Cue::Other)),
                 _ => None,
             })
             .collect()
@@ -475,6 +478,7 @@ mod tests {
             Some(Cue::Published)
         );
         assert_eq!(cue_before("Zuletzt aktualisiert:"), Some(Cue::Modified));
+        assert_eq!(cue_before("Die Hürden sind seit"), Some(Cue::Other));
         assert_eq!(cue_before("Von Ann Lee | "), None);
     }
 

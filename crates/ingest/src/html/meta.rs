@@ -1272,6 +1272,18 @@ mod tests {
     }
 
     #[test]
+    fn a_date_that_starts_or_ends_a_period_is_not_the_pages() {
+        // "Stand" labels the modified date; "seit 1. Januar 2018" is when a rule began.
+        check_date(
+            r#"<body><article><h1>Betriebsrente</h1><p class="meta">Stand: 05. Februar 2020</p>
+            <p>Die Regeln sind <strong>seit 1. Januar 2018 einfacher</strong>.</p></article></body>"#,
+            "https://money.example/betriebsrente/",
+            Some("2020-02-05T00:00:00+00:00"),
+            &["no publication date, took the modified date from page text"],
+        );
+    }
+
+    #[test]
     fn hatom_dates_on_spans() {
         check_date(
             r#"<h1>Mozart</h1><span class="published" title="2013-04-04T18:52:11+00:00"></span>

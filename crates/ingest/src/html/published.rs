@@ -443,6 +443,7 @@ pub fn text_dates(dom: &Dom, main: &[u32], month_first: bool, out: &mut Vec<Cand
                 && let Some(cue) = datetext::cue_before(&text[..found.start])
                     .or_else(|| datetext::cue_before(prev_text))
                     .or_else(|| cue_after(dom, id, &text[found.end..]))
+                && cue != datetext::Cue::Other
             {
                 out.push(Cand {
                     src: Src::Aside,
@@ -466,10 +467,14 @@ pub fn text_dates(dom: &Dom, main: &[u32], month_first: bool, out: &mut Vec<Cand
                 .then(|| datetext::cue_before(prev_text))
                 .flatten()
         });
-        let kind = if cue == Some(datetext::Cue::Modified) {
-            Kind::Modified
-        } else {
-            Kind::Published
+        let kind = match cue {
+            Some(datetext::Cue::Modified) => Kind::Modified,
+            // "seit 1. Januar 2018", "until March 5": the date of something else.
+            Some(datetext::Cue::Other) => {
+                prev_text = trimmed;
+                continue;
+            }
+            _ => Kind::Published,
         };
         // A date in an element named for dates, or said to be the publication's, counts at
         // a third of its distance; a short text that leads with a date at its distance.
