@@ -153,15 +153,20 @@ pub fn extract_quotes_with(
     model: Option<&AttributionModel>,
 ) -> Vec<Quote> {
     let mut quotes = attribution::extract(text, people, model);
-    // A quoted fragment inside reported speech is part of that quote, not a second one.
+    // A quoted fragment inside reported speech is part of that quote, not a second one; so is
+    // reported speech inside other reported speech ("he said he had asked the office for
+    // every report": what was asked is part of what was said).
     let inside: Vec<bool> = quotes
         .iter()
-        .map(|p| {
-            p.kind == QuoteKind::Partial
-                && quotes.iter().any(|q| {
-                    q.kind == QuoteKind::Indirect
+        .enumerate()
+        .map(|(i, p)| {
+            matches!(p.kind, QuoteKind::Partial | QuoteKind::Indirect)
+                && quotes.iter().enumerate().any(|(j, q)| {
+                    j != i
+                        && q.kind == QuoteKind::Indirect
                         && q.span.start <= p.span.start
                         && p.span.end <= q.span.end + 3
+                        && (p.kind == QuoteKind::Partial || q.span.len() > p.span.len())
                 })
         })
         .collect();
@@ -284,6 +289,15 @@ pub fn full_names(text: &str, people: &[PersonMention]) -> Vec<String> {
 mod tests {
     use super::*;
     use crate::ner::{Entity, EntityKind};
+
+    #[test]
+    fn reported_speech_inside_reported_speech_is_one_quote() {
+        let text = "Interior Minister Tomas Brekke said he had asked the dam safety office for \
+                    every report it had made on the dam since 2020.";
+        let found = quotes(text);
+        assert_eq!(found.len(), 1, "{found:#?}");
+        assert!(found[0].text.starts_with("he had asked"), "{found:#?}");
+    }
 
     #[test]
     fn people_leave_out_places_and_bodies_tagged_as_persons() {
