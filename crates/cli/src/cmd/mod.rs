@@ -8,6 +8,7 @@ mod entities;
 mod export;
 mod extract;
 mod fetch;
+mod follow;
 mod ingest;
 mod quotes;
 mod serve;
@@ -43,6 +44,7 @@ impl Threads {
 pub enum Command {
     Ingest(ingest::Args),
     Fetch(fetch::Args),
+    Follow(follow::Args),
     Export(export::Args),
     Articles(articles::Args),
     Show(show::Args),
@@ -61,6 +63,7 @@ impl Command {
         match self {
             Command::Ingest(args) => ingest::run(args, context),
             Command::Fetch(args) => fetch::run(args, context),
+            Command::Follow(args) => follow::run(args, context),
             Command::Export(args) => export::run(args, context),
             Command::Articles(args) => articles::run(args, context),
             Command::Show(args) => show::run(args, context),
