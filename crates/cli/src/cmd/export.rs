@@ -1,4 +1,4 @@
-//! `parallax export articles|stories|quotes`: one row per item, for spreadsheets and notebooks,
+//! `parallax export articles|stories|quotes|entities`: one row per item, for spreadsheets and notebooks,
 //! as CSV (with a header row) or JSON lines, both with the same columns in the same order. The
 //! columns are documented in README ("Exporting for analysis") and only ever added to at the
 //! end; lists (authors, outlets, entities, terms) are one field joined by `"; "`.
@@ -15,7 +15,7 @@ use super::entities::Found;
 use crate::output::{self, rfc3339, rfc3339_utc};
 use crate::{Context, Outcome};
 
-/// Export articles, stories or quotes as CSV or JSON lines, one row per item
+/// Export articles, stories, quotes or entities as CSV or JSON lines, one row per item
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// What to export
@@ -37,6 +37,7 @@ enum What {
     Articles,
     Stories,
     Quotes,
+    Entities,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -94,6 +95,24 @@ struct QuoteRow<'a> {
     /// The parts of a quotation split around its attribution, joined by " … ".
     text: String,
     /// Byte range of the first part in the article text.
+    start: usize,
+    end: usize,
+}
+
+/// One named entity of one article (all its mentions there).
+#[derive(Serialize)]
+struct EntityRow<'a> {
+    article: &'a str,
+    story: Option<&'a str>,
+    published: Option<String>,
+    outlet: Option<&'a str>,
+    /// `person`, `organization`, `location` or `misc`.
+    kind: &'static str,
+    /// The fullest form of the name in the article.
+    name: &'a str,
+    roles: String,
+    mentions: usize,
+    /// Byte range of the first mention in the article text.
     start: usize,
     end: usize,
 }
@@ -232,6 +251,29 @@ pub fn run(args: Args, context: &Context) -> Result<Outcome> {
                 continue;
             }
         };
+        if args.what == What::Entities {
+            for e in &found.entities {
+                let first = e.mentions.first().map(|m| m.span.clone()).unwrap_or(0..0);
+                rows.write(&EntityRow {
+                    article: &a.id,
+                    story,
+                    published: published.clone(),
+                    outlet: a.outlet.as_deref(),
+                    kind: super::entities::kind_name(e.kind),
+                    name: &e.name,
+                    roles: e
+                        .roles
+                        .iter()
+                        .map(|r| r.text.as_str())
+                        .collect::<Vec<_>>()
+                        .join("; "),
+                    mentions: e.mentions.len(),
+                    start: first.start,
+                    end: first.end,
+                })?;
+            }
+            continue;
+        }
         for q in &found.quotes {
             let speaker = q.speaker.as_ref();
             rows.write(&QuoteRow {

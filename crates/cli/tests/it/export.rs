@@ -88,3 +88,39 @@ fn articles_stories_and_quotes_export_as_csv_and_jsonl() {
     let run = dir.run(&["export", "articles", "--since", "soon"]);
     assert_eq!(run.code(), 2);
 }
+
+#[test]
+fn entities_export_one_row_per_entity_with_the_first_mention_span() {
+    let dir = Dir::new();
+    dir.write("a.jsonl", dated(1, 12));
+    dir.ok(&["ingest", "a.jsonl"]);
+    let (headers, rows) = csv_rows(&dir.ok(&["export", "entities"]).stdout());
+    assert_eq!(
+        headers,
+        [
+            "article",
+            "story",
+            "published",
+            "outlet",
+            "kind",
+            "name",
+            "roles",
+            "mentions",
+            "start",
+            "end"
+        ]
+    );
+    let brekke = rows
+        .iter()
+        .find(|r| r[5].contains("Brekke"))
+        .unwrap_or_else(|| panic!("no Brekke in {rows:?}"));
+    assert_eq!(brekke[4], "person");
+    assert!(brekke[6].contains("Interior Minister"), "{brekke:?}");
+    // The span slices the stored text to the mention.
+    let text = &dir.ok(&["export", "articles", "--format", "jsonl"]).jsonl()[0]["text"];
+    let text = text.as_str().unwrap();
+    let (start, end): (usize, usize) = (brekke[8].parse().unwrap(), brekke[9].parse().unwrap());
+    assert!(text[start..end].contains("Brekke"), "{}", &text[start..end]);
+    let jsonl = dir.ok(&["export", "entities", "--format", "jsonl"]).jsonl();
+    assert_eq!(jsonl.len(), rows.len());
+}

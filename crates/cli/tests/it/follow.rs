@@ -249,3 +249,76 @@ fn a_follow_killed_mid_round_resumes_without_fetching_stored_pages_again() {
     assert_eq!(site.count("/mill/1"), 1);
     assert_eq!(site.count("/quay/1"), 2);
 }
+
+/// `GET path` on `addr` with a plain socket; the body.
+fn http_get(addr: &str, path: &str) -> String {
+    use std::io::{Read, Write};
+    let mut stream = std::net::TcpStream::connect(addr).unwrap();
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).unwrap();
+    response
+        .split_once("\r\n\r\n")
+        .map(|(_, body)| body.to_owned())
+        .unwrap_or_default()
+}
+
+#[test]
+fn serve_follow_lists_the_feeds_on_the_sources_page_and_shows_their_articles() {
+    use std::io::BufRead;
+    let site = Site::default();
+    let base = serve(site.clone());
+    let dir = Dir::new();
+    let mill = format!("{base}/mill.xml");
+    let mut child = dir
+        .command(&[
+            "serve",
+            "--addr",
+            "127.0.0.1:0",
+            "--host-delay",
+            "0s",
+            "--follow",
+            &mill,
+        ])
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stderr = child.stderr.take().unwrap();
+    let mut lines = std::io::BufReader::new(stderr).lines();
+    let addr = loop {
+        let line = lines.next().expect("serve said where it serves").unwrap();
+        if let Some(rest) = line.strip_prefix("serving on http://") {
+            break rest
+                .trim_end_matches(|c| c != '/')
+                .trim_end_matches('/')
+                .to_owned();
+        }
+    };
+    // Drain the rest of stderr so the server never blocks on it.
+    std::thread::spawn(move || for _ in lines {});
+    let started = Instant::now();
+    let sources = loop {
+        let body = http_get(&addr, "/api/sources");
+        let json: serde_json::Value = serde_json::from_str(&body).unwrap_or_default();
+        let stories = http_get(&addr, "/api/stories");
+        if json["sources"][0]["last_status"] == "200" && stories.contains("Mill closure") {
+            break json;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(60),
+            "the feed was not followed: {body}"
+        );
+        std::thread::sleep(Duration::from_millis(200));
+    };
+    assert_eq!(sources["sources"][0]["url"], mill.as_str());
+    assert_eq!(sources["sources"][0]["articles_new"], 4);
+    let page = http_get(&addr, "/sources");
+    assert!(page.contains("mill.xml"), "{page}");
+    assert!(page.contains("http-equiv=\"refresh\""), "{page}");
+    child.kill().unwrap();
+    child.wait().unwrap();
+}

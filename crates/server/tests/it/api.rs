@@ -517,6 +517,7 @@ fn openapi_documents_every_api_route() {
         "/api/search:",
         "/api/outlets:",
         "/api/outlets/{name}:",
+        "/api/sources:",
     ] {
         assert!(
             spec.contains(&format!("  {path}\n")),
