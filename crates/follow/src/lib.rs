@@ -273,7 +273,7 @@ impl Follower {
                 let _permit = permits.acquire_owned().await.ok();
                 let mut reports = Vec::new();
                 for feed in feeds {
-                    reports.push(inner.poll(feed, &run).await);
+                    reports.push(inner.poll(feed, now, &run).await);
                 }
                 reports
             });
@@ -368,13 +368,16 @@ impl Inner {
         self.store.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// Polls one feed and records what it found. Only a store failure is an error.
+    /// Polls one feed and records what it found. Only a store failure is an error. The next
+    /// poll is counted from `round` (when the round began), so the feeds of one round stay
+    /// due together rather than drifting apart by the time each poll took.
     async fn poll(
         &self,
         mut feed: Feed,
+        round: DateTime<Utc>,
         run: &Mutex<Option<RunId>>,
     ) -> Result<FeedReport, FollowError> {
-        let now = Utc::now();
+        let now = round;
         let url = feed.url.clone();
         let validators = Validators {
             etag: feed.etag.clone(),
@@ -383,7 +386,7 @@ impl Inner {
         let mut problems = Vec::new();
         let mut articles = Vec::new();
         let mut new_keys = Vec::new();
-        feed.last_fetch = Some(now);
+        feed.last_fetch = Some(Utc::now());
         let outcome = match self.get(&url, &validators, &mut problems).await {
             Err(failure) => {
                 let wait = if failure.blocked {
@@ -401,7 +404,8 @@ impl Inner {
                 };
                 feed.last_status = Some(failure.status);
                 feed.last_error = Some(failure.message.clone());
-                feed.next_poll = at(now, wait);
+                // From now, not from the round's start: `Retry-After` counts from the answer.
+                feed.next_poll = at(Utc::now(), wait);
                 Outcome::Failed(failure.message)
             }
             Ok(Fetched::NotModified(page)) => {
@@ -426,7 +430,7 @@ impl Inner {
                             None,
                             &url,
                         );
-                        feed.next_poll = at(now, wait);
+                        feed.next_poll = at(Utc::now(), wait);
                         Outcome::Failed(message)
                     }
                     Ok(read) => {

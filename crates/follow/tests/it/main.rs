@@ -123,6 +123,9 @@ async fn robots_txt_forbids_a_feed_without_a_request() {
     let state = f.feeds().unwrap();
     let p = state.iter().find(|s| s.url == private).unwrap();
     assert_eq!((p.failures, p.last_status.as_deref()), (0, Some("robots")));
+    // The feeds of one round are due again together: the interval counts from its start.
+    let full = state.iter().find(|s| s.url.ends_with("/full.xml")).unwrap();
+    assert_eq!(full.next_poll, p.next_poll);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
