@@ -129,6 +129,23 @@ async fn robots_txt_forbids_a_feed_without_a_request() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn crawl_delay_spaces_the_requests_to_a_host() {
+    let server = server::start().await;
+    server.set_crawl_delay(1);
+    let dir = tempfile::tempdir().unwrap();
+    let f = follower(dir.path(), &feeds(&server, &["/full.xml"]));
+    let round = f.round(ANY_TIME).await.unwrap();
+    assert_eq!(round.new_articles, 1);
+    // robots.txt, then the feed a second later (the host delay of these tests is zero).
+    assert_eq!(server.log.paths(), ["/robots.txt", "/full.xml"]);
+    assert!(
+        round.elapsed >= Duration::from_secs(1),
+        "{:?}",
+        round.elapsed
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn failing_feeds_back_off_and_honour_retry_after() {
     let server = server::start().await;
     let dir = tempfile::tempdir().unwrap();

@@ -15,8 +15,8 @@ use axum::routing::get;
 #[derive(Clone, Default)]
 pub struct Log(Arc<Mutex<Vec<Request>>>);
 
-/// A request's path and its `If-None-Match`.
-type Request = (String, Option<String>);
+/// A request's path, its `If-None-Match` and when it came.
+type Request = (String, Option<String>, tokio::time::Instant);
 
 impl Log {
     pub fn paths(&self) -> Vec<String> {
@@ -24,7 +24,7 @@ impl Log {
             .lock()
             .unwrap()
             .iter()
-            .map(|(p, _)| p.clone())
+            .map(|(p, _, _)| p.clone())
             .collect()
     }
 
@@ -38,9 +38,14 @@ impl Log {
             .lock()
             .unwrap()
             .iter()
-            .filter(|(p, _)| p == path)
-            .map(|(_, v)| v.clone())
+            .filter(|(p, _, _)| p == path)
+            .map(|(_, v, _)| v.clone())
             .collect()
+    }
+
+    /// When each request came, in order.
+    pub fn times(&self) -> Vec<tokio::time::Instant> {
+        self.0.lock().unwrap().iter().map(|(_, _, t)| *t).collect()
     }
 }
 
@@ -49,6 +54,8 @@ struct Site {
     log: Log,
     /// Items the growing feed has now.
     items: Arc<Mutex<u32>>,
+    /// The `Crawl-delay` robots.txt gives, if any.
+    crawl_delay: Arc<Mutex<Option<u32>>>,
 }
 
 /// A running fixture server.
@@ -56,6 +63,7 @@ pub struct Server {
     pub base: String,
     pub log: Log,
     items: Arc<Mutex<u32>>,
+    crawl_delay: Arc<Mutex<Option<u32>>>,
 }
 
 impl Server {
@@ -67,6 +75,11 @@ impl Server {
     pub fn set_items(&self, n: u32) {
         *self.items.lock().unwrap() = n;
     }
+
+    /// Makes robots.txt ask for `secs` between requests.
+    pub fn set_crawl_delay(&self, secs: u32) {
+        *self.crawl_delay.lock().unwrap() = Some(secs);
+    }
 }
 
 /// Starts the server on the current runtime.
@@ -76,11 +89,13 @@ pub async fn start() -> Server {
     let site = Site {
         log: Log::default(),
         items: Arc::new(Mutex::new(2)),
+        crawl_delay: Arc::default(),
     };
     let server = Server {
         base,
         log: site.log.clone(),
         items: site.items.clone(),
+        crawl_delay: site.crawl_delay.clone(),
     };
     let app = app(site);
     tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
@@ -119,12 +134,22 @@ async fn log(
         .get(header::IF_NONE_MATCH)
         .and_then(|v| v.to_str().ok())
         .map(str::to_owned);
-    site.log.0.lock().unwrap().push((path, etag));
+    site.log
+        .0
+        .lock()
+        .unwrap()
+        .push((path, etag, tokio::time::Instant::now()));
     next.run(request).await
 }
 
-async fn robots() -> &'static str {
-    "# fixture\nUser-agent: *\nDisallow: /private\n\nUser-agent: OtherBot\nDisallow: /\n"
+async fn robots(State(site): State<Site>) -> String {
+    let delay = match *site.crawl_delay.lock().unwrap() {
+        Some(secs) => format!("Crawl-delay: {secs}\n"),
+        None => String::new(),
+    };
+    format!(
+        "# fixture\nUser-agent: *\nDisallow: /private\n{delay}\nUser-agent: OtherBot\nDisallow: /\n"
+    )
 }
 
 const PLACES: [&str; 6] = [
