@@ -253,4 +253,19 @@ mod tests {
         assert!(!matches("/a*b$", "/axxbc"));
         assert!(matches("*", ""));
     }
+
+    #[test]
+    fn damaged_files_never_panic() {
+        let sample = SITE.as_bytes();
+        for at in 0..sample.len() {
+            for b in [b'*', b'$', b':', b'#', b'\n', 0xc3] {
+                let mut damaged = sample.to_vec();
+                damaged[at] = b;
+                let r = Robots::parse(&damaged, "Parallax/0.1");
+                for path in ["/", "/private/open/x", "/a.pdf", "/ü$*"] {
+                    let _ = r.check(path);
+                }
+            }
+        }
+    }
 }

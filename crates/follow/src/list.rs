@@ -184,4 +184,26 @@ mod tests {
             list.errors
         );
     }
+
+    #[test]
+    fn damaged_lists_never_panic() {
+        let opml = r#"<?xml version="1.0"?><opml><body><outline text="&amp;" title="T"
+            xmlUrl="http://a.example/f?a=1&amp;b=2"/><outline xmlUrl="https://b.example/"/>
+            </body></opml>"#;
+        let text = "# feeds\nhttp://a.example/f  A\nhttps://b.example/g\n";
+        for sample in [opml.as_bytes(), text.as_bytes()] {
+            // Every cut of the file, and every byte replaced by one that often breaks parsers.
+            for end in 0..=sample.len() {
+                let _ = read("cut", &sample[..end]);
+            }
+            for at in 0..sample.len() {
+                for b in [b'<', b'"', b'&', 0xff, b'\n'] {
+                    let mut damaged = sample.to_vec();
+                    damaged[at] = b;
+                    let list = read("damaged", &damaged);
+                    assert!(list.feeds.iter().all(|f| fetch::is_url(&f.url)));
+                }
+            }
+        }
+    }
 }
