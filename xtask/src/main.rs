@@ -3,6 +3,7 @@
 //!
 //! Each task lives in its own module with a `run(args)` entry point and one row in [`TASKS`].
 
+mod bench_follow;
 mod bench_ingest;
 mod bench_throughput;
 mod bench_writers;
@@ -28,6 +29,11 @@ type Task = fn(&[String]) -> Result<()>;
 
 /// Every task: name, one-line description, entry point.
 const TASKS: &[(&str, &str, Task)] = &[
+    (
+        "bench-follow",
+        "parallax follow --every 1m on 500 local feeds of 20 items: round times, peak memory, cpu between rounds",
+        bench_follow::run,
+    ),
     (
         "eval-extract",
         "score html body extraction on the article-extraction pages (dev/test/all)",

@@ -13,6 +13,8 @@
 //! This crate and `server` are the only ones that know HTTP. It reads no clock except for the
 //! time limits and the dates of kept records, and it never panics on what a server sends.
 
+pub mod policy;
+pub mod robots;
 pub mod warc;
 
 use std::collections::HashSet;
@@ -101,7 +103,12 @@ pub enum FetchError {
     Status {
         url: String,
         final_url: String,
+        /// The code with its reason and any `Retry-After`: `503 service unavailable (retry
+        /// after 120)`.
         status: String,
+        code: u16,
+        /// The `Retry-After` header as sent.
+        retry_after: Option<String>,
     },
     #[error("{url}: redirect loop: {}", chain.join(" -> "))]
     RedirectLoop { url: String, chain: Vec<String> },
@@ -160,6 +167,63 @@ fn secs(d: Duration) -> String {
     }
 }
 
+impl FetchError {
+    /// Whether trying again later may succeed: a network failure, a time limit, 429 or a 5xx
+    /// status. A feed that fails so is polled again after a growing wait (`policy::backoff`).
+    pub fn is_transient(&self) -> bool {
+        match self {
+            FetchError::Status { code, .. } => *code == 429 || *code >= 500,
+            FetchError::Network { .. }
+            | FetchError::Timeout { .. }
+            | FetchError::Stalled { .. } => true,
+            _ => false,
+        }
+    }
+
+    /// The `Retry-After` the server sent with an error status.
+    pub fn retry_after(&self) -> Option<&str> {
+        match self {
+            FetchError::Status { retry_after, .. } => retry_after.as_deref(),
+            _ => None,
+        }
+    }
+}
+
+/// Validators from an earlier response, sent so the server can answer 304 Not Modified.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Validators {
+    /// Sent as `If-None-Match`.
+    pub etag: Option<String>,
+    /// Sent as `If-Modified-Since`.
+    pub last_modified: Option<String>,
+}
+
+impl Validators {
+    /// The validators a response carries (`ETag`, `Last-Modified`).
+    pub fn of(response: &Exchange) -> Validators {
+        let value = |name| {
+            response
+                .header(name)
+                .map(str::trim)
+                .filter(|v| !v.is_empty())
+                .map(str::to_owned)
+        };
+        Validators {
+            etag: value("etag"),
+            last_modified: value("last-modified"),
+        }
+    }
+}
+
+/// What a conditional fetch found.
+#[derive(Debug, Clone)]
+pub enum Fetched {
+    /// A 2xx response.
+    Modified(Page),
+    /// 304: what was fetched before is still current. The page holds the 304 response.
+    NotModified(Page),
+}
+
 /// The last response of a successful fetch and the redirect chain that led to it.
 #[derive(Debug, Clone)]
 pub struct Page {
@@ -197,16 +261,46 @@ impl Fetcher {
     pub async fn fetch(
         &self,
         url: &str,
-        keep: &mut dyn FnMut(&Exchange),
+        keep: &mut (dyn FnMut(&Exchange) + Send),
     ) -> Result<Page, FetchError> {
+        match self.fetch_if(url, &Validators::default(), keep).await? {
+            Fetched::Modified(page) => Ok(page),
+            // Never asked for, but a server may send it: it carries no page.
+            Fetched::NotModified(page) => Err(FetchError::Status {
+                url: page.requested,
+                final_url: page.response.url,
+                status: "304 not modified".into(),
+                code: 304,
+                retry_after: None,
+            }),
+        }
+    }
+
+    /// [`Fetcher::fetch`] with `validators` sent along (to every URL of the redirect chain),
+    /// so a server whose resource has not changed answers 304 and sends no body.
+    pub async fn fetch_if(
+        &self,
+        url: &str,
+        validators: &Validators,
+        keep: &mut (dyn FnMut(&Exchange) + Send),
+    ) -> Result<Fetched, FetchError> {
         let requested = url.to_owned();
         let deadline = Instant::now() + self.config.timeout;
         let mut current = parse_url(url, url)?;
         let mut chain = vec![current.to_string()];
         let mut seen = HashSet::from([current.to_string()]);
         loop {
-            let exchange = self.exchange(&requested, &current, deadline).await?;
+            let exchange = self
+                .exchange(&requested, &current, validators, deadline)
+                .await?;
             keep(&exchange);
+            if exchange.status == 304 {
+                return Ok(Fetched::NotModified(Page {
+                    requested,
+                    chain,
+                    response: exchange,
+                }));
+            }
             let status = StatusCode::from_u16(exchange.status).ok();
             if status.is_some_and(|s| s.is_redirection())
                 && let Some(location) = exchange.header("location")
@@ -242,20 +336,23 @@ impl Fetcher {
                 if let Some(reason) = status_reason(exchange.status) {
                     status = format!("{status} {}", reason.to_ascii_lowercase());
                 }
-                if let Some(after) = exchange.header("retry-after") {
+                let retry_after = exchange.header("retry-after").map(|a| a.trim().to_owned());
+                if let Some(after) = &retry_after {
                     status = format!("{status} (retry after {after})");
                 }
                 return Err(FetchError::Status {
                     url: requested,
                     final_url: exchange.url,
                     status,
+                    code: exchange.status,
+                    retry_after,
                 });
             }
-            return Ok(Page {
+            return Ok(Fetched::Modified(Page {
                 requested,
                 chain,
                 response: exchange,
-            });
+            }));
         }
     }
 
@@ -264,6 +361,7 @@ impl Fetcher {
         &self,
         requested: &str,
         url: &Url,
+        validators: &Validators,
         deadline: Instant,
     ) -> Result<Exchange, FetchError> {
         let config = &self.config;
@@ -278,15 +376,18 @@ impl Fetcher {
             url: requested.to_owned(),
             message: chain_message(&e),
         };
-        let request = self
-            .client
-            .get(url.clone())
-            .header(
-                header::ACCEPT,
-                "text/html, application/xhtml+xml, application/rss+xml, application/atom+xml, \
-                 application/feed+json, application/xml;q=0.9, */*;q=0.8",
-            )
-            .send();
+        let mut request = self.client.get(url.clone()).header(
+            header::ACCEPT,
+            "text/html, application/xhtml+xml, application/rss+xml, application/atom+xml, \
+             application/feed+json, application/xml;q=0.9, */*;q=0.8",
+        );
+        if let Some(etag) = &validators.etag {
+            request = request.header(header::IF_NONE_MATCH, etag);
+        }
+        if let Some(date) = &validators.last_modified {
+            request = request.header(header::IF_MODIFIED_SINCE, date);
+        }
+        let request = request.send();
         let mut response = limits.wait(request, 0).await?.map_err(network)?;
         let received = Utc::now();
         let too_large = |what: String| FetchError::TooLarge {
@@ -387,7 +488,11 @@ impl Blocking {
     }
 
     /// [`Fetcher::fetch`], waiting for it.
-    pub fn fetch(&self, url: &str, keep: &mut dyn FnMut(&Exchange)) -> Result<Page, FetchError> {
+    pub fn fetch(
+        &self,
+        url: &str,
+        keep: &mut (dyn FnMut(&Exchange) + Send),
+    ) -> Result<Page, FetchError> {
         self.runtime.block_on(self.fetcher.fetch(url, keep))
     }
 }
@@ -396,6 +501,37 @@ impl Blocking {
 pub fn is_url(s: &str) -> bool {
     let lower = s.get(..8).unwrap_or(s).to_ascii_lowercase();
     lower.starts_with("http://") || lower.starts_with("https://")
+}
+
+/// Where a URL points, as politeness needs it: the site and the path on it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Site {
+    /// `http://host:port`, where `robots.txt` is asked for.
+    pub origin: String,
+    /// `host:port`: requests to one are made one at a time.
+    pub authority: String,
+    /// The path with its query, as `robots.txt` rules match it.
+    pub path: String,
+}
+
+/// The site and path of an http(s) `url`.
+pub fn site(url: &str) -> Result<Site, FetchError> {
+    let parsed = parse_url(url, url)?;
+    let host = parsed.host_str().unwrap_or("");
+    let authority = match parsed.port_or_known_default() {
+        Some(port) => format!("{host}:{port}"),
+        None => host.to_owned(),
+    };
+    let mut path = parsed.path().to_owned();
+    if let Some(query) = parsed.query() {
+        path.push('?');
+        path.push_str(query);
+    }
+    Ok(Site {
+        origin: format!("{}://{authority}", parsed.scheme()),
+        authority,
+        path,
+    })
 }
 
 fn parse_url(requested: &str, url: &str) -> Result<Url, FetchError> {
@@ -469,5 +605,11 @@ mod tests {
         let e = parse_url("http://a.example/", "file:///etc/passwd").unwrap_err();
         assert!(e.to_string().contains("redirected to a file url"), "{e}");
         assert!(parse_url("not a url", "not a url").is_err());
+        let s = site("https://a.example/news/feed.xml?page=2#top").unwrap();
+        assert_eq!(s.origin, "https://a.example:443");
+        assert_eq!(s.authority, "a.example:443");
+        assert_eq!(s.path, "/news/feed.xml?page=2");
+        assert_eq!(site("http://127.0.0.1:8080").unwrap().path, "/");
+        assert!(site("mailto:desk@a.example").is_err());
     }
 }

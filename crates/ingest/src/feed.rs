@@ -39,6 +39,16 @@ pub(crate) fn read(path: &str, bytes: &[u8]) -> Vec<Result<Article, ReadError>> 
     parser.out
 }
 
+/// The channel's `<ttl>` (RSS: minutes the feed may be cached), looked for in the first 64 KiB.
+pub(crate) fn ttl_minutes(bytes: &[u8]) -> Option<u64> {
+    let head = &bytes[..bytes.len().min(64 * 1024)];
+    let find = |hay: &[u8], needle: &[u8]| hay.windows(needle.len()).position(|w| w == needle);
+    let start = find(head, b"<ttl>")? + b"<ttl>".len();
+    let rest = &head[start..];
+    let end = find(rest, b"</ttl>")?;
+    std::str::from_utf8(&rest[..end]).ok()?.trim().parse().ok()
+}
+
 #[derive(Default)]
 struct Parser<'p> {
     path: &'p str,
@@ -767,5 +777,14 @@ mod tests {
             "<rss><channel><item><title>No body</title></item></channel></rss>",
             &[Err("f.xml#1: no article text")],
         );
+    }
+
+    #[test]
+    fn ttl_is_read_from_the_channel() {
+        let rss = b"<rss><channel><title>T</title><ttl> 60 </ttl><item></item></channel></rss>";
+        assert_eq!(ttl_minutes(rss), Some(60));
+        assert_eq!(ttl_minutes(b"<rss><ttl>soon</ttl></rss>"), None);
+        assert_eq!(ttl_minutes(b"<rss><ttl>5"), None);
+        assert_eq!(ttl_minutes(b""), None);
     }
 }

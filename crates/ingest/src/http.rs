@@ -43,7 +43,13 @@ impl Response<'_> {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Skipped {
     Status(u16),
-    NotArticle { content_type: String },
+    NotArticle {
+        content_type: String,
+    },
+    /// A feed was asked for ([`read_feed`]) and the response is a web page.
+    NotFeed {
+        content_type: String,
+    },
 }
 
 impl std::fmt::Display for Skipped {
@@ -56,6 +62,15 @@ impl std::fmt::Display for Skipped {
             Skipped::NotArticle { content_type } => write!(
                 f,
                 "the response is neither an html page nor a feed (content type {content_type})"
+            ),
+            Skipped::NotFeed { content_type } => write!(
+                f,
+                "the response is a web page, not a feed (content type {})",
+                if content_type.is_empty() {
+                    "none"
+                } else {
+                    content_type
+                }
             ),
         }
     }
@@ -71,6 +86,76 @@ pub fn read_response(
     source: Source,
     limit: u64,
 ) -> Result<Vec<Result<Article, ReadError>>, Skipped> {
+    let (kind, body, content_type) = match decoded(response, location, limit)? {
+        Ok(decoded) => decoded,
+        Err(e) => return Ok(vec![Err(e)]),
+    };
+    if kind == sniff::Format::Feed {
+        return Ok(feed::read(location, &body));
+    }
+    let charset = content_type
+        .split(';')
+        .filter_map(|p| p.trim().strip_prefix("charset="))
+        .map(|c| c.trim_matches(['"', '\'']))
+        .next();
+    let page = crate::html::extract_with_charset(&body, location, Some(response.url), charset)
+        .and_then(|mut draft| {
+            draft.url = Some(response.url.to_owned());
+            if draft.published.is_none()
+                && let Some(modified) = response.header("last-modified").and_then(http_date)
+            {
+                draft.published = Some(modified);
+                draft.warnings.push(
+                    "the page gives no publication date; took the http last-modified header".into(),
+                );
+            }
+            draft.finish(source)
+        });
+    Ok(vec![page])
+}
+
+/// The items of a feed fetched on its own, and how long it asks to be left alone.
+#[derive(Debug)]
+pub struct FeedItems {
+    pub items: Vec<Result<Article, ReadError>>,
+    /// RSS `<ttl>` (minutes the feed may be cached), when it gives one.
+    pub ttl_minutes: Option<u64>,
+}
+
+/// [`read_response`] for a response that should be a feed: a web page in its place (a feed
+/// that moved, or a site that now answers with its home page) is [`Skipped::NotFeed`].
+pub fn read_feed(
+    response: &Response<'_>,
+    location: &str,
+    limit: u64,
+) -> Result<FeedItems, Skipped> {
+    let (kind, body, content_type) = match decoded(response, location, limit)? {
+        Ok(decoded) => decoded,
+        Err(e) => {
+            return Ok(FeedItems {
+                items: vec![Err(e)],
+                ttl_minutes: None,
+            });
+        }
+    };
+    if kind != sniff::Format::Feed {
+        return Err(Skipped::NotFeed { content_type });
+    }
+    Ok(FeedItems {
+        items: feed::read(location, &body),
+        ttl_minutes: feed::ttl_minutes(&body),
+    })
+}
+
+/// The body with its content coding undone, what it is (a page or a feed) and the lower-cased
+/// `Content-Type`; the inner error is a body that could not be decoded.
+type Decoded<'a> = Result<(sniff::Format, std::borrow::Cow<'a, [u8]>, String), ReadError>;
+
+fn decoded<'a>(
+    response: &Response<'a>,
+    location: &str,
+    limit: u64,
+) -> Result<Decoded<'a>, Skipped> {
     if !(200..300).contains(&response.status) {
         return Err(Skipped::Status(response.status));
     }
@@ -85,12 +170,12 @@ pub fn read_response(
         .trim()
         .to_ascii_lowercase();
     let bad = |message: String| {
-        Ok(vec![Err(ReadError::BadInput {
+        Ok(Err(ReadError::BadInput {
             location: location.to_owned(),
             message,
-        })])
+        }))
     };
-    let body: std::borrow::Cow<'_, [u8]> = match encoding.as_str() {
+    let body: std::borrow::Cow<'a, [u8]> = match encoding.as_str() {
         "" | "identity" => response.body.into(),
         "gzip" | "x-gzip" | "deflate" => {
             let body = response.body;
@@ -129,31 +214,7 @@ pub fn read_response(
         None
     };
     match kind {
-        Some(sniff::Format::Feed) => Ok(feed::read(location, &body)),
-        Some(_) => {
-            let charset = content_type
-                .split(';')
-                .filter_map(|p| p.trim().strip_prefix("charset="))
-                .map(|c| c.trim_matches(['"', '\'']))
-                .next();
-            let page =
-                crate::html::extract_with_charset(&body, location, Some(response.url), charset)
-                    .and_then(|mut draft| {
-                        draft.url = Some(response.url.to_owned());
-                        if draft.published.is_none()
-                            && let Some(modified) =
-                                response.header("last-modified").and_then(http_date)
-                        {
-                            draft.published = Some(modified);
-                            draft.warnings.push(
-                        "the page gives no publication date; took the http last-modified header"
-                            .into(),
-                    );
-                        }
-                        draft.finish(source)
-                    });
-            Ok(vec![page])
-        }
+        Some(kind) => Ok(Ok((kind, body, content_type))),
         None => Err(Skipped::NotArticle { content_type }),
     }
 }
@@ -282,5 +343,33 @@ mod tests {
             e.starts_with("page: http body could not be decompressed"),
             "{e}"
         );
+    }
+
+    #[test]
+    fn read_feed_refuses_a_page_in_place_of_the_feed() {
+        let headers = headers(&[("Content-Type", "text/html")]);
+        let page = Response {
+            url: "http://news.example/feed.xml",
+            status: 200,
+            headers: &headers,
+            body: PAGE.as_bytes(),
+        };
+        let e = read_feed(&page, "feed", 1 << 20).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "the response is a web page, not a feed (content type text/html)"
+        );
+        let rss = b"<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>Echo</title>\
+            <ttl>30</ttl><item><title>One</title><link>http://news.example/1</link>\
+            <description>The first item of the feed says enough to be read.</description></item>\
+            </channel></rss>";
+        let feed = Response {
+            body: rss,
+            headers: &[],
+            ..page
+        };
+        let got = read_feed(&feed, "feed", 1 << 20).unwrap();
+        assert_eq!(got.items.len(), 1);
+        assert_eq!(got.ttl_minutes, Some(30));
     }
 }

@@ -736,3 +736,46 @@ mod tests {
         assert!(constant_time_eq(b"", b""));
     }
 }
+
+/// One followed feed, as `GET /api/sources` lists it.
+#[derive(Debug, Serialize)]
+struct Source {
+    url: String,
+    title: Option<String>,
+    /// RFC 3339, UTC; null when never polled.
+    last_fetch: Option<String>,
+    /// `200`, `304`, another HTTP status, `error` (no response) or `robots` (not allowed).
+    last_status: Option<String>,
+    last_error: Option<String>,
+    failures: u32,
+    /// RFC 3339, UTC.
+    next_poll: Option<String>,
+    items_seen: u64,
+    articles_new: u64,
+}
+
+#[derive(Debug, Serialize)]
+struct SourceList {
+    sources: Vec<Source>,
+}
+
+pub async fn sources(State(state): State<AppState>) -> Result<Response, ApiError> {
+    let feeds = state.blocking(|s| s.engine().feeds()).await??;
+    let rfc3339 =
+        |t: chrono::DateTime<chrono::Utc>| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    let sources = feeds
+        .into_iter()
+        .map(|f| Source {
+            last_fetch: f.last_fetch.map(rfc3339),
+            next_poll: chrono::DateTime::from_timestamp(f.next_poll, 0).map(rfc3339),
+            url: f.url,
+            title: f.title,
+            last_status: f.last_status,
+            last_error: f.last_error,
+            failures: f.failures,
+            items_seen: f.items_seen,
+            articles_new: f.articles_new,
+        })
+        .collect();
+    Ok(Json(SourceList { sources }).into_response())
+}

@@ -332,6 +332,12 @@ impl Engine {
         Ok(hits)
     }
 
+    /// The followed feeds and their state (`parallax follow`, `serve --follow`), read on a
+    /// search connection so a follower's writes never hold the page up.
+    pub fn feeds(&self) -> Result<Vec<store::Feed>, EngineError> {
+        self.with_searcher(Store::feeds)
+    }
+
     /// Runs `read` on a free search connection.
     fn with_searcher<T>(
         &self,

@@ -113,14 +113,24 @@ pub fn safe_url(url: &str) -> Option<&str> {
 
 /// A whole page: head with the style sheet, the top bar, `body` as given (already escaped).
 pub fn page(title: &str, body: &str) -> String {
+    page_refreshed(title, body, None)
+}
+
+/// [`page`] that the browser loads again every `refresh` seconds (a meta refresh, which the CSP
+/// allows, where a script would not be): pages that change while feeds are followed.
+pub fn page_refreshed(title: &str, body: &str, refresh: Option<u64>) -> String {
     let mut out = String::with_capacity(body.len() + 1024);
     out.push_str("<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">");
+    if let Some(secs) = refresh {
+        out.push_str(&format!("<meta http-equiv=\"refresh\" content=\"{secs}\">"));
+    }
     out.push_str("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">");
     out.push_str("<title>");
     push_esc(&mut out, title);
     out.push_str(" · Parallax</title><link rel=\"stylesheet\" href=\"/assets/app.css\">");
     out.push_str("</head><body><header class=\"top\"><a class=\"brand\" href=\"/\">Parallax</a>");
-    out.push_str("<a href=\"/\">Stories</a><a href=\"/outlets\">Outlets</a></header><main>");
+    out.push_str("<a href=\"/\">Stories</a><a href=\"/outlets\">Outlets</a>");
+    out.push_str("<a href=\"/sources\">Sources</a></header><main>");
     out.push_str(body);
     out.push_str(
         "</main><footer>Parallax · follow one story across many outlets · \

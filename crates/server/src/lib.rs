@@ -61,6 +61,9 @@ struct Inner {
     /// Rendered story pages and story JSON of the current snapshot: a 50-article story's page is
     /// ~160 KB of HTML, worth building once per snapshot rather than per request.
     rendered: std::sync::Mutex<Rendered>,
+    /// Seconds after which the stories and sources pages load themselves again (when feeds are
+    /// followed, so new stories show up without a reload).
+    refresh: Option<u64>,
 }
 
 /// Response bodies keyed by what they show, valid for one snapshot version.
@@ -78,8 +81,22 @@ impl AppState {
                 config,
                 brief: brief::Config::default(),
                 rendered: std::sync::Mutex::default(),
+                refresh: None,
             }),
         }
+    }
+
+    /// The same state with its stories and sources pages reloading every `every`. Only before
+    /// the state is shared (it is ignored on a clone).
+    pub fn refreshing(mut self, every: Duration) -> AppState {
+        if let Some(inner) = Arc::get_mut(&mut self.inner) {
+            inner.refresh = Some(every.as_secs().max(1));
+        }
+        self
+    }
+
+    fn refresh(&self) -> Option<u64> {
+        self.inner.refresh
     }
 
     pub fn engine(&self) -> &Engine {
@@ -157,6 +174,7 @@ pub fn app(state: AppState) -> Router {
         .route("/articles/{id}", get(pages::article))
         .route("/outlets", get(pages::outlets))
         .route("/outlets/{name}", get(pages::outlet))
+        .route("/sources", get(pages::sources))
         .route("/assets/app.css", get(pages::css))
         .route("/api/stories", get(api::stories))
         .route("/api/stories/{id}", get(api::story))
@@ -167,6 +185,7 @@ pub fn app(state: AppState) -> Router {
         .route("/api/search", get(api::search))
         .route("/api/outlets", get(api::outlets))
         .route("/api/outlets/{name}", get(api::outlet))
+        .route("/api/sources", get(api::sources))
         .fallback(fallback)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .with_state(state)

@@ -234,7 +234,7 @@ pub async fn stories(
         b.push_str("</ol>");
     }
     pager(&mut b, &filters, group, page.total);
-    let body = axum::body::Bytes::from(html::page("Stories", &b));
+    let body = axum::body::Bytes::from(html::page_refreshed("Stories", &b, state.refresh()));
     if let Some(key) = key {
         state.cache(snapshot.version, key, body.clone());
     }
@@ -760,4 +760,57 @@ pub async fn outlet(State(state): State<AppState>, Path(name): Path<String>) -> 
     }
     b.push_str("</ul>");
     Ok(Html(html::page(&o.name, &b)).into_response())
+}
+
+/// The followed feeds: last fetch, status, items, the last error and the next poll.
+pub async fn sources(State(state): State<AppState>) -> PageResult {
+    let feeds = state
+        .blocking(|s| s.engine().feeds())
+        .await?
+        .map_err(ApiError::from)?;
+    let mut b = String::from("<h1>Sources</h1>");
+    if feeds.is_empty() {
+        b.push_str(
+            "<p class=\"notice\">No feeds are followed. Follow some with <code>parallax follow \
+             FEEDS</code> or <code>parallax serve --follow FEEDS</code>.</p>",
+        );
+    } else {
+        let failing = feeds.iter().filter(|f| f.last_error.is_some()).count();
+        let _ = write!(
+            b,
+            "<p class=\"muted\">{} followed, {failing} failing.</p><div class=\"scroll\"><table>\
+             <thead><tr><th>Feed</th><th>Last fetch</th><th>Status</th><th>Items seen</th>\
+             <th>New articles</th><th>Next poll</th><th>Last error</th></tr></thead><tbody>",
+            plural(feeds.len(), "feed", "feeds")
+        );
+        for f in &feeds {
+            let name = f.title.as_deref().unwrap_or(&f.url);
+            let link = if f.url.starts_with("http://") || f.url.starts_with("https://") {
+                format!("<a href=\"{}\">{}</a>", esc(&f.url), esc(name))
+            } else {
+                esc(name)
+            };
+            let when = |t: Option<chrono::DateTime<chrono::Utc>>| {
+                t.map(|t| t.format("%Y-%m-%d %H:%M:%S UTC").to_string())
+                    .unwrap_or_else(|| "–".to_owned())
+            };
+            let _ = write!(
+                b,
+                "<tr><td>{link}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>\
+                 <td>{}</td></tr>",
+                esc(&when(f.last_fetch)),
+                esc(f.last_status.as_deref().unwrap_or("never polled")),
+                f.items_seen,
+                f.articles_new,
+                esc(&when(chrono::DateTime::from_timestamp(f.next_poll, 0))),
+                esc(&match (&f.last_error, f.failures) {
+                    (Some(e), n) if n > 1 => format!("{e} ({n} failures in a row)"),
+                    (Some(e), _) => e.clone(),
+                    (None, _) => String::new(),
+                }),
+            );
+        }
+        b.push_str("</tbody></table></div>");
+    }
+    Ok(Html(html::page_refreshed("Sources", &b, state.refresh())).into_response())
 }

@@ -9,6 +9,7 @@
 //! input files and never prints: it takes [`ingest::Article`]s and gives them back.
 
 mod concurrent;
+mod feeds;
 mod schema;
 mod shown;
 mod stories;
@@ -20,6 +21,7 @@ use chrono::{DateTime, FixedOffset, SecondsFormat, Utc};
 use ingest::{Article, Source};
 use rusqlite::{Connection, Row, Transaction, params};
 
+pub use feeds::{Feed, Poll};
 pub use schema::VERSION as SCHEMA_VERSION;
 pub use shown::BatchWindow;
 pub use stories::{Assigned, StoredStory, StoredStoryline, StoriesUpdated, StoryArticle};

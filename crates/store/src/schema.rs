@@ -174,6 +174,33 @@ const MIGRATIONS: &[&str] = &[
     DROP INDEX articles_for_shown;
     CREATE INDEX articles_for_shown ON articles (id, published_ts, published, outlet, title);
     "#,
+    r#"
+    -- The feeds `parallax follow` polls, with what it needs to poll them politely and to
+    -- resume after a kill (`feeds.rs`).
+    CREATE TABLE feeds (
+        url           TEXT PRIMARY KEY,
+        title         TEXT,                   -- from the feed list (OPML title), else NULL
+        added_at      TEXT NOT NULL,          -- RFC 3339, UTC
+        etag          TEXT,                   -- validators of the last 200, sent back next time
+        last_modified TEXT,
+        last_fetch    TEXT,                   -- RFC 3339, UTC, of the last attempt
+        last_status   TEXT,                   -- `200`, `304`, `404`, or `error`, `robots`
+        last_error    TEXT,                   -- the message of the last failure, NULL once it works
+        failures      INTEGER NOT NULL DEFAULT 0,  -- failures in a row, for the backoff
+        next_poll     INTEGER NOT NULL DEFAULT 0,  -- Unix seconds; 0: at once
+        items_seen    INTEGER NOT NULL DEFAULT 0,  -- distinct items seen in the feed
+        articles_new  INTEGER NOT NULL DEFAULT 0   -- articles it brought that were new to the store
+    );
+    -- Every item seen in a feed, so nothing already stored is fetched again.
+    CREATE TABLE feed_items (
+        feed      TEXT NOT NULL REFERENCES feeds (url) ON DELETE CASCADE,
+        item      TEXT NOT NULL,               -- the item's link, or its article id without one
+        seen_at   TEXT NOT NULL,
+        PRIMARY KEY (feed, item)
+    ) WITHOUT ROWID;
+    -- A page already stored under its URL (from any feed or `parallax fetch`) is not fetched again.
+    CREATE INDEX articles_by_url ON articles (url);
+    "#,
 ];
 
 /// The schema version this program writes.

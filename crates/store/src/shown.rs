@@ -909,7 +909,8 @@ mod tests {
             store
                 .conn
                 .execute_batch(
-                    "DROP TABLE batch_inputs; DROP INDEX articles_for_shown;
+                    "DROP TABLE feed_items; DROP TABLE feeds; DROP INDEX articles_by_url;
+                     DROP TABLE batch_inputs; DROP INDEX articles_for_shown;
                      DROP TABLE shown_aliases; DROP TABLE shown_state; DROP TABLE shown_stories;
                      DROP INDEX article_story_by_shown;
                      ALTER TABLE article_story DROP COLUMN shown_id;

@@ -1,10 +1,12 @@
-//! `parallax export articles|stories|quotes`: one row per item, for spreadsheets and notebooks,
-//! as CSV (with a header row) or JSON lines, both with the same columns in the same order. The
+//! `parallax export articles|stories|quotes|entities`: one row per item, for spreadsheets and
+//! notebooks, as CSV (with a header row), JSON lines or Parquet, all with the same columns in the
+//! same order (Parquet through `arrow-json`'s serde decoder into record batches of
+//! [`PARQUET_BATCH`] rows, written uncompressed by `parquet`'s `ArrowWriter`). The
 //! columns are documented in README ("Exporting for analysis") and only ever added to at the
 //! end; lists (authors, outlets, entities, terms) are one field joined by `"; "`.
 
 use std::collections::HashMap;
-use std::io::Write;
+use std::io::{self, IsTerminal, Write};
 
 use anyhow::{Context as _, Result};
 use chrono::{DateTime, FixedOffset, NaiveDate};
@@ -15,7 +17,7 @@ use super::entities::Found;
 use crate::output::{self, rfc3339, rfc3339_utc};
 use crate::{Context, Outcome};
 
-/// Export articles, stories or quotes as CSV or JSON lines, one row per item
+/// Export articles, stories, quotes or entities as CSV or JSON lines, one row per item
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// What to export
@@ -37,6 +39,7 @@ enum What {
     Articles,
     Stories,
     Quotes,
+    Entities,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -45,6 +48,79 @@ enum ExportFormat {
     Csv,
     /// One JSON object per line
     Jsonl,
+    /// Apache Parquet (binary: redirect it to a file)
+    Parquet,
+}
+
+/// Rows per Parquet record batch (and row group at most).
+const PARQUET_BATCH: usize = 8192;
+
+/// The columns of each export for Parquet, in the rows' order: name and type, all nullable
+/// (strings unless said). The CSV header names the same columns (a test checks it).
+fn parquet_schema(what: What) -> arrow_schema::Schema {
+    use arrow_schema::DataType::{Boolean, UInt64, Utf8};
+    let columns: &[(&str, arrow_schema::DataType)] = match what {
+        What::Articles => &[
+            ("id", Utf8),
+            ("story", Utf8),
+            ("published", Utf8),
+            ("outlet", Utf8),
+            ("title", Utf8),
+            ("url", Utf8),
+            ("authors", Utf8),
+            ("dateline", Utf8),
+            ("language", Utf8),
+            ("summary_only", Boolean),
+            ("words", UInt64),
+            ("source", Utf8),
+            ("ingested_at", Utf8),
+            ("text", Utf8),
+        ],
+        What::Stories => &[
+            ("id", Utf8),
+            ("storyline", Utf8),
+            ("headline", Utf8),
+            ("first_seen", Utf8),
+            ("last_seen", Utf8),
+            ("articles", UInt64),
+            ("outlets", Utf8),
+            ("entities", Utf8),
+            ("terms", Utf8),
+            ("language", Utf8),
+        ],
+        What::Quotes => &[
+            ("article", Utf8),
+            ("story", Utf8),
+            ("published", Utf8),
+            ("outlet", Utf8),
+            ("kind", Utf8),
+            ("class", Utf8),
+            ("speaker", Utf8),
+            ("role", Utf8),
+            ("cue", Utf8),
+            ("text", Utf8),
+            ("start", UInt64),
+            ("end", UInt64),
+        ],
+        What::Entities => &[
+            ("article", Utf8),
+            ("story", Utf8),
+            ("published", Utf8),
+            ("outlet", Utf8),
+            ("kind", Utf8),
+            ("name", Utf8),
+            ("roles", Utf8),
+            ("mentions", UInt64),
+            ("start", UInt64),
+            ("end", UInt64),
+        ],
+    };
+    arrow_schema::Schema::new(
+        columns
+            .iter()
+            .map(|(name, kind)| arrow_schema::Field::new(*name, kind.clone(), true))
+            .collect::<Vec<_>>(),
+    )
 }
 
 /// One article. Column order is the export's contract.
@@ -98,18 +174,66 @@ struct QuoteRow<'a> {
     end: usize,
 }
 
-/// Writes rows as CSV or JSON lines.
+/// One named entity of one article (all its mentions there).
+#[derive(Serialize)]
+struct EntityRow<'a> {
+    article: &'a str,
+    story: Option<&'a str>,
+    published: Option<String>,
+    outlet: Option<&'a str>,
+    /// `person`, `organization`, `location` or `misc`.
+    kind: &'static str,
+    /// The fullest form of the name in the article.
+    name: &'a str,
+    roles: String,
+    mentions: usize,
+    /// Byte range of the first mention in the article text.
+    start: usize,
+    end: usize,
+}
+
+/// Writes rows as CSV, JSON lines or Parquet.
 enum Rows<W: Write> {
     Csv(Box<csv::Writer<W>>),
     Jsonl(W),
+    Parquet(Box<ParquetRows>),
+}
+
+/// Parquet on stdout: rows go through the decoder into batches, batches into the file.
+struct ParquetRows {
+    decoder: arrow_json::reader::Decoder,
+    writer: parquet::arrow::ArrowWriter<io::BufWriter<io::Stdout>>,
+    pending: usize,
 }
 
 impl<W: Write> Rows<W> {
-    fn new(out: W, format: ExportFormat) -> Self {
-        match format {
+    /// Rows of `what` in `format`; Parquet goes to stdout itself (its writer must be `Send`).
+    fn new(out: W, format: ExportFormat, what: What) -> Result<Self> {
+        Ok(match format {
             ExportFormat::Csv => Rows::Csv(Box::new(csv::Writer::from_writer(out))),
             ExportFormat::Jsonl => Rows::Jsonl(out),
-        }
+            ExportFormat::Parquet => {
+                anyhow::ensure!(
+                    !io::stdout().is_terminal(),
+                    "parquet is binary: redirect it to a file (> {}.parquet)",
+                    format!("{what:?}").to_lowercase()
+                );
+                let schema = std::sync::Arc::new(parquet_schema(what));
+                let decoder = arrow_json::ReaderBuilder::new(schema.clone())
+                    .with_batch_size(PARQUET_BATCH)
+                    .build_decoder()?;
+                let writer = parquet::arrow::ArrowWriter::try_new(
+                    io::BufWriter::new(io::stdout()),
+                    schema,
+                    None,
+                )?;
+                Rows::Parquet(Box::new(ParquetRows {
+                    decoder,
+                    writer,
+                    pending: 0,
+                }))
+            }
+        })
     }
 
     fn write(&mut self, row: &impl Serialize) -> Result<()> {
@@ -119,6 +243,13 @@ impl<W: Write> Rows<W> {
                 serde_json::to_writer(&mut *w, row)?;
                 w.write_all(b"\n")?;
             }
+            Rows::Parquet(p) => {
+                p.decoder.serialize(std::slice::from_ref(row))?;
+                p.pending += 1;
+                if p.pending >= PARQUET_BATCH {
+                    p.flush()?;
+                }
+            }
         }
         Ok(())
     }
@@ -127,7 +258,22 @@ impl<W: Write> Rows<W> {
         match self {
             Rows::Csv(mut w) => w.flush()?,
             Rows::Jsonl(mut w) => w.flush()?,
+            Rows::Parquet(mut p) => {
+                p.flush()?;
+                let mut out = p.writer.into_inner()?;
+                out.flush()?;
+            }
         }
+        Ok(())
+    }
+}
+
+impl ParquetRows {
+    fn flush(&mut self) -> Result<()> {
+        if let Some(batch) = self.decoder.flush()? {
+            self.writer.write(&batch)?;
+        }
+        self.pending = 0;
         Ok(())
     }
 }
@@ -146,7 +292,7 @@ pub fn run(args: Args, context: &Context) -> Result<Outcome> {
         Some(prefix) => Some(store.story(prefix)?),
         None => None,
     };
-    let mut rows = Rows::new(output::stdout(), args.format);
+    let mut rows = Rows::new(output::stdout(), args.format, args.what)?;
     let mut outcome = Outcome::Done;
     if args.what == What::Stories {
         let stories = match story {
@@ -232,6 +378,29 @@ pub fn run(args: Args, context: &Context) -> Result<Outcome> {
                 continue;
             }
         };
+        if args.what == What::Entities {
+            for e in &found.entities {
+                let first = e.mentions.first().map(|m| m.span.clone()).unwrap_or(0..0);
+                rows.write(&EntityRow {
+                    article: &a.id,
+                    story,
+                    published: published.clone(),
+                    outlet: a.outlet.as_deref(),
+                    kind: super::entities::kind_name(e.kind),
+                    name: &e.name,
+                    roles: e
+                        .roles
+                        .iter()
+                        .map(|r| r.text.as_str())
+                        .collect::<Vec<_>>()
+                        .join("; "),
+                    mentions: e.mentions.len(),
+                    start: first.start,
+                    end: first.end,
+                })?;
+            }
+            continue;
+        }
         for q in &found.quotes {
             let speaker = q.speaker.as_ref();
             rows.write(&QuoteRow {

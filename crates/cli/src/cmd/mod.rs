@@ -8,6 +8,7 @@ mod entities;
 mod export;
 mod extract;
 mod fetch;
+mod follow;
 mod ingest;
 mod quotes;
 mod serve;
@@ -44,6 +45,7 @@ impl Threads {
 pub enum Command {
     Ingest(ingest::Args),
     Fetch(fetch::Args),
+    Follow(follow::Args),
     Export(export::Args),
     Articles(articles::Args),
     Show(show::Args),
@@ -63,6 +65,7 @@ impl Command {
         match self {
             Command::Ingest(args) => ingest::run(args, context),
             Command::Fetch(args) => fetch::run(args, context),
+            Command::Follow(args) => follow::run(args, context),
             Command::Export(args) => export::run(args, context),
             Command::Articles(args) => articles::run(args, context),
             Command::Show(args) => show::run(args, context),

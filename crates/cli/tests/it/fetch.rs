@@ -29,9 +29,6 @@ const FEED: &str = r#"<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><
 
 /// Starts the fixture server on its own thread and gives its base URL.
 fn serve() -> String {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    listener.set_nonblocking(true).unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
     let app = Router::new()
         .route(
             "/ferry",
@@ -63,17 +60,7 @@ fn serve() -> String {
             get(|| async { ([(header::CONTENT_TYPE, "image/png")], b"\x89PNG".to_vec()) }),
         )
         .route("/members", get(members));
-    std::thread::spawn(move || {
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .unwrap();
-        runtime.block_on(async move {
-            let listener = tokio::net::TcpListener::from_std(listener).unwrap();
-            axum::serve(listener, app).await.unwrap();
-        });
-    });
-    base
+    crate::serve_app(app)
 }
 
 /// A page only for the user agent the test sets.

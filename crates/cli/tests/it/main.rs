@@ -7,6 +7,7 @@ mod entities_quotes;
 mod export;
 mod extract;
 mod fetch;
+mod follow;
 mod ingest;
 mod pipes;
 mod stories;
@@ -72,6 +73,25 @@ impl Dir {
         assert_eq!(run.code(), 0, "parallax {args:?} failed:\n{}", run.stderr());
         run
     }
+}
+
+/// Serves `app` on 127.0.0.1 (a port the system picks) on a thread and runtime of its own, so
+/// the test's thread can run `parallax` meanwhile; gives the base URL.
+pub fn serve_app(app: axum::Router) -> String {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    listener.set_nonblocking(true).unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    std::thread::spawn(move || {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        runtime.block_on(async move {
+            let listener = tokio::net::TcpListener::from_std(listener).unwrap();
+            axum::serve(listener, app).await.unwrap();
+        });
+    });
+    base
 }
 
 /// What a run of `parallax` left.

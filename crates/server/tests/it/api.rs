@@ -612,6 +612,7 @@ fn openapi_documents_every_api_route() {
         "/api/search:",
         "/api/outlets:",
         "/api/outlets/{name}:",
+        "/api/sources:",
     ] {
         assert!(
             spec.contains(&format!("  {path}\n")),
@@ -829,4 +830,74 @@ async fn stories_come_in_pages() {
     );
     let whole = get(&app, "/").await.text();
     assert!(!whole.contains("class=\"pager\""));
+}
+
+#[tokio::test]
+async fn sources_list_the_followed_feeds_with_their_state() {
+    let mut store = store::Store::open_in_memory().unwrap();
+    let feeds = [
+        (
+            "http://127.0.0.1:9/echo.xml".to_owned(),
+            Some("Harbour <Echo>".to_owned()),
+        ),
+        ("http://127.0.0.1:9/down.xml".to_owned(), None),
+    ];
+    store.add_feeds(&feeds).unwrap();
+    let mut down = store.feed(&feeds[1].0).unwrap().unwrap();
+    down.last_status = Some("error".into());
+    down.last_error = Some("http://127.0.0.1:9/down.xml: connection refused".into());
+    down.failures = 3;
+    down.next_poll = 1_772_438_400;
+    store
+        .record_poll(
+            None,
+            &store::Poll {
+                feed: &down,
+                items: &[],
+                articles: &[],
+            },
+        )
+        .unwrap();
+    let state = server::AppState::new(
+        server::Engine::new(store).unwrap(),
+        server::Config::default(),
+    )
+    .refreshing(std::time::Duration::from_secs(60));
+    let app = server::app(state);
+
+    let api = get(&app, "/api/sources").await;
+    assert_eq!(api.status, StatusCode::OK);
+    let sources = api.json()["sources"].as_array().unwrap().clone();
+    assert_eq!(sources.len(), 2);
+    let d = sources
+        .iter()
+        .find(|s| s["url"] == "http://127.0.0.1:9/down.xml")
+        .unwrap();
+    assert_eq!(d["failures"], 3);
+    assert_eq!(d["last_status"], "error");
+    assert_eq!(d["next_poll"], "2026-03-02T08:00:00Z");
+    assert!(
+        d["last_error"]
+            .as_str()
+            .unwrap()
+            .contains("connection refused")
+    );
+
+    let page = get(&app, "/sources").await;
+    assert_eq!(page.status, StatusCode::OK);
+    let html = page.text();
+    assert!(html.contains("Harbour &lt;Echo&gt;"), "{html}");
+    assert!(html.contains("(3 failures in a row)"), "{html}");
+    assert!(html.contains("never polled"), "{html}");
+    assert!(
+        html.contains("<meta http-equiv=\"refresh\" content=\"60\">"),
+        "{html}"
+    );
+    // The stories page reloads itself too while feeds are followed.
+    assert!(
+        get(&app, "/")
+            .await
+            .text()
+            .contains("http-equiv=\"refresh\"")
+    );
 }
